@@ -1,0 +1,121 @@
+"""The typed model of a funding call profile (strategy/calls/<id>.yaml).
+
+A call is data: its sections, limits, rates, phases and annexes, and for every rule the source it
+comes from. The formal checks in ``application/checks.py`` read only this model.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, StrictInt
+
+from .model import CostCategory, Date, Id, Markdown, Money, Percent, Source, Strict, Text
+
+
+class Block(StrEnum):
+    """Parts of the strategy a section of the application can be filled with."""
+
+    summary = "summary"
+    situation = "situation"
+    vision = "vision"
+    goals = "goals"
+    partners = "partners"
+    action_fields = "action_fields"
+    measures = "measures"
+    cooperation = "cooperation"
+    participation = "participation"
+    knowledge_transfer = "knowledge_transfer"
+    workplan = "workplan"
+    timeline = "timeline"
+    cost_plan = "cost_plan"
+    risks = "risks"
+    annexes = "annexes"
+
+
+class Section(Strict):
+    id: Id
+    title: Text
+    required: bool = True
+    blocks: list[Block] = Field(
+        min_length=1, title="Inhalt", description="Teile der Strategie in diesem Abschnitt"
+    )
+    guidance: Markdown | None = Field(default=None, title="Was der Abschnitt enthalten muss")
+    max_chars: Annotated[StrictInt, Field(gt=0)] | None = Field(default=None, title="Höchstzahl Zeichen")
+    max_pages: Annotated[StrictInt, Field(gt=0)] | None = None
+    source: Source
+
+
+class Rate(Strict):
+    id: Id
+    label: Text
+    percent: Percent
+    when: str = Field(default="default", pattern="^(default|budget_emergency)$")
+    source: Source
+
+
+class CallPhase(Strict):
+    id: Id
+    title: Text
+    max_months: Annotated[StrictInt, Field(gt=0)] | None = None
+    max_grant: Money | None = None
+    source: Source
+
+
+class RequiredAnnex(Strict):
+    id: Id
+    title: Text
+    per_partner: bool = Field(default=False, title="Von jedem Partner")
+    source: Source
+
+
+class MinimumRule(Strict):
+    value: Annotated[StrictInt, Field(ge=0)]
+    source: Source
+
+
+class CategoryRule(Strict):
+    categories: list[CostCategory] = Field(min_length=1)
+    source: Source
+
+
+class GrantCap(Strict):
+    amount: Money
+    source: Source
+
+
+class Call(Strict):
+    id: Id
+    name: Text
+    programme: Text
+    funder: Text
+    year: Annotated[StrictInt, Field(ge=2000, le=2100)]
+    deadline: Date | None = None
+    published: bool = Field(default=True, title="Veröffentlicht", description="false für ein Beispielprofil")
+    summary: Markdown
+    chars_per_page: Annotated[StrictInt, Field(gt=0)] = 3000
+    rates: list[Rate] = Field(min_length=1)
+    phases: list[CallPhase] = Field(default_factory=list)
+    max_total_grant: GrantCap | None = None
+    eligible_cost_categories: CategoryRule
+    min_action_fields: MinimumRule | None = None
+    min_partners: MinimumRule | None = None
+    sections: list[Section] = Field(min_length=1)
+    annexes: list[RequiredAnnex] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+
+    def rate_for(self, budget_emergency: bool) -> Rate:
+        wanted = "budget_emergency" if budget_emergency else "default"
+        for rate in self.rates:
+            if rate.when == wanted:
+                return rate
+        return (
+            next(r for r in self.rates if r.when == "default")
+            if any(r.when == "default" for r in self.rates)
+            else self.rates[0]
+        )
+
+    def rate_fraction(self, budget_emergency: bool) -> Decimal:
+        return Decimal(str(self.rate_for(budget_emergency).percent)) / 100

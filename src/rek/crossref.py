@@ -1,0 +1,278 @@
+"""Rules that span files: references, duplicates, cycles, dates and money that must add up."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from . import formatting as fmt
+from .call import Call
+from .diagnostics import Diagnostics
+from .model import ActionField, Measure, Strategy
+from .yamlsource import Loc, YamlDoc
+
+if TYPE_CHECKING:
+    from .project import LoadedDocs
+
+
+def _hint(value: str, known: Iterable[str]) -> str | None:
+    known = sorted(known)
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
+    if close:
+        return f"Meinten Sie '{close[0]}'?"
+    if known:
+        shown = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
+        return f"Bekannt sind: {shown}"
+    return None
+
+
+class _Reporter:
+    def __init__(self, diags: Diagnostics) -> None:
+        self.diags = diags
+
+    def at(
+        self, doc: YamlDoc | None, loc: Loc, message: str, hint: str | None = None, *, key: bool = False
+    ) -> None:
+        if doc is None:
+            return
+        line, col = doc.position(loc, key=key)
+        self.diags.add(doc.display, line, col, message, hint=hint)
+
+    def unknown(self, doc: YamlDoc | None, loc: Loc, what: str, value: str, known: Iterable[str]) -> None:
+        from .validation import field_name
+
+        known = list(known)
+        self.at(doc, loc, f"Feld '{field_name(loc)}': unbekannte{what} '{value}'", _hint(value, known))
+
+
+def _duplicates(items: list[tuple[str, Loc]], doc: YamlDoc | None, what: str, report: _Reporter) -> None:
+    seen: dict[str, Loc] = {}
+    for value, loc in items:
+        if value in seen:
+            first = doc.position(seen[value]) if doc else (0, 0)
+            report.at(doc, loc, f"{what} '{value}' ist doppelt vergeben (zuerst in Zeile {first[0]})")
+        else:
+            seen[value] = loc
+
+
+def check(
+    strategy: Strategy,
+    action_fields: list[ActionField],
+    measures: list[Measure],
+    calls: list[Call],
+    docs: LoadedDocs,
+    diags: Diagnostics,
+) -> None:
+    report = _Reporter(diags)
+    sdoc = docs.strategy
+    partner_ids = {p.id for p in strategy.partners}
+    goal_ids = {g.id for g in strategy.goals}
+    phase_ids = {p.id for p in strategy.phases}
+    field_ids = {f.id for f in action_fields}
+    measure_ids = {m.id for m in measures}
+
+    _duplicates(
+        [(p.id, ("partners", i, "id")) for i, p in enumerate(strategy.partners)], sdoc, "Partner", report
+    )
+    _duplicates([(g.id, ("goals", i, "id")) for i, g in enumerate(strategy.goals)], sdoc, "Ziel", report)
+    _duplicates([(p.id, ("phases", i, "id")) for i, p in enumerate(strategy.phases)], sdoc, "Phase", report)
+    for i, phase in enumerate(strategy.phases):
+        if phase.end < phase.start:
+            report.at(
+                sdoc,
+                ("phases", i, "end"),
+                f"Feld 'phases[{i}].end': Ende {fmt.date(phase.end)} liegt vor dem Beginn {fmt.date(phase.start)}",
+            )
+    for i, annex in enumerate(strategy.annexes):
+        if annex.partner and annex.partner not in partner_ids:
+            report.unknown(sdoc, ("annexes", i, "partner"), "r Partner", annex.partner, partner_ids)
+    if strategy.call and strategy.call not in {c.id for c in calls}:
+        report.unknown(sdoc, ("call",), "r Förderaufruf", strategy.call, [c.id for c in calls])
+    if strategy.adopted and strategy.status.value == "Entwurf":
+        report.at(sdoc, ("adopted",), "Feld 'adopted': ein Beschlussdatum passt nicht zum Status 'Entwurf'")
+
+    for fld in action_fields:
+        fdoc = docs.action_fields.get(fld.id)
+        for i, goal in enumerate(fld.goals):
+            if goal not in goal_ids:
+                report.unknown(fdoc, ("goals", i), "s Ziel", goal, goal_ids)
+
+    for call in calls:
+        cdoc = docs.calls.get(call.id)
+        _duplicates(
+            [(s.id, ("sections", i, "id")) for i, s in enumerate(call.sections)], cdoc, "Abschnitt", report
+        )
+        _duplicates(
+            [(a.id, ("annexes", i, "id")) for i, a in enumerate(call.annexes)], cdoc, "Anlage", report
+        )
+
+    by_id = {m.id: m for m in measures}
+    for measure in measures:
+        _check_measure(
+            measure,
+            docs.measures.get(measure.id),
+            report,
+            partner_ids,
+            goal_ids,
+            phase_ids,
+            field_ids,
+            measure_ids,
+        )
+    _check_cycles(by_id, docs, report)
+
+
+def _check_measure(
+    m: Measure,
+    doc: YamlDoc | None,
+    report: _Reporter,
+    partner_ids: set[str],
+    goal_ids: set[str],
+    phase_ids: set[str],
+    field_ids: set[str],
+    measure_ids: set[str],
+) -> None:
+    if m.action_field not in field_ids:
+        report.unknown(doc, ("action_field",), "s Handlungsfeld", m.action_field, field_ids)
+    for i, f in enumerate(m.further_action_fields):
+        if f not in field_ids:
+            report.unknown(doc, ("further_action_fields", i), "s Handlungsfeld", f, field_ids)
+        elif f == m.action_field:
+            report.at(
+                doc,
+                ("further_action_fields", i),
+                f"Feld 'further_action_fields[{i}]': '{f}' ist schon das Haupt-Handlungsfeld",
+            )
+    for i, g in enumerate(m.goals):
+        if g not in goal_ids:
+            report.unknown(doc, ("goals", i), "s Ziel", g, goal_ids)
+    if m.lead not in partner_ids:
+        report.unknown(doc, ("lead",), "r Partner", m.lead, partner_ids)
+    for i, p in enumerate(m.partners):
+        if p not in partner_ids:
+            report.unknown(doc, ("partners", i), "r Partner", p, partner_ids)
+    if m.phase and m.phase not in phase_ids:
+        report.unknown(doc, ("phase",), " Phase", m.phase, phase_ids)
+    if m.origin and m.origin.phase and m.origin.phase not in phase_ids:
+        report.unknown(doc, ("origin", "phase"), " Phase", m.origin.phase, phase_ids)
+    for i, dep in enumerate(m.dependencies):
+        if dep == m.id:
+            report.at(
+                doc,
+                ("dependencies", i),
+                f"Feld 'dependencies[{i}]': Maßnahme '{m.id}' kann nicht von sich selbst abhängen",
+            )
+        elif dep not in measure_ids:
+            report.unknown(doc, ("dependencies", i), " Maßnahme", dep, measure_ids)
+
+    if m.end < m.start:
+        report.at(
+            doc, ("end",), f"Feld 'end': Ende {fmt.date(m.end)} liegt vor dem Beginn {fmt.date(m.start)}"
+        )
+    else:
+        for i, ms in enumerate(m.milestones):
+            if not m.start <= ms.date <= m.end:
+                report.at(
+                    doc,
+                    ("milestones", i, "date"),
+                    f"Feld 'milestones[{i}].date': {fmt.date(ms.date)} liegt außerhalb der Laufzeit "
+                    f"{fmt.date(m.start)} bis {fmt.date(m.end)}",
+                )
+        for i, cost in enumerate(m.costs):
+            if not m.start.year <= cost.year <= m.end.year:
+                report.at(
+                    doc,
+                    ("costs", i, "year"),
+                    f"Feld 'costs[{i}].year': Kosten im Jahr {cost.year} liegen außerhalb der Laufzeit "
+                    f"{m.start.year} bis {m.end.year}",
+                )
+
+    members = set(m.all_partners)
+    shares = m.funding.own_shares
+    for partner in shares:
+        if partner not in partner_ids:
+            report.unknown(doc, ("funding", "own_shares", partner), "r Partner", partner, partner_ids)
+        elif partner not in members:
+            report.at(
+                doc,
+                ("funding", "own_shares", partner),
+                f"Feld 'funding.own_shares.{partner}': '{partner}' trägt einen Eigenanteil, ist aber weder "
+                "federführend noch beteiligt",
+                "Tragen Sie den Partner unter 'partners' ein.",
+                key=True,
+            )
+    total = m.total_cost
+    covered = m.funding.grant + m.third_party_total
+    if covered > total:
+        report.at(
+            doc,
+            ("funding", "grant"),
+            f"Feld 'funding': Zuwendung und Drittmittel ({fmt.euro(covered, True)}) übersteigen die "
+            f"Gesamtkosten ({fmt.euro(total, True)})",
+        )
+    if m.funding.grant > m.eligible_cost:
+        report.at(
+            doc,
+            ("funding", "grant"),
+            f"Feld 'funding.grant': die Zuwendung ({fmt.euro(m.funding.grant, True)}) ist höher als die "
+            f"förderfähigen Kosten ({fmt.euro(m.eligible_cost, True)})",
+        )
+    share_sum = sum(shares.values(), Decimal(0))
+    if shares and share_sum != 100:
+        report.at(
+            doc,
+            ("funding", "own_shares"),
+            f"Feld 'funding.own_shares': die Eigenanteile ergeben {fmt.percent(share_sum)}; erwartet: 100 %",
+            "Verteilen Sie den Eigenanteil so, dass die Prozentwerte zusammen 100 ergeben.",
+        )
+    if not shares and covered < total:
+        report.at(
+            doc,
+            ("funding",),
+            f"Feld 'funding.own_shares': der Eigenanteil von {fmt.euro(total - covered, True)} ist keinem "
+            "Partner zugeordnet",
+            f"Zum Beispiel: own_shares: {{{m.lead}: 100}}",
+        )
+
+
+def _check_cycles(measures: dict[str, Measure], docs: LoadedDocs, report: _Reporter) -> None:
+    """Find dependency cycles (iteratively: deep chains must not exhaust the stack)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    reported: set[frozenset[str]] = set()
+    for start in measures:
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        while stack:
+            node, index = stack.pop()
+            if index == 0:
+                state[node] = 1
+                path.append(node)
+            deps = [d for d in measures[node].dependencies if d in measures and d != node]
+            if index < len(deps):
+                stack.append((node, index + 1))
+                nxt = deps[index]
+                if state.get(nxt) == 1:
+                    cycle = path[path.index(nxt) :]
+                    key = frozenset(cycle)
+                    if key not in reported:
+                        reported.add(key)
+                        first = min(cycle)
+                        doc = docs.measures.get(first)
+                        m = measures[first]
+                        following = cycle[(cycle.index(first) + 1) % len(cycle)]
+                        dep_index = m.dependencies.index(following) if following in m.dependencies else 0
+                        ring = cycle[cycle.index(first) :] + cycle[: cycle.index(first)] + [first]
+                        report.at(
+                            doc,
+                            ("dependencies", dep_index),
+                            f"Feld 'dependencies[{dep_index}]': zyklische Abhängigkeit {' → '.join(ring)}",
+                            "Eine Maßnahme kann nicht (über andere) von sich selbst abhängen.",
+                        )
+                elif not state.get(nxt):
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                path.pop()

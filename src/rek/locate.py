@@ -1,0 +1,71 @@
+"""Finding the project folder, the embedded default strategy, and safe output paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .diagnostics import RekError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def embedded_default() -> Path | None:
+    """The Weserbergland strategy shipped with rek: the source checkout, else the copy in the wheel."""
+    source_tree = PACKAGE_DIR.parents[1]
+    if PACKAGE_DIR.parent.name == "src" and (source_tree / "strategy" / "strategy.yaml").is_file():
+        return source_tree
+    packaged = PACKAGE_DIR / "default"
+    if (packaged / "strategy" / "strategy.yaml").is_file():
+        return packaged
+    return None
+
+
+def find_project(explicit: Path | None) -> tuple[Path, bool]:
+    """Return (project root, is_embedded_default)."""
+    if explicit is not None:
+        return explicit.resolve(), False
+    cwd = Path.cwd().resolve()
+    for folder in (cwd, *cwd.parents):
+        if (folder / "strategy" / "strategy.yaml").is_file():
+            return folder, False
+    default = embedded_default()
+    if default is None:
+        raise RekError(
+            "Kein Strategieprojekt gefunden (strategy/strategy.yaml) und keine eingebettete Strategie "
+            "vorhanden. Legen Sie eines mit 'rek init ORDNER' an."
+        )
+    return default, True
+
+
+def safe_output_dir(project: Path, out: Path) -> Path:
+    """Refuse output folders that would put sources at risk: the project root, a source folder, a parent."""
+    project = project.resolve()
+    out = out.resolve()
+    if out == project or out in project.parents:
+        raise RekError(
+            f"Ausgabeordner '{out}' ist der Projektordner oder liegt über ihm; rek würde Quelldateien "
+            "ersetzen. Wählen Sie einen eigenen Ordner, z. B. 'build'."
+        )
+    for name in ("strategy", "measures", "content", "templates", "schemas", "src", "tests", ".git"):
+        source = project / name
+        if out == source or source in out.parents:
+            raise RekError(
+                f"Ausgabeordner '{out}' liegt in oder über dem Quellordner '{name}/'. Wählen Sie einen "
+                "eigenen Ordner, z. B. 'build'."
+            )
+    if out.exists() and not out.is_dir():
+        raise RekError(f"Ausgabeordner '{out}' ist eine Datei.")
+    if out.is_dir() and any(out.iterdir()) and not (out / ".rek-build").is_file():
+        raise RekError(
+            f"Ausgabeordner '{out}' enthält Dateien, die nicht von rek stammen; rek ersetzt nur eigene "
+            "Ausgabeordner. Wählen Sie einen leeren oder neuen Ordner."
+        )
+    return out
+
+
+def inside(root: Path, relative: str) -> Path:
+    """root/relative, refusing anything that would leave root (absolute paths, '..', links)."""
+    target = (root / relative).resolve()
+    if target != root.resolve() and root.resolve() not in target.parents:
+        raise RekError(f"Pfad '{relative}' verlässt den Ausgabeordner.")
+    return target

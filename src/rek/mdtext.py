@@ -1,0 +1,85 @@
+"""Putting model text into Markdown safely, and the Jinja environment both renderers use.
+
+Plain-text fields (titles, names) are escaped so that no character of theirs acts as Markdown or HTML;
+Markdown fields (descriptions) are inserted as written, after ``rek check`` refused raw HTML in them,
+with their headings pushed below the page's own. Templates run in Jinja's sandbox and content is
+only ever passed as data, never compiled as a template.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import formatting as fmt
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^$])")
+
+
+def text(value: Any) -> str:
+    """Escape plain text for Markdown (inline): no emphasis, links, HTML or table breaks."""
+    raw = "" if value is None else str(value)
+    raw = raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    raw = _MD_SPECIAL.sub(r"\\\1", raw)
+    return " ".join(raw.split())
+
+
+def cell(value: Any) -> str:
+    """Plain text for a table cell: escaped and on one line."""
+    return text(value) or " "
+
+
+def block(value: Any, level: int = 2) -> str:
+    """A Markdown field, with its ATX headings demoted so the top one sits at ``level + 1``."""
+    raw = "" if value is None else str(value).strip()
+    if not raw:
+        return ""
+    fence = False
+    lines = []
+    for line in raw.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        if not fence and re.match(r"^#{1,6}\s", line):
+            hashes = len(line) - len(line.lstrip("#"))
+            line = "#" * min(6, hashes + level) + line[hashes:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def table(headers: Iterable[str], rows: Iterable[Iterable[Any]], align: Iterable[str] | None = None) -> str:
+    """A pipe table; cells are escaped; align is 'l' or 'r' per column."""
+    heads = list(headers)
+    aligns = list(align) if align is not None else ["l"] * len(heads)
+    out = ["| " + " | ".join(cell(h) for h in heads) + " |"]
+    out.append("| " + " | ".join("---:" if a == "r" else ":---" for a in aligns) + " |")
+    for row in rows:
+        out.append("| " + " | ".join(cell(c) for c in row) + " |")
+    return "\n".join(out)
+
+
+def environment(*template_dirs: Path) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs if d.is_dir()]),
+        undefined=StrictUndefined,
+        autoescape=False,  # output is Markdown; escaping is done by the filters above
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        text=text,
+        cell=cell,
+        block=block,
+        euro=fmt.euro,
+        euro_cents=lambda v: fmt.euro(v, True),
+        number=fmt.plain,
+        percent=fmt.percent,
+        date=fmt.date,
+    )
+    env.globals.update(table=table)
+    return env

@@ -1,0 +1,384 @@
+"""The typed model of a strategy: what every YAML file must look like once validated.
+
+Pydantic models with German titles and descriptions (they become the JSON Schema that editors show).
+The model knows nothing of MkDocs, Pandoc or files; see ``project.py`` for how files become a model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+ID_RE = re.compile(ID_PATTERN)
+
+
+def _number(value: Any) -> Any:
+    """Accept a YAML number only: not a string, not true/false, not NaN or infinity."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise PydanticCustomError("rek_number", "eine Zahl")
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        raise PydanticCustomError("rek_finite", "eine endliche Zahl (nicht NaN oder unendlich)")
+    return Decimal(str(value))
+
+
+def _non_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise PydanticCustomError("rek_negative", "einen Betrag von mindestens 0")
+    return value
+
+
+def _percent(value: Decimal) -> Decimal:
+    if not 0 <= value <= 100:
+        raise PydanticCustomError("rek_percent", "einen Prozentwert zwischen 0 und 100")
+    return value
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError("rek_date", "ein Datum im Format JJJJ-MM-TT")
+
+
+Number = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": "number"}, mode="validation")]
+"""A finite number written as a YAML number (not a string)."""
+Money = Annotated[
+    Decimal,
+    AfterValidator(_non_negative),
+    BeforeValidator(_number),
+    WithJsonSchema({"type": "number", "minimum": 0}, mode="validation"),
+]
+"""An amount in euro: a plain number (not a string), finite and not negative."""
+Percent = Annotated[
+    Decimal,
+    AfterValidator(_percent),
+    BeforeValidator(_number),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100}, mode="validation"),
+]
+Date = Annotated[dt.date, BeforeValidator(_parse_date), Field(json_schema_extra={"format": "date"})]
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="Kennung: Buchstaben, Ziffern, '-' und '_'")]
+Text = Annotated[str, Field(min_length=1, max_length=300)]
+Markdown = Annotated[str, Field(max_length=20_000, description="Markdown ohne HTML")]
+Year = Annotated[StrictInt, Field(ge=2000, le=2100)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Status(StrEnum):
+    idea = "idea"
+    planned = "planned"
+    in_progress = "in_progress"
+    done = "done"
+    paused = "paused"
+
+
+STATUS_LABELS = {
+    Status.idea: "Idee",
+    Status.planned: "Geplant",
+    Status.in_progress: "In Umsetzung",
+    Status.done: "Abgeschlossen",
+    Status.paused: "Pausiert",
+}
+
+
+class Priority(StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+PRIORITY_LABELS = {Priority.high: "Hoch", Priority.medium: "Mittel", Priority.low: "Niedrig"}
+
+
+class StrategyStatus(StrEnum):
+    draft = "Entwurf"
+    adopted = "beschlossen"
+
+
+class CostCategory(StrEnum):
+    personnel = "personnel"
+    material = "material"
+    services = "services"
+    investment = "investment"
+    travel = "travel"
+    other = "other"
+
+
+COST_CATEGORY_LABELS = {
+    CostCategory.personnel: "Personalausgaben",
+    CostCategory.material: "Sachausgaben",
+    CostCategory.services: "Aufträge an Dritte",
+    CostCategory.investment: "Investitionen",
+    CostCategory.travel: "Reisekosten",
+    CostCategory.other: "Sonstige Ausgaben",
+}
+
+
+class PartnerKind(StrEnum):
+    district = "Landkreis"
+    city = "Stadt"
+    municipality = "Gemeinde"
+    university = "Hochschule"
+    association = "Verein"
+    company = "Unternehmen"
+    other = "Sonstige"
+
+
+class Source(Strict):
+    """A public source for a fact."""
+
+    title: Text = Field(title="Titel der Quelle")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)] | None = Field(
+        default=None, title="Adresse (URL)"
+    )
+    note: Text | None = Field(default=None, title="Anmerkung")
+
+
+class Partner(Strict):
+    id: Id = Field(title="Kennung des Partners")
+    name: Text = Field(title="Name")
+    short_name: Text | None = Field(default=None, title="Kurzname")
+    kind: PartnerKind = Field(title="Art", description="Landkreis, Stadt, Gemeinde, Hochschule, …")
+    role: Text = Field(title="Rolle im Verbund")
+    lead: bool = Field(default=False, title="Federführung des Verbunds")
+    budget_emergency: bool = Field(
+        default=False, title="Haushaltsnotlage", description="Erhöhter Fördersatz bei Haushaltsnotlage"
+    )
+    population: StrictInt | None = Field(default=None, ge=0, title="Einwohnerzahl")
+    own_funds: Money | None = Field(
+        default=None,
+        title="Zugesagte Eigenmittel (Euro)",
+        description="Eigenmittel, die der Partner für das Vorhaben zugesagt hat (z. B. per Kreistagsbeschluss)",
+    )
+    own_funds_example: bool = Field(default=False, title="Eigenmittel sind ein Beispielwert")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    sources: list[Source] = Field(default_factory=list)
+
+
+class Goal(Strict):
+    id: Id = Field(title="Kennung des Ziels")
+    title: Text = Field(title="Strategisches Ziel")
+    description: Markdown | None = Field(default=None, title="Beschreibung")
+
+
+class Phase(Strict):
+    id: Id
+    title: Text
+    start: Date
+    end: Date
+    call_phase: Id | None = Field(
+        default=None,
+        title="Phase des Förderaufrufs",
+        description="z. B. 'A' (Strategie) oder 'B' (Umsetzung)",
+    )
+    description: Markdown | None = None
+    sources: list[Source] = Field(default_factory=list)
+
+
+class Annex(Strict):
+    id: Id = Field(title="Art der Anlage", description="Kennung aus dem Förderaufruf, z. B. 'ratsbeschluss'")
+    title: Text
+    partner: Id | None = Field(default=None, title="Partner, von dem die Anlage stammt")
+    status: str = Field(default="vorhanden", pattern="^(vorhanden|in Vorbereitung)$")
+    file: Annotated[str, Field(max_length=200)] | None = None
+
+
+class Indicator(Strict):
+    name: Text = Field(title="Indikator")
+    unit: Annotated[str, Field(min_length=1, max_length=60)] = Field(title="Einheit")
+    baseline: Number | None = Field(default=None, title="Ausgangswert")
+    target: Number = Field(title="Zielwert")
+    target_year: Year = Field(title="Zieljahr")
+    example: bool = Field(
+        default=False, title="Beispielwert", description="Wert ist ein Beispiel, keine Quelle"
+    )
+
+
+class Region(Strict):
+    name: Text
+    state: Text = Field(title="Bundesland")
+    description: Markdown
+    area_km2: Money | None = Field(default=None, title="Fläche in km²")
+    population: StrictInt | None = Field(default=None, ge=0)
+    example: bool = False
+
+
+class Strategy(Strict):
+    """strategy/strategy.yaml"""
+
+    title: Text = Field(title="Titel der Strategie")
+    short_title: Text = Field(title="Kurztitel")
+    version: Annotated[str, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,30}$")] = Field(title="Version")
+    status: StrategyStatus = Field(title="Status", description="Entwurf oder beschlossen")
+    adopted: Date | None = Field(default=None, title="Beschlossen am")
+    call: Id | None = Field(
+        default=None, title="Förderaufruf", description="Kennung eines Profils in strategy/calls/"
+    )
+    region: Region
+    summary: Markdown = Field(title="Kurzfassung")
+    vision: Markdown = Field(title="Leitbild")
+    situation: Markdown = Field(title="Ausgangslage")
+    participation: Markdown = Field(title="Beteiligung")
+    cooperation: Markdown = Field(title="Interkommunale Zusammenarbeit")
+    knowledge_transfer: Markdown = Field(title="Wissenstransfer und Open Source")
+    risks: list[Risk] = Field(default_factory=list, title="Risiken")
+    partners: list[Partner] = Field(min_length=1)
+    goals: list[Goal] = Field(min_length=1)
+    phases: list[Phase] = Field(min_length=1)
+    annexes: list[Annex] = Field(default_factory=list, title="Anlagen")
+    sources: list[Source] = Field(default_factory=list)
+
+
+class Risk(Strict):
+    title: Text
+    likelihood: Priority = Field(title="Eintrittswahrscheinlichkeit")
+    impact: Priority = Field(title="Auswirkung")
+    mitigation: Markdown = Field(title="Gegenmaßnahme")
+
+
+class ActionField(Strict):
+    """strategy/action-fields/<id>.yaml"""
+
+    id: Id
+    title: Text
+    order: StrictInt = Field(default=100, ge=0, le=1000, title="Reihenfolge")
+    icon: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")] | None = None
+    summary: Annotated[str, Field(min_length=1, max_length=500)]
+    description: Markdown
+    goals: list[Id] = Field(default_factory=list, title="Strategische Ziele")
+    indicators: list[Indicator] = Field(default_factory=list)
+
+
+class Milestone(Strict):
+    date: Date
+    title: Text
+    done: bool = False
+
+
+class Cost(Strict):
+    year: Year = Field(title="Jahr")
+    category: CostCategory = Field(title="Kostenart")
+    amount: Money = Field(title="Betrag in Euro")
+    eligible: bool = Field(default=True, title="Förderfähig")
+    note: Text | None = None
+
+
+class ThirdParty(Strict):
+    name: Text
+    amount: Money
+
+
+class Funding(Strict):
+    grant: Money = Field(
+        default=Decimal(0), title="Zuwendung (Euro)", description="Beantragte Förderung in Euro"
+    )
+    third_parties: list[ThirdParty] = Field(default_factory=list, title="Drittmittel")
+    own_shares: dict[Id, Percent] = Field(
+        default_factory=dict,
+        title="Eigenanteile",
+        description="Aufteilung des Eigenanteils auf Partner in Prozent (Summe 100)",
+    )
+
+
+class Origin(Strict):
+    phase: Id | None = Field(default=None, title="Herkunftsphase", description="z. B. 'phase-0'")
+    note: Text = Field(title="Herkunft", description="z. B. 'Reallabor Bildung aus Phase 0'")
+
+
+class References(Strict):
+    leika: list[Annotated[str, Field(pattern=r"^\d{14}$")]] = Field(
+        default_factory=list, title="LeiKa-Schlüssel"
+    )
+    ozg: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
+        default_factory=list, title="OZG-Leistungen"
+    )
+    charta: list[Text] = Field(default_factory=list, title="Smart City Charta")
+    sdg: list[Annotated[StrictInt, Field(ge=1, le=17)]] = Field(default_factory=list, title="SDGs")
+
+
+class Measure(Strict):
+    """measures/<id>.yaml: ein Maßnahmensteckbrief"""
+
+    id: Id = Field(title="Kennung", description="Gleich dem Dateinamen ohne .yaml")
+    title: Text = Field(title="Titel")
+    summary: Annotated[str, Field(min_length=1, max_length=600)] = Field(title="Kurzbeschreibung")
+    description: Markdown = Field(title="Beschreibung (Markdown)")
+    action_field: Id = Field(title="Haupt-Handlungsfeld")
+    further_action_fields: list[Id] = Field(default_factory=list, title="Weitere Handlungsfelder")
+    goals: list[Id] = Field(default_factory=list, title="Strategische Ziele")
+    lead: Id = Field(title="Federführender Partner")
+    partners: list[Id] = Field(default_factory=list, title="Beteiligte Partner")
+    target_groups: list[Text] = Field(default_factory=list, title="Zielgruppen")
+    status: Status = Field(title="Status")
+    priority: Priority = Field(title="Priorität")
+    phase: Id | None = Field(default=None, title="Phase der Strategie")
+    start: Date = Field(title="Beginn")
+    end: Date = Field(title="Ende")
+    milestones: list[Milestone] = Field(default_factory=list, title="Meilensteine")
+    costs: list[Cost] = Field(default_factory=list, title="Kosten")
+    funding: Funding = Field(default_factory=Funding, title="Finanzierung")
+    indicators: list[Indicator] = Field(default_factory=list, title="Indikatoren")
+    dependencies: list[Id] = Field(default_factory=list, title="Abhängig von Maßnahmen")
+    origin: Origin | None = Field(default=None, title="Herkunft")
+    references: References = Field(default_factory=References, title="Bezüge")
+    example: bool = Field(
+        default=False,
+        title="Beispielzahlen",
+        description="Kosten und Kennzahlen sind Beispiele, die keine öffentliche Quelle belegt",
+    )
+    example_note: Text | None = Field(default=None, title="Hinweis zu Beispielzahlen")
+    sources: list[Source] = Field(default_factory=list)
+
+    @property
+    def total_cost(self) -> Decimal:
+        return sum((c.amount for c in self.costs), Decimal(0))
+
+    @property
+    def eligible_cost(self) -> Decimal:
+        return sum((c.amount for c in self.costs if c.eligible), Decimal(0))
+
+    @property
+    def third_party_total(self) -> Decimal:
+        return sum((t.amount for t in self.funding.third_parties), Decimal(0))
+
+    @property
+    def own_share_total(self) -> Decimal:
+        return self.total_cost - self.funding.grant - self.third_party_total
+
+    def own_share_of(self, partner: str) -> Decimal:
+        percent = self.funding.own_shares.get(partner, 0)
+        return (self.own_share_total * Decimal(str(percent)) / 100).quantize(Decimal("0.01"))
+
+    @property
+    def all_partners(self) -> list[str]:
+        return [self.lead, *[p for p in self.partners if p != self.lead]]
+
+    @property
+    def action_fields(self) -> list[str]:
+        return [self.action_field, *[f for f in self.further_action_fields if f != self.action_field]]
+
+
+Strategy.model_rebuild()

@@ -1,0 +1,253 @@
+"""A strategy repository on disk -> a validated :class:`Project` (or every problem found)."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from . import crossref
+from .call import Call
+from .diagnostics import Diagnostics, RekError
+from .model import ActionField, Measure, Partner, Strategy
+from .textrules import check_markdown_file, check_text
+from .validation import validate_doc
+from .yamlsource import YamlDoc, read_yaml
+
+STRATEGY_FILE = Path("strategy/strategy.yaml")
+ACTION_FIELDS_DIR = Path("strategy/action-fields")
+CALLS_DIR = Path("strategy/calls")
+MEASURES_DIR = Path("measures")
+CONTENT_DIR = Path("content")
+SOURCE_DIRS = ("strategy", "measures", "content", "templates", ".git")
+MAX_CONTENT_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ContentPage:
+    """A hand-written Markdown page from content/."""
+
+    name: str
+    title: str
+    markdown: str
+
+
+@dataclass
+class Project:
+    root: Path
+    strategy: Strategy
+    action_fields: list[ActionField]
+    measures: list[Measure]
+    calls: dict[str, Call]
+    pages: list[ContentPage]
+    site: dict[str, Any] = field(default_factory=dict)
+    warnings: list[Any] = field(default_factory=list)
+
+    @cached_property
+    def partners(self) -> dict[str, Partner]:
+        return {p.id: p for p in self.strategy.partners}
+
+    @cached_property
+    def fields(self) -> dict[str, ActionField]:
+        return {f.id: f for f in self.action_fields}
+
+    @cached_property
+    def measures_by_id(self) -> dict[str, Measure]:
+        return {m.id: m for m in self.measures}
+
+    @cached_property
+    def dependents(self) -> dict[str, list[str]]:
+        """measure id -> ids of the measures that depend on it."""
+        result: dict[str, list[str]] = {m.id: [] for m in self.measures}
+        for measure in self.measures:
+            for dep in measure.dependencies:
+                result.setdefault(dep, []).append(measure.id)
+        return result
+
+    @property
+    def call(self) -> Call | None:
+        return self.calls.get(self.strategy.call) if self.strategy.call else None
+
+    def measures_in_field(self, field_id: str, *, primary_only: bool = False) -> list[Measure]:
+        if primary_only:
+            return [m for m in self.measures if m.action_field == field_id]
+        return [m for m in self.measures if field_id in m.action_fields]
+
+
+def natural_key(text: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
+
+
+def display_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+@dataclass
+class LoadedDocs:
+    """The YAML documents behind a project, kept for positions in cross-file errors."""
+
+    strategy: YamlDoc | None = None
+    action_fields: dict[str, YamlDoc] = field(default_factory=dict)
+    measures: dict[str, YamlDoc] = field(default_factory=dict)
+    calls: dict[str, YamlDoc] = field(default_factory=dict)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    files = [p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")]
+    return sorted(files, key=lambda p: natural_key(p.name))
+
+
+def load_project(root: Path, *, strict: bool = True) -> tuple[Project | None, Diagnostics]:
+    """Load and validate everything; return the project (None on errors) and all diagnostics."""
+    root = root.resolve()
+    diags = Diagnostics()
+    docs = LoadedDocs()
+
+    strategy_path = root / STRATEGY_FILE
+    strategy: Strategy | None = None
+    if not strategy_path.is_file():
+        diags.add(
+            display_path(strategy_path),
+            1,
+            1,
+            "Strategiedatei fehlt: erwartet wird strategy/strategy.yaml im Projektordner",
+            hint="Legen Sie mit 'rek init ORDNER' ein neues Projekt an.",
+        )
+    else:
+        doc = read_yaml(strategy_path, display_path(strategy_path), diags)
+        if doc is not None:
+            docs.strategy = doc
+            check_text(doc, diags)
+            strategy = validate_doc(doc, Strategy, diags)
+
+    action_fields = _load_many(root / ACTION_FIELDS_DIR, ActionField, diags, docs.action_fields)
+    measures = _load_many(root / MEASURES_DIR, Measure, diags, docs.measures)
+    calls_list = _load_many(root / CALLS_DIR, Call, diags, docs.calls)
+    pages = _load_pages(root / CONTENT_DIR, diags)
+    site = _load_site(root, diags)
+
+    if strategy is not None:
+        crossref.check(strategy, action_fields, measures, calls_list, docs, diags)
+    if not action_fields and (root / ACTION_FIELDS_DIR).is_dir() is False:
+        diags.add(display_path(root / ACTION_FIELDS_DIR), 1, 1, "Ordner für Handlungsfelder fehlt")
+
+    if diags.errors or strategy is None:
+        return None, diags
+    project = Project(
+        root=root,
+        strategy=strategy,
+        action_fields=sorted(action_fields, key=lambda f: (f.order, natural_key(f.id))),
+        measures=sorted(measures, key=lambda m: natural_key(m.id)),
+        calls={c.id: c for c in calls_list},
+        pages=pages,
+        site=site,
+        warnings=diags.warnings,
+    )
+    return project, diags
+
+
+def require_project(root: Path) -> Project:
+    project, diags = load_project(root)
+    if project is None:
+        raise RekError(diags)
+    return project
+
+
+def _load_many(folder: Path, model: type[Any], diags: Diagnostics, store: dict[str, YamlDoc]) -> list[Any]:
+    items = []
+    for path in _yaml_files(folder):
+        doc = read_yaml(path, display_path(path), diags)
+        if doc is None:
+            continue
+        check_text(doc, diags)
+        item = validate_doc(doc, model, diags)
+        if item is None:
+            continue
+        if item.id != path.stem:
+            line, col = doc.position(("id",))
+            diags.add(
+                doc.display,
+                line,
+                col,
+                f"Feld 'id': erwartet: '{path.stem}' wie der Dateiname; gefunden: Text '{item.id}'",
+                hint=f"Benennen Sie die Datei in '{item.id}{path.suffix}' um oder ändern Sie die Kennung.",
+            )
+            continue
+        store[item.id] = doc
+        items.append(item)
+    return items
+
+
+def _load_pages(folder: Path, diags: Diagnostics) -> list[ContentPage]:
+    pages = []
+    if not folder.is_dir():
+        return pages
+    for path in sorted(folder.glob("*.md"), key=lambda p: natural_key(p.name)):
+        display = display_path(path)
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", path.stem):
+            diags.add(display, 1, 1, "Dateiname einer Seite: nur Kleinbuchstaben, Ziffern und '-' erlaubt")
+            continue
+        raw = path.read_bytes()
+        if len(raw) > MAX_CONTENT_BYTES:
+            diags.add(display, 1, 1, f"Seite ist zu groß: {len(raw)} Bytes, höchstens {MAX_CONTENT_BYTES}")
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            diags.add(display, line, 1, "Seite ist nicht UTF-8-kodiert")
+            continue
+        check_markdown_file(display, text, diags)
+        title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), None)
+        if not title:
+            diags.add(display, 1, 1, "Seite braucht eine Überschrift '# Titel' als erste Überschrift")
+            continue
+        pages.append(ContentPage(name=path.stem, title=title, markdown=text))
+    return pages
+
+
+_SITE_KEYS = {
+    "site_name",
+    "site_url",
+    "site_description",
+    "site_author",
+    "copyright",
+    "repo_url",
+    "repo_name",
+    "theme",
+    "extra",
+}
+
+
+def _load_site(root: Path, diags: Diagnostics) -> dict[str, Any]:
+    """Base settings for the website from the project's mkdocs.yml (optional)."""
+    path = root / "mkdocs.yml"
+    if not path.is_file():
+        return {}
+    doc = read_yaml(path, display_path(path), diags)
+    if doc is None:
+        return {}
+    if not isinstance(doc.data, dict):
+        diags.add(doc.display, 1, 1, "erwartet: eine Zuordnung (Schlüssel: Wert) auf oberster Ebene")
+        return {}
+    for key in doc.data:
+        if key not in _SITE_KEYS:
+            line, col = doc.position((key,), key=True)
+            diags.add(
+                doc.display,
+                line,
+                col,
+                f"Feld '{key}' wird von rek erzeugt oder nicht unterstützt",
+                hint="Erlaubt sind: " + ", ".join(sorted(_SITE_KEYS)),
+                severity="warning",
+            )
+    return {k: v for k, v in doc.data.items() if k in _SITE_KEYS}

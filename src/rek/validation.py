@@ -1,0 +1,183 @@
+"""Turning a YAML document into a model, with every schema error told in German at its place."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .diagnostics import Diagnostics
+from .yamlsource import Loc, YamlDoc
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def describe(value: Any) -> str:
+    """A short German description of a found value, for 'gefunden: …'."""
+    if value is None:
+        return "nichts (leer)"
+    if isinstance(value, bool):
+        return f"Wahrheitswert {'true' if value else 'false'}"
+    if isinstance(value, int | float):
+        return f"Zahl {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "…"
+        return f"Text '{shown}'"
+    if isinstance(value, dict):
+        return "eine Zuordnung (Schlüssel: Wert)"
+    if isinstance(value, list):
+        return f"eine Liste mit {len(value)} Einträgen"
+    return f"{type(value).__name__} {value!r}"[:80]
+
+
+def field_name(loc: Loc) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(Datei)"
+
+
+def _allowed(ctx: dict[str, Any] | None) -> str:
+    return (ctx or {}).get("expected", "").replace("' or '", "', '")
+
+
+def _message(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> tuple[str, str | None]:
+    kind = err["type"]
+    found = describe(err.get("input"))
+    ctx = err.get("ctx") or {}
+    hint = None
+    if kind == "missing":
+        return f"Pflichtfeld '{loc[-1]}' fehlt", None
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        known = _known_fields(model, loc[:-1])
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        if close:
+            hint = f"Meinten Sie '{close[0]}'?"
+        elif known:
+            hint = "Erlaubte Felder: " + ", ".join(sorted(known))
+        return f"Unbekanntes Feld '{key}'", hint
+    if kind == "enum" or kind == "literal_error":
+        allowed = _allowed(ctx)
+        options = [o.strip(" '") for o in allowed.split(",")]
+        value = err.get("input")
+        if isinstance(value, str):
+            close = difflib.get_close_matches(value, options, n=1, cutoff=0.5)
+            hint = f"Meinten Sie '{close[0]}'?" if close else None
+        return f"erwartet: einer der Werte {allowed}; gefunden: {found}", hint
+    if kind.startswith("rek_"):
+        return f"erwartet: {err['msg']}; gefunden: {found}", None
+    expected = {
+        "string_type": "Text",
+        "int_type": "eine ganze Zahl",
+        "int_parsing": "eine ganze Zahl",
+        "int_from_float": "eine ganze Zahl",
+        "bool_type": "true oder false",
+        "bool_parsing": "true oder false",
+        "dict_type": "eine Zuordnung (Schlüssel: Wert)",
+        "model_type": "eine Zuordnung (Schlüssel: Wert)",
+        "model_attributes_type": "eine Zuordnung (Schlüssel: Wert)",
+        "list_type": "eine Liste (Einträge mit '- ')",
+        "finite_number": "eine endliche Zahl",
+    }.get(kind)
+    if expected:
+        return f"erwartet: {expected}; gefunden: {found}", None
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern", "").startswith("^[A-Za-z0-9][A-Za-z0-9_-]"):
+            return (
+                "erwartet: eine Kennung aus Buchstaben, Ziffern, '-' und '_' (ohne Leerzeichen, '/' "
+                f"oder '..', höchstens 64 Zeichen); gefunden: {found}",
+                None,
+            )
+        if "https?" in ctx.get("pattern", ""):
+            return f"erwartet: eine Adresse, die mit http:// oder https:// beginnt; gefunden: {found}", None
+        return f"erwartet: Text im Muster {ctx.get('pattern')}; gefunden: {found}", None
+    if kind == "string_too_short":
+        return f"darf nicht leer sein; gefunden: {found}", None
+    if kind == "string_too_long":
+        length = len(err["input"]) if isinstance(err.get("input"), str) else "?"
+        return (
+            f"Text zu lang: erlaubt sind höchstens {ctx.get('max_length')} Zeichen, gefunden: {length} Zeichen",
+            None,
+        )
+    if kind == "too_short":
+        return (
+            f"erwartet: mindestens {ctx.get('min_length')} Eintrag/Einträge; gefunden: {ctx.get('actual_length', 0)}",
+            None,
+        )
+    if kind == "too_long":
+        return (
+            f"erwartet: höchstens {ctx.get('max_length')} Einträge; gefunden: {ctx.get('actual_length')}",
+            None,
+        )
+    bounds = {
+        "greater_than_equal": ("mindestens", "ge"),
+        "greater_than": ("größer als", "gt"),
+        "less_than_equal": ("höchstens", "le"),
+        "less_than": ("kleiner als", "lt"),
+    }
+    if kind in bounds:
+        word, key = bounds[kind]
+        return f"erwartet: einen Wert {word} {ctx.get(key)}; gefunden: {found}", None
+    return f"{err.get('msg', kind)}; gefunden: {found}", None
+
+
+def _known_fields(model: type[BaseModel], loc: Loc) -> list[str]:
+    """Field names of the (sub)model at loc, to suggest the right key."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return []
+        current = _inner_model(fields[part].annotation)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", None)
+    return list(fields) if fields else []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validate_doc(doc: YamlDoc, model: type[M], diags: Diagnostics) -> M | None:
+    """Validate a document against a model; add one diagnostic per problem."""
+    if not isinstance(doc.data, dict):
+        line, col = doc.position(())
+        diags.add(
+            doc.display,
+            line,
+            col,
+            f"erwartet: eine Zuordnung (Schlüssel: Wert) auf oberster Ebene; gefunden: {describe(doc.data)}",
+        )
+        return None
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc: Loc = tuple(err["loc"])
+            if err["type"] == "extra_forbidden":
+                line, col = doc.position(loc, key=True)
+            elif err["type"] == "missing":
+                line, col = doc.position(loc[:-1])
+            else:
+                line, col = doc.position(loc)
+            message, hint = _message(err, model, loc)
+            if err["type"] == "missing":
+                message = f"Pflichtfeld '{field_name(loc)}' fehlt"
+            else:
+                message = f"Feld '{field_name(loc)}': {message}"
+            diags.add(doc.display, line, col, message, hint=hint)
+        return None

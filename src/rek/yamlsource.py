@@ -1,0 +1,284 @@
+"""Reading one YAML file safely, with the line and column of every value.
+
+The file is parsed by PyYAML (libyaml when available) into a node tree, which we turn into plain
+Python data ourselves so that we can
+- reject what a strategy file never needs and an attacker likes (aliases, deep nesting, huge files),
+- catch duplicate keys, which PyYAML silently accepts,
+- remember where each value and key stands, for error messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics
+
+try:  # libyaml is much faster; PyYAML wheels ship it
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 2 * 1024 * 1024  # a measure file is a few KB; 2 MB is generous
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDoc:
+    """Data of one file plus where each value (and mapping key) stands (1-based line, col)."""
+
+    path: Path
+    display: str
+    data: Any
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+    def find_text(self, loc: Loc, snippet: str) -> tuple[int, int]:
+        """Where snippet (part of the string value at loc) stands in the file, else the value's start."""
+        line, col = self.position(loc)
+        for number in range(line, min(line + 2000, len(self.lines) + 1)):
+            index = self.lines[number - 1].find(snippet, col - 1 if number == line else 0)
+            if index >= 0:
+                return number, index + 1
+        return line, col
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Best position for loc: the key or value itself, else the nearest enclosing one."""
+        table = self.keys if key else self.values
+        probe = tuple(loc)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), (1, 1))
+
+
+_YAML_PROBLEMS_DE = {
+    "could not find expected ':'": "Ein Doppelpunkt ':' nach dem Schlüssel fehlt",
+    "mapping values are not allowed here": "Hier darf kein 'Schlüssel: Wert' stehen",
+    "found character that cannot start any token": "Ein Zeichen, mit dem kein YAML-Element beginnen darf",
+    "found unexpected end of stream": "Die Datei endet mitten in einem Element",
+    "did not find expected key": "Ein Schlüssel wurde erwartet, ist aber nicht da",
+    "did not find expected node content": "Ein Wert wurde erwartet, ist aber nicht da",
+    "found undefined alias": "Ein Alias verweist auf einen unbekannten Anker",
+    "did not find expected '-' indicator": "Ein Listeneintrag '- ' wurde erwartet",
+    "expected <document start>, but found": "Unerwarteter Inhalt nach dem Ende des Dokuments",
+    "found unknown escape character": "Unbekannte Escape-Sequenz in einem Text in Anführungszeichen",
+    "found unexpected ':'": "Unerwarteter Doppelpunkt",
+    "while scanning a quoted scalar": "Ein Text in Anführungszeichen wird nicht geschlossen",
+}
+
+_SYNTAX_HINT = (
+    "Prüfen Sie die Einrückung (nur Leerzeichen, gleich tief für Geschwister), Doppelpunkte nach "
+    "Schlüsseln und Anführungszeichen um Texte mit ':' oder '#'."
+)
+
+
+def _translate_problem(problem: str, context: str | None) -> str:
+    for english, german in _YAML_PROBLEMS_DE.items():
+        if english in problem or (context and english in context):
+            return f"YAML-Syntaxfehler: {german} (Parser: {problem})"
+    return f"YAML-Syntaxfehler: {problem}"
+
+
+def read_yaml(path: Path, display: str, diags: Diagnostics) -> YamlDoc | None:
+    """Read path; on any problem add diagnostics and return None."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        diags.add(display, 1, 1, f"Datei kann nicht gelesen werden: {exc.strerror or exc}")
+        return None
+    return parse_yaml_bytes(raw, path, display, diags)
+
+
+def parse_yaml_bytes(raw: bytes, path: Path, display: str, diags: Diagnostics) -> YamlDoc | None:
+    if len(raw) > MAX_BYTES:
+        diags.add(
+            display,
+            1,
+            1,
+            f"Datei ist zu groß: {len(raw):,} Bytes, erlaubt sind höchstens {MAX_BYTES:,} Bytes".replace(
+                ",", "."
+            ),
+            hint="Eine Strategiedatei braucht nur wenige Kilobyte; teilen Sie große Inhalte auf.",
+        )
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        diags.add(
+            display,
+            1,
+            1,
+            "Datei beginnt mit einer Byte-Order-Markierung (BOM)",
+            hint="Speichern Sie die Datei als 'UTF-8' ohne BOM.",
+        )
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        diags.add(
+            display,
+            line,
+            col,
+            f"Datei ist nicht UTF-8-kodiert: ungültiges Byte 0x{raw[exc.start]:02x}",
+            hint="Speichern Sie die Datei in der Kodierung UTF-8.",
+        )
+        return None
+    if "\x00" in text:
+        idx = text.index("\x00")
+        line = text.count("\n", 0, idx) + 1
+        diags.add(
+            display, line, idx - text.rfind("\n", 0, idx), "Datei enthält ein Null-Zeichen (Binärdatei?)"
+        )
+        return None
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        diags.add(
+            display, 1, 1, "Datei ist leer: erwartet wird eine Zuordnung (Schlüssel: Wert), gefunden: nichts"
+        )
+        return None
+    for number, line_text in enumerate(text.splitlines(), start=1):
+        stripped = line_text.lstrip(" ")
+        if stripped.startswith("\t"):
+            diags.add(
+                display,
+                number,
+                len(line_text) - len(stripped) + 1,
+                "Tabulator in der Einrückung: YAML erlaubt zum Einrücken nur Leerzeichen",
+                hint="Ersetzen Sie Tabulatoren durch Leerzeichen (z. B. zwei je Ebene).",
+            )
+            return None
+    if not _scan_events(text, display, diags):
+        return None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        _add_yaml_error(exc, display, diags)
+        return None
+    except yaml.YAMLError as exc:
+        diags.add(display, 1, 1, f"YAML-Syntaxfehler: {exc}", hint=_SYNTAX_HINT)
+        return None
+    doc = YamlDoc(path=path, display=display, data=None, lines=text.splitlines())
+    converter = _Converter(doc, diags)
+    before = len(diags)
+    doc.data = converter.convert(node, ())
+    if len(diags) > before:
+        return None
+    return doc
+
+
+def _add_yaml_error(exc: yaml.MarkedYAMLError, display: str, diags: Diagnostics) -> None:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    diags.add(display, line, col, _translate_problem(exc.problem or "", exc.context), hint=_SYNTAX_HINT)
+
+
+def _scan_events(text: str, display: str, diags: Diagnostics) -> bool:
+    """Walk the event stream (no recursion) to refuse aliases, deep nesting and too many nodes."""
+    depth = 0
+    count = 0
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            mark = event.start_mark
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    diags.add(
+                        display,
+                        mark.line + 1,
+                        mark.column + 1,
+                        "Mehrere YAML-Dokumente in einer Datei ('---'): erwartet wird genau eines",
+                    )
+                    return False
+            elif isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                diags.add(
+                    display,
+                    mark.line + 1,
+                    mark.column + 1,
+                    "Anker und Aliase (&name, *name) werden in Strategiedateien nicht unterstützt",
+                    hint="Schreiben Sie den Wert an jeder Stelle aus.",
+                )
+                return False
+            elif isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    diags.add(
+                        display,
+                        mark.line + 1,
+                        mark.column + 1,
+                        f"Zu tief verschachtelt: mehr als {MAX_DEPTH} Ebenen",
+                    )
+                    return False
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            count += 1
+            if count > MAX_NODES:
+                diags.add(display, mark.line + 1, mark.column + 1, "Zu viele Elemente in einer Datei")
+                return False
+    except yaml.MarkedYAMLError as exc:
+        _add_yaml_error(exc, display, diags)
+        return False
+    except yaml.YAMLError as exc:
+        diags.add(display, 1, 1, f"YAML-Syntaxfehler: {exc}", hint=_SYNTAX_HINT)
+        return False
+    return True
+
+
+class _Converter:
+    def __init__(self, doc: YamlDoc, diags: Diagnostics) -> None:
+        self.doc = doc
+        self.diags = diags
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def convert(self, node: yaml.Node | None, loc: Loc) -> Any:
+        if node is None:
+            return None
+        self.doc.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self._error(key_node, "Ein Schlüssel muss ein einfacher Text sein")
+                    continue
+                key = self._scalar(key_node)
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self._error(key_node, "Zusammenführen mit '<<' wird nicht unterstützt")
+                    continue
+                if not isinstance(key, str | int):
+                    key = str(key)
+                if key in result:
+                    first = self.doc.keys.get((*loc, key), (0, 0))
+                    self._error(
+                        key_node,
+                        f"Schlüssel '{key}' kommt doppelt vor (zuerst in Zeile {first[0]})",
+                        hint="Jeder Schlüssel darf in einer Zuordnung nur einmal stehen.",
+                    )
+                    continue
+                self.doc.keys[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                result[key] = self.convert(value_node, (*loc, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*loc, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self._error(node, f"Wert kann nicht gelesen werden: {exc}")
+            return None
+
+    def _error(self, node: yaml.Node, message: str, hint: str | None = None) -> None:
+        self.diags.add(
+            self.doc.display, node.start_mark.line + 1, node.start_mark.column + 1, message, hint=hint
+        )
