@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -19,7 +20,7 @@ def describe(value: Any) -> str:
         return "nichts (leer)"
     if isinstance(value, bool):
         return f"Wahrheitswert {'true' if value else 'false'}"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return f"Zahl {value}"
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "…"
@@ -60,7 +61,8 @@ def _message(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> tuple[str
             hint = f"Meinten Sie '{close[0]}'?"
         elif known:
             hint = "Erlaubte Felder: " + ", ".join(sorted(known))
-        return f"Unbekanntes Feld '{key}'", hint
+        parent = f" in '{field_name(loc[:-1])}'" if len(loc) > 1 else ""
+        return f"Unbekanntes Feld '{key}'{parent}", hint
     if kind == "enum" or kind == "literal_error":
         allowed = _allowed(ctx)
         options = [o.strip(" '") for o in allowed.split(",")]
@@ -177,6 +179,8 @@ def validate_doc(doc: YamlDoc, model: type[M], diags: Diagnostics) -> M | None:
             message, hint = _message(err, model, loc)
             if err["type"] == "missing":
                 message = f"Pflichtfeld '{field_name(loc)}' fehlt"
+            elif err["type"] == "extra_forbidden":
+                pass
             else:
                 message = f"Feld '{field_name(loc)}': {message}"
             diags.add(doc.display, line, col, message, hint=hint)

@@ -178,6 +178,17 @@ def parse_yaml_bytes(raw: bytes, path: Path, display: str, diags: Diagnostics) -
 
 def _add_yaml_error(exc: yaml.MarkedYAMLError, display: str, diags: Diagnostics) -> None:
     mark = exc.problem_mark or exc.context_mark
+    if exc.context and "quoted scalar" in exc.context and exc.context_mark:
+        mark = exc.context_mark
+        line, col = mark.line + 1, mark.column + 1
+        diags.add(
+            display,
+            line,
+            col,
+            "YAML-Syntaxfehler: Ein Text in Anführungszeichen wird nicht geschlossen",
+            hint="Setzen Sie das schließende Anführungszeichen am Ende des Textes.",
+        )
+        return
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     diags.add(display, line, col, _translate_problem(exc.problem or "", exc.context), hint=_SYNTAX_HINT)
 

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rek.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+INIT_TEMPLATE = ROOT / "src" / "rek" / "templates" / "init"
+
+
+class Result:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    @property
+    def error_lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if ": error: " in line]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run the rek CLI in-process in a folder; return exit code, stdout, stderr."""
+
+    def _run(*args: str, cwd: Path | None = None) -> Result:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return _run
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> Path:
+    """A fresh copy of the minimal valid project (the 'rek init' template)."""
+    target = tmp_path / "region"
+    shutil.copytree(INIT_TEMPLATE, target)
+    return target
+
+
+@pytest.fixture
+def embedded(tmp_path: Path) -> Path:
+    """A copy of the embedded Weserbergland strategy."""
+    target = tmp_path / "weserbergland"
+    target.mkdir()
+    for name in ("strategy", "measures", "content", "templates"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, target / name)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    return target
