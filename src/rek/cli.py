@@ -134,6 +134,93 @@ def schema(ctx: Context, kind: str | None, out: Path | None) -> None:
         click.echo(f"Geschrieben: {os.path.relpath(path)}")
 
 
+def _default_out(ctx: Context, root: Path, name: str) -> Path:
+    from .locate import embedded_default
+
+    # the embedded default may live inside an installed package: build into the current folder then
+    if ctx.explicit is None and root == embedded_default() and not Path.cwd().resolve().is_relative_to(root):
+        return Path.cwd() / name
+    return root / name
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Ausgabeordner (Standard: build/).")
+@click.option("--site/--no-site", default=True, help="Website bauen.")
+@click.option("--application/--no-application", default=True, help="Antrag (DOCX, PDF, XLSX) erzeugen.")
+@click.option("--since", default=None, help="Git-Revision für die Seite 'Änderungen' (z. B. v0.9).")
+@pass_ctx
+def build(ctx: Context, out: Path | None, site: bool, application: bool, since: str | None) -> None:
+    """Website und Antrag aus der Strategie bauen (ersetzt die Ausgabe nur bei Erfolg)."""
+    from .build import build as run_build
+
+    root = ctx.root()
+    project = require_project(root)
+    for warning in project.warnings:
+        click.echo(warning.format(), err=True)
+    changes = None
+    if since:
+        from .diff import changes_page
+
+        changes = changes_page(root, since, None)
+    target = out or _default_out(ctx, root, "build")
+    report = run_build(project, target, site=site, application=application, changes=changes)
+    for message in report.warnings:
+        click.echo(f"MkDocs-Warnung: {message}", err=True)
+    parts = []
+    if site:
+        parts.append(f"Website mit {report.pages} Seiten in {os.path.relpath(target / 'site')}")
+    if application and project.call is not None:
+        parts.append(f"Antrag in {os.path.relpath(target / 'antrag')}")
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
+    click.echo("Gebaut: " + "; ".join(parts) + (f" ({timing})." if timing else "."))
+
+
+@cli.command()
+@click.option("--call", "call_id", default=None, help="Förderaufruf (Standard: 'call' aus strategy.yaml).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Ausgabeordner (Standard: build-antrag/).")
+@click.option("--check", "check_only", is_flag=True, help="Nur die formalen Anforderungen des Aufrufs prüfen.")
+@pass_ctx
+def application(ctx: Context, call_id: str | None, out: Path | None, check_only: bool) -> None:
+    """Den Förderantrag erzeugen (Markdown, DOCX, PDF, Kostenplan als XLSX) oder formal prüfen."""
+    from .application.checks import formal_checks
+    from .application.document import render
+
+    root = ctx.root()
+    project = require_project(root)
+    call_id = call_id or project.strategy.call
+    if not call_id:
+        raise RekError("Kein Förderaufruf gewählt: setzen Sie 'call' in strategy/strategy.yaml oder --call.")
+    call = project.calls.get(call_id)
+    if call is None:
+        raise RekError(f"Unbekannter Förderaufruf '{call_id}'. Vorhanden: {', '.join(project.calls) or 'keiner'}")
+    app = render(project, call)
+    failures = formal_checks(project, call, app)
+    for failure in failures:
+        click.echo(failure.format(), err=True)
+    if check_only:
+        # the submission check: what is still 'in Vorbereitung' counts as missing here
+        if failures:
+            click.echo(f"{len(failures)} formale Anforderung(en) des Aufrufs '{call.id}' nicht erfüllt.", err=True)
+            sys.exit(1)
+        click.echo(f"Der Antrag erfüllt die formalen Anforderungen des Aufrufs '{call.name}'.")
+        return
+    from .application.build import write_application
+    from .build import staged_output
+
+    target = out or _default_out(ctx, root, "build-antrag")
+    with staged_output(root, target) as tmp:
+        files = write_application(project, call, tmp, documents=True)
+    click.echo(
+        f"Antrag geschrieben: {os.path.relpath(target)} (antrag.md, antrag.docx, antrag.pdf, {files.xlsx.name}); "
+        f"{len(files.app.measures)} Maßnahmen, Zuwendung {files.app.fin.total.grant:,.2f} €.".replace(",", "X")
+        .replace(".", ",")
+        .replace("X", ".")
+    )
+    if failures:
+        click.echo(f"Achtung: {len(failures)} formale Anforderung(en) nicht erfüllt (siehe oben).", err=True)
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: no traceback reaches a user; exit 1 for their mistakes, 2 for ours."""
     try:

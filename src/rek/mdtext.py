@@ -21,6 +21,17 @@ from . import formatting as fmt
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^$])")
 
 
+class Md(str):
+    """Markdown made by rek itself (e.g. a link with an escaped title): table cells keep it as it is."""
+
+    __slots__ = ()
+
+
+def link(label: str, target: str) -> Md:
+    """A Markdown link with an escaped label; targets are built from validated ids only."""
+    return Md(f"[{text(label)}]({target})")
+
+
 def text(value: Any) -> str:
     """Escape plain text for Markdown (inline): no emphasis, links, HTML or table breaks."""
     raw = "" if value is None else str(value)
@@ -30,7 +41,9 @@ def text(value: Any) -> str:
 
 
 def cell(value: Any) -> str:
-    """Plain text for a table cell: escaped and on one line."""
+    """Plain text for a table cell: escaped and on one line (rek's own Markdown kept as is)."""
+    if isinstance(value, Md):
+        return " ".join(value.split()) or " "
     return text(value) or " "
 
 

@@ -22,11 +22,12 @@ class Failure:
     allowed: str
     source: Source
     where: str
+    severity: str = "error"
 
     def format(self) -> str:
         cite = self.source.title + (f", {self.source.note}" if self.source.note else "")
         return (
-            f"{self.where}: error: Regel '{self.rule}': {self.message}; gefunden: {self.found}, "
+            f"{self.where}: {self.severity}: Regel '{self.rule}': {self.message}; gefunden: {self.found}, "
             f"erlaubt: {self.allowed} (Quelle: {cite})"
         )
 

@@ -1,0 +1,53 @@
+"""Writing the application files: Markdown, DOCX, PDF, cost plan XLSX and the timeline chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import charts
+from .. import formatting as fmt
+from ..call import Call
+from ..project import Project
+from .costplan import write_costplan
+from .document import Application, render
+from .export import metadata_args, to_docx, to_pdf
+
+
+@dataclass
+class ApplicationFiles:
+    app: Application
+    markdown: Path
+    docx: Path | None
+    pdf: Path | None
+    xlsx: Path
+
+
+def timeline_svg(app: Application, project: Project) -> str:
+    index = {f.id: i for i, f in enumerate(project.action_fields)}
+    spans = [
+        charts.Span(f"{m.id} {m.title}", m.start, m.end, [ms.date for ms in m.milestones], index.get(m.action_field, 0))
+        for m in sorted(app.measures, key=lambda m: (m.start, m.id))
+    ]
+    return charts.timeline("antrag-timeline", "Zeitplan der Maßnahmen des Antrags", spans)
+
+
+def write_application(project: Project, call: Call, folder: Path, *, documents: bool = True) -> ApplicationFiles:
+    folder.mkdir(parents=True, exist_ok=True)
+    app = render(project, call, timeline_image="zeitplan.svg")
+    (folder / "zeitplan.svg").write_text(timeline_svg(app, project), encoding="utf-8")
+    markdown = folder / "antrag.md"
+    markdown.write_text(app.markdown, encoding="utf-8")
+    xlsx = folder / "kosten-und-finanzierungsplan.xlsx"
+    write_costplan(project, app, xlsx)
+    docx = pdf = None
+    if documents:
+        s = project.strategy
+        meta = metadata_args(s.title, f"Antrag im Förderaufruf {call.name}", fmt.date(dt.date.today()))
+        templates = project.root / "templates"
+        docx = folder / "antrag.docx"
+        to_docx(markdown, docx, meta, templates)
+        pdf = folder / "antrag.pdf"
+        to_pdf(markdown, pdf, meta, templates)
+    return ApplicationFiles(app, markdown, docx, pdf, xlsx)

@@ -1,0 +1,77 @@
+"""Application Markdown -> DOCX (Pandoc, styled by reference.docx) and PDF (Pandoc's Typst writer + typst)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from ..diagnostics import RekError
+from ..locate import PACKAGE_DIR
+
+ASSETS = PACKAGE_DIR / "application" / "assets"
+# Markdown as rek writes it; raw HTML/TeX and raw blocks are off, so text can't smuggle output code.
+READER = "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
+
+
+def pandoc_path() -> str:
+    import pypandoc
+
+    try:
+        return pypandoc.get_pandoc_path()
+    except OSError as exc:  # pragma: no cover - the wheel ships pandoc
+        raise RekError(f"Pandoc nicht gefunden ({exc}); installieren Sie rek mit 'pip install rek'.") from exc
+
+
+def _pandoc(args: list[str], cwd: Path) -> None:
+    result = subprocess.run([pandoc_path(), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        raise RekError(f"Pandoc ist gescheitert (Code {result.returncode}): {result.stderr.strip()[:2000]}")
+
+
+def metadata_args(title: str, subtitle: str, date: str) -> list[str]:
+    return ["-M", f"title={title}", "-M", f"subtitle={subtitle}", "-M", f"date={date}", "-M", "lang=de-DE"]
+
+
+def reference_docx(project_templates: Path) -> Path:
+    custom = project_templates / "application" / "reference.docx"
+    return custom if custom.is_file() else ASSETS / "reference.docx"
+
+
+def typst_header(project_templates: Path) -> Path:
+    custom = project_templates / "application" / "header.typ"
+    return custom if custom.is_file() else ASSETS / "header.typ"
+
+
+def to_docx(markdown: Path, target: Path, meta: list[str], project_templates: Path) -> None:
+    _pandoc(
+        [
+            "-f", READER, "-t", "docx", "--toc", "--number-sections",
+            f"--reference-doc={reference_docx(project_templates)}", *meta, "-o", str(target), str(markdown),
+        ],  # fmt: skip
+        markdown.parent,
+    )
+
+
+def _typst_meta(folder: Path) -> Path:
+    path = folder / "typst-meta.yaml"
+    path.write_text("margin:\n  x: 2.2cm\n  y: 2.2cm\n", encoding="utf-8")
+    return path
+
+
+def to_pdf(markdown: Path, target: Path, meta: list[str], project_templates: Path) -> None:
+    import typst
+
+    source = target.with_suffix(".typ")
+    _pandoc(
+        [
+            "-f", READER, "-t", "typst", "--standalone", "--toc", "--number-sections",
+            "-V", "papersize=a4", "-V", "region=DE", f"--metadata-file={_typst_meta(markdown.parent)}",
+            "-V", "page-numbering=1", "-V", "toc-depth=2",
+            f"--include-in-header={typst_header(project_templates)}", *meta, "-o", str(source), str(markdown),
+        ],  # fmt: skip
+        markdown.parent,
+    )
+    try:
+        typst.compile(str(source), output=str(target), root=str(markdown.parent))
+    except Exception as exc:  # typst raises its own error types
+        raise RekError(f"Typst konnte das PDF nicht setzen: {exc}") from exc

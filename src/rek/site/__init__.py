@@ -1,0 +1,1 @@
+"""The strategy website: pages, MkDocs configuration, open data, build."""

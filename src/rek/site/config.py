@@ -1,0 +1,69 @@
+"""The MkDocs configuration rek writes into the generated tree (no custom plugins or hooks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from ..project import Project
+
+EXTRA_CSS = ["assets/rek/rek.css"]
+EXTRA_JS = ["assets/rek/catalogue.js"]
+
+
+def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: bool = False) -> dict[str, Any]:
+    s = project.strategy
+    site = project.site
+    status = f"Version {s.version} ({s.status.value}"
+    status += f", beschlossen am {s.adopted.strftime('%d.%m.%Y')})" if s.adopted else ")"
+    copyright_text = " · ".join(x for x in (str(site.get("copyright", "")).strip(), status) if x)
+    theme: dict[str, Any] = {
+        "name": "material",
+        "language": "de",
+        "font": False,
+        "features": ["navigation.sections", "navigation.top", "navigation.footer", "search.highlight", "toc.follow"],
+        "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
+    }
+    user_theme = site.get("theme")
+    if isinstance(user_theme, dict):
+        for key in ("palette", "features", "favicon", "logo", "icon"):
+            if key in user_theme:
+                theme[key] = user_theme[key]
+    extra: dict[str, Any] = {"generator": False, "strategy": {"version": s.version, "status": s.status.value}}
+    if isinstance(site.get("extra"), dict):
+        extra.update({k: v for k, v in site["extra"].items() if k not in ("analytics", "consent", "social")})
+    if versioned:
+        extra["version"] = {"provider": "mike", "default": "latest"}
+    config: dict[str, Any] = {
+        "site_name": str(site.get("site_name") or s.title),
+        "site_description": str(site.get("site_description") or s.short_title),
+        "copyright": copyright_text,
+        "docs_dir": "docs",
+        "use_directory_urls": True,
+        "theme": theme,
+        "plugins": [{"search": {"lang": "de"}}],
+        "markdown_extensions": [
+            "tables",
+            "admonition",
+            "attr_list",
+            "md_in_html",
+            {"toc": {"permalink": False}},
+            {"pymdownx.escapeall": {"hardbreak": False, "nbsp": False}},
+        ],
+        "extra_css": EXTRA_CSS,
+        "extra_javascript": EXTRA_JS,
+        "extra": extra,
+        "not_in_nav": "/massnahme/\n",
+        "validation": {"nav": {"omitted_files": "info"}, "links": {"not_found": "warn", "anchors": "info"}},
+        "nav": nav,
+    }
+    for key in ("site_url", "site_author", "repo_url", "repo_name"):
+        if site.get(key):
+            config[key] = str(site[key])
+    return config
+
+
+def dump(config: dict[str, Any]) -> str:
+    header = "# Erzeugt von rek aus strategy/, measures/ und content/. Nicht von Hand bearbeiten.\n"
+    return header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=120)

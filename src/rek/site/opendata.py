@@ -1,0 +1,109 @@
+"""Open data downloads: measures and budgets as JSON, CSV and XLSX, plus the JSON Schemas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from .. import finance
+from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from ..project import Project
+from ..scaffold import SCHEMAS, schema_json
+
+MEASURE_COLUMNS = [
+    "id", "titel", "handlungsfeld", "weitere_handlungsfelder", "federfuehrung", "partner", "status",
+    "prioritaet", "beginn", "ende", "kosten_eur", "foerderfaehig_eur", "zuwendung_eur", "drittmittel_eur",
+    "eigenanteil_eur", "beispielwerte",
+]  # fmt: skip
+COST_COLUMNS = ["massnahme", "jahr", "kostenart", "betrag_eur", "foerderfaehig"]
+
+
+def _safe_cell(value: Any) -> Any:
+    """Keep spreadsheet programs from running text as a formula (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def measure_rows(project: Project) -> list[list[Any]]:
+    return [
+        [
+            m.id, m.title, m.action_field, " ".join(m.further_action_fields), m.lead, " ".join(m.partners),
+            m.status.value, m.priority.value, m.start.isoformat(), m.end.isoformat(), float(m.total_cost),
+            float(m.eligible_cost), float(m.funding.grant), float(m.third_party_total), float(m.own_share_total),
+            m.example,
+        ]  # fmt: skip
+        for m in project.measures
+    ]
+
+
+def cost_rows(project: Project) -> list[list[Any]]:
+    return [
+        [m.id, c.year, c.category.value, float(c.amount), c.eligible] for m in project.measures for c in m.costs
+    ]
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([[_safe_cell(v) for v in row] for row in rows])
+    return buffer.getvalue()
+
+
+def as_json(project: Project) -> str:
+    s = project.strategy
+    data = {
+        "strategie": {"titel": s.title, "version": s.version, "status": s.status.value},
+        "partner": [p.model_dump(mode="json") for p in s.partners],
+        "handlungsfelder": [f.model_dump(mode="json") for f in project.action_fields],
+        "massnahmen": [m.model_dump(mode="json") for m in project.measures],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def workbook(project: Project) -> Workbook:
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet("Maßnahmen")
+    sheet.append(MEASURE_COLUMNS)
+    for row in measure_rows(project):
+        sheet.append([_safe_cell(v) for v in row])
+    sheet = wb.create_sheet("Kosten")
+    sheet.append(COST_COLUMNS)
+    for row in cost_rows(project):
+        sheet.append([_safe_cell(v) for v in row])
+    fin = finance.compute(project.measures)
+    sheet = wb.create_sheet("Finanzierung")
+    sheet.append(["Posten", "Betrag (EUR)"])
+    for label, value in (
+        ("Gesamtkosten", fin.total.cost),
+        ("förderfähig", fin.total.eligible),
+        ("Zuwendung", fin.total.grant),
+        ("Drittmittel", fin.total.third_party),
+        ("Eigenanteil", fin.total.own),
+    ):
+        sheet.append([label, float(value)])
+    sheet = wb.create_sheet("Legende")
+    sheet.append(["Feld", "Wert", "Bedeutung"])
+    for key, label in STATUS_LABELS.items():
+        sheet.append(["status", key.value, label])
+    for key, label in PRIORITY_LABELS.items():
+        sheet.append(["prioritaet", key.value, label])
+    for key, label in COST_CATEGORY_LABELS.items():
+        sheet.append(["kostenart", key.value, label])
+    return wb
+
+
+def write_downloads(project: Project, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "massnahmen.json").write_text(as_json(project), encoding="utf-8")
+    (folder / "massnahmen.csv").write_text(_csv(MEASURE_COLUMNS, measure_rows(project)), encoding="utf-8")
+    (folder / "kosten.csv").write_text(_csv(COST_COLUMNS, cost_rows(project)), encoding="utf-8")
+    workbook(project).save(folder / "strategie.xlsx")
+    for kind in SCHEMAS:
+        (folder / f"{kind}.schema.json").write_text(schema_json(kind), encoding="utf-8")
