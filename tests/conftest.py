@@ -59,3 +59,21 @@ def embedded(tmp_path: Path) -> Path:
             shutil.copytree(ROOT / name, target / name)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     return target
+
+
+@pytest.fixture(scope="session")
+def built_embedded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded strategy built once per test session (site + application): returns the output folder."""
+    from rek.build import build
+    from rek.project import require_project
+
+    work = tmp_path_factory.mktemp("embedded")
+    project_dir = work / "weserbergland"
+    project_dir.mkdir()
+    for name in ("strategy", "measures", "content"):
+        shutil.copytree(ROOT / name, project_dir / name)
+    shutil.copy(ROOT / "mkdocs.yml", project_dir / "mkdocs.yml")
+    project = require_project(project_dir)
+    out = work / "out"
+    build(project, out)
+    return out

@@ -64,12 +64,24 @@ def block(value: Any, level: int = 2) -> str:
     return "\n".join(lines)
 
 
-def table(headers: Iterable[str], rows: Iterable[Iterable[Any]], align: Iterable[str] | None = None) -> str:
-    """A pipe table; cells are escaped; align is 'l' or 'r' per column."""
+def table(
+    headers: Iterable[str],
+    rows: Iterable[Iterable[Any]],
+    align: Iterable[str] | None = None,
+    widths: Iterable[int] | None = None,
+) -> str:
+    """A pipe table; cells are escaped; align is 'l' or 'r' per column.
+
+    widths (relative, e.g. [3, 1, 1]) become the dash counts of the rule line, which Pandoc reads as
+    relative column widths once a line of the table is longer than its line length.
+    """
     heads = list(headers)
     aligns = list(align) if align is not None else ["l"] * len(heads)
+    dashes = [max(3, w * 8) for w in widths] if widths is not None else [3] * len(heads)
     out = ["| " + " | ".join(cell(h) for h in heads) + " |"]
-    out.append("| " + " | ".join("---:" if a == "r" else ":---" for a in aligns) + " |")
+    out.append(
+        "| " + " | ".join(("-" * d + ":") if a == "r" else (":" + "-" * d) for a, d in zip(aligns, dashes, strict=False)) + " |"
+    )
     for row in rows:
         out.append("| " + " | ".join(cell(c) for c in row) + " |")
     return "\n".join(out)
