@@ -23,7 +23,9 @@ def main() -> None:
         raw = Path(tmp) / "reference.docx"
         with raw.open("wb") as handle:
             subprocess.run(
-                [pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"], stdout=handle, check=True
+                [pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
+                stdout=handle,
+                check=True,
             )
         doc = Document(str(raw))
         for section in doc.sections:

@@ -79,7 +79,11 @@ class Visit:
         self.page.goto(url, wait_until="networkidle")
 
     def external(self) -> list[str]:
-        return [u for u in self.requests if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")]
+        return [
+            u
+            for u in self.requests
+            if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")
+        ]
 
     def axe(self) -> list[dict]:
         self.page.add_script_tag(path=str(AXE))
@@ -142,7 +146,9 @@ def test_catalogue_filters_and_sorts(browser, base_url: str) -> None:  # type: i
         page.get_by_role("button", name="Kennung").click()
         page.get_by_role("button", name="Kennung").click()
         first = page.locator(".rek-catalogue tbody tr").first.locator("td").first.inner_text()
-        ids = sorted(page.locator(".rek-catalogue tbody td:first-child").all_inner_texts(), key=lambda s: int(s[1:]))
+        ids = sorted(
+            page.locator(".rek-catalogue tbody td:first-child").all_inner_texts(), key=lambda s: int(s[1:])
+        )
         assert first == ids[-1]
         assert visit.errors == [] and visit.external() == []
         assert visit.axe() == []
@@ -156,7 +162,7 @@ def test_search_finds_a_measure(browser, base_url: str) -> None:  # type: ignore
     try:
         page.keyboard.press("s")  # Material's search shortcut
         box = page.locator("input.md-search__input")
-        box.fill("Bürgerservice")
+        box.press_sequentially("Bürgerservice", delay=20)
         results = page.locator(".md-search-result__item")
         results.first.wait_for(timeout=10_000)
         assert results.count() >= 1

@@ -40,7 +40,15 @@ def test_every_page_type_exists_and_shows_its_content(built_embedded: Path) -> N
         assert "Kosten" in page
     for p in project.strategy.partners:
         assert (site / "partner" / p.id / "index.html").is_file()
-    for name in ("roadmap", "finanzen", "downloads", "aenderungen", "impressum", "datenschutz", "barrierefreiheit"):
+    for name in (
+        "roadmap",
+        "finanzen",
+        "downloads",
+        "aenderungen",
+        "impressum",
+        "datenschutz",
+        "barrierefreiheit",
+    ):
         assert (site / name / "index.html").is_file(), name
 
 

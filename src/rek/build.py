@@ -35,8 +35,14 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def write_tree(project: Project, tree: Path, *, changes: str | None = None, versioned: bool = False,
-               application_files: list[dict[str, str]] | None = None) -> int:
+def write_tree(
+    project: Project,
+    tree: Path,
+    *,
+    changes: str | None = None,
+    versioned: bool = False,
+    application_files: list[dict[str, str]] | None = None,
+) -> int:
     """Write the whole MkDocs source tree (mkdocs.yml + docs/) for the project; return the page count."""
     docs = tree / "docs"
     docs.mkdir(parents=True, exist_ok=True)
@@ -177,7 +183,9 @@ def build(
                 (files.xlsx, "Kosten- und Finanzierungsplan", "Excel"),
             ):
                 if path is not None:
-                    application_files.append({"name": path.name, "label": label, "format": kind, "path": str(path)})
+                    application_files.append(
+                        {"name": path.name, "label": label, "format": kind, "path": str(path)}
+                    )
         if site:
             started = time.perf_counter()
             tree = tmp / "mkdocs"

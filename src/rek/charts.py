@@ -65,10 +65,16 @@ def bar_chart(ident: str, title: str, bars: list[Bar], series: list[str]) -> str
                 )
             x += w
         total = sum(bar.values, Decimal(0))
-        body.append(f'<text x="{x + 6:.1f}" y="{y + 18}" font-size="13" {FONT} fill="#111">{escape(fmt.euro(total))}</text>')
+        body.append(
+            f'<text x="{x + 6:.1f}" y="{y + 18}" font-size="13" {FONT} fill="#111">{escape(fmt.euro(total))}</text>'
+        )
     desc = "; ".join(
         f"{b.label}: {fmt.euro(sum(b.values, Decimal(0)))}"
-        + (" (" + ", ".join(f"{s} {fmt.euro(v)}" for s, v in zip(series, b.values, strict=False)) + ")" if len(series) > 1 else "")
+        + (
+            " (" + ", ".join(f"{s} {fmt.euro(v)}" for s, v in zip(series, b.values, strict=False)) + ")"
+            if len(series) > 1
+            else ""
+        )
         for b in bars
     )
     return _svg(width, height, title, desc or "Keine Daten", body, ident)
@@ -105,10 +111,14 @@ def timeline(ident: str, title: str, spans: list[Span]) -> str:
     body = []
     for year in range(start.year, end.year + 1):
         xx = x(dt.date(year, 1, 1))
-        body.append(f'<line x1="{xx:.1f}" y1="30" x2="{xx:.1f}" y2="{height - 8}" stroke="#767676" stroke-width="1"/>')
+        body.append(
+            f'<line x1="{xx:.1f}" y1="30" x2="{xx:.1f}" y2="{height - 8}" stroke="#767676" stroke-width="1"/>'
+        )
         if year < end.year:
             mid = x(dt.date(year, 7, 1))
-            body.append(f'<text x="{mid:.1f}" y="22" font-size="13" text-anchor="middle" {FONT} fill="#111">{year}</text>')
+            body.append(
+                f'<text x="{mid:.1f}" y="22" font-size="13" text-anchor="middle" {FONT} fill="#111">{year}</text>'
+            )
     for index, span in enumerate(spans):
         y = 36 + index * row
         label = span.label if len(span.label) <= 42 else span.label[:40] + "…"
@@ -118,7 +128,9 @@ def timeline(ident: str, title: str, spans: list[Span]) -> str:
         )
         x1, x2 = x(span.start), x(span.end)
         color = COLORS[span.color % len(COLORS)]
-        body.append(f'<rect x="{x1:.1f}" y="{y + 3}" width="{max(x2 - x1, 2):.1f}" height="14" fill="{color}"/>')
+        body.append(
+            f'<rect x="{x1:.1f}" y="{y + 3}" width="{max(x2 - x1, 2):.1f}" height="14" fill="{color}"/>'
+        )
         for ms in span.milestones:
             mx = x(ms)
             body.append(

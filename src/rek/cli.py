@@ -144,7 +144,12 @@ def _default_out(ctx: Context, root: Path, name: str) -> Path:
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Ausgabeordner (Standard: build/).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Ausgabeordner (Standard: build/).",
+)
 @click.option("--site/--no-site", default=True, help="Website bauen.")
 @click.option("--application/--no-application", default=True, help="Antrag (DOCX, PDF, XLSX) erzeugen.")
 @click.option("--since", default=None, help="Git-Revision für die Seite 'Änderungen' (z. B. v0.9).")
@@ -177,8 +182,15 @@ def build(ctx: Context, out: Path | None, site: bool, application: bool, since: 
 
 @cli.command()
 @click.option("--call", "call_id", default=None, help="Förderaufruf (Standard: 'call' aus strategy.yaml).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Ausgabeordner (Standard: build-antrag/).")
-@click.option("--check", "check_only", is_flag=True, help="Nur die formalen Anforderungen des Aufrufs prüfen.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Ausgabeordner (Standard: build-antrag/).",
+)
+@click.option(
+    "--check", "check_only", is_flag=True, help="Nur die formalen Anforderungen des Aufrufs prüfen."
+)
 @pass_ctx
 def application(ctx: Context, call_id: str | None, out: Path | None, check_only: bool) -> None:
     """Den Förderantrag erzeugen (Markdown, DOCX, PDF, Kostenplan als XLSX) oder formal prüfen."""
@@ -192,7 +204,9 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
         raise RekError("Kein Förderaufruf gewählt: setzen Sie 'call' in strategy/strategy.yaml oder --call.")
     call = project.calls.get(call_id)
     if call is None:
-        raise RekError(f"Unbekannter Förderaufruf '{call_id}'. Vorhanden: {', '.join(project.calls) or 'keiner'}")
+        raise RekError(
+            f"Unbekannter Förderaufruf '{call_id}'. Vorhanden: {', '.join(project.calls) or 'keiner'}"
+        )
     app = render(project, call)
     failures = formal_checks(project, call, app)
     for failure in failures:
@@ -200,7 +214,9 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
     if check_only:
         # the submission check: what is still 'in Vorbereitung' counts as missing here
         if failures:
-            click.echo(f"{len(failures)} formale Anforderung(en) des Aufrufs '{call.id}' nicht erfüllt.", err=True)
+            click.echo(
+                f"{len(failures)} formale Anforderung(en) des Aufrufs '{call.id}' nicht erfüllt.", err=True
+            )
             sys.exit(1)
         click.echo(f"Der Antrag erfüllt die formalen Anforderungen des Aufrufs '{call.name}'.")
         return
@@ -212,7 +228,9 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
         files = write_application(project, call, tmp, documents=True)
     click.echo(
         f"Antrag geschrieben: {os.path.relpath(target)} (antrag.md, antrag.docx, antrag.pdf, {files.xlsx.name}); "
-        f"{len(files.app.measures)} Maßnahmen, Zuwendung {files.app.fin.total.grant:,.2f} €.".replace(",", "X")
+        f"{len(files.app.measures)} Maßnahmen, Zuwendung {files.app.fin.total.grant:,.2f} €.".replace(
+            ",", "X"
+        )
         .replace(".", ",")
         .replace("X", ".")
     )

@@ -80,7 +80,11 @@ def table(
     dashes = [max(3, w * 8) for w in widths] if widths is not None else [3] * len(heads)
     out = ["| " + " | ".join(cell(h) for h in heads) + " |"]
     out.append(
-        "| " + " | ".join(("-" * d + ":") if a == "r" else (":" + "-" * d) for a, d in zip(aligns, dashes, strict=False)) + " |"
+        "| "
+        + " | ".join(
+            ("-" * d + ":") if a == "r" else (":" + "-" * d) for a, d in zip(aligns, dashes, strict=False)
+        )
+        + " |"
     )
     for row in rows:
         out.append("| " + " | ".join(cell(c) for c in row) + " |")

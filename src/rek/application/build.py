@@ -27,13 +27,21 @@ class ApplicationFiles:
 def timeline_svg(app: Application, project: Project) -> str:
     index = {f.id: i for i, f in enumerate(project.action_fields)}
     spans = [
-        charts.Span(f"{m.id} {m.title}", m.start, m.end, [ms.date for ms in m.milestones], index.get(m.action_field, 0))
+        charts.Span(
+            f"{m.id} {m.title}",
+            m.start,
+            m.end,
+            [ms.date for ms in m.milestones],
+            index.get(m.action_field, 0),
+        )
         for m in sorted(app.measures, key=lambda m: (m.start, m.id))
     ]
     return charts.timeline("antrag-timeline", "Zeitplan der Maßnahmen des Antrags", spans)
 
 
-def write_application(project: Project, call: Call, folder: Path, *, documents: bool = True) -> ApplicationFiles:
+def write_application(
+    project: Project, call: Call, folder: Path, *, documents: bool = True
+) -> ApplicationFiles:
     folder.mkdir(parents=True, exist_ok=True)
     app = render(project, call, timeline_image="zeitplan.svg")
     (folder / "zeitplan.svg").write_text(timeline_svg(app, project), encoding="utf-8")

@@ -43,7 +43,10 @@ def write_costplan(project: Project, app: Application, path: Path) -> None:
     total_row = last + 1
     ws.append(
         ["Summe"]
-        + [f"=SUM({get_column_letter(c)}{first}:{get_column_letter(c)}{last})" for c in range(2, len(years) + 3)]
+        + [
+            f"=SUM({get_column_letter(c)}{first}:{get_column_letter(c)}{last})"
+            for c in range(2, len(years) + 3)
+        ]
     )
     for cell in ws[header_row] + ws[total_row]:
         cell.font = Font(bold=True)
@@ -53,13 +56,26 @@ def write_costplan(project: Project, app: Application, path: Path) -> None:
     fs.append(["Zuwendung", float(fin.total.grant)])
     fs.append(["Drittmittel", float(fin.total.third_party)])
     for partner in project.strategy.partners:
-        fs.append([_safe(f"Eigenanteil {partner.name}"), float(fin.by_partner_own.get(partner.id, Decimal(0)))])
+        fs.append(
+            [_safe(f"Eigenanteil {partner.name}"), float(fin.by_partner_own.get(partner.id, Decimal(0)))]
+        )
     fs.append(["Summe", f"=SUM(B2:B{fs.max_row})"])
     fs.append(["Gesamtkosten laut Kostenplan", f"=Kostenplan!{get_column_letter(len(years) + 2)}{total_row}"])
     fs[1][0].font = fs[1][1].font = Font(bold=True)
 
     ms = wb.create_sheet("Maßnahmen")
-    ms.append(["Kennung", "Maßnahme", "Kosten", "förderfähig", "Zuwendung", "Drittmittel", "Eigenanteil", "Beispielwerte"])
+    ms.append(
+        [
+            "Kennung",
+            "Maßnahme",
+            "Kosten",
+            "förderfähig",
+            "Zuwendung",
+            "Drittmittel",
+            "Eigenanteil",
+            "Beispielwerte",
+        ]
+    )
     for m in app.measures:
         ms.append(
             [
@@ -79,7 +95,9 @@ def write_costplan(project: Project, app: Application, path: Path) -> None:
     for sheet in (ws, fs, ms):
         for row in sheet.iter_rows(min_row=1):
             for cell in row:
-                if isinstance(cell.value, float) or (isinstance(cell.value, str) and cell.value.startswith("=")):
+                if isinstance(cell.value, float) or (
+                    isinstance(cell.value, str) and cell.value.startswith("=")
+                ):
                     cell.number_format = EURO
                     cell.alignment = Alignment(horizontal="right")
         sheet.column_dimensions["A"].width = 34

@@ -45,8 +45,17 @@ def typst_header(project_templates: Path) -> Path:
 def to_docx(markdown: Path, target: Path, meta: list[str], project_templates: Path) -> None:
     _pandoc(
         [
-            "-f", READER, "-t", "docx", "--toc", "--number-sections",
-            f"--reference-doc={reference_docx(project_templates)}", *meta, "-o", str(target), str(markdown),
+            "-f",
+            READER,
+            "-t",
+            "docx",
+            "--toc",
+            "--number-sections",
+            f"--reference-doc={reference_docx(project_templates)}",
+            *meta,
+            "-o",
+            str(target),
+            str(markdown),
         ],  # fmt: skip
         markdown.parent,
     )
@@ -64,10 +73,27 @@ def to_pdf(markdown: Path, target: Path, meta: list[str], project_templates: Pat
     source = target.with_suffix(".typ")
     _pandoc(
         [
-            "-f", READER, "-t", "typst", "--standalone", "--toc", "--number-sections",
-            "-V", "papersize=a4", "-V", "region=DE", f"--metadata-file={_typst_meta(markdown.parent)}",
-            "-V", "page-numbering=1", "-V", "toc-depth=2",
-            f"--include-in-header={typst_header(project_templates)}", *meta, "-o", str(source), str(markdown),
+            "-f",
+            READER,
+            "-t",
+            "typst",
+            "--standalone",
+            "--toc",
+            "--number-sections",
+            "-V",
+            "papersize=a4",
+            "-V",
+            "region=DE",
+            f"--metadata-file={_typst_meta(markdown.parent)}",
+            "-V",
+            "page-numbering=1",
+            "-V",
+            "toc-depth=2",
+            f"--include-in-header={typst_header(project_templates)}",
+            *meta,
+            "-o",
+            str(source),
+            str(markdown),
         ],  # fmt: skip
         markdown.parent,
     )

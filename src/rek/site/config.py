@@ -22,7 +22,13 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
         "name": "material",
         "language": "de",
         "font": False,
-        "features": ["navigation.sections", "navigation.top", "navigation.footer", "search.highlight", "toc.follow"],
+        "features": [
+            "navigation.sections",
+            "navigation.top",
+            "navigation.footer",
+            "search.highlight",
+            "toc.follow",
+        ],
         "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
     }
     user_theme = site.get("theme")

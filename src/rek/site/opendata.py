@@ -33,9 +33,21 @@ def _safe_cell(value: Any) -> Any:
 def measure_rows(project: Project) -> list[list[Any]]:
     return [
         [
-            m.id, m.title, m.action_field, " ".join(m.further_action_fields), m.lead, " ".join(m.partners),
-            m.status.value, m.priority.value, m.start.isoformat(), m.end.isoformat(), float(m.total_cost),
-            float(m.eligible_cost), float(m.funding.grant), float(m.third_party_total), float(m.own_share_total),
+            m.id,
+            m.title,
+            m.action_field,
+            " ".join(m.further_action_fields),
+            m.lead,
+            " ".join(m.partners),
+            m.status.value,
+            m.priority.value,
+            m.start.isoformat(),
+            m.end.isoformat(),
+            float(m.total_cost),
+            float(m.eligible_cost),
+            float(m.funding.grant),
+            float(m.third_party_total),
+            float(m.own_share_total),
             m.example,
         ]  # fmt: skip
         for m in project.measures
@@ -44,7 +56,9 @@ def measure_rows(project: Project) -> list[list[Any]]:
 
 def cost_rows(project: Project) -> list[list[Any]]:
     return [
-        [m.id, c.year, c.category.value, float(c.amount), c.eligible] for m in project.measures for c in m.costs
+        [m.id, c.year, c.category.value, float(c.amount), c.eligible]
+        for m in project.measures
+        for c in m.costs
     ]
 
 

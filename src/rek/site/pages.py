@@ -102,10 +102,18 @@ class SitePages:
             primary=primary,
             further=further,
             primary_rows=[
-                [_link(m, "../massnahme/"), STATUS_LABELS[m.status], p.partners[m.lead].short_name or p.partners[m.lead].name, fmt.euro(m.total_cost)]
+                [
+                    _link(m, "../massnahme/"),
+                    STATUS_LABELS[m.status],
+                    p.partners[m.lead].short_name or p.partners[m.lead].name,
+                    fmt.euro(m.total_cost),
+                ]
                 for m in primary
             ],
-            further_rows=[[_link(m, "../massnahme/"), p.fields[m.action_field].title, STATUS_LABELS[m.status]] for m in further],
+            further_rows=[
+                [_link(m, "../massnahme/"), p.fields[m.action_field].title, STATUS_LABELS[m.status]]
+                for m in further
+            ],
         )
 
     def catalogue(self) -> str:
@@ -129,14 +137,28 @@ class SitePages:
     def measure(self, m: Measure) -> str:
         p = self.p
         cost_rows = [
-            [str(c.year), COST_CATEGORY_LABELS[c.category], fmt.euro(c.amount, True), "ja" if c.eligible else "nein"]
+            [
+                str(c.year),
+                COST_CATEGORY_LABELS[c.category],
+                fmt.euro(c.amount, True),
+                "ja" if c.eligible else "nein",
+            ]
             for c in sorted(m.costs, key=lambda c: (c.year, c.category.value))
         ]
-        cost_rows.append(["Summe", "", fmt.euro(m.total_cost, True), f"förderfähig: {fmt.euro(m.eligible_cost, True)}"])
+        cost_rows.append(
+            ["Summe", "", fmt.euro(m.total_cost, True), f"förderfähig: {fmt.euro(m.eligible_cost, True)}"]
+        )
         funding_rows = [["Zuwendung", fmt.euro(m.funding.grant, True)]]
-        funding_rows += [[f"Drittmittel: {t.name}", fmt.euro(t.amount, True)] for t in m.funding.third_parties]
+        funding_rows += [
+            [f"Drittmittel: {t.name}", fmt.euro(t.amount, True)] for t in m.funding.third_parties
+        ]
         for partner, share in m.funding.own_shares.items():
-            funding_rows.append([f"Eigenanteil {p.partners[partner].name} ({fmt.percent(share)})", fmt.euro(m.own_share_of(partner), True)])
+            funding_rows.append(
+                [
+                    f"Eigenanteil {p.partners[partner].name} ({fmt.percent(share)})",
+                    fmt.euro(m.own_share_of(partner), True),
+                ]
+            )
         refs = []
         r = m.references
         if r.ozg:
@@ -162,7 +184,12 @@ class SitePages:
         p = self.p
         partner = p.partners[partner_id]
         lead_rows = [
-            [_link(m, "../massnahme/"), p.fields[m.action_field].title, STATUS_LABELS[m.status], fmt.euro(m.total_cost)]
+            [
+                _link(m, "../massnahme/"),
+                p.fields[m.action_field].title,
+                STATUS_LABELS[m.status],
+                fmt.euro(m.total_cost),
+            ]
             for m in p.measures
             if m.lead == partner_id
         ]
@@ -172,7 +199,11 @@ class SitePages:
             if partner_id in m.partners and m.lead != partner_id
         ]
         own_rows = [
-            [_link(m, "../massnahme/"), fmt.percent(m.funding.own_shares[partner_id]), fmt.euro(m.own_share_of(partner_id))]
+            [
+                _link(m, "../massnahme/"),
+                fmt.percent(m.funding.own_shares[partner_id]),
+                fmt.euro(m.own_share_of(partner_id)),
+            ]
             for m in p.measures
             if partner_id in m.funding.own_shares
         ]
@@ -187,9 +218,16 @@ class SitePages:
 
     def roadmap(self) -> str:
         p = self.p
-        timeline_rows = [[_link(m, "massnahme/"), fmt.date(m.start), fmt.date(m.end), STATUS_LABELS[m.status]] for m in p.measures]
+        timeline_rows = [
+            [_link(m, "massnahme/"), fmt.date(m.start), fmt.date(m.end), STATUS_LABELS[m.status]]
+            for m in p.measures
+        ]
         milestone_rows = sorted(
-            ([fmt.date(ms.date), ms.title, _link(m, "massnahme/"), ms.date] for m in p.measures for ms in m.milestones),
+            (
+                [fmt.date(ms.date), ms.title, _link(m, "massnahme/"), ms.date]
+                for m in p.measures
+                for ms in m.milestones
+            ),
             key=lambda r: r[3],
         )
         detailed = len(p.measures) <= TIMELINE_DETAIL_LIMIT
@@ -215,7 +253,12 @@ class SitePages:
             ["Eigenanteil der Partner", fmt.euro(fin.total.own)],
         ]
         year_rows = [
-            [str(y), fmt.euro(fin.by_year[y]), fmt.euro(fin.grant_by_year.get(y, Decimal(0))), fmt.euro(fin.own_by_year.get(y, Decimal(0)))]
+            [
+                str(y),
+                fmt.euro(fin.by_year[y]),
+                fmt.euro(fin.grant_by_year.get(y, Decimal(0))),
+                fmt.euro(fin.own_by_year.get(y, Decimal(0))),
+            ]
             for y in fin.years
         ]
         field_rows = []
@@ -223,7 +266,11 @@ class SitePages:
             t = fin.by_field.get(f.id, finance.Totals())
             field_rows.append([f.title, fmt.euro(t.cost), fmt.euro(t.grant), fmt.euro(t.own)])
         partner_rows = [
-            [pt.name, fmt.euro(fin.by_partner_own.get(pt.id, Decimal(0))), fmt.euro(fin.by_partner_lead_cost.get(pt.id, Decimal(0)))]
+            [
+                pt.name,
+                fmt.euro(fin.by_partner_own.get(pt.id, Decimal(0))),
+                fmt.euro(fin.by_partner_lead_cost.get(pt.id, Decimal(0))),
+            ]
             for pt in p.strategy.partners
         ]
         category_rows = [
@@ -258,7 +305,13 @@ class SitePages:
         field_index = {f.id: i for i, f in enumerate(p.action_fields)}
         if len(p.measures) <= TIMELINE_DETAIL_LIMIT:
             spans = [
-                charts.Span(f"{m.id} {m.title}", m.start, m.end, [ms.date for ms in m.milestones], field_index.get(m.action_field, 0))
+                charts.Span(
+                    f"{m.id} {m.title}",
+                    m.start,
+                    m.end,
+                    [ms.date for ms in m.milestones],
+                    field_index.get(m.action_field, 0),
+                )
                 for m in sorted(p.measures, key=lambda m: (m.start, m.id))
             ]
         else:
@@ -267,22 +320,44 @@ class SitePages:
                 items = p.measures_in_field(f.id, primary_only=True)
                 if items:
                     spans.append(
-                        charts.Span(f"{f.title} ({len(items)} Maßnahmen)", min(m.start for m in items), max(m.end for m in items), [], field_index[f.id])
+                        charts.Span(
+                            f"{f.title} ({len(items)} Maßnahmen)",
+                            min(m.start for m in items),
+                            max(m.end for m in items),
+                            [],
+                            field_index[f.id],
+                        )
                     )
         years = [
             charts.Bar(
                 str(y),
-                [fin.grant_by_year.get(y, Decimal(0)), fin.by_year[y] - fin.grant_by_year.get(y, Decimal(0)) - fin.own_by_year.get(y, Decimal(0)), fin.own_by_year.get(y, Decimal(0))],
+                [
+                    fin.grant_by_year.get(y, Decimal(0)),
+                    fin.by_year[y]
+                    - fin.grant_by_year.get(y, Decimal(0))
+                    - fin.own_by_year.get(y, Decimal(0)),
+                    fin.own_by_year.get(y, Decimal(0)),
+                ],
             )
             for y in fin.years
         ]
-        fields = [charts.Bar(f.title, [fin.by_field.get(f.id, finance.Totals()).cost]) for f in p.action_fields]
-        partners = [charts.Bar(pt.name, [fin.by_partner_own.get(pt.id, Decimal(0))]) for pt in p.strategy.partners]
+        fields = [
+            charts.Bar(f.title, [fin.by_field.get(f.id, finance.Totals()).cost]) for f in p.action_fields
+        ]
+        partners = [
+            charts.Bar(pt.name, [fin.by_partner_own.get(pt.id, Decimal(0))]) for pt in p.strategy.partners
+        ]
         return {
             "timeline.svg": charts.timeline("timeline", "Zeitplan der Maßnahmen", spans),
-            "kosten-jahr.svg": charts.bar_chart("kosten-jahr", "Kosten nach Jahr", years, ["Zuwendung", "Drittmittel", "Eigenanteil"]),
-            "kosten-handlungsfeld.svg": charts.bar_chart("kosten-handlungsfeld", "Kosten nach Handlungsfeld", fields, ["Kosten"]),
-            "eigenanteil-partner.svg": charts.bar_chart("eigenanteil-partner", "Eigenanteile nach Partner", partners, ["Eigenanteil"]),
+            "kosten-jahr.svg": charts.bar_chart(
+                "kosten-jahr", "Kosten nach Jahr", years, ["Zuwendung", "Drittmittel", "Eigenanteil"]
+            ),
+            "kosten-handlungsfeld.svg": charts.bar_chart(
+                "kosten-handlungsfeld", "Kosten nach Handlungsfeld", fields, ["Kosten"]
+            ),
+            "eigenanteil-partner.svg": charts.bar_chart(
+                "eigenanteil-partner", "Eigenanteile nach Partner", partners, ["Eigenanteil"]
+            ),
         }
 
     # --- everything ----------------------------------------------------------------------------
