@@ -69,12 +69,13 @@ def check(ctx: Context, call_id: str | None) -> None:
     failures = formal_checks(project, call) if call else []
     for failure in failures:
         click.echo(failure.format(), err=True)
-    if failures:
-        click.echo(
-            f"{len(failures)} formale Anforderung(en) des Aufrufs '{call.id}' nicht erfüllt.", err=True
-        )
+    errors = [f for f in failures if f.severity == "error"]
+    if errors:
+        click.echo(f"{len(errors)} formale Anforderung(en) des Aufrufs '{call.id}' nicht erfüllt.", err=True)
         sys.exit(1)
     extra = f", Förderaufruf '{call.id}' formal erfüllt" if call else ""
+    if failures:
+        extra += f" ({len(failures)} Hinweis(e), vor der Einreichung zu erledigen)"
     click.echo(
         f"Alles in Ordnung: {len(project.measures)} Maßnahmen, {len(project.action_fields)} Handlungsfelder, "
         f"{len(project.strategy.partners)} Partner geprüft{extra}."

@@ -18,7 +18,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from . import formatting as fmt
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^$])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~^$])")
+_LINE_START = re.compile(r"^(\s*)([-+=>](?=\s|$)|\d+[.)](?=\s|$))")
 
 
 class Md(str):
@@ -36,8 +37,16 @@ def text(value: Any) -> str:
     """Escape plain text for Markdown (inline): no emphasis, links, HTML or table breaks."""
     raw = "" if value is None else str(value)
     raw = raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    raw = _MD_SPECIAL.sub(r"\\\1", raw)
-    return " ".join(raw.split())
+    raw = _MD_SPECIAL.sub(r"\\\1", " ".join(raw.split()))
+    # what would start a list, quote or setext heading at the start of a line
+    return _LINE_START.sub(
+        lambda m: (
+            m.group(1) + "\\" + m.group(2)
+            if len(m.group(2)) == 1
+            else m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1]
+        ),
+        raw,
+    )
 
 
 def cell(value: Any) -> str:

@@ -44,16 +44,21 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
     failures: list[Failure] = []
 
     def fail(
-        rule: str, message: str, found: str, allowed: str, source: Source, where: str = call_file
+        rule: str,
+        message: str,
+        found: str,
+        allowed: str,
+        source: Source,
+        where: str = call_file,
+        severity: str = "error",
     ) -> None:
-        failures.append(Failure(rule, message, found, allowed, source, where))
+        failures.append(Failure(rule, message, found, allowed, source, where, severity))
 
     # sections: present and within their limits
     for rendered in app.sections:
         sec = rendered.section
         chars = rendered.chars
-        title_chars = len(sec.title)
-        if sec.required and chars <= title_chars + 5:
+        if sec.required and not rendered.filled:
             fail(
                 f"Abschnitt '{sec.title}'",
                 "Pflichtabschnitt ist leer",
@@ -104,6 +109,7 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
                     "vorhanden",
                     required.source,
                     strategy_file,
+                    severity="warning",  # fine for a draft; the submission check counts it
                 )
 
     # cost plan: what the document shows must add up to the measures

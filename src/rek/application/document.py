@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import finance
 from .. import formatting as fmt
-from ..call import Call, Section
+from ..call import Block, Call, Section
 from ..locate import PACKAGE_DIR
 from ..mdtext import environment
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure
@@ -24,6 +24,7 @@ TEMPLATES = PACKAGE_DIR / "templates" / "application"
 class RenderedSection:
     section: Section
     markdown: str
+    filled: bool = True
 
     @property
     def chars(self) -> int:
@@ -204,13 +205,41 @@ def build_context(
     }
 
 
+def _filled(block: Block, ctx: dict[str, Any]) -> bool:
+    """Whether the strategy has anything for this block (an empty section is a formal failure)."""
+    s = ctx["s"]
+    texts = {
+        Block.summary: s.summary,
+        Block.situation: s.situation + s.region.description,
+        Block.vision: s.vision,
+        Block.cooperation: s.cooperation,
+        Block.participation: s.participation,
+        Block.knowledge_transfer: s.knowledge_transfer,
+    }
+    if block in texts:
+        return bool(texts[block].strip())
+    items = {
+        Block.goals: s.goals,
+        Block.partners: s.partners,
+        Block.action_fields: ctx["fields"],
+        Block.risks: s.risks,
+        Block.annexes: ctx["call"].annexes,
+    }
+    return bool(items.get(block, ctx["measures"]))
+
+
 def render(project: Project, call: Call, *, timeline_image: str = "timeline.svg") -> Application:
     measures = application_measures(project, call)
     env = environment(project.root / "templates" / "application", TEMPLATES)
     context = build_context(project, call, measures, timeline_image)
     cover = env.get_template("cover.md.j2").render(context)
     section_template = env.get_template("section.md.j2")
-    sections = [RenderedSection(sec, section_template.render(context, section=sec)) for sec in call.sections]
+    sections = [
+        RenderedSection(
+            sec, section_template.render(context, section=sec), any(_filled(b, context) for b in sec.blocks)
+        )
+        for sec in call.sections
+    ]
     return Application(call=call, measures=measures, fin=context["fin"], cover=cover, sections=sections)
 
 
