@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import formatting as fmt
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~^$])")
+_WS = re.compile(r"[ \t\r\n\f\v]+")  # not str.split(): no-break spaces must stay
 _LINE_START = re.compile(r"^(\s*)([-+=>](?=\s|$)|\d+[.)](?=\s|$))")
 
 
@@ -37,7 +38,7 @@ def text(value: Any) -> str:
     """Escape plain text for Markdown (inline): no emphasis, links, HTML or table breaks."""
     raw = "" if value is None else str(value)
     raw = raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    raw = _MD_SPECIAL.sub(r"\\\1", " ".join(raw.split()))
+    raw = _MD_SPECIAL.sub(r"\\\1", _WS.sub(" ", raw).strip())
     # what would start a list, quote or setext heading at the start of a line
     return _LINE_START.sub(
         lambda m: (
@@ -52,7 +53,7 @@ def text(value: Any) -> str:
 def cell(value: Any) -> str:
     """Plain text for a table cell: escaped and on one line (rek's own Markdown kept as is)."""
     if isinstance(value, Md):
-        return " ".join(value.split()) or " "
+        return _WS.sub(" ", value).strip() or " "
     return text(value) or " "
 
 
