@@ -1,0 +1,236 @@
+"""Benchmark rek on synthetic strategies of 100, 1,000 and 5,000 measures.
+
+For each size it reports the time of `rek check`, of rek's generation step (docs tree), of the whole
+site build (`rek build --no-application`), and of plain `mkdocs build` of the same generated tree, and
+the ratio of the two. It also times the application export (DOCX + PDF) of the embedded strategy and of
+1,000 synthetic measures. Whole commands run as subprocesses, so start-up is counted on both sides.
+
+    python scripts/bench.py                  # all sizes, writes docs/benchmark.md
+    python scripts/bench.py --sizes 100 1000 --runs 1 --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from rek.build import write_tree  # noqa: E402
+from rek.project import load_project  # noqa: E402
+
+BIN = Path(sys.executable).parent
+FIELDS = ["bildung", "mobilitaet", "laendlicher-raum", "soziale-innovation", "verwaltung"]
+PARTNERS = ["hm", "hol", "ni", "shg"]
+STATUSES = ["idea", "planned", "in_progress", "done", "paused"]
+
+
+def synthetic(target: Path, count: int) -> Path:
+    """A valid strategy with `count` measures, built from the embedded one's strategy and fields."""
+    shutil.copytree(ROOT / "strategy", target / "strategy")
+    shutil.copytree(ROOT / "content", target / "content")
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    strategy = (target / "strategy" / "strategy.yaml").read_text(encoding="utf-8")
+    # no call selected: synthetic measures are not written to meet a call's section limits
+    strategy = strategy.replace("call: mpsc-2021", "# call: none")
+    (target / "strategy" / "strategy.yaml").write_text(strategy, encoding="utf-8")
+    measures = target / "measures"
+    measures.mkdir()
+    width = len(str(count))
+    for i in range(1, count + 1):
+        mid = f"S{i:0{width}d}"
+        field = FIELDS[i % len(FIELDS)]
+        lead = PARTNERS[i % len(PARTNERS)]
+        other = PARTNERS[(i + 1) % len(PARTNERS)]
+        year = 2023 + i % 4
+        amount = 10_000 + (i * 137) % 90_000
+        grant = round(amount * 0.65, 2)
+        dep = f"dependencies: [S{i - 1:0{width}d}]\n" if i > 1 and i % 3 == 0 else ""
+        (measures / f"{mid}.yaml").write_text(
+            f"""id: {mid}
+title: Synthetische Maßnahme {i} im Handlungsfeld {field}
+summary: Eine erzeugte Maßnahme für den Leistungstest, Nummer {i}.
+description: |
+  Diese Maßnahme ist **erzeugt**. Sie hat eine Beschreibung mit Absätzen und einer Liste:
+
+  - erster Punkt für Maßnahme {i}
+  - zweiter Punkt
+
+  Ein weiterer Absatz mit etwas mehr Text, damit die Seite nicht leer ist.
+action_field: {field}
+further_action_fields: [{FIELDS[(i + 2) % len(FIELDS)]}]
+goals: [Z1]
+lead: {lead}
+partners: [{other}]
+target_groups: [Bürgerinnen und Bürger, Verwaltung]
+status: {STATUSES[i % len(STATUSES)]}
+priority: {["high", "medium", "low"][i % 3]}
+phase: phase-b
+start: {year}-01-01
+end: {year}-12-31
+milestones:
+  - date: {year}-06-30
+    title: Halbzeit
+costs:
+  - year: {year}
+    category: services
+    amount: {amount}
+funding:
+  grant: {grant}
+  own_shares: {{{lead}: 60, {other}: 40}}
+indicators:
+  - name: Nutzende
+    unit: Personen
+    baseline: 0
+    target: {i * 10}
+    target_year: 2027
+    example: true
+{dep}example: true
+""",
+            encoding="utf-8",
+        )
+    return target
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    return elapsed
+
+
+def best(values: list[float]) -> float:
+    return min(values)
+
+
+def bench_size(count: int, runs: int, work: Path) -> dict[str, float]:
+    project_dir = synthetic(work / f"s{count}", count)
+    rek = str(BIN / "rek")
+    check = [timed([rek, "check"], project_dir) for _ in range(runs)]
+    project, _ = load_project(project_dir)
+    assert project is not None
+    generate = []
+    for r in range(runs):
+        tree = work / f"tree-{count}-{r}"
+        started = time.perf_counter()
+        project, _ = load_project(project_dir)
+        write_tree(project, tree)
+        generate.append(time.perf_counter() - started)
+    tree = work / f"tree-{count}-0"
+    whole, plain = [], []
+    for r in range(runs):
+        whole.append(timed([rek, "build", "--no-application", "--out", str(work / f"out-{count}-{r}")], project_dir))
+        plain.append(timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(tree / "mkdocs.yml"), "-d", str(work / f"plain-{count}-{r}")], tree))
+    return {
+        "measures": count,
+        "check": best(check),
+        "generate": best(generate),
+        "build": best(whole),
+        "mkdocs": best(plain),
+        "ratio": best(whole) / best(plain),
+    }
+
+
+def bench_application(work: Path, runs: int) -> dict[str, float]:
+    rek = str(BIN / "rek")
+    embedded = [timed([rek, "-C", str(ROOT), "application", "--out", str(work / f"app-embedded-{r}")], ROOT) for r in range(runs)]
+    project_dir = work / "s1000"
+    if not project_dir.exists():
+        synthetic(project_dir, 1000)
+    # the synthetic strategy is not meant to meet the call's section limits: time the export, not the verdict
+    synthetic_times = []
+    for r in range(runs):
+        started = time.perf_counter()
+        subprocess.run(
+            [rek, "application", "--call", "mpsc-2021", "--out", str(work / f"app-1000-{r}")],
+            cwd=project_dir,
+            capture_output=True,
+        )
+        synthetic_times.append(time.perf_counter() - started)
+        if not (work / f"app-1000-{r}" / "antrag.pdf").is_file():
+            raise SystemExit("application export of 1,000 measures produced no PDF")
+    return {"embedded": best(embedded), "synthetic_1000": best(synthetic_times)}
+
+
+def report(rows: list[dict[str, float]], app: dict[str, float] | None, runs: int) -> str:
+    lines = [
+        "# Benchmark",
+        "",
+        f"Measured with `python scripts/bench.py` on {dt.date.today().isoformat()}: {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, best of {runs} run(s). Times in seconds; whole commands as "
+        "subprocesses (start-up included).",
+        "",
+        "| measures | `rek check` | generation (load + docs tree) | `rek build --no-application` | plain `mkdocs build` | ratio build / plain |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['measures']:,} | {r['check']:.2f} | {r['generate']:.2f} | {r['build']:.2f} | {r['mkdocs']:.2f} | {r['ratio']:.2f} |"
+        )
+    by = {int(r["measures"]): r for r in rows}
+    lines.append("")
+    if 1000 in by:
+        lines.append(
+            f"- 1,000 measures: whole build {by[1000]['build']:.2f} s (target: under 10 s and within 1.3x plain "
+            f"MkDocs; measured {by[1000]['ratio']:.2f}x)."
+        )
+    if 1000 in by and 5000 in by:
+        lines.append(
+            f"- 5,000 measures: {by[5000]['build'] / by[1000]['build']:.2f}x the 1,000-measure time (target: under 6x; "
+            "linear growth would be 5x)."
+        )
+    if app:
+        lines += [
+            "",
+            "## Application export (Markdown, DOCX, PDF, XLSX)",
+            "",
+            "| strategy | `rek application` |",
+            "| :--- | ---: |",
+            f"| embedded (Weserbergland) | {app['embedded']:.2f} s |",
+            f"| 1,000 synthetic measures | {app['synthetic_1000']:.2f} s |",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--no-application", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="print only, do not write docs/benchmark.md")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="rek-bench-") as tmp:
+        work = Path(tmp)
+        rows = []
+        for size in args.sizes:
+            row = bench_size(size, args.runs, work)
+            print(f"{size:>5} measures: check {row['check']:.2f}s generate {row['generate']:.2f}s build {row['build']:.2f}s "
+                  f"mkdocs {row['mkdocs']:.2f}s ratio {row['ratio']:.2f}", flush=True)
+            rows.append(row)
+        app = None if args.no_application else bench_application(work, args.runs)
+        if app:
+            print(f"application: embedded {app['embedded']:.2f}s, 1,000 measures {app['synthetic_1000']:.2f}s")
+    text = report(rows, app, args.runs)
+    if not args.no_write:
+        target = ROOT / "docs" / "benchmark.md"
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        print(f"written {target}")
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
