@@ -16,7 +16,6 @@ import datetime as dt
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -131,8 +130,23 @@ def bench_size(count: int, runs: int, work: Path) -> dict[str, float]:
     tree = work / f"tree-{count}-0"
     whole, plain = [], []
     for r in range(runs):
-        whole.append(timed([rek, "build", "--no-application", "--out", str(work / f"out-{count}-{r}")], project_dir))
-        plain.append(timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(tree / "mkdocs.yml"), "-d", str(work / f"plain-{count}-{r}")], tree))
+        whole.append(
+            timed([rek, "build", "--no-application", "--out", str(work / f"out-{count}-{r}")], project_dir)
+        )
+        plain.append(
+            timed(
+                [
+                    str(BIN / "mkdocs"),
+                    "build",
+                    "-q",
+                    "-f",
+                    str(tree / "mkdocs.yml"),
+                    "-d",
+                    str(work / f"plain-{count}-{r}"),
+                ],
+                tree,
+            )
+        )
     return {
         "measures": count,
         "check": best(check),
@@ -145,7 +159,10 @@ def bench_size(count: int, runs: int, work: Path) -> dict[str, float]:
 
 def bench_application(work: Path, runs: int) -> dict[str, float]:
     rek = str(BIN / "rek")
-    embedded = [timed([rek, "-C", str(ROOT), "application", "--out", str(work / f"app-embedded-{r}")], ROOT) for r in range(runs)]
+    embedded = [
+        timed([rek, "-C", str(ROOT), "application", "--out", str(work / f"app-embedded-{r}")], ROOT)
+        for r in range(runs)
+    ]
     project_dir = work / "s1000"
     if not project_dir.exists():
         synthetic(project_dir, 1000)
@@ -216,12 +233,17 @@ def main() -> None:
         rows = []
         for size in args.sizes:
             row = bench_size(size, args.runs, work)
-            print(f"{size:>5} measures: check {row['check']:.2f}s generate {row['generate']:.2f}s build {row['build']:.2f}s "
-                  f"mkdocs {row['mkdocs']:.2f}s ratio {row['ratio']:.2f}", flush=True)
+            print(
+                f"{size:>5} measures: check {row['check']:.2f}s generate {row['generate']:.2f}s build {row['build']:.2f}s "
+                f"mkdocs {row['mkdocs']:.2f}s ratio {row['ratio']:.2f}",
+                flush=True,
+            )
             rows.append(row)
         app = None if args.no_application else bench_application(work, args.runs)
         if app:
-            print(f"application: embedded {app['embedded']:.2f}s, 1,000 measures {app['synthetic_1000']:.2f}s")
+            print(
+                f"application: embedded {app['embedded']:.2f}s, 1,000 measures {app['synthetic_1000']:.2f}s"
+            )
     text = report(rows, app, args.runs)
     if not args.no_write:
         target = ROOT / "docs" / "benchmark.md"

@@ -240,6 +240,70 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option(
+    "--markdown", is_flag=True, help="Als Markdown-Seite ausgeben (wie 'Änderungen' auf der Website)."
+)
+@pass_ctx
+def diff(ctx: Context, old: str, new: str | None, markdown: bool) -> None:
+    """Änderungen zwischen zwei Git-Revisionen (ohne NEW: bis zum Arbeitsstand)."""
+    from .diff import WORKTREE, as_markdown, as_text, diff_revisions
+
+    root = ctx.root()
+    result = diff_revisions(root, old, new or WORKTREE)
+    click.echo(as_markdown(result) if markdown else as_text(result), nl=False)
+
+
+@cli.command()
+@click.option(
+    "--version", "version", default=None, help="Versionsname (Standard: Git-Tag von HEAD, sonst v + version)."
+)
+@click.option(
+    "--branch", default="gh-pages", show_default=True, help="Zweig für die veröffentlichten Versionen."
+)
+@click.option("--push", is_flag=True, help="Den Zweig danach zum Server übertragen.")
+@click.option("--since", default=None, help="Vergleichsversion für 'Änderungen' (Standard: voriger Tag).")
+@pass_ctx
+def publish(ctx: Context, version: str | None, branch: str, push: bool, since: str | None) -> None:
+    """Die Website als Version mit mike in den Zweig gh-pages veröffentlichen."""
+    from .publish import publish as run_publish
+
+    root = ctx.root()
+    project = require_project(root)
+    done = run_publish(project, version=version, branch=branch, push=push, since=since)
+    click.echo(
+        f"Veröffentlicht: {done.title} im Zweig '{done.branch}' (Alias: {', '.join(done.aliases)})"
+        + (f"; Änderungen seit {done.since}." if done.since else ".")
+    )
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@pass_ctx
+def serve(ctx: Context, host: str, port: int) -> None:
+    """Live-Vorschau: baut bei jeder Änderung an YAML oder Inhalten neu."""
+    from .serve import serve as run_serve
+
+    root = ctx.root()
+    run_serve(root, host, port, lambda message: click.echo(message, err=True))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--no-git", is_flag=True, help="Kein Git-Repository anlegen.")
+def init(directory: Path, no_git: bool) -> None:
+    """Ein neues Strategie-Repository aus einer sauberen Vorlage anlegen (sofort gültig)."""
+    from .scaffold import init_project
+
+    written = init_project(directory, git=not no_git)
+    click.echo(
+        f"Angelegt: {directory} ({len(written)} Dateien). Weiter mit: cd {directory} && rek check && rek build"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: no traceback reaches a user; exit 1 for their mistakes, 2 for ours."""
     try:

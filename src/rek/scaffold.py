@@ -130,3 +130,39 @@ def new_measure(
     except FileExistsError:
         raise RekError(f"Datei '{path}' gibt es schon; rek überschreibt keine bestehenden Dateien.") from None
     return path
+
+
+def init_project(target: Path, *, git: bool = True) -> list[Path]:
+    """A new region's repository from the clean template; never touches an existing non-empty folder."""
+    import shutil
+    import subprocess
+
+    from .locate import PACKAGE_DIR, embedded_default
+
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise RekError(
+            f"Ordner '{target}' ist nicht leer; 'rek init' legt nur in einem neuen oder leeren Ordner an."
+        )
+    template = PACKAGE_DIR / "templates" / "init"
+    target.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for source in sorted(template.rglob("*")):
+        if source.is_dir() or "__pycache__" in source.parts:
+            continue
+        relative = source.relative_to(template)
+        name = ".gitignore" if relative.as_posix() == "gitignore" else relative.as_posix()
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+        written.append(destination)
+    default = embedded_default()
+    calls = target / "strategy" / "calls"
+    calls.mkdir(parents=True, exist_ok=True)
+    if default is not None:
+        for profile in sorted((default / "strategy" / "calls").glob("*.yaml")):
+            shutil.copyfile(profile, calls / profile.name)
+            written.append(calls / profile.name)
+    written += write_schemas(target / "schemas")
+    if git and shutil.which("git"):
+        subprocess.run(["git", "init", "-q", str(target)], capture_output=True)
+    return written
