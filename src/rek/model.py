@@ -151,7 +151,7 @@ class Source(Strict):
     """A public source for a fact."""
 
     title: Text = Field(title="Titel der Quelle")
-    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)] | None = Field(
+    url: Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=500)] | None = Field(
         default=None, title="Adresse (URL)"
     )
     note: Text | None = Field(default=None, title="Anmerkung")
@@ -174,7 +174,7 @@ class Partner(Strict):
         description="Eigenmittel, die der Partner für das Vorhaben zugesagt hat (z. B. per Kreistagsbeschluss)",
     )
     own_funds_example: bool = Field(default=False, title="Eigenmittel sind ein Beispielwert")
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    url: Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$")] | None = None
     sources: list[Source] = Field(default_factory=list)
 
 
