@@ -77,9 +77,14 @@ def check(ctx: Context, call_id: str | None) -> None:
     if failures:
         extra += f" ({len(failures)} Hinweis(e), vor der Einreichung zu erledigen)"
     click.echo(
-        f"Alles in Ordnung: {len(project.measures)} Maßnahmen, {len(project.action_fields)} Handlungsfelder, "
-        f"{len(project.strategy.partners)} Partner geprüft{extra}."
+        f"Alles in Ordnung: {_count(len(project.measures), 'Maßnahme', 'Maßnahmen')}, "
+        f"{_count(len(project.action_fields), 'Handlungsfeld', 'Handlungsfelder')}, "
+        f"{_count(len(project.strategy.partners), 'Partner', 'Partner')} geprüft{extra}."
     )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 @cli.group()

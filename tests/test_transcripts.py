@@ -1,0 +1,27 @@
+"""CLI transcripts: the whole output of a command, as a user sees it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import FIXTURES
+
+TRANSCRIPTS = FIXTURES / "transcripts"
+
+
+def test_check_with_many_errors_transcript(minimal: Path, run) -> None:
+    shutil.copy(FIXTURES / "broken" / "many-errors" / "measures" / "M01.yaml", minimal / "measures" / "M01.yaml")
+    result = run("check", cwd=minimal)
+    assert result.code == 1
+    assert result.out == ""
+    assert result.err == (TRANSCRIPTS / "check-many-errors.txt").read_text(encoding="utf-8")
+
+
+def test_check_of_a_valid_project_transcript(minimal: Path, run) -> None:
+    result = run("check", cwd=minimal)
+    assert (result.code, result.out, result.err) == (
+        0,
+        "Alles in Ordnung: 1 Maßnahme, 1 Handlungsfeld, 1 Partner geprüft.\n",
+        "",
+    )
