@@ -35,8 +35,8 @@ class Bar:
 
 def bar_chart(ident: str, title: str, bars: list[Bar], series: list[str]) -> str:
     """Horizontal stacked bars, one per label; values in euro."""
-    label_width = 260
-    width = 760
+    label_width = 340
+    width = 840
     plot = width - label_width - 130
     row = 30
     legend = 28 if len(series) > 1 else 0
@@ -51,7 +51,7 @@ def bar_chart(ident: str, title: str, bars: list[Bar], series: list[str]) -> str
             x += 30 + 8 * len(name)
     for index, bar in enumerate(bars):
         y = 20 + legend + index * row
-        label = bar.label if len(bar.label) <= 38 else bar.label[:36] + "…"
+        label = bar.label if len(bar.label) <= 44 else bar.label[:42] + "…"
         body.append(
             f'<text x="{label_width - 8}" y="{y + 18}" font-size="13" text-anchor="end" {FONT} fill="#111">'
             f"{escape(label)}</text>"
