@@ -11,7 +11,9 @@ TRANSCRIPTS = FIXTURES / "transcripts"
 
 
 def test_check_with_many_errors_transcript(minimal: Path, run) -> None:
-    shutil.copy(FIXTURES / "broken" / "many-errors" / "measures" / "M01.yaml", minimal / "measures" / "M01.yaml")
+    shutil.copy(
+        FIXTURES / "broken" / "many-errors" / "measures" / "M01.yaml", minimal / "measures" / "M01.yaml"
+    )
     result = run("check", cwd=minimal)
     assert result.code == 1
     assert result.out == ""

@@ -119,36 +119,69 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _clean_stale(parent: Path) -> None:
-    for stale in parent.glob(".rek-tmp-*"):
+def _clean_stale(parent: Path, name: str) -> None:
+    """Remove what an earlier, killed build left: replaced outputs at once, unfinished ones after an hour."""
+    for stale in parent.glob(f".rek-tmp-old-{name}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in parent.glob(f".rek-tmp-{name}-*"):
         if stale.is_dir() and time.time() - stale.stat().st_mtime > 3600:
             shutil.rmtree(stale, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Defer SIGINT and SIGTERM for a moment that must not be cut in two; they take effect right after.
+
+    Python runs signal handlers in the main thread whichever thread receives the signal, so deferring
+    in the handler (not masking the thread) also holds when other threads exist.
+    """
+    received: list[int] = []
+
+    def defer(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    try:
+        previous = {sig: signal.signal(sig, defer) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not in the main thread: nothing to defer here
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        raise KeyboardInterrupt
 
 
 def swap_in(tmp: Path, out: Path) -> None:
     """Replace out by tmp; the old output is moved aside first and restored if the rename fails."""
     (tmp / MARKER).write_text("Von rek erzeugt; wird bei jedem Bau ersetzt.\n", encoding="utf-8")
     old = None
-    if out.exists():
-        old = out.parent / f".rek-tmp-old-{out.name}-{time.time_ns()}"
-        out.rename(old)
-    try:
-        tmp.rename(out)
-    except OSError:
+    with _signals_held():  # an interrupt between the two renames would hide the last good output
+        if out.exists():
+            old = out.parent / f".rek-tmp-old-{out.name}-{time.time_ns()}"
+            out.rename(old)
+        try:
+            tmp.rename(out)
+        except BaseException:
+            if old is not None and not out.exists():
+                old.rename(out)
+            raise
         if old is not None:
-            old.rename(out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
 
 
 @contextlib.contextmanager
 def staged_output(project_root: Path, out: Path) -> Iterator[Path]:
     """Yield a temporary folder; on success it becomes out, on any failure it is removed."""
     out = safe_output_dir(project_root, out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _clean_stale(out.parent)
-    tmp = Path(tempfile.mkdtemp(prefix=f".rek-tmp-{out.name}-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _clean_stale(out.parent, out.name)
+        tmp = Path(tempfile.mkdtemp(prefix=f".rek-tmp-{out.name}-", dir=out.parent))
+    except OSError as exc:
+        raise RekError(f"Ausgabeordner '{out}' kann nicht angelegt werden: {exc.strerror or exc}") from None
     try:
         with _terminate_as_interrupt():
             yield tmp

@@ -55,6 +55,9 @@ def safe_output_dir(project: Path, out: Path) -> Path:
             )
     if out.exists() and not out.is_dir():
         raise RekError(f"Ausgabeordner '{out}' ist eine Datei.")
+    blocking = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise RekError(f"Ausgabeordner '{out}' kann nicht angelegt werden: '{blocking}' ist eine Datei.")
     if out.is_dir() and any(out.iterdir()) and not (out / ".rek-build").is_file():
         raise RekError(
             f"Ausgabeordner '{out}' enthält Dateien, die nicht von rek stammen; rek ersetzt nur eigene "

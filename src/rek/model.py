@@ -27,12 +27,17 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
 
 
+MAX_NUMBER = 10**15
+
+
 def _number(value: Any) -> Any:
     """Accept a YAML number only: not a string, not true/false, not NaN or infinity."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise PydanticCustomError("rek_number", "eine Zahl")
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         raise PydanticCustomError("rek_finite", "eine endliche Zahl (nicht NaN oder unendlich)")
+    if abs(value) > MAX_NUMBER:
+        raise PydanticCustomError("rek_range", "eine Zahl bis 1 Billiarde (10^15)")
     return Decimal(str(value))
 
 

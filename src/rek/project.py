@@ -15,7 +15,7 @@ from .diagnostics import Diagnostics, RekError
 from .model import ActionField, Measure, Partner, Strategy
 from .textrules import check_markdown_file, check_text
 from .validation import validate_doc
-from .yamlsource import YamlDoc, read_yaml
+from .yamlsource import YamlDoc, read_limited, read_yaml
 
 STRATEGY_FILE = Path("strategy/strategy.yaml")
 ACTION_FIELDS_DIR = Path("strategy/action-fields")
@@ -164,7 +164,20 @@ def require_project(root: Path) -> Project:
 
 def _load_many(folder: Path, model: type[Any], diags: Diagnostics, store: dict[str, YamlDoc]) -> list[Any]:
     items = []
+    seen: dict[str, str] = {}  # id folded to lower case -> file, so M01.yaml/M01.yml/m01.yaml collide
     for path in _yaml_files(folder):
+        folded = path.stem.casefold()
+        if folded in seen:
+            diags.add(
+                display_path(path),
+                1,
+                1,
+                f"Kennung '{path.stem}' gibt es schon in {seen[folded]} (auch Groß-/Kleinschreibung und "
+                ".yaml/.yml zählen als gleich)",
+                hint="Jede Kennung darf nur einmal vorkommen; benennen oder löschen Sie eine der Dateien.",
+            )
+            continue
+        seen[folded] = display_path(path)
         doc = read_yaml(path, display_path(path), diags)
         if doc is None:
             continue
@@ -196,9 +209,8 @@ def _load_pages(folder: Path, diags: Diagnostics) -> list[ContentPage]:
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", path.stem):
             diags.add(display, 1, 1, "Dateiname einer Seite: nur Kleinbuchstaben, Ziffern und '-' erlaubt")
             continue
-        raw = path.read_bytes()
-        if len(raw) > MAX_CONTENT_BYTES:
-            diags.add(display, 1, 1, f"Seite ist zu groß: {len(raw)} Bytes, höchstens {MAX_CONTENT_BYTES}")
+        raw = read_limited(path, display, diags, MAX_CONTENT_BYTES)
+        if raw is None:
             continue
         try:
             text = raw.decode("utf-8")
@@ -239,6 +251,7 @@ def _load_site(root: Path, diags: Diagnostics) -> dict[str, Any]:
     if not isinstance(doc.data, dict):
         diags.add(doc.display, 1, 1, "erwartet: eine Zuordnung (Schlüssel: Wert) auf oberster Ebene")
         return {}
+    check_text(doc, diags)  # site name and copyright appear on every page
     for key in doc.data:
         if key not in _SITE_KEYS:
             line, col = doc.position((key,), key=True)

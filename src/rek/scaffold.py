@@ -89,6 +89,26 @@ dependencies: []
 """
 
 
+def _refuse_invalid(text: str, path: Path) -> None:
+    """The new file must pass the same checks as any measure file (e.g. no HTML in the title)."""
+    from .diagnostics import Diagnostics
+    from .textrules import check_text
+    from .validation import validate_doc
+    from .yamlsource import parse_yaml_bytes
+
+    diags = Diagnostics()
+    display = f"measures/{path.name}"
+    doc = parse_yaml_bytes(text.encode("utf-8"), path, display, diags)
+    if doc is not None:
+        check_text(doc, diags)
+        validate_doc(doc, Measure, diags)
+    if diags:
+        raise RekError(
+            "Die neue Maßnahme wäre ungültig und wurde nicht angelegt:\n"
+            + "\n".join(d.format() for d in diags.sorted())
+        )
+
+
 def new_measure(
     root: Path,
     strategy: Strategy,
@@ -124,6 +144,7 @@ def new_measure(
     folder.mkdir(exist_ok=True)
     path = folder / f"{measure_id}.yaml"
     text = measure_yaml(measure_id, title, action_field, lead, today or dt.date.today())
+    _refuse_invalid(text, path)
     try:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)

@@ -7,6 +7,7 @@ at ``rek check``; renderers escape plain-text fields on top of that.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -18,7 +19,13 @@ from .yamlsource import Loc, YamlDoc
 _HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>\n]*>?")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^>\s]+>")
 _RAW_ATTRIBUTE = re.compile(r"\{=\s*[A-Za-z0-9_-]+\s*\}")
-_SCRIPT_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data|file):", re.IGNORECASE)
+_SCHEME = r"(?:javascript|vbscript|data|file|livescript|mocha)\s*:"
+# inline links ](x), reference definitions [a]: x, autolinks <x>; checked on the text with entities decoded
+_SCRIPT_LINK = re.compile(
+    r"(?:\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?|<)\s*" + _SCHEME, re.IGNORECASE | re.MULTILINE
+)
+# attribute lists ({: onclick=… }, { onerror=… }) set HTML attributes where attr_list is on
+_ATTRIBUTE_LIST = re.compile(r"\{[:\s][^}\n]*\bon[a-z]+\s*=", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 RULES: list[tuple[re.Pattern[str], str, str]] = [
@@ -37,6 +44,11 @@ RULES: list[tuple[re.Pattern[str], str, str]] = [
         _SCRIPT_LINK,
         "Links mit Skript- oder Daten-Adressen sind nicht erlaubt (gefunden: {found})",
         "Verlinken Sie nur auf https://…, mailto:… oder relative Seiten.",
+    ),
+    (
+        _ATTRIBUTE_LIST,
+        "Attributlisten mit Ereignissen ({found}) sind in Texten nicht erlaubt",
+        "Entfernen Sie die geschweiften Klammern mit 'on…='.",
     ),
     (_CONTROL, "Steuerzeichen im Text (Code {code})", "Entfernen Sie das unsichtbare Zeichen."),
 ]
@@ -80,10 +92,12 @@ def _check_string(
     where: Callable[[str], tuple[int, int]],
     loc: Loc | None,
 ) -> None:
+    decoded = html.unescape(text)
     for pattern, message, hint in RULES:
-        for match in pattern.finditer(text):
+        source = decoded if pattern is _SCRIPT_LINK else text
+        for match in pattern.finditer(source):
             found = match.group(0)
-            if pattern is _HTML_TAG and _AUTOLINK.match(text, match.start()):
+            if pattern is _HTML_TAG and _AUTOLINK.match(source, match.start()):
                 continue
             line, col = where(found if pattern is not _CONTROL else text[: match.start()][-20:] or found)
             prefix = f"Feld '{field_name(loc)}': " if loc is not None else ""

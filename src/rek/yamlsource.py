@@ -9,6 +9,7 @@ Python data ourselves so that we can
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,12 +76,25 @@ _YAML_PROBLEMS_DE = {
     "found unknown escape character": "Unbekannte Escape-Sequenz in einem Text in Anführungszeichen",
     "found unexpected ':'": "Unerwarteter Doppelpunkt",
     "while scanning a quoted scalar": "Ein Text in Anführungszeichen wird nicht geschlossen",
+    "exceeded maximum nesting depth": f"Zu tief verschachtelt: mehr als {MAX_DEPTH} Ebenen",
 }
 
 _SYNTAX_HINT = (
     "Prüfen Sie die Einrückung (nur Leerzeichen, gleich tief für Geschwister), Doppelpunkte nach "
     "Schlüsseln und Anführungszeichen um Texte mit ':' oder '#'."
 )
+
+
+# characters YAML allows in a file (YAML 1.1, 5.1): everything else is refused by the reader
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
 
 
 def _translate_problem(problem: str, context: str | None) -> str:
@@ -90,12 +104,35 @@ def _translate_problem(problem: str, context: str | None) -> str:
     return f"YAML-Syntaxfehler: {problem}"
 
 
-def read_yaml(path: Path, display: str, diags: Diagnostics) -> YamlDoc | None:
-    """Read path; on any problem add diagnostics and return None."""
+def read_limited(path: Path, display: str, diags: Diagnostics, limit: int = MAX_BYTES) -> bytes | None:
+    """The bytes of a regular file of at most limit bytes; FIFOs, devices and folders are refused."""
     try:
-        raw = path.read_bytes()
+        if not path.is_file():  # follows links: a link to /dev/zero or a FIFO is not a regular file
+            what = "ein Ordner" if path.is_dir() else "keine normale Datei (Gerät, FIFO oder defekter Link)"
+            diags.add(display, 1, 1, f"Kann nicht gelesen werden: ist {what}")
+            return None
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
     except OSError as exc:
         diags.add(display, 1, 1, f"Datei kann nicht gelesen werden: {exc.strerror or exc}")
+        return None
+    if len(raw) > limit:
+        size = path.stat().st_size
+        diags.add(
+            display,
+            1,
+            1,
+            f"Datei ist zu groß: {size:,} Bytes, erlaubt sind höchstens {limit:,} Bytes".replace(",", "."),
+            hint="Eine Strategiedatei braucht nur wenige Kilobyte; teilen Sie große Inhalte auf.",
+        )
+        return None
+    return raw
+
+
+def read_yaml(path: Path, display: str, diags: Diagnostics) -> YamlDoc | None:
+    """Read path; on any problem add diagnostics and return None."""
+    raw = read_limited(path, display, diags)
+    if raw is None:
         return None
     return parse_yaml_bytes(raw, path, display, diags)
 
@@ -134,11 +171,18 @@ def parse_yaml_bytes(raw: bytes, path: Path, display: str, diags: Diagnostics) -
             hint="Speichern Sie die Datei in der Kodierung UTF-8.",
         )
         return None
-    if "\x00" in text:
-        idx = text.index("\x00")
+    bad = _NOT_PRINTABLE.search(text)
+    if bad:
+        idx = bad.start()
         line = text.count("\n", 0, idx) + 1
+        code = f"U+{ord(bad.group(0)):04X}"
+        what = "ein Null-Zeichen (Binärdatei?)" if bad.group(0) == "\x00" else f"das Steuerzeichen {code}"
         diags.add(
-            display, line, idx - text.rfind("\n", 0, idx), "Datei enthält ein Null-Zeichen (Binärdatei?)"
+            display,
+            line,
+            idx - text.rfind("\n", 0, idx),
+            f"Datei enthält {what}; YAML erlaubt es nicht",
+            hint="Entfernen Sie das unsichtbare Zeichen (oft aus kopiertem Text).",
         )
         return None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
@@ -190,7 +234,9 @@ def _add_yaml_error(exc: yaml.MarkedYAMLError, display: str, diags: Diagnostics)
         )
         return
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    diags.add(display, line, col, _translate_problem(exc.problem or "", exc.context), hint=_SYNTAX_HINT)
+    problem = exc.problem or ""
+    hint = None if "nesting depth" in problem else _SYNTAX_HINT
+    diags.add(display, line, col, _translate_problem(problem, exc.context), hint=hint)
 
 
 def _scan_events(text: str, display: str, diags: Diagnostics) -> bool:
@@ -245,6 +291,21 @@ def _scan_events(text: str, display: str, diags: Diagnostics) -> bool:
     return True
 
 
+_TAG_HINT = "Strategiedateien brauchen keine YAML-Markierungen (!!…); schreiben Sie den Wert einfach aus."
+
+
+def _tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _date_problem(message: str) -> str:
+    if "day" in message:
+        return "diesen Tag gibt es in dem Monat nicht"
+    if "month" in message:
+        return "den Monat gibt es nicht (1 bis 12)"
+    return "kein gültiges Kalenderdatum"
+
+
 class _Converter:
     def __init__(self, doc: YamlDoc, diags: Diagnostics) -> None:
         self.doc = doc
@@ -255,16 +316,22 @@ class _Converter:
         if node is None:
             return None
         self.doc.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in (
+            "tag:yaml.org,2002:map",
+            "tag:yaml.org,2002:seq",
+        ):
+            self._error(node, f"YAML-Markierung '{_tag(node.tag)}' wird nicht unterstützt", _TAG_HINT)
+            return None
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     self._error(key_node, "Ein Schlüssel muss ein einfacher Text sein")
                     continue
-                key = self._scalar(key_node)
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     self._error(key_node, "Zusammenführen mit '<<' wird nicht unterstützt")
                     continue
+                key = self._scalar(key_node)
                 if not isinstance(key, str | int):
                     key = str(key)
                 if key in result:
@@ -283,10 +350,17 @@ class _Converter:
         return self._scalar(node)
 
     def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            self._error(node, f"YAML-Markierung '{_tag(node.tag)}' wird nicht unterstützt", _TAG_HINT)
+            return None
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            self._error(node, f"Wert kann nicht gelesen werden: {exc}")
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                self._error(node, f"Ungültiges Datum '{node.value}': {_date_problem(str(exc))}")
+            else:
+                cause = "zu viele Ziffern" if "digits" in str(exc) else "kein gültiger Wert dieser Art"
+                self._error(node, f"Wert kann nicht gelesen werden: '{str(node.value)[:40]}' ({cause})")
             return None
 
     def _error(self, node: yaml.Node, message: str, hint: str | None = None) -> None:

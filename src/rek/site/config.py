@@ -52,8 +52,7 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
         "markdown_extensions": [
             "tables",
             "admonition",
-            "attr_list",
-            "md_in_html",
+            "md_in_html",  # for rek's own catalogue wrapper; content may not contain HTML at all
             {"toc": {"permalink": False}},
             {"pymdownx.escapeall": {"hardbreak": False, "nbsp": False}},
         ],
