@@ -149,7 +149,7 @@ CASES = {
         "strategy/strategy.yaml",
         "  - id: ratsbeschluss\n    title: Beschluss\n",
         "",
-        "strategy/strategy.yaml: error: Regel 'Anlage 'Ratsbeschluss'': Pflichtanlage fehlt; gefunden: keine, erlaubt: vorhanden (Quelle: Testrichtlinie, Nr. 12)",
+        "strategy/strategy.yaml:47:3: error: Regel 'Anlage 'Ratsbeschluss'': Pflichtanlage fehlt; gefunden: keine, erlaubt: vorhanden (Quelle: Testrichtlinie, Nr. 12)",
     ),
     "partner annex missing": (
         "strategy/strategy.yaml",
@@ -161,7 +161,7 @@ CASES = {
         "measures/M01.yaml",
         "grant: 13000",
         "grant: 12000",
-        "measures/M01.yaml: error: Regel 'Fördersatz (Regelfördersatz)': Maßnahme M01: Zuwendung ist nicht 65\u00a0% der förderfähigen Kosten (20.000,00\u00a0€); gefunden: 12.000,00\u00a0€, erlaubt: 13.000,00\u00a0€ (Quelle: Testrichtlinie, Nr. 1)",
+        "measures/M01.yaml:21:10: error: Regel 'Fördersatz (Regelfördersatz)': Maßnahme M01: Zuwendung ist nicht 65\u00a0% der förderfähigen Kosten (20.000,00\u00a0€); gefunden: 12.000,00\u00a0€, erlaubt: 13.000,00\u00a0€ (Quelle: Testrichtlinie, Nr. 1)",
     ),
     "budget emergency rate": (
         "strategy/strategy.yaml",
@@ -231,6 +231,10 @@ def test_each_formal_check_names_rule_source_found_and_allowed(case: str, call_p
     )
     assert found, result.err
     assert "Traceback" not in result.err
+    rule_lines = [line for line in result.err.splitlines() if ": Regel '" in line]
+    assert rule_lines and all(
+        re.match(r"^[\w/.-]+\.yaml:\d+:\d+: (error|warning): Regel '", line) for line in rule_lines
+    )
     also = run("check", cwd=call_project)
     assert also.code == 1 and also.err.count(": error: Regel") == result.err.count(": error: Regel")
 

@@ -45,6 +45,18 @@ class Project:
     pages: list[ContentPage]
     site: dict[str, Any] = field(default_factory=dict)
     warnings: list[Any] = field(default_factory=list)
+    sources: dict[tuple[str, str], tuple[str, dict[Any, tuple[int, int]]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def locate(self, kind: str, ident: str, loc: tuple[Any, ...] = ()) -> str:
+        """'path:line:col' of a value in a source file (kind: strategy, measure, call), for messages."""
+        display, positions = self.sources.get((kind, ident), ("?", {}))
+        probe = tuple(loc)
+        while probe and probe not in positions:
+            probe = probe[:-1]
+        line, col = positions.get(probe, (1, 1))
+        return f"{display}:{line}:{col}"
 
     @cached_property
     def partners(self) -> dict[str, Partner]:
@@ -151,8 +163,25 @@ def load_project(root: Path, *, strict: bool = True) -> tuple[Project | None, Di
         pages=pages,
         site=site,
         warnings=diags.warnings,
+        sources=_source_maps(docs),
     )
     return project, diags
+
+
+def _source_maps(docs: LoadedDocs) -> dict[tuple[str, str], tuple[str, dict[Any, tuple[int, int]]]]:
+    """Where values stand, kept small: strategy and calls three levels deep, measures their top-level keys."""
+
+    def shallow(doc: YamlDoc, depth: int) -> dict[Any, tuple[int, int]]:
+        return {loc: pos for loc, pos in doc.values.items() if len(loc) <= depth}
+
+    maps: dict[tuple[str, str], tuple[str, dict[Any, tuple[int, int]]]] = {}
+    if docs.strategy is not None:
+        maps[("strategy", "")] = (docs.strategy.display, shallow(docs.strategy, 3))
+    for ident, doc in docs.calls.items():
+        maps[("call", ident)] = (doc.display, shallow(doc, 3))
+    for ident, doc in docs.measures.items():
+        maps[("measure", ident)] = (doc.display, shallow(doc, 2))
+    return maps
 
 
 def require_project(root: Path) -> Project:

@@ -39,9 +39,17 @@ def _months(start, end) -> int:  # type: ignore[no-untyped-def]
 
 def formal_checks(project: Project, call: Call, app: Application | None = None) -> list[Failure]:
     app = app or render(project, call)
-    call_file = f"strategy/calls/{call.id}.yaml"
-    strategy_file = "strategy/strategy.yaml"
+    call_file = project.locate("call", call.id)
     failures: list[Failure] = []
+
+    def in_call(*loc: str | int) -> str:
+        return project.locate("call", call.id, loc)
+
+    def in_strategy(*loc: str | int) -> str:
+        return project.locate("strategy", "", loc)
+
+    def in_measure(ident: str, *loc: str | int) -> str:
+        return project.locate("measure", ident, loc)
 
     def fail(
         rule: str,
@@ -55,7 +63,7 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
         failures.append(Failure(rule, message, found, allowed, source, where, severity))
 
     # sections: present and within their limits
-    for rendered in app.sections:
+    for index, rendered in enumerate(app.sections):
         sec = rendered.section
         chars = rendered.chars
         if sec.required and not rendered.filled:
@@ -65,6 +73,7 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
                 f"{chars} Zeichen",
                 "Inhalt",
                 sec.source,
+                in_call("sections", index, "blocks"),
             )
         if sec.max_chars is not None and chars > sec.max_chars:
             fail(
@@ -73,6 +82,7 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
                 f"{fmt.number(chars)} Zeichen",
                 f"höchstens {fmt.number(sec.max_chars)} Zeichen",
                 sec.source,
+                in_call("sections", index, "max_chars"),
             )
         if sec.max_pages is not None and chars > sec.max_pages * call.chars_per_page:
             pages = Decimal(chars) / call.chars_per_page
@@ -82,11 +92,12 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
                 f"etwa {fmt.number(pages, 1)} Seiten ({fmt.number(chars)} Zeichen)",
                 f"höchstens {fmt.plain(sec.max_pages)} Seiten à {fmt.number(call.chars_per_page)} Zeichen",
                 sec.source,
+                in_call("sections", index, "max_pages"),
             )
 
     # annexes
     s = project.strategy
-    for required in call.annexes:
+    for annex_index, required in enumerate(call.annexes):
         present = [a for a in s.annexes if a.id == required.id]
         owners = [p.id for p in s.partners] if required.per_partner else [None]
         for owner in owners:
@@ -99,7 +110,7 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
                     "keine",
                     "vorhanden",
                     required.source,
-                    strategy_file,
+                    in_strategy("annexes") if s.annexes else in_call("annexes", annex_index),
                 )
             elif all(a.status != "vorhanden" for a in mine):
                 fail(
@@ -108,7 +119,7 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
                     mine[0].status,
                     "vorhanden",
                     required.source,
-                    strategy_file,
+                    in_strategy("annexes", s.annexes.index(mine[0]), "status"),
                     severity="warning",  # fine for a draft; the submission check counts it
                 )
 
@@ -148,7 +159,6 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
     # eligible cost categories and the grant rate
     eligible_categories = set(call.eligible_cost_categories.categories)
     for m in app.measures:
-        where = f"measures/{m.id}.yaml"
         for cost in m.costs:
             if cost.eligible and cost.category not in eligible_categories:
                 fail(
@@ -157,7 +167,7 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
                     COST_CATEGORY_LABELS[cost.category],
                     ", ".join(COST_CATEGORY_LABELS[c] for c in call.eligible_cost_categories.categories),
                     call.eligible_cost_categories.source,
-                    where,
+                    in_measure(m.id, "costs", m.costs.index(cost)),
                 )
         lead = project.partners[m.lead]
         rate = call.rate_for(lead.budget_emergency)
@@ -173,11 +183,11 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
                 fmt.euro(m.funding.grant, True),
                 fmt.euro(expected, True),
                 rate.source,
-                where,
+                in_measure(m.id, "funding", "grant"),
             )
 
     # own shares covered by the partners' committed own funds
-    for partner in s.partners:
+    for partner_index, partner in enumerate(s.partners):
         own = fin.by_partner_own.get(partner.id, Decimal(0))
         if own <= 0:
             continue
@@ -193,11 +203,11 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
                 "zugesagt: "
                 + ("keine Angabe" if partner.own_funds is None else fmt.euro(partner.own_funds, True)),
                 source,
-                strategy_file,
+                in_strategy("partners", partner_index, "own_funds"),
             )
 
     # phases: durations and caps
-    for cp in call.phases:
+    for cp_index, cp in enumerate(call.phases):
         phases = [p for p in s.phases if p.call_phase == cp.id]
         for phase in phases:
             months = _months(phase.start, phase.end)
@@ -208,7 +218,7 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
                     f"{months} Monate",
                     f"höchstens {cp.max_months} Monate",
                     cp.source,
-                    strategy_file,
+                    in_strategy("phases", s.phases.index(phase), "end"),
                 )
             for m in app.measures:
                 if m.phase == phase.id and (m.start < phase.start or m.end > phase.end):
@@ -218,7 +228,7 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
                         f"{fmt.date(m.start)} bis {fmt.date(m.end)}",
                         f"{fmt.date(phase.start)} bis {fmt.date(phase.end)}",
                         cp.source,
-                        f"measures/{m.id}.yaml",
+                        in_measure(m.id, "end"),
                     )
         grant = sum((m.funding.grant for m in app.measures if m.phase in {p.id for p in phases}), Decimal(0))
         if cp.max_grant is not None and grant > cp.max_grant:
@@ -228,6 +238,7 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
                 fmt.euro(grant),
                 f"höchstens {fmt.euro(cp.max_grant)}",
                 cp.source,
+                in_call("phases", cp_index, "max_grant"),
             )
     if call.max_total_grant and fin.total.grant > call.max_total_grant.amount:
         fail(
@@ -236,6 +247,7 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
             fmt.euro(fin.total.grant),
             f"höchstens {fmt.euro(call.max_total_grant.amount)}",
             call.max_total_grant.source,
+            in_call("max_total_grant", "amount"),
         )
 
     # breadth of the application
@@ -248,7 +260,7 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
                 str(len(used)),
                 f"mindestens {call.min_action_fields.value}",
                 call.min_action_fields.source,
-                strategy_file,
+                in_call("min_action_fields", "value"),
             )
     if call.min_partners and len(s.partners) < call.min_partners.value:
         fail(
@@ -257,7 +269,7 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
             str(len(s.partners)),
             f"mindestens {call.min_partners.value}",
             call.min_partners.source,
-            strategy_file,
+            in_strategy("partners"),
         )
     if not app.measures:
         fail(
@@ -266,6 +278,6 @@ def formal_checks(project: Project, call: Call, app: Application | None = None) 
             "0",
             "mindestens 1",
             call.sections[0].source,
-            strategy_file,
+            in_strategy("phases"),
         )
     return failures
