@@ -7,9 +7,11 @@ All text is XML-escaped. Colours meet 3:1 contrast against white for graphical o
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
+from typing import Any
 
 from . import formatting as fmt
 
@@ -87,6 +89,21 @@ class Span:
     end: dt.date
     milestones: list[dt.date]
     color: int = 0
+
+
+def measure_spans(measures: Iterable[Any], action_fields: Iterable[Any]) -> list[Span]:
+    """One span per measure, in order of start, coloured by its primary action field."""
+    index = {f.id: i for i, f in enumerate(action_fields)}
+    return [
+        Span(
+            f"{m.id} {m.title}",
+            m.start,
+            m.end,
+            [ms.date for ms in m.milestones],
+            index.get(m.action_field, 0),
+        )
+        for m in sorted(measures, key=lambda m: (m.start, m.id))
+    ]
 
 
 def timeline(ident: str, title: str, spans: list[Span]) -> str:

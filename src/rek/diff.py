@@ -224,26 +224,13 @@ def as_markdown(diff: Diff, measure_prefix: str = "massnahme/") -> str:
             )
         )
         out.append("")
-    if diff.field_budget:
-        out += ["## Budget nach Handlungsfeld", ""]
-        out.append(
-            table(
-                ["Handlungsfeld", "vorher", "jetzt", "Änderung"],
-                [[t, fmt.euro(a), fmt.euro(b), _delta(a, b)] for t, a, b in diff.field_budget],
-                "lrrr",
-            )
-        )
-        out.append("")
-    if diff.partner_budget:
-        out += ["## Eigenanteile nach Partner", ""]
-        out.append(
-            table(
-                ["Partner", "vorher", "jetzt", "Änderung"],
-                [[t, fmt.euro(a), fmt.euro(b), _delta(a, b)] for t, a, b in diff.partner_budget],
-                "lrrr",
-            )
-        )
-        out.append("")
+    for heading, first, deltas in (
+        ("Budget nach Handlungsfeld", "Handlungsfeld", diff.field_budget),
+        ("Eigenanteile nach Partner", "Partner", diff.partner_budget),
+    ):
+        if deltas:
+            rows = [[t, fmt.euro(a), fmt.euro(b), _delta(a, b)] for t, a, b in deltas]
+            out += [f"## {heading}", "", table([first, "vorher", "jetzt", "Änderung"], rows, "lrrr"), ""]
     return "\n".join(out) + "\n"
 
 

@@ -25,17 +25,7 @@ class ApplicationFiles:
 
 
 def timeline_svg(app: Application, project: Project) -> str:
-    index = {f.id: i for i, f in enumerate(project.action_fields)}
-    spans = [
-        charts.Span(
-            f"{m.id} {m.title}",
-            m.start,
-            m.end,
-            [ms.date for ms in m.milestones],
-            index.get(m.action_field, 0),
-        )
-        for m in sorted(app.measures, key=lambda m: (m.start, m.id))
-    ]
+    spans = charts.measure_spans(app.measures, project.action_fields)
     return charts.timeline("antrag-timeline", "Zeitplan der Maßnahmen des Antrags", spans)
 
 

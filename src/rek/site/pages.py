@@ -304,16 +304,7 @@ class SitePages:
         p, fin = self.p, self.fin
         field_index = {f.id: i for i, f in enumerate(p.action_fields)}
         if len(p.measures) <= TIMELINE_DETAIL_LIMIT:
-            spans = [
-                charts.Span(
-                    f"{m.id} {m.title}",
-                    m.start,
-                    m.end,
-                    [ms.date for ms in m.milestones],
-                    field_index.get(m.action_field, 0),
-                )
-                for m in sorted(p.measures, key=lambda m: (m.start, m.id))
-            ]
+            spans = charts.measure_spans(p.measures, p.action_fields)
         else:
             spans = []
             for f in p.action_fields:
