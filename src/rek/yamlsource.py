@@ -162,7 +162,8 @@ def parse_yaml_bytes(raw: bytes, path: Path, display: str, diags: Diagnostics) -
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1  # in characters, like YAML
         diags.add(
             display,
             line,
