@@ -13,6 +13,7 @@ Values include numbers far beyond any budget (up to 1e300) and bytes, which yaml
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import tempfile
@@ -30,7 +31,9 @@ from rek.model import CostCategory, Priority, Status
 M01 = "measures/M01.yaml"
 MEASURE_ERROR = re.compile(r"^measures/[^:]+:(\d+):(\d+): error: ")
 FUZZ = settings(
-    max_examples=150,
+    # CI runs a fixed, repeatable set; locally REK_FUZZ_EXAMPLES=2000 explores more and at random
+    max_examples=int(os.environ.get("REK_FUZZ_EXAMPLES", "150")),
+    derandomize=os.environ.get("CI") == "true",
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     database=None,
