@@ -273,3 +273,16 @@ def test_render_is_deterministic_apart_from_the_date(embedded_project) -> None:
     first = render(embedded_project, embedded_project.call).markdown
     second = render(embedded_project, embedded_project.call).markdown
     assert first == second
+
+
+def test_a_second_call_profile_is_just_data(embedded_project) -> None:
+    """The 2020 profile: other phase lengths and sections, same code."""
+    call_2020 = embedded_project.calls["mpsc-2020"]
+    call_2021 = embedded_project.calls["mpsc-2021"]
+    assert call_2020.year == 2020 and call_2021.year == 2021
+    assert {p.id: p.max_months for p in call_2020.phases} != {p.id: p.max_months for p in call_2021.phases}
+    app = render(embedded_project, call_2020)
+    assert call_2020.name in app.markdown
+    assert [s.section.title for s in app.sections] == [s.title for s in call_2020.sections]
+    for failure in formal_checks(embedded_project, call_2020, app):
+        assert failure.source.title  # every finding cites the 2020 call's own source
