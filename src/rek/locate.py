@@ -67,8 +67,17 @@ def safe_output_dir(project: Path, out: Path) -> Path:
 
 
 def inside(root: Path, relative: str) -> Path:
-    """root/relative, refusing anything that would leave root (absolute paths, '..', links)."""
-    target = (root / relative).resolve()
-    if target != root.resolve() and root.resolve() not in target.parents:
+    """root/relative, refusing anything that could leave root: absolute paths, '..', backslashes, NUL.
+
+    Checked on the text alone (no file system calls): rek writes into folders it has just created.
+    """
+    parts = relative.split("/")
+    if (
+        not relative
+        or relative.startswith("/")
+        or "\\" in relative
+        or "\x00" in relative
+        or any(part in ("", ".", "..") for part in parts)
+    ):
         raise RekError(f"Pfad '{relative}' verlässt den Ausgabeordner.")
-    return target
+    return root.joinpath(*parts)

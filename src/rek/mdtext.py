@@ -19,6 +19,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import formatting as fmt
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~^$])")
+# anything text() would change: special characters, whitespace to fold, a marker at the start
+_NEEDS_ESCAPE = re.compile(r"[\\`*_{}\[\]#|~^$&<>\t\r\n\f\v]|  |^\s|\s$|^(?:[-+=>]|\d+[.)])(?:\s|$)")
 _WS = re.compile(r"[ \t\r\n\f\v]+")  # not str.split(): no-break spaces must stay
 _LINE_START = re.compile(r"^(\s*)([-+=>](?=\s|$)|\d+[.)](?=\s|$))")
 
@@ -37,6 +39,8 @@ def link(label: str, target: str) -> Md:
 def text(value: Any) -> str:
     """Escape plain text for Markdown (inline): no emphasis, links, HTML or table breaks."""
     raw = "" if value is None else str(value)
+    if not _NEEDS_ESCAPE.search(raw):  # most titles and names: nothing to do
+        return raw
     raw = raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     raw = _MD_SPECIAL.sub(r"\\\1", _WS.sub(" ", raw).strip())
     # what would start a list, quote or setext heading at the start of a line

@@ -77,6 +77,7 @@ _YAML_PROBLEMS_DE = {
     "found unexpected ':'": "Unerwarteter Doppelpunkt",
     "while scanning a quoted scalar": "Ein Text in Anführungszeichen wird nicht geschlossen",
     "exceeded maximum nesting depth": f"Zu tief verschachtelt: mehr als {MAX_DEPTH} Ebenen",
+    "expected a single document": "Mehrere YAML-Dokumente in einer Datei ('---'): erwartet wird genau eines",
 }
 
 _SYNTAX_HINT = (
@@ -202,7 +203,7 @@ def parse_yaml_bytes(raw: bytes, path: Path, display: str, diags: Diagnostics) -
                 hint="Ersetzen Sie Tabulatoren durch Leerzeichen (z. B. zwei je Ebene).",
             )
             return None
-    if not _scan_events(text, display, diags):
+    if not _plainly_safe(text) and not _scan_events(text, display, diags):
         return None
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -238,6 +239,22 @@ def _add_yaml_error(exc: yaml.MarkedYAMLError, display: str, diags: Diagnostics)
     problem = exc.problem or ""
     hint = None if "nesting depth" in problem else _SYNTAX_HINT
     diags.add(display, line, col, _translate_problem(problem, exc.context), hint=hint)
+
+
+_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[\{,])[&*][^\s*]", re.MULTILINE)
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:\s|$)", re.MULTILINE)
+
+
+def _plainly_safe(text: str) -> bool:
+    """A cheap proof that the event scan can find nothing: no anchor or alias, one document, shallow.
+
+    Block nesting needs either more indentation or another '- ' per level (at most two levels per
+    column), flow nesting a bracket per level; the bound below overestimates the depth.
+    """
+    if len(text) > 100_000 or _ANCHOR_OR_ALIAS.search(text) or _DOCUMENT_MARKER.search(text):
+        return False
+    widest = max((len(ln) - len(ln.lstrip(" ")) + 2 * ln.count("- ") for ln in text.splitlines()), default=0)
+    return 2 * widest + text.count("[") + text.count("{") + 2 < MAX_DEPTH
 
 
 def _scan_events(text: str, display: str, diags: Diagnostics) -> bool:
