@@ -3,10 +3,13 @@ no console error, and axe-core finds no WCAG 2.1 AA violation on any page type."
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,14 +37,22 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base_url(built_embedded: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(built_embedded / "site"))
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def base_url(built_embedded: Path) -> Iterator[str]:
+    with serving(built_embedded / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +118,9 @@ PAGES = {
     "partner": "/partner/hm/",
     "finances": "/finanzen/",
     "roadmap": "/roadmap/",
+    "downloads": "/downloads/",
+    "changes": "/aenderungen/",
+    "guide": "/leitfaden/",
     "accessibility statement": "/barrierefreiheit/",
 }
 
@@ -171,3 +185,38 @@ def test_search_finds_a_measure(browser, base_url: str) -> None:  # type: ignore
         assert visit.axe() == []
     finally:
         visit.close()
+
+
+def test_published_versions_have_an_accessible_version_selector(browser, minimal: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The site as 'rek publish' deploys it with mike: version selector, versions.json, still clean."""
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="Test",
+        GIT_AUTHOR_EMAIL="t@example.invalid",
+        GIT_COMMITTER_NAME="Test",
+        GIT_COMMITTER_EMAIL="t@example.invalid",
+    )
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(minimal), *args], check=True, capture_output=True, env=env)
+
+    rek = str(Path(sys.executable).parent / "rek")
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "v0.1")
+    git("tag", "v0.1")
+    subprocess.run([rek, "publish"], cwd=minimal, check=True, capture_output=True, env=env)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    archive = subprocess.run(["git", "-C", str(minimal), "archive", "gh-pages"], check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(pages)], input=archive.stdout, check=True)
+    with serving(pages) as url:
+        visit = Visit(browser, url + "/v0.1/")
+        try:
+            assert any(u.endswith("/versions.json") for u in visit.requests)
+            assert visit.page.locator(".md-version").count() == 1
+            assert "v0.1 (Entwurf)" in visit.page.locator(".md-version").inner_text()
+            assert visit.errors == [] and visit.external() == []
+            assert visit.axe() == []
+        finally:
+            visit.close()
