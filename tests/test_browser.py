@@ -187,7 +187,9 @@ def test_search_finds_a_measure(browser, base_url: str) -> None:  # type: ignore
         visit.close()
 
 
-def test_published_versions_have_an_accessible_version_selector(browser, minimal: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_published_versions_have_an_accessible_version_selector(
+    browser, minimal: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     """The site as 'rek publish' deploys it with mike: version selector, versions.json, still clean."""
     env = dict(
         os.environ,
@@ -208,7 +210,9 @@ def test_published_versions_have_an_accessible_version_selector(browser, minimal
     subprocess.run([rek, "publish"], cwd=minimal, check=True, capture_output=True, env=env)
     pages = tmp_path / "pages"
     pages.mkdir()
-    archive = subprocess.run(["git", "-C", str(minimal), "archive", "gh-pages"], check=True, capture_output=True)
+    archive = subprocess.run(
+        ["git", "-C", str(minimal), "archive", "gh-pages"], check=True, capture_output=True
+    )
     subprocess.run(["tar", "-x", "-C", str(pages)], input=archive.stdout, check=True)
     with serving(pages) as url:
         visit = Visit(browser, url + "/v0.1/")
