@@ -262,6 +262,7 @@ def test_application_command_writes_all_files(call_project: Path, run, tmp_path:
         "antrag.pdf",
         "kosten-und-finanzierungsplan.xlsx",
         "zeitplan.svg",
+        "kosten-jahr.svg",
     ):
         assert (out / name).is_file(), name
     markdown = (out / "antrag.md").read_text(encoding="utf-8")

@@ -91,6 +91,17 @@ class Span:
     color: int = 0
 
 
+def cost_by_year(ident: str, fin: Any) -> str:
+    """Cost per year split into grant, third-party money and own share (a finance.Finances)."""
+    zero = Decimal(0)
+    bars = []
+    for year in fin.years:
+        grant = fin.grant_by_year.get(year, zero)
+        own = fin.own_by_year.get(year, zero)
+        bars.append(Bar(str(year), [grant, fin.by_year[year] - grant - own, own]))
+    return bar_chart(ident, "Kosten nach Jahr", bars, ["Zuwendung", "Drittmittel", "Eigenanteil"])
+
+
 def measure_spans(measures: Iterable[Any], action_fields: Iterable[Any]) -> list[Span]:
     """One span per measure, in order of start, coloured by its primary action field."""
     index = {f.id: i for i, f in enumerate(action_fields)}

@@ -35,6 +35,9 @@ def write_application(
     folder.mkdir(parents=True, exist_ok=True)
     app = render(project, call, timeline_image="zeitplan.svg")
     (folder / "zeitplan.svg").write_text(timeline_svg(app, project), encoding="utf-8")
+    (folder / "kosten-jahr.svg").write_text(
+        charts.cost_by_year("antrag-kosten-jahr", app.fin), encoding="utf-8"
+    )
     markdown = folder / "antrag.md"
     markdown.write_text(app.markdown, encoding="utf-8")
     xlsx = folder / "kosten-und-finanzierungsplan.xlsx"

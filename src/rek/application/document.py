@@ -148,8 +148,12 @@ def build_context(
             for p in s.partners:
                 mine = [a for a in present if a.partner == p.id]
                 annex_rows.append([required.title, p.name, mine[0].status if mine else "fehlt"])
+        elif present:
+            for annex in present:
+                who = partner_names.get(annex.partner, "–") if annex.partner else "–"
+                annex_rows.append([annex.title, who, annex.status])
         else:
-            annex_rows.append([required.title, "–", present[0].status if present else "fehlt"])
+            annex_rows.append([required.title, "–", "fehlt"])
     return {
         "s": s,
         "call": call,

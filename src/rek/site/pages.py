@@ -319,19 +319,6 @@ class SitePages:
                             field_index[f.id],
                         )
                     )
-        years = [
-            charts.Bar(
-                str(y),
-                [
-                    fin.grant_by_year.get(y, Decimal(0)),
-                    fin.by_year[y]
-                    - fin.grant_by_year.get(y, Decimal(0))
-                    - fin.own_by_year.get(y, Decimal(0)),
-                    fin.own_by_year.get(y, Decimal(0)),
-                ],
-            )
-            for y in fin.years
-        ]
         fields = [
             charts.Bar(f.title, [fin.by_field.get(f.id, finance.Totals()).cost]) for f in p.action_fields
         ]
@@ -340,9 +327,7 @@ class SitePages:
         ]
         return {
             "timeline.svg": charts.timeline("timeline", "Zeitplan der Maßnahmen", spans),
-            "kosten-jahr.svg": charts.bar_chart(
-                "kosten-jahr", "Kosten nach Jahr", years, ["Zuwendung", "Drittmittel", "Eigenanteil"]
-            ),
+            "kosten-jahr.svg": charts.cost_by_year("kosten-jahr", fin),
             "kosten-handlungsfeld.svg": charts.bar_chart(
                 "kosten-handlungsfeld", "Kosten nach Handlungsfeld", fields, ["Kosten"]
             ),
