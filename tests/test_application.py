@@ -58,6 +58,19 @@ def test_docx_cost_table_adds_up(built_embedded: Path, embedded_project) -> None
     assert per_measure[-1][1] == fmt.euro(total)
 
 
+def test_pdf_is_tagged_german_and_pdf_ua(built_embedded: Path) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(built_embedded / "antrag" / "antrag.pdf"))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "de-DE"
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "pdfuaid:part" in xmp and ">1<" in xmp.split("pdfuaid:part", 1)[1][:20]
+    typst_source = (built_embedded / "antrag" / "antrag.typ").read_text(encoding="utf-8")
+    assert 'image("zeitplan.svg", alt: "Zeitplan aller Maßnahmen' in typst_source
+
+
 def test_pdf_is_a4_and_holds_the_cost_table(built_embedded: Path, embedded_project) -> None:
     from pypdf import PdfReader
 
@@ -256,6 +269,8 @@ def test_application_command_writes_all_files(call_project: Path, run, tmp_path:
     out = tmp_path / "antrag"
     result = run("application", "--out", str(out), cwd=call_project)
     assert result.code == 0, result.err
+    assert "Antrag geschrieben:" in result.out and "1 Maßnahme, Zuwendung 13.000,00\u00a0€." in result.out
+    assert "Warnung" not in result.err  # also PDF/UA-1 reached
     for name in (
         "antrag.md",
         "antrag.docx",

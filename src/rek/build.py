@@ -210,6 +210,7 @@ def build(
             started = time.perf_counter()
             files = write_application(project, call, tmp / "antrag", documents=documents)
             report.timings["application"] = time.perf_counter() - started
+            report.warnings.extend(files.warnings)
             for path, label, kind in (
                 (files.docx, "Antrag (Word)", "DOCX"),
                 (files.pdf, "Antrag (PDF)", "PDF"),
@@ -227,6 +228,6 @@ def build(
                 shutil.copy(item["path"], tree / "docs" / "downloads" / item["name"])
             report.timings["generate"] = time.perf_counter() - started
             started = time.perf_counter()
-            report.warnings = run_mkdocs(tree / "mkdocs.yml", tmp / "site")
+            report.warnings.extend(f"MkDocs: {m}" for m in run_mkdocs(tree / "mkdocs.yml", tmp / "site"))
             report.timings["mkdocs"] = time.perf_counter() - started
     return report

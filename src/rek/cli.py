@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .diagnostics import RekError, summary_line
+from .formatting import euro
 from .locate import find_project
 from .project import load_project, require_project
 
@@ -176,7 +177,7 @@ def build(ctx: Context, out: Path | None, site: bool, application: bool, since: 
     target = out or _default_out(ctx, root, "build")
     report = run_build(project, target, site=site, application=application, changes=changes)
     for message in report.warnings:
-        click.echo(f"MkDocs-Warnung: {message}", err=True)
+        click.echo(f"Warnung: {message}", err=True)
     parts = []
     if site:
         parts.append(f"Website mit {report.pages} Seiten in {os.path.relpath(target / 'site')}")
@@ -232,16 +233,15 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
     target = out or _default_out(ctx, root, "build-antrag")
     with staged_output(root, target) as tmp:
         files = write_application(project, call, tmp, documents=True)
+    for warning in files.warnings:
+        click.echo(f"Warnung: {warning}", err=True)
     click.echo(
         f"Antrag geschrieben: {os.path.relpath(target)} (antrag.md, antrag.docx, antrag.pdf, {files.xlsx.name}); "
-        f"{len(files.app.measures)} Maßnahmen, Zuwendung {files.app.fin.total.grant:,.2f} €.".replace(
-            ",", "X"
-        )
-        .replace(".", ",")
-        .replace("X", ".")
+        f"{_count(len(files.app.measures), 'Maßnahme', 'Maßnahmen')}, Zuwendung {euro(files.app.fin.total.grant, True)}."
     )
-    if failures:
-        click.echo(f"Achtung: {len(failures)} formale Anforderung(en) nicht erfüllt (siehe oben).", err=True)
+    errors = [f for f in failures if f.severity == "error"]
+    if errors:
+        click.echo(f"Achtung: {len(errors)} formale Anforderung(en) nicht erfüllt (siehe oben).", err=True)
         sys.exit(1)
 
 

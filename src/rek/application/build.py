@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import charts
@@ -22,6 +22,7 @@ class ApplicationFiles:
     docx: Path | None
     pdf: Path | None
     xlsx: Path
+    warnings: list[str] = field(default_factory=list)
 
 
 def timeline_svg(app: Application, project: Project) -> str:
@@ -43,6 +44,7 @@ def write_application(
     xlsx = folder / "kosten-und-finanzierungsplan.xlsx"
     write_costplan(project, app, xlsx)
     docx = pdf = None
+    warnings: list[str] = []
     if documents:
         s = project.strategy
         meta = metadata_args(s.title, f"Antrag im Förderaufruf {call.name}", fmt.date(dt.date.today()))
@@ -50,5 +52,7 @@ def write_application(
         docx = folder / "antrag.docx"
         to_docx(markdown, docx, meta, templates)
         pdf = folder / "antrag.pdf"
-        to_pdf(markdown, pdf, meta, templates)
-    return ApplicationFiles(app, markdown, docx, pdf, xlsx)
+        warning = to_pdf(markdown, pdf, meta, templates)
+        if warning:
+            warnings.append(warning)
+    return ApplicationFiles(app, markdown, docx, pdf, xlsx, warnings)

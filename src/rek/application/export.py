@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -67,7 +68,23 @@ def _typst_meta(folder: Path) -> Path:
     return path
 
 
-def to_pdf(markdown: Path, target: Path, meta: list[str], project_templates: Path) -> None:
+_FIGURE = re.compile(r'#figure\(image\("([^"\\]+)"\),\n(\s*)caption: \[\n(.*?)\n\s*\]', re.S)
+
+
+def with_alt_texts(typst_source: str) -> str:
+    """Give every figure image its caption as alt text (Pandoc's Typst writer leaves alt out)."""
+
+    def add(match: re.Match[str]) -> str:
+        caption = " ".join(match.group(3).split())
+        plain = re.sub(r"\\(.)", r"\1", caption).replace("\\", "\\\\").replace('"', '\\"')
+        indent = match.group(2)
+        return f'#figure(image("{match.group(1)}", alt: "{plain}"),\n{indent}caption: [\n{match.group(3)}\n{indent}]'
+
+    return _FIGURE.sub(add, typst_source)
+
+
+def to_pdf(markdown: Path, target: Path, meta: list[str], project_templates: Path) -> str | None:
+    """Write the PDF: tagged and PDF/UA-1 where Typst can prove it; returns a warning otherwise."""
     import typst
 
     source = target.with_suffix(".typ")
@@ -97,7 +114,14 @@ def to_pdf(markdown: Path, target: Path, meta: list[str], project_templates: Pat
         ],  # fmt: skip
         markdown.parent,
     )
+    source.write_text(with_alt_texts(source.read_text(encoding="utf-8")), encoding="utf-8")
+    try:
+        typst.compile(str(source), output=str(target), root=str(markdown.parent), pdf_standards=["ua-1"])
+        return None
+    except Exception as exc:  # typst raises its own error types; fall back to a tagged PDF
+        reason = str(exc)
     try:
         typst.compile(str(source), output=str(target), root=str(markdown.parent))
-    except Exception as exc:  # typst raises its own error types
+    except Exception as exc:
         raise RekError(f"Typst konnte das PDF nicht setzen: {exc}") from exc
+    return f"Das PDF ist getaggt, erfüllt aber nicht PDF/UA-1 ({reason})."
