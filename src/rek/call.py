@@ -107,15 +107,13 @@ class Call(Strict):
     sources: list[Source] = Field(default_factory=list)
 
     def rate_for(self, budget_emergency: bool) -> Rate:
+        """The rate for the applicant's situation, else the default rate, else the first one."""
         wanted = "budget_emergency" if budget_emergency else "default"
-        for rate in self.rates:
-            if rate.when == wanted:
-                return rate
-        return (
-            next(r for r in self.rates if r.when == "default")
-            if any(r.when == "default" for r in self.rates)
-            else self.rates[0]
-        )
+        for when in (wanted, "default"):
+            for rate in self.rates:
+                if rate.when == when:
+                    return rate
+        return self.rates[0]
 
     def rate_fraction(self, budget_emergency: bool) -> Decimal:
         return Decimal(str(self.rate_for(budget_emergency).percent)) / 100

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 
 def number(value: Decimal | int | float, decimals: int = 0) -> str:
@@ -29,6 +30,17 @@ def plain(value: Decimal | int | float) -> str:
 
 def percent(value: Decimal | float) -> str:
     return f"{plain(value)}\u00a0%"
+
+
+def indicator_row(indicator: Any, example_mark: str) -> list[str]:
+    """Name, unit, baseline, target and target year of an indicator as text for a table row."""
+    return [
+        indicator.name + (example_mark if indicator.example else ""),
+        indicator.unit,
+        "–" if indicator.baseline is None else plain(indicator.baseline),
+        plain(indicator.target),
+        str(indicator.target_year),
+    ]
 
 
 def date(value: dt.date | None) -> str:

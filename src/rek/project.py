@@ -149,7 +149,7 @@ def load_project(root: Path, *, strict: bool = True) -> tuple[Project | None, Di
 
     if strategy is not None:
         crossref.check(strategy, action_fields, measures, calls_list, docs, diags)
-    if not action_fields and (root / ACTION_FIELDS_DIR).is_dir() is False:
+    if not (root / ACTION_FIELDS_DIR).is_dir():
         diags.add(display_path(root / ACTION_FIELDS_DIR), 1, 1, "Ordner für Handlungsfelder fehlt")
 
     if diags.errors or strategy is None:

@@ -52,7 +52,10 @@ def publish(
     adopted = s.status == StrategyStatus.adopted
     title = f"{version} ({s.status.value})"
     aliases = ["latest"] if adopted else ["entwurf"]
-    since = since or previous_tag(root, "HEAD") if since != "" else None
+    if since is None:
+        since = previous_tag(root, "HEAD")
+    elif since == "":  # explicitly no comparison
+        since = None
     with tempfile.TemporaryDirectory(prefix="rek-publish-") as tmp:
         changes = None
         if since:

@@ -118,16 +118,19 @@ def read_limited(path: Path, display: str, diags: Diagnostics, limit: int = MAX_
         diags.add(display, 1, 1, f"Datei kann nicht gelesen werden: {exc.strerror or exc}")
         return None
     if len(raw) > limit:
-        size = path.stat().st_size
-        diags.add(
-            display,
-            1,
-            1,
-            f"Datei ist zu groß: {size:,} Bytes, erlaubt sind höchstens {limit:,} Bytes".replace(",", "."),
-            hint="Eine Strategiedatei braucht nur wenige Kilobyte; teilen Sie große Inhalte auf.",
-        )
+        _too_large(display, path.stat().st_size, limit, diags)
         return None
     return raw
+
+
+def _too_large(display: str, size: int, limit: int, diags: Diagnostics) -> None:
+    diags.add(
+        display,
+        1,
+        1,
+        f"Datei ist zu groß: {size:,} Bytes, erlaubt sind höchstens {limit:,} Bytes".replace(",", "."),
+        hint="Eine Strategiedatei braucht nur wenige Kilobyte; teilen Sie große Inhalte auf.",
+    )
 
 
 def read_yaml(path: Path, display: str, diags: Diagnostics) -> YamlDoc | None:
@@ -139,16 +142,8 @@ def read_yaml(path: Path, display: str, diags: Diagnostics) -> YamlDoc | None:
 
 
 def parse_yaml_bytes(raw: bytes, path: Path, display: str, diags: Diagnostics) -> YamlDoc | None:
-    if len(raw) > MAX_BYTES:
-        diags.add(
-            display,
-            1,
-            1,
-            f"Datei ist zu groß: {len(raw):,} Bytes, erlaubt sind höchstens {MAX_BYTES:,} Bytes".replace(
-                ",", "."
-            ),
-            hint="Eine Strategiedatei braucht nur wenige Kilobyte; teilen Sie große Inhalte auf.",
-        )
+    if len(raw) > MAX_BYTES:  # callers that pass bytes directly, not through read_limited
+        _too_large(display, len(raw), MAX_BYTES, diags)
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         diags.add(

@@ -172,19 +172,7 @@ def build_context(
             f.id: [m for m in measures if f.id in m.action_fields] for f in project.action_fields
         },
         "partner_rows": [[p.name, p.kind.value, p.role] for p in s.partners],
-        "indicator_rows": {
-            m.id: [
-                [
-                    i.name + (" (*)" if i.example else ""),
-                    i.unit,
-                    "–" if i.baseline is None else fmt.plain(i.baseline),
-                    fmt.plain(i.target),
-                    str(i.target_year),
-                ]
-                for i in m.indicators
-            ]
-            for m in measures
-        },
+        "indicator_rows": {m.id: [fmt.indicator_row(i, " (*)") for i in m.indicators] for m in measures},
         "cooperation_rows": [
             [f"{m.id} {m.title}", partner_names[m.lead], ", ".join(partner_names[p] for p in m.partners)]
             for m in measures

@@ -29,16 +29,7 @@ def _link(m: Measure, prefix: str) -> Md:
 
 
 def _indicator_rows(indicators: list[Any]) -> list[list[str]]:
-    return [
-        [
-            i.name + (" (Beispielwert)" if i.example else ""),
-            i.unit,
-            "–" if i.baseline is None else fmt.plain(i.baseline),
-            fmt.plain(i.target),
-            str(i.target_year),
-        ]
-        for i in indicators
-    ]
+    return [fmt.indicator_row(i, " (Beispielwert)") for i in indicators]
 
 
 class SitePages:
