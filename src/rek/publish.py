@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .build import write_tree
+from .plan import resolve
 from .diagnostics import RekError
 from .diff import WORKTREE, _git, compare, load_revision, previous_tag
 from .diff import as_markdown as changes_markdown
@@ -62,7 +63,7 @@ def publish(
             old = load_revision(root, since, Path(tmp) / "old")
             changes = changes_markdown(compare(old, project, since, version))
         tree = Path(tmp) / "tree"
-        write_tree(project, tree, changes=changes, versioned=True)
+        write_tree(resolve(project), tree, changes=changes, versioned=True)
         command = [
             _mike(), "deploy", "--config-file", str(tree / "mkdocs.yml"), "--branch", branch,
             "--title", title, "--update-aliases", "--message", f"rek publish {version} ({s.status.value})",

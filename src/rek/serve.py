@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .build import write_tree
+from .plan import resolve
 from .diagnostics import summary_line
 from .project import load_project
 
@@ -48,7 +49,7 @@ def regenerate(root: Path, tree: Path, report: Callable[[str], None]) -> bool:
         report(summary_line(diags.items) + " Die Vorschau zeigt den letzten gültigen Stand.")
         return False
     with tempfile.TemporaryDirectory(prefix="rek-serve-") as tmp:
-        write_tree(project, Path(tmp))
+        write_tree(resolve(project), Path(tmp))
         changed = sync_tree(Path(tmp), tree)
     if changed:
         report(f"Vorschau aktualisiert ({changed} Datei(en)).")
