@@ -38,7 +38,7 @@ class BuildReport:
 
 
 def write_tree(
-    plan: Plan,
+    plan: Plan | Project,
     tree: Path,
     *,
     changes: str | None = None,
@@ -46,6 +46,8 @@ def write_tree(
     application_files: list[dict[str, str]] | None = None,
 ) -> int:
     """Write the whole MkDocs source tree (mkdocs.yml + docs/) for the project; return the page count."""
+    if not isinstance(plan, Plan):
+        plan = resolve(plan)
     project = plan.project
     docs = tree / "docs"
     docs.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from . import formatting as fmt
-from .plan import measure_cost, resolve
+from .plan import measure_cost
+from .plan import resolve as resolve_plan
 from .diagnostics import RekError
 from .mdtext import link, table, text
 from .model import Measure
@@ -125,7 +126,7 @@ def compare(old: Project, new: Project, old_label: str, new_label: str) -> Diff:
     diff.strategy_changes = [
         FieldChange(k, sa.get(k), sb.get(k)) for k in sorted(set(sa) | set(sb)) if sa.get(k) != sb.get(k)
     ]
-    fa, fb = resolve(old).strategy, resolve(new).strategy
+    fa, fb = resolve_plan(old).strategy, resolve_plan(new).strategy
     titles = {f.id: f.title for f in old.action_fields} | {f.id: f.title for f in new.action_fields}
     for fid, title in titles.items():
         a = fa.by_field[fid].cost if fid in fa.by_field else Decimal(0)

@@ -11,7 +11,8 @@ from .. import formatting as fmt
 from ..locate import PACKAGE_DIR
 from ..mdtext import Md, environment, link
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure
-from ..plan import ZERO, Money, Plan, whole_euros
+from ..plan import ZERO, Money, Plan, resolve, whole_euros
+from ..project import Project
 
 TEMPLATES = PACKAGE_DIR / "templates" / "site"
 TIMELINE_DETAIL_LIMIT = 80  # more measures: the chart shows one bar per action field
@@ -34,7 +35,9 @@ def _indicator_rows(indicators: list[Any]) -> list[list[str]]:
 class SitePages:
     """Renders every page; ``files()`` yields (relative path, text) pairs."""
 
-    def __init__(self, plan: Plan, changes_markdown: str | None = None) -> None:
+    def __init__(self, plan: Plan | Project, changes_markdown: str | None = None) -> None:
+        if not isinstance(plan, Plan):
+            plan = resolve(plan)
         project = plan.project
         self.p = project
         self.plan = plan
