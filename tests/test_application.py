@@ -98,9 +98,15 @@ def test_cost_plan_spreadsheet_has_live_sums(built_embedded: Path, embedded_proj
     header = next(i for i, r in enumerate(rows) if r[0] == "Kostenart")
     summe = next(r for r in rows if r[0] == "Summe")
     assert all(isinstance(c, str) and c.startswith("=SUM(") for c in summe[1:] if c is not None)
-    numbers = [r[1:-1] for r in rows[header + 1 :] if r[0] not in ("Summe", None) and not str(r[0]).startswith("Abgleich")]
+    numbers = [
+        r[1:-1]
+        for r in rows[header + 1 :]
+        if r[0] not in ("Summe", None) and not str(r[0]).startswith("Abgleich")
+    ]
     budget = resolve(embedded_project).application
-    assert round(sum(sum(v for v in r if isinstance(v, int | float)) for r in numbers), 2) == float(budget.total.cost)
+    assert round(sum(sum(v for v in r if isinstance(v, int | float)) for r in numbers), 2) == float(
+        budget.total.cost
+    )
     ids = [r[0] for r in wb["Maßnahmen"].iter_rows(values_only=True)]
     assert [i for i in ids if i in {mp.id for mp in budget.measures}] == [mp.id for mp in budget.measures]
 
@@ -167,7 +173,7 @@ CASES = {
         "  - id: ratsbeschluss\n    title: Beschluss\n",
         "",
         "strategy/strategy.yaml:48:3: error: Regel 'Anlage Ratsbeschluss': Pflichtanlage fehlt\n"
-        '    Hinweis: Tragen Sie unter \'annexes\' ein: {id: ratsbeschluss, title: "Ratsbeschluss", status: in Vorbereitung}',
+        "    Hinweis: Tragen Sie unter 'annexes' ein: {id: ratsbeschluss, title: \"Ratsbeschluss\", status: in Vorbereitung}",
     ),
     "partner annex missing": (
         "strategy/strategy.yaml",
@@ -291,7 +297,10 @@ def test_annex_in_preparation_warns_in_check_and_fails_the_submission_check(call
     )
     result = run("check", cwd=call_project)
     assert result.code == 0
-    assert "warning: Regel 'Anlage Ratsbeschluss': Pflichtanlage liegt noch nicht vor (in Vorbereitung)" in result.out
+    assert (
+        "warning: Regel 'Anlage Ratsbeschluss': Pflichtanlage liegt noch nicht vor (in Vorbereitung)"
+        in result.out
+    )
     submission = run("application", "--check", cwd=call_project)
     assert submission.code == 1
 

@@ -1053,7 +1053,7 @@ def test_spreadsheets_never_hold_formulas_from_text(injected: dict[str, Path]) -
                             r"=(SUM\([A-Z]+\d+:[A-Z]+\d+\)|ROUND\([A-Z]+\d+\*(\$B\$\d+|\d+(\.\d+)?/100),2\)([+-]0\.0\d)?|"
                             r"[A-Z]+\d+(-[A-Z]+\d+)+|(Maßnahmen|Kostenplan)![A-Z]+\d+|[A-Z]+\d+-Maßnahmen![A-Z]+\d+|"
                             r"IF\(Maßnahmen![A-Z]+\d+=0,0,[A-Z]+\d+/Maßnahmen![A-Z]+\d+\))",
-                            cell.value
+                            cell.value,
                         ), (
                             path.name,
                             cell.coordinate,
@@ -1120,7 +1120,8 @@ def test_urls_cannot_add_attributes(name: str, minimal: Path, tmp_path: Path) ->
         strategy = minimal / "strategy" / "strategy.yaml"
         text = strategy.read_text(encoding="utf-8")
         strategy.write_text(
-            replace_once(text, "    role: Antragsteller\n", f"    role: Antragsteller\n    url: {quoted}\n"), encoding="utf-8"
+            replace_once(text, "    role: Antragsteller\n", f"    role: Antragsteller\n    url: {quoted}\n"),
+            encoding="utf-8",
         )
     project, diags = load_project(minimal)
     if project is None:

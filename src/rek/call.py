@@ -83,7 +83,9 @@ class CategoryRule(Strict):
 
 class ApplicantRule(Strict):
     kinds: list[PartnerKind] = Field(
-        min_length=1, title="Wer antragsberechtigt ist", description="Arten von Partnern, die den Antrag stellen dürfen"
+        min_length=1,
+        title="Wer antragsberechtigt ist",
+        description="Arten von Partnern, die den Antrag stellen dürfen",
     )
     source: Source
 

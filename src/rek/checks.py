@@ -7,7 +7,6 @@ source as a note. The checks read only the :class:`~rek.plan.Plan`; they never r
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from . import formatting as fmt
@@ -15,8 +14,6 @@ from .call import Source
 from .diagnostics import Diagnostic
 from .model import COST_CATEGORY_LABELS, CostCategory
 from .plan import ZERO, MeasurePlan, Plan
-
-CENT = Decimal("0.01")
 
 
 def _months(start: Any, end: Any) -> int:
@@ -80,7 +77,7 @@ def formal_findings(plan: Plan) -> list[Diagnostic]:
 
 def _measure_money(found: _Findings, mp: MeasurePlan) -> None:
     money = mp.money
-    covered = money.grant + money.third_party
+    covered = money.covered
     if covered > money.cost:
         found.add(
             "measure",
@@ -119,7 +116,9 @@ def _applicant(found: _Findings, plan: Plan) -> None:
             ("call",),
             "Feld 'applicant' fehlt: der Förderaufruf braucht einen Antragsteller (Kennung eines Partners)",
             hint="Zum Beispiel: applicant: "
-            + next((p.id for p in plan.project.strategy.partners if rule is None or p.kind in rule.kinds), "…"),
+            + next(
+                (p.id for p in plan.project.strategy.partners if rule is None or p.kind in rule.kinds), "…"
+            ),
             rule=("Antragsberechtigung", ("applicant",), rule.source) if rule else None,
         )
         return
@@ -181,7 +180,9 @@ def _sections(found: _Findings, plan: Plan) -> None:
             page_limit = sec.max_pages * call.chars_per_page
             if limit is None or page_limit < limit:
                 limit = page_limit
-                what = f"höchstens {fmt.plain(sec.max_pages)} Seiten à {fmt.number(call.chars_per_page)} Zeichen"
+                what = (
+                    f"höchstens {fmt.plain(sec.max_pages)} Seiten à {fmt.number(call.chars_per_page)} Zeichen"
+                )
         if limit is None or sp.chars <= limit:
             continue
         longest = max(sp.texts, key=lambda t: t.chars)
@@ -193,7 +194,11 @@ def _sections(found: _Findings, plan: Plan) -> None:
             f"erlaubt: {what}",
             hint=f"Kürzen Sie um {fmt.number(sp.chars - limit)} Zeichen; der längste Text des Abschnitts "
             f"steht hier ({longest.label}, {fmt.number(longest.chars)} Zeichen).",
-            rule=(f"Abschnitt '{sec.title}'", ("sections", sp.index, "max_chars" if sec.max_chars else "max_pages"), sec.source),
+            rule=(
+                f"Abschnitt '{sec.title}'",
+                ("sections", sp.index, "max_chars" if sec.max_chars else "max_pages"),
+                sec.source,
+            ),
         )
 
 
@@ -246,7 +251,7 @@ def _costs_and_rate(found: _Findings, plan: Plan) -> None:
                     rule=("Förderfähige Kostenarten", ("eligible_cost_categories",), rule_cat.source),
                 )
         expected = mp.expected_grant
-        if expected is not None and abs(mp.money.grant - expected) > CENT:
+        if expected is not None and mp.money.grant != expected:
             found.add(
                 "measure",
                 mp.id,
@@ -262,7 +267,10 @@ def _costs_and_rate(found: _Findings, plan: Plan) -> None:
 def _own_funds(found: _Findings, plan: Plan) -> None:
     call = plan.call
     assert call is not None
-    source = next((a.source for a in call.annexes if a.id == "kosten-und-finanzierungsplan"), call.eligible_cost_categories.source)
+    source = next(
+        (a.source for a in call.annexes if a.id == "kosten-und-finanzierungsplan"),
+        call.eligible_cost_categories.source,
+    )
     for index, partner in enumerate(plan.project.strategy.partners):
         own = plan.application.own_by_partner.get(partner.id, ZERO)
         if own <= 0 or (partner.own_funds is not None and partner.own_funds >= own):

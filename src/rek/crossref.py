@@ -228,7 +228,7 @@ def _check_measure(
             doc,
             ("application",),
             "Feld 'application_note': der Grund fehlt, warum die Maßnahme nicht im Antrag steht",
-            "Zum Beispiel: application_note: \"aus Landesmitteln gefördert\"",
+            'Zum Beispiel: application_note: "aus Landesmitteln gefördert"',
         )
 
 

@@ -51,8 +51,7 @@ def _cents(value: Decimal) -> Decimal:
     """Euro amounts have at most two decimals; three look like a German thousands separator."""
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        digits = value.as_tuple().digits
-        if exponent == -3 and len(digits) > 3:
+        if exponent == -3 and abs(value) < 1000:
             whole = int(value * 1000)
             raise PydanticCustomError(
                 "rek_thousands",
@@ -384,7 +383,9 @@ class Measure(Strict):
         description="false: Maßnahme bewusst nicht im Förderantrag (Grund in 'application_note')",
     )
     application_note: Text | None = Field(
-        default=None, title="Grund, warum die Maßnahme nicht im Antrag steht", description="z. B. 'aus Landesmitteln gefördert'"
+        default=None,
+        title="Grund, warum die Maßnahme nicht im Antrag steht",
+        description="z. B. 'aus Landesmitteln gefördert'",
     )
     start: Date = Field(title="Beginn")
     end: Date = Field(title="Ende")

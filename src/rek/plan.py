@@ -79,6 +79,12 @@ def measure_cost(m: Measure) -> Decimal:
     return sum((c.amount for c in m.costs), ZERO)
 
 
+def whole_euro_column(values: Sequence[Decimal]) -> tuple[list[Decimal], Decimal]:
+    """A table column in whole euros and its sum row: the parts add up to the shown sum."""
+    parts = whole_euros(values)
+    return parts, sum(parts, ZERO)
+
+
 def _spread(total: Decimal, keys: Sequence[Any], weights: Mapping[Any, Decimal]) -> dict[Any, Decimal]:
     return dict(zip(keys, allocate(total, [weights.get(k, ZERO) for k in keys]), strict=True))
 
@@ -104,12 +110,21 @@ class Money:
         )
 
     @property
+    def covered(self) -> Decimal:
+        """What the grant and third-party funds pay."""
+        return self.grant + self.third_party
+
+    @property
     def financing(self) -> Decimal:
         return self.grant + self.third_party + self.own
 
     @property
     def ineligible(self) -> Decimal:
         return self.cost - self.eligible
+
+    def ratio(self, part: Decimal) -> Decimal:
+        """``part`` as a fraction of the cost (0 when there is no cost)."""
+        return part / self.cost if self.cost else ZERO
 
     def share(self, part: Decimal) -> Decimal:
         """``part`` as a percentage of the cost (0 when there is no cost)."""
@@ -166,6 +181,13 @@ class MeasurePlan:
 
     def own_of(self, partner: str) -> Decimal:
         return next((euro for pid, _, euro in self.own_shares if pid == partner), ZERO)
+
+    def share_adjustment(self, partner: str) -> Decimal:
+        """Cents the allocation adds to ROUND(own share × percent, 2) for this partner (spreadsheets)."""
+        for pid, percent, euro in self.own_shares:
+            if pid == partner:
+                return euro - (self.money.own * Decimal(str(percent)) / 100).quantize(CENT, ROUND_HALF_UP)
+        return ZERO
 
 
 def _exclusion(m: Measure, phase: Phase | None, call: Call | None) -> str | None:
@@ -244,7 +266,9 @@ def _measure(project: Project, m: Measure, call: Call | None, rate: Decimal | No
         costs=lines,
         money=Money(cost, eligible, grant, third, own),
         expected_grant=(
-            (eligible * rate / 100).quantize(CENT, ROUND_HALF_UP) if rate is not None and exclusion is None else None
+            (eligible * rate / 100).quantize(CENT, ROUND_HALF_UP)
+            if rate is not None and exclusion is None
+            else None
         ),
         third_parties=tuple((t.name, t.amount) for t in m.funding.third_parties),
         own_shares=own_shares,
@@ -314,9 +338,7 @@ class Budget:
 
     @cached_property
     def own_by_partner(self) -> dict[str, Decimal]:
-        return {
-            pid: sum((mp.own_of(pid) for mp in self.measures), ZERO) for pid in self.partner_ids
-        }
+        return {pid: sum((mp.own_of(pid) for mp in self.measures), ZERO) for pid in self.partner_ids}
 
     @cached_property
     def own_by_partner_year(self) -> dict[tuple[str, int], Decimal]:
@@ -405,21 +427,27 @@ def _section_texts(project: Project, block: Block, measures: Sequence[MeasurePla
         for i, g in enumerate(s.goals):
             out.append(SectionText(f"Ziel {g.id}", "strategy", "", ("goals", i, "title"), g.title))
             if g.description:
-                out.append(SectionText(f"Ziel {g.id}", "strategy", "", ("goals", i, "description"), g.description))
+                out.append(
+                    SectionText(f"Ziel {g.id}", "strategy", "", ("goals", i, "description"), g.description)
+                )
     elif block is Block.partners:
         for i, p in enumerate(s.partners):
             out.append(SectionText(f"Partner {p.id}", "strategy", "", ("partners", i, "role"), p.role))
     elif block is Block.action_fields:
         for f in project.action_fields:
             out.append(SectionText(f"Handlungsfeld {f.id}", "action_field", f.id, ("summary",), f.summary))
-            out.append(SectionText(f"Handlungsfeld {f.id}", "action_field", f.id, ("description",), f.description))
+            out.append(
+                SectionText(f"Handlungsfeld {f.id}", "action_field", f.id, ("description",), f.description)
+            )
     elif block is Block.measures:
         for mp in measures:
             out.append(SectionText(f"Maßnahme {mp.id}", "measure", mp.id, ("summary",), mp.m.summary))
             out.append(SectionText(f"Maßnahme {mp.id}", "measure", mp.id, ("description",), mp.m.description))
     elif block is Block.risks:
         for i, r in enumerate(s.risks):
-            out.append(SectionText(f"Risiko {i + 1}", "strategy", "", ("risks", i, "mitigation"), r.mitigation))
+            out.append(
+                SectionText(f"Risiko {i + 1}", "strategy", "", ("risks", i, "mitigation"), r.mitigation)
+            )
     return out
 
 
@@ -466,7 +494,9 @@ class Plan:
     def measures_in_field(self, field_id: str, *, primary_only: bool = False) -> list[MeasurePlan]:
         if primary_only:
             return [mp for mp in self.measures if mp.field.id == field_id]
-        return [mp for mp in self.measures if mp.field.id == field_id or field_id in mp.m.further_action_fields]
+        return [
+            mp for mp in self.measures if mp.field.id == field_id or field_id in mp.m.further_action_fields
+        ]
 
 
 def resolve(project: Project, call: Call | None = None, *, use_default_call: bool = True) -> Plan:

@@ -32,7 +32,14 @@ def plain_text(markdown: str) -> str:
                     current.append(" ")
         elif token.type in ("code_block", "fence"):
             current.append(token.content)
-        elif token.type in ("paragraph_close", "heading_close", "code_block", "fence", "th_close", "td_close"):
+        elif token.type in (
+            "paragraph_close",
+            "heading_close",
+            "code_block",
+            "fence",
+            "th_close",
+            "td_close",
+        ):
             text = _WS.sub(" ", "".join(current)).strip()
             if text:
                 blocks.append(text)

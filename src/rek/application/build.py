@@ -32,7 +32,9 @@ def timeline_svg(app: Application) -> str:
     return charts.timeline("antrag-timeline", "Zeitplan der Maßnahmen des Antrags", spans)
 
 
-def write_application(plan: Plan, folder: Path, *, documents: bool = True, draft: bool = False) -> ApplicationFiles:
+def write_application(
+    plan: Plan, folder: Path, *, documents: bool = True, draft: bool = False
+) -> ApplicationFiles:
     """Write the application of ``plan.call``; ``draft`` marks every page as not formally checked."""
     project = plan.project
     call = plan.call

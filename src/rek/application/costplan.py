@@ -9,7 +9,7 @@ cent left over is added in the formula (largest remainder), as the plan allocate
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter
@@ -19,7 +19,6 @@ from ..model import COST_CATEGORY_LABELS, CostCategory
 from ..plan import ZERO, Plan
 
 EURO_FORMAT = '#,##0.00 "€"'
-CENT = Decimal("0.01")
 
 
 def _safe(text: str) -> str:
@@ -91,15 +90,20 @@ def write_costplan(plan: Plan, path: Path) -> None:
             if p.id not in shares:
                 continue
             pct, euro = shares[p.id]
-            rounded = (mp.money.own * Decimal(str(pct)) / 100).quantize(CENT, ROUND_HALF_UP)
-            adjust = euro - rounded
+            adjust = mp.share_adjustment(p.id)
             formula = f"=ROUND(H{r}*{pct}/100,2)" + (f"{adjust:+.2f}" if adjust else "")
             ms.write_formula(row, share_col0 + j, formula, money, _f(euro))
     last = row
     row += 1
     ms.write(row, 0, "Summe", bold)
     total = budget.total
-    for col, value in ((3, total.cost), (4, total.eligible), (5, total.grant), (6, total.third_party), (7, total.own)):
+    for col, value in (
+        (3, total.cost),
+        (4, total.eligible),
+        (5, total.grant),
+        (6, total.third_party),
+        (7, total.own),
+    ):
         letter = xl_col_to_name(col)
         ms.write_formula(row, col, f"=SUM({letter}{first + 1}:{letter}{last + 1})", money_bold, _f(value))
     for j, p in enumerate(partners):
@@ -134,13 +138,19 @@ def write_costplan(plan: Plan, path: Path) -> None:
     ks.write(row, 0, "Summe", bold)
     for i, y in enumerate(years):
         letter = xl_col_to_name(1 + i)
-        ks.write_formula(row, 1 + i, f"=SUM({letter}{first + 1}:{letter}{last + 1})", money_bold, _f(budget.by_year[y].cost))
+        ks.write_formula(
+            row,
+            1 + i,
+            f"=SUM({letter}{first + 1}:{letter}{last + 1})",
+            money_bold,
+            _f(budget.by_year[y].cost),
+        )
     letter = xl_col_to_name(1 + len(years))
-    ks.write_formula(row, 1 + len(years), f"=SUM({letter}{first + 1}:{letter}{last + 1})", money_bold, _f(total.cost))
-    ks.write(row + 2, 0, "Abgleich mit Maßnahmen (muss 0 sein)")
     ks.write_formula(
-        row + 2, 1, f"={letter}{row + 1}-Maßnahmen!D{measure_total_row}", money, 0.0
+        row, 1 + len(years), f"=SUM({letter}{first + 1}:{letter}{last + 1})", money_bold, _f(total.cost)
     )
+    ks.write(row + 2, 0, "Abgleich mit Maßnahmen (muss 0 sein)")
+    ks.write_formula(row + 2, 1, f"={letter}{row + 1}-Maßnahmen!D{measure_total_row}", money, 0.0)
     ks.set_column(0, 0, 30)
     ks.set_column(1, 1 + len(years), 16)
 
@@ -149,14 +159,18 @@ def write_costplan(plan: Plan, path: Path) -> None:
     row = head(fs, "Finanzierung")
     fs.write_row(row, 0, ["Finanzierungsquelle", "Betrag", "Anteil an den Kosten"], bold)
     start = row + 1
-    sources = [("Zuwendung", "F", total.grant), ("Drittmittel", "G", total.third_party), ("Eigenanteile", "H", total.own)]
+    sources = [
+        ("Zuwendung", "F", total.grant),
+        ("Drittmittel", "G", total.third_party),
+        ("Eigenanteile", "H", total.own),
+    ]
     for label, col, value in sources:
         row += 1
         fs.write_string(row, 0, label)
         fs.write_formula(row, 1, f"=Maßnahmen!{col}{measure_total_row}", money, _f(value))
         fs.write_formula(
             row, 2, f"=IF(Maßnahmen!D{measure_total_row}=0,0,B{row + 1}/Maßnahmen!D{measure_total_row})", percent,
-            _f(value / total.cost) if total.cost else 0.0,
+            _f(total.ratio(value)),
         )  # fmt: skip
     row += 1
     fs.write(row, 0, "Summe", bold)
@@ -173,7 +187,11 @@ def write_costplan(plan: Plan, path: Path) -> None:
             fs.write_number(row, 1 + i, _f(budget.own_by_partner_year.get((p.id, y), ZERO)), money)
         end = xl_col_to_name(len(years))
         fs.write_formula(
-            row, 1 + len(years), f"=SUM(B{row + 1}:{end}{row + 1})", money, _f(budget.own_by_partner.get(p.id, ZERO))
+            row,
+            1 + len(years),
+            f"=SUM(B{row + 1}:{end}{row + 1})",
+            money,
+            _f(budget.own_by_partner.get(p.id, ZERO)),
         )
         if p.own_funds is not None:
             fs.write_number(row, 2 + len(years), _f(p.own_funds), money)

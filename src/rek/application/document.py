@@ -88,7 +88,9 @@ def _finance_tables(plan: Plan) -> dict[str, Any]:
     for p in project.strategy.partners:
         own = budget.own_by_partner.get(p.id, ZERO)
         committed = (
-            "–" if p.own_funds is None else fmt.euro(p.own_funds, True) + (" (\\*)" if p.own_funds_example else "")
+            "–"
+            if p.own_funds is None
+            else fmt.euro(p.own_funds, True) + (" (\\*)" if p.own_funds_example else "")
         )
         own_rows.append([p.name, fmt.euro(own, True), Md(committed)])
     own_rows.append(["Summe", fmt.euro(total.own, True), ""])
@@ -96,7 +98,9 @@ def _finance_tables(plan: Plan) -> dict[str, Any]:
     for p in project.strategy.partners:
         values = [budget.own_by_partner_year.get((p.id, y), ZERO) for y in years]
         if any(values):
-            partner_year_rows.append([p.name, *(fmt.euro(v, True) for v in values), fmt.euro(sum(values, ZERO), True)])
+            partner_year_rows.append(
+                [p.name, *(fmt.euro(v, True) for v in values), fmt.euro(sum(values, ZERO), True)]
+            )
     partner_year_rows.append(
         ["Summe", *(fmt.euro(budget.by_year[y].own, True) for y in years), fmt.euro(total.own, True)]
     )
@@ -218,7 +222,9 @@ def render(plan: Plan, *, timeline_image: str = "timeline.svg") -> Application:
     context = build_context(plan, timeline_image)
     cover = env.get_template("cover.md.j2").render(context)
     section_template = env.get_template("section.md.j2")
-    sections = [RenderedSection(sec, section_template.render(context, section=sec)) for sec in plan.call.sections]  # type: ignore[union-attr]
+    sections = [
+        RenderedSection(sec, section_template.render(context, section=sec)) for sec in plan.call.sections
+    ]  # type: ignore[union-attr]
     return Application(plan=plan, cover=cover, sections=sections)
 
 

@@ -11,7 +11,7 @@ from .. import formatting as fmt
 from ..locate import PACKAGE_DIR
 from ..mdtext import Md, environment, link
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure
-from ..plan import ZERO, Money, Plan, resolve, whole_euros
+from ..plan import ZERO, Money, Plan, resolve, whole_euro_column
 from ..project import Project
 
 TEMPLATES = PACKAGE_DIR / "templates" / "site"
@@ -143,7 +143,9 @@ class SitePages:
             ["Summe", "", fmt.euro(mp.money.cost, True), f"förderfähig: {fmt.euro(mp.money.eligible, True)}"]
         )
         funding_rows = [["Zuwendung", fmt.euro(mp.money.grant, True)]]
-        funding_rows += [[f"Drittmittel: {name}", fmt.euro(amount, True)] for name, amount in mp.third_parties]
+        funding_rows += [
+            [f"Drittmittel: {name}", fmt.euro(amount, True)] for name, amount in mp.third_parties
+        ]
         for partner, share, euro in mp.own_shares:
             funding_rows.append(
                 [f"Eigenanteil {p.partners[partner].name} ({fmt.percent(share)})", fmt.euro(euro, True)]
@@ -254,11 +256,10 @@ class SitePages:
         """Whole-euro columns that add up to their sum row (largest remainder per column)."""
         if not values:
             return rows
-        columns = [whole_euros(list(col)) for col in zip(*values, strict=True)]
+        columns = [whole_euro_column(list(col)) for col in zip(*values, strict=True)]
         for i, row in enumerate(rows):
-            row.extend(fmt.euro(col[i]) for col in columns)
-        total = [sum(col, ZERO) for col in columns]
-        rows.append(["Summe", *(fmt.euro(t) for t in total)])
+            row.extend(fmt.euro(parts[i]) for parts, _ in columns)
+        rows.append(["Summe", *(fmt.euro(total) for _, total in columns)])
         return rows
 
     def finances(self) -> str:
