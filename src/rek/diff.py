@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from . import formatting as fmt
-from .plan import measure_cost
-from .plan import resolve as resolve_plan
 from .diagnostics import RekError
 from .mdtext import link, table, text
 from .model import Measure
+from .plan import measure_cost
+from .plan import resolve as resolve_plan
 from .project import Project, load_project
 
 WORKTREE = "WORKTREE"

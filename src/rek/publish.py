@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .build import write_tree
-from .plan import resolve
 from .diagnostics import RekError
 from .diff import WORKTREE, _git, compare, load_revision, previous_tag
 from .diff import as_markdown as changes_markdown
 from .model import StrategyStatus
+from .plan import resolve
 from .project import Project
 
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .build import write_tree
-from .plan import resolve
 from .diagnostics import summary_line
+from .plan import resolve
 from .project import load_project
 
 WATCHED = ("strategy", "measures", "content", "templates", "mkdocs.yml")

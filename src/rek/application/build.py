@@ -13,7 +13,6 @@ from .costplan import write_costplan
 from .document import Application, render
 from .export import metadata_args, to_docx, to_pdf
 
-
 DRAFT_MARK = "Entwurf – formale Prüfung nicht bestanden"
 
 
