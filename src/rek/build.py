@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import interrupts
 from .diagnostics import RekError
 from .locate import PACKAGE_DIR, inside, safe_output_dir
 from .project import Project
@@ -128,37 +129,11 @@ def _clean_stale(parent: Path, name: str) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Defer SIGINT and SIGTERM for a moment that must not be cut in two; they take effect right after.
-
-    Python runs signal handlers in the main thread whichever thread receives the signal, so deferring
-    in the handler (not masking the thread) also holds when other threads exist.
-    """
-    received: list[int] = []
-
-    def defer(signum: int, frame: object) -> None:
-        received.append(signum)
-
-    try:
-        previous = {sig: signal.signal(sig, defer) for sig in (signal.SIGINT, signal.SIGTERM)}
-    except ValueError:  # not in the main thread: nothing to defer here
-        yield
-        return
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    if received:
-        raise KeyboardInterrupt
-
-
 def swap_in(tmp: Path, out: Path) -> None:
     """Replace out by tmp; the old output is moved aside first and restored if the rename fails."""
     (tmp / MARKER).write_text("Von rek erzeugt; wird bei jedem Bau ersetzt.\n", encoding="utf-8")
     old = None
-    with _signals_held():  # an interrupt between the two renames would hide the last good output
+    with interrupts.held():  # an interrupt between the two renames would hide the last good output
         if out.exists():
             old = out.parent / f".rek-tmp-old-{out.name}-{time.time_ns()}"
             out.rename(old)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, interrupts
 from .diagnostics import RekError, summary_line
 from .formatting import euro
 from .locate import find_project
@@ -310,25 +310,31 @@ def init(directory: Path, no_git: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: no traceback reaches a user; exit 1 for their mistakes, 2 for ours."""
+    """Entry point: no traceback reaches a user; exit 1 for their mistakes, 2 for ours, 130 for interrupts."""
+    with interrupts.handled():
+        code = _run(argv)
+    sys.exit(code)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         cli.main(args=argv, prog_name="rek", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Abgebrochen.", err=True)
-        sys.exit(130)
+        interrupts.checkpoint()
+        return 0
+    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl+C into Abort
+        interrupts.note()
+        click.echo("Abgebrochen; es wurde nichts halb geschrieben.", err=True)
+        return 130
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code if exc.exit_code else 2)
+        return exc.exit_code if exc.exit_code else 2
     except RekError as exc:
         click.echo(exc.text, err=True)
         if exc.diagnostics:
             click.echo(summary_line(exc.diagnostics), err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("Abgebrochen; es wurde nichts halb geschrieben.", err=True)
-        sys.exit(130)
-    except SystemExit:
-        raise
+        return 1
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except Exception as exc:  # a bug in rek: say so plainly, details only on request
         if os.environ.get("REK_DEBUG"):
             traceback.print_exc()
@@ -337,4 +343,4 @@ def main(argv: list[str] | None = None) -> None:
             "Ihren Dateien; mit REK_DEBUG=1 sehen Sie Einzelheiten für eine Fehlermeldung.",
             err=True,
         )
-        sys.exit(2)
+        return 2
