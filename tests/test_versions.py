@@ -210,3 +210,52 @@ def test_ci_templates_check_and_publish_on_tags() -> None:
     assert any("rek publish" in line for line in gl["pages"]["script"])
     assert shutil.which("git")
     assert os.environ.get("CI") in (None, "", "true", "1") or True
+
+
+def test_publish_refuses_a_dirty_tree_and_names_the_files(repo: Path, run) -> None:
+    measure = repo / "measures" / "M01.yaml"
+    text = measure.read_text(encoding="utf-8")
+    measure.write_text(text.replace("Online-Termine", "Ungespeicherte Termine"), encoding="utf-8")
+    (repo / "measures" / "M03.yaml").write_text(text.replace("id: M01", "id: M03"), encoding="utf-8")
+    result = run("publish", cwd=repo)
+    assert result.code == 1
+    assert "Nicht veröffentlicht:" in result.err
+    assert (
+        "Nicht gespeicherte Änderungen im Arbeitsverzeichnis (measures/M01.yaml, measures/M03.yaml)"
+        in result.err
+    )
+    assert subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "-q", "gh-pages"],
+                          capture_output=True).returncode != 0  # fmt: skip
+
+
+def test_publish_never_overwrites_a_version_without_force(repo: Path, run) -> None:
+    assert run("publish", cwd=repo).code == 0
+    before = git(repo, "rev-parse", "gh-pages")
+    again = run("publish", cwd=repo)
+    assert again.code == 1
+    assert (
+        "Die Version 'v0.2' ist im Zweig 'gh-pages' schon veröffentlicht und wird nicht überschrieben."
+        in again.err
+    )
+    assert git(repo, "rev-parse", "gh-pages") == before
+    forced = run("publish", "--force", cwd=repo)
+    assert forced.code == 0, forced.err
+    assert git(repo, "rev-parse", "gh-pages") != before
+
+
+def test_publish_of_an_adopted_version_needs_a_tag(repo: Path, run) -> None:
+    strategy = repo / "strategy" / "strategy.yaml"
+    strategy.write_text(
+        strategy.read_text(encoding="utf-8").replace(
+            "status: Entwurf", "status: beschlossen\nadopted: 2027-03-01"
+        ),
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-qam", "beschlossen, noch ohne Tag")
+    result = run("publish", cwd=repo)
+    assert result.code == 1
+    assert "Eine beschlossene Fassung wird nur von einem Git-Tag veröffentlicht" in result.err
+    git(repo, "tag", "v1.0")
+    mismatch = run("publish", "--version", "v1.1", cwd=repo)
+    assert mismatch.code == 1 and "passt nicht zum Git-Tag 'v1.0'" in mismatch.err
+    assert run("publish", cwd=repo).code == 0

@@ -270,14 +270,17 @@ def diff(ctx: Context, old: str, new: str | None, markdown: bool) -> None:
 )
 @click.option("--push", is_flag=True, help="Den Zweig danach zum Server übertragen.")
 @click.option("--since", default=None, help="Vergleichsversion für 'Änderungen' (Standard: voriger Tag).")
+@click.option("--force", is_flag=True, help="Eine schon veröffentlichte Version bewusst ersetzen.")
 @pass_ctx
-def publish(ctx: Context, version: str | None, branch: str, push: bool, since: str | None) -> None:
+def publish(
+    ctx: Context, version: str | None, branch: str, push: bool, since: str | None, force: bool
+) -> None:
     """Die Website als Version mit mike in den Zweig gh-pages veröffentlichen."""
     from .publish import publish as run_publish
 
     root = ctx.root()
     project = require_project(root)
-    done = run_publish(project, version=version, branch=branch, push=push, since=since)
+    done = run_publish(project, version=version, branch=branch, push=push, since=since, force=force)
     click.echo(
         f"Veröffentlicht: {done.title} im Zweig '{done.branch}' (Alias: {', '.join(done.aliases)})"
         + (f"; Änderungen seit {done.since}." if done.since else ".")
