@@ -196,20 +196,94 @@ def test_pre_commit_hook_definition_runs_rek_check() -> None:
     assert hooks[0]["pass_filenames"] is False
 
 
-def test_ci_templates_check_and_publish_on_tags() -> None:
+def _ci_files(target: Path) -> tuple[dict, dict]:
     import yaml
 
-    init = ROOT / "src" / "rek" / "templates" / "init"
-    gh = yaml.safe_load((init / ".github" / "workflows" / "rek.yml").read_text(encoding="utf-8"))
-    assert gh[True]["push"]["tags"] == ["v*"]  # 'on' is read as true by YAML 1.1
-    steps = [s.get("run", "") for s in gh["jobs"]["check"]["steps"]]
+    gh = yaml.safe_load((target / ".github" / "workflows" / "rek.yml").read_text(encoding="utf-8"))
+    gl = yaml.safe_load((target / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    return gh, gl
+
+
+def test_ci_templates_follow_the_default_branch_with_least_privilege(tmp_path: Path, run) -> None:
+    target = tmp_path / "neu"
+    assert run("init", str(target), "--rek-source", "rek==0.1.0", cwd=tmp_path).code == 0
+    gh, gl = _ci_files(target)
+    text = (target / ".github" / "workflows" / "rek.yml").read_text(encoding="utf-8")
+    assert "main" not in text and "master" not in text
+    on = gh[True]  # 'on' is read as true by YAML 1.1
+    assert on["push"] is None and "pull_request" in on  # every push; the job filters
+    check, publish = gh["jobs"]["check"], gh["jobs"]["publish"]
+    assert "github.ref_name == github.event.repository.default_branch" in check["if"]
+    assert gh["permissions"] == {}
+    assert check["permissions"] == {"contents": "read"}
+    assert publish["permissions"] == {"contents": "write"}
+    assert publish["concurrency"] == {"group": "rek-publish", "cancel-in-progress": False}
+    assert "refs/tags/v" in publish["if"]
+    for job in (check, publish):
+        python = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python"))
+        assert python["with"]["cache"] == "pip"
+    steps = [s.get("run", "") for s in check["steps"]]
     assert "rek check" in steps and "rek build" in steps
-    assert any("rek publish" in s.get("run", "") for s in gh["jobs"]["publish"]["steps"])
-    gl = yaml.safe_load((init / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert any("rek publish --push" in s.get("run", "") for s in publish["steps"])
+    assert gh["env"]["REK_PACKAGE"] == "${{ vars.REK_PACKAGE || 'rek==0.1.0' }}"
+
+    rules = [r["if"] for r in gl["workflow"]["rules"]]
+    assert "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in rules
+    assert gl["variables"]["REK_PACKAGE"] == "rek==0.1.0"
+    assert gl["cache"]["paths"] == [".cache/pip"] and gl["variables"]["PIP_CACHE_DIR"].endswith(".cache/pip")
+    assert gl["pages"]["resource_group"] == "pages"
     assert "rek check" in gl["check"]["script"]
     assert any("rek publish" in line for line in gl["pages"]["script"])
-    assert shutil.which("git")
-    assert os.environ.get("CI") in (None, "", "true", "1") or True
+    assert ".cache/" in (target / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def _install_step(script: str, package: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run an install script with a stand-in pip that only records its arguments."""
+    fake = tmp_path / "bin"
+    fake.mkdir(exist_ok=True)
+    (fake / "pip").write_text('#!/bin/sh\necho "pip $*"\n', encoding="utf-8")
+    (fake / "pip").chmod(0o755)
+    env = {"PATH": f"{fake}:/usr/bin:/bin", "REK_PACKAGE": package}
+    return subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env)
+
+
+@pytest.mark.parametrize(
+    ("package", "ok", "message"),
+    [
+        ("", False, "Die Variable REK_PACKAGE ist nicht gesetzt"),
+        ("rek", False, "REK_PACKAGE='rek' ist keine feste Version"),
+        ("rek>=0.1", False, "keine feste Version"),
+        ("rek==0.1.0", True, "pip install rek==0.1.0"),
+        ("git+https://git.example.org/rek.git@v0.1.0", True, "pip install git+https://"),
+        ("https://pkg.example.org/rek-0.1.0-py3-none-any.whl", True, "pip install https://"),
+    ],
+)
+def test_ci_install_step_needs_a_pinned_source(
+    package: str, ok: bool, message: str, tmp_path: Path, run
+) -> None:
+    target = tmp_path / "neu"
+    result = run("init", str(target), "--no-git", cwd=tmp_path)
+    assert result.code == 0
+    assert "Hinweis: Die CI weiß noch nicht, woher sie rek installiert" in result.err
+    gh, gl = _ci_files(target)
+    assert (
+        gh["env"]["REK_PACKAGE"] == "${{ vars.REK_PACKAGE || '' }}" and gl["variables"]["REK_PACKAGE"] == ""
+    )
+    github = next(s["run"] for s in gh["jobs"]["check"]["steps"] if s.get("name") == "rek installieren")
+    gitlab = "\n".join(gl["before_script"])
+    for script in (github, gitlab):
+        done = _install_step(script, package, tmp_path)
+        assert (done.returncode == 0) is ok, done
+        assert message in done.stdout
+
+
+def test_init_makes_a_git_repository_on_main_and_refuses_unpinned_sources(tmp_path: Path, run) -> None:
+    target = tmp_path / "neu"
+    assert run("init", str(target), cwd=tmp_path).code == 0
+    assert git(target, "symbolic-ref", "HEAD").strip() == "refs/heads/main"
+    refused = run("init", str(tmp_path / "zwei"), "--rek-source", "rek", cwd=tmp_path)
+    assert refused.code == 1 and "legt keine Version fest" in refused.err
+    assert not (tmp_path / "zwei").exists()
 
 
 def test_publish_refuses_a_dirty_tree_and_names_the_files(repo: Path, run) -> None:

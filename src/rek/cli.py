@@ -302,14 +302,31 @@ def serve(ctx: Context, host: str, port: int) -> None:
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-git", is_flag=True, help="Kein Git-Repository anlegen.")
-def init(directory: Path, no_git: bool) -> None:
+@click.option(
+    "--rek-source",
+    default=None,
+    metavar="QUELLE",
+    help="Woher die CI rek installiert, fest: rek==0.1.0, die URL eines Wheels oder git+https://…@v0.1.0 "
+    "(Standard: die Git-Quelle dieses rek, sonst die CI-Variable REK_PACKAGE).",
+)
+def init(directory: Path, no_git: bool, rek_source: str | None) -> None:
     """Ein neues Strategie-Repository aus einer sauberen Vorlage anlegen (sofort gültig)."""
-    from .scaffold import init_project
+    from .scaffold import init_project, installed_rek_source
 
-    written = init_project(directory, git=not no_git)
+    source = rek_source or installed_rek_source()
+    written = init_project(directory, git=not no_git, rek_source=source)
     click.echo(
         f"Angelegt: {directory} ({len(written)} Dateien). Weiter mit: cd {directory} && rek check && rek build"
     )
+    if source:
+        click.echo(f"Die CI installiert rek aus: {source} (änderbar mit der CI-Variable REK_PACKAGE).")
+    else:
+        click.echo(
+            "Hinweis: Die CI weiß noch nicht, woher sie rek installiert. Setzen Sie in GitHub bzw. GitLab die "
+            "CI-Variable REK_PACKAGE (z. B. rek==0.1.0, die URL des Wheels Ihrer Organisation oder "
+            "git+https://…/rek.git@v0.1.0) oder legen Sie mit 'rek init --rek-source …' an.",
+            err=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -347,3 +364,7 @@ def _run(argv: list[str] | None) -> int:
             err=True,
         )
         return 2
+
+
+if __name__ == "__main__":
+    main()
