@@ -690,7 +690,7 @@ def test_output_that_is_a_file_is_refused(minimal: Path, run, tmp_path: Path) ->
     before = source_state(tmp_path)
     result = run("build", "--out", str(minimal / "mkdocs.yml"), "--no-application", cwd=minimal)
     # click refuses it as a usage error (exit 2, like every wrong option) before rek runs
-    assert result.code in (1, 2) and "is a file" in result.err and "Traceback" not in result.err
+    assert result.code in (1, 2) and "ist eine Datei" in result.err and "Traceback" not in result.err
     assert source_state(tmp_path) == before
 
 

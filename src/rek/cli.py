@@ -9,11 +9,14 @@ from pathlib import Path
 
 import click
 
-from . import __version__, interrupts
+from . import __version__, clicktext, interrupts
 from .diagnostics import RekError, summary_line
 from .formatting import euro
 from .locate import find_project
+from .model import PartnerKind
 from .project import load_project, require_project
+
+clicktext.install()
 
 
 class Context:
@@ -21,6 +24,11 @@ class Context:
         self.explicit = project
 
     def root(self) -> Path:
+        if self.explicit is not None:
+            if not self.explicit.exists():
+                raise RekError(f"Den Projektordner '{self.explicit}' (-C) gibt es nicht.")
+            if not self.explicit.is_dir():
+                raise RekError(f"'{self.explicit}' (-C) ist kein Ordner, sondern eine Datei.")
         root, embedded = find_project(self.explicit)
         if embedded:
             click.echo(
@@ -118,6 +126,55 @@ def new_measure(
         measure_id=measure_id,
     )
     click.echo(f"Angelegt: {os.path.relpath(path)}")
+
+
+@new.command("action-field")
+@click.option("--title", required=True, help="Titel des Handlungsfelds.")
+@click.option("--id", "field_id", default=None, help="Kennung (Standard: aus dem Titel).")
+@pass_ctx
+def new_action_field(ctx: Context, title: str, field_id: str | None) -> None:
+    """Ein neues Handlungsfeld als Datei unter strategy/action-fields/ anlegen."""
+    from .scaffold import new_action_field as scaffold
+
+    root = ctx.root()
+    project = require_project(root)
+    path = scaffold(root, project.action_fields, title=title, field_id=field_id)
+    click.echo(f"Angelegt: {os.path.relpath(path)}")
+
+
+@new.command("partner")
+@click.option("--id", "partner_id", required=True, help="Kennung, z. B. 'sg-bodenwerder'.")
+@click.option("--name", required=True, help="Name, z. B. 'Samtgemeinde Bodenwerder-Polle'.")
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice([k.value for k in PartnerKind]),
+    help="Art des Partners.",
+)
+@click.option("--role", default="Partner im Verbund", show_default=True, help="Rolle im Verbund.")
+@pass_ctx
+def new_partner(ctx: Context, partner_id: str, name: str, kind: str, role: str) -> None:
+    """Einen Partner in strategy/strategy.yaml ergänzen (die übrigen Zeilen bleiben, wie sie sind)."""
+    from .scaffold import new_partner as scaffold
+
+    root = ctx.root()
+    project = require_project(root)
+    path = scaffold(root, project.strategy, partner_id=partner_id, name=name, kind=kind, role=role)
+    click.echo(f"Partner '{partner_id}' ergänzt in {os.path.relpath(path)}")
+
+
+@new.command("goal")
+@click.option("--title", required=True, help="Das strategische Ziel in einem Satz.")
+@click.option("--id", "goal_id", default=None, help="Kennung (Standard: die nächste freie, z. B. Z2).")
+@pass_ctx
+def new_goal(ctx: Context, title: str, goal_id: str | None) -> None:
+    """Ein strategisches Ziel in strategy/strategy.yaml ergänzen."""
+    from .scaffold import new_goal as scaffold
+
+    root = ctx.root()
+    project = require_project(root)
+    path, made = scaffold(root, project.strategy, title=title, goal_id=goal_id)
+    click.echo(f"Ziel '{made}' ergänzt in {os.path.relpath(path)}")
 
 
 @cli.command()
@@ -329,6 +386,29 @@ def init(directory: Path, no_git: bool, rek_source: str | None) -> None:
         )
 
 
+def _german_usage(command: click.Command) -> None:
+    """'Aufruf: rek build [OPTIONEN]' instead of click's English placeholders."""
+    command.options_metavar = "[OPTIONEN]"
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = "BEFEHL [ARGUMENTE]..."
+        for sub in command.commands.values():
+            _german_usage(sub)
+
+
+_german_usage(cli)
+
+
+def _plausible_only(exc: click.ClickException) -> None:
+    """Keep click's 'Meinten Sie …?' for an unknown option or command only when it is plausible."""
+    from . import suggest
+
+    if isinstance(exc, click.exceptions.NoSuchOption | click.exceptions.NoSuchCommand) and exc.possibilities:
+        name = getattr(exc, "option_name", None) or getattr(exc, "command_name", "")
+        exc.possibilities = [  # type: ignore[misc]
+            p for p in exc.possibilities if suggest.plausible(name.lstrip("-"), [p.lstrip("-")]) is not None
+        ]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: no traceback reaches a user; exit 1 for their mistakes, 2 for ours, 130 for interrupts."""
     with interrupts.handled():
@@ -346,6 +426,7 @@ def _run(argv: list[str] | None) -> int:
         click.echo("Abgebrochen; es wurde nichts halb geschrieben.", err=True)
         return 130
     except click.ClickException as exc:
+        _plausible_only(exc)
         exc.show()
         return exc.exit_code if exc.exit_code else 2
     except RekError as exc:

@@ -242,3 +242,160 @@ def init_project(target: Path, *, git: bool = True, rek_source: str | None = Non
             ["git", "-C", str(target), "symbolic-ref", "HEAD", "refs/heads/main"], capture_output=True
         )
     return written
+
+
+# --- rek new action-field | partner | goal ------------------------------------------------------------
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def slug(title: str) -> str:
+    """An id from a title: 'Bildung & Kultur' -> 'bildung-kultur'."""
+    text = re.sub(r"[^a-z0-9]+", "-", title.translate(_UMLAUTS).casefold()).strip("-")
+    return text[:40].strip("-") or "neu"
+
+
+def _check_id(ident: str) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", ident):
+        raise RekError(f"Ungültige Kennung '{ident}': erlaubt sind Buchstaben, Ziffern, '-' und '_'.")
+
+
+def _check_text(value: str, what: str) -> None:
+    if len(value) > 300 or not value.strip():
+        raise RekError(f"{what} muss 1 bis 300 Zeichen lang sein.")
+
+
+def _validated(text: str, path: Path, display: str, model: type, what: str) -> None:
+    from .diagnostics import Diagnostics
+    from .textrules import check_text
+    from .validation import validate_doc
+    from .yamlsource import parse_yaml_bytes
+
+    diags = Diagnostics()
+    doc = parse_yaml_bytes(text.encode("utf-8"), path, display, diags)
+    if doc is not None:
+        check_text(doc, diags)
+        validate_doc(doc, model, diags)
+    if diags:
+        raise RekError(
+            f"{what} wäre ungültig und wurde nicht angelegt:\n"
+            + "\n".join(d.format() for d in diags.sorted())
+        )
+
+
+def _write_new(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise RekError(f"Datei '{path}' gibt es schon; rek überschreibt keine bestehenden Dateien.") from None
+    return path
+
+
+def new_action_field(
+    root: Path, existing: list[ActionField], *, title: str, field_id: str | None = None
+) -> Path:
+    _check_text(title, "Der Titel")
+    field_id = field_id or slug(title)
+    _check_id(field_id)
+    if field_id.casefold() in {f.id.casefold() for f in existing}:
+        raise RekError(
+            f"Das Handlungsfeld '{field_id}' gibt es schon; wählen Sie eine andere Kennung (--id)."
+        )
+    order = max((f.order for f in existing if f.order < 1000), default=0) + 1
+    text = f"""# yaml-language-server: $schema=../../schemas/action-field.schema.json
+id: {field_id}
+title: {_q(title)}
+order: {order}
+summary: {_q("Worum es in diesem Handlungsfeld geht, in einem Satz.")}
+description: |
+  Was die Region in diesem Handlungsfeld erreichen will.
+goals: []
+indicators: []
+"""
+    path = root / "strategy" / "action-fields" / f"{field_id}.yaml"
+    _validated(text, path, f"strategy/action-fields/{path.name}", ActionField, "Das neue Handlungsfeld")
+    return _write_new(path, text)
+
+
+def _insert_list_item(text: str, key: str, item_lines: list[str]) -> str:
+    """Append an item to the top-level list `key:` of a YAML text, keeping every other line as it is."""
+    lines = text.splitlines(keepends=True)
+    head = re.compile(rf"^{re.escape(key)}:\s*(\[\s*\])?\s*(#.*)?$")
+    start = next((i for i, line in enumerate(lines) if head.match(line.rstrip("\n"))), None)
+    if start is None:
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        return "".join(lines) + f"{key}:\n" + "".join(f"  {line}\n" for line in item_lines)
+    if head.match(lines[start].rstrip("\n")).group(1):  # `key: []`
+        lines[start] = f"{key}:\n"
+    end = start + 1
+    last = start
+    indent = "  "
+    found_indent = False
+    while end < len(lines):
+        line = lines[end]
+        stripped = line.strip()
+        if stripped and not line.startswith((" ", "\t", "#")) and not line.startswith("- "):
+            break  # the next top-level key
+        if stripped and not stripped.startswith("#"):
+            last = end
+            if not found_indent and stripped.startswith("- "):
+                indent = line[: len(line) - len(line.lstrip(" "))]
+                found_indent = True
+        end += 1
+    new = [f"{indent}{line}\n" for line in item_lines]
+    if not lines[last].endswith("\n"):
+        lines[last] += "\n"
+    return "".join(lines[: last + 1] + new + lines[last + 1 :])
+
+
+def _replace_strategy(root: Path, text: str, what: str) -> Path:
+    import os
+    import tempfile
+
+    path = root / "strategy" / "strategy.yaml"
+    _validated(text, path, "strategy/strategy.yaml", Strategy, what)
+    fd, tmp = tempfile.mkstemp(prefix=".rek-tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def new_partner(
+    root: Path,
+    strategy: Strategy,
+    *,
+    partner_id: str,
+    name: str,
+    kind: str,
+    role: str,
+) -> Path:
+    _check_id(partner_id)
+    _check_text(name, "Der Name")
+    _check_text(role, "Die Rolle")
+    if partner_id.casefold() in {p.id.casefold() for p in strategy.partners}:
+        raise RekError(f"Den Partner '{partner_id}' gibt es schon; wählen Sie eine andere Kennung (--id).")
+    path = root / "strategy" / "strategy.yaml"
+    text = path.read_text(encoding="utf-8")
+    item = [f"- id: {partner_id}", f"  name: {_q(name)}", f"  kind: {_q(kind)}", f"  role: {_q(role)}"]
+    return _replace_strategy(root, _insert_list_item(text, "partners", item), "Der neue Partner")
+
+
+def new_goal(root: Path, strategy: Strategy, *, title: str, goal_id: str | None = None) -> tuple[Path, str]:
+    _check_text(title, "Der Titel")
+    existing = [g.id for g in strategy.goals]
+    goal_id = goal_id or (next_measure_id(existing) if existing else "Z1")
+    _check_id(goal_id)
+    if goal_id.casefold() in {g.casefold() for g in existing}:
+        raise RekError(f"Das Ziel '{goal_id}' gibt es schon; wählen Sie eine andere Kennung (--id).")
+    path = root / "strategy" / "strategy.yaml"
+    text = path.read_text(encoding="utf-8")
+    item = [f"- id: {goal_id}", f"  title: {_q(title)}"]
+    return _replace_strategy(root, _insert_list_item(text, "goals", item), "Das neue Ziel"), goal_id
