@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -53,19 +54,109 @@ def test_diff_between_tags_lists_added_and_changed_fields_and_budget(repo: Path,
     assert result.code == 0, result.err
     out = result.out
     assert "Änderungen von v0.1 zu v0.2" in out
-    assert "+ M02 Digitale Bauakte (neu, 20.000\u00a0€)" in out
-    assert "~ M01 Online-Termine in allen Bürgerbüros" in out
-    assert "    title: Online-Terminvergabe im Bürgerbüro → Online-Termine in allen Bürgerbüros" in out
-    assert "    costs[0].amount: 20000 → 30000" in out
+    assert "+ Maßnahme M02 Digitale Bauakte (neu, 20.000\u00a0€)" in out
+    assert "~ Maßnahme M01 Online-Termine in allen Bürgerbüros" in out
+    assert "    Titel: Online-Terminvergabe im Bürgerbüro → Online-Termine in allen Bürgerbüros" in out
+    assert "    Kosten 2027: 20.000\u00a0€ → 30.000\u00a0€" in out
+    assert "    Finanzierung: Zuwendung: 13.000\u00a0€ → 19.500\u00a0€" in out
     assert "    Verwaltung: 20.000\u00a0€ → 50.000\u00a0€ (+30.000\u00a0€)" in out
+    assert "costs[" not in out and "amount" not in out
 
 
 def test_diff_against_the_work_tree_and_as_markdown(repo: Path, run) -> None:
     (repo / "measures" / "M02.yaml").unlink()
     result = run("diff", "v0.2", "--markdown", cwd=repo)
     assert result.code == 0, result.err
-    assert "## Entfernte Maßnahmen" in result.out
-    assert "- M02 Digitale Bauakte (20.000\u00a0€)" in result.out
+    assert "## Entfallen" in result.out
+    assert "- Maßnahme: M02 Digitale Bauakte (20.000\u00a0€)" in result.out
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_diff_covers_every_file_in_german(repo: Path, run) -> None:
+    """Strategy, goals, partners, action fields with indicators, measures, calls and pages, German values."""
+    shutil.copytree(ROOT / "strategy" / "calls", repo / "strategy" / "calls")
+    field = repo / "strategy" / "action-fields" / "verwaltung.yaml"
+    _edit(
+        field,
+        "indicators: []",
+        "indicators:\n  - name: Online-Dienste\n    unit: Dienste\n    target: 40\n    target_year: 2028",
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Indikator, Aufrufe")
+    git(repo, "tag", "v0.3")
+    strategy = repo / "strategy" / "strategy.yaml"
+    _edit(
+        strategy,
+        "title: Verwaltungsleistungen sind online erreichbar",
+        "title: Alle Verwaltungsleistungen sind online",
+    )
+    _edit(strategy, "kind: Landkreis", "kind: Zweckverband")
+    _edit(field, "target: 40", "target: 25")
+    measure = repo / "measures" / "M01.yaml"
+    _edit(measure, "status: idea", "status: in_progress")
+    _edit(measure, "priority: medium", "priority: high")
+    _edit(measure, "end: 2027-12-31", "end: 2028-06-30")
+    _edit(
+        measure,
+        "target_groups: [Bürgerinnen und Bürger]",
+        "target_groups: [Bürgerinnen und Bürger, Unternehmen]",
+    )
+    _edit(
+        measure,
+        "own_shares: {lk: 100}",
+        "own_shares: {lk: 100}\nmilestones:\n  - date: 2027-06-01\n    title: Start",
+    )
+    call = repo / "strategy" / "calls" / "mpsc-2021.yaml"
+    _edit(call, "chars_per_page: ", "chars_per_page: 1")
+    _edit(repo / "content" / "impressum.md", "\n", "\nNeue Anschrift.\n")
+    result = run("diff", "v0.3", cwd=repo)
+    assert result.code == 0, result.err
+    out = result.out
+    for line in [
+        "~ Strategie",
+        "    Partner „Landkreis Muster“: Art: Landkreis → Zweckverband",
+        "    Ziel „Z1“: Titel: Verwaltungsleistungen sind online erreichbar → Alle Verwaltungsleistungen sind online",
+        "~ Handlungsfeld Verwaltung",
+        "    Indikator „Online-Dienste“: Zielwert: 40 → 25",
+        "~ Maßnahme M01 Online-Termine in allen Bürgerbüros",
+        "    Status: Idee → In Umsetzung",
+        "    Priorität: Mittel → Hoch",
+        "    Ende: 31.12.2027 → 30.06.2028",
+        "    Zielgruppen: Bürgerinnen und Bürger → Bürgerinnen und Bürger, Unternehmen",
+        "    Meilenstein „Start“: – → neu (01.06.2027)",
+        "    Zeichen je Seite: ",
+        "~ Seite Impressum",
+        "    Text: überarbeitet",
+    ]:
+        assert line in out, (line, out)
+    page = run("diff", "v0.3", "--markdown", cwd=repo).out
+    assert "### Handlungsfelder" in page and "#### [Verwaltung](handlungsfelder/verwaltung.md)" in page
+    assert "- Indikator „Online-Dienste“: Zielwert: 40 → 25" in page
+    assert "- Status: Idee → In Umsetzung" in page
+    # plain language for the public: no field paths, no English values, no commands
+    for word in ("in_progress", "status:", "target", "costs", "[0]", "rek ", "git "):
+        assert word not in page, word
+
+
+def test_diff_of_costs_by_year_and_kind(repo: Path, run) -> None:
+    measure = repo / "measures" / "M01.yaml"
+    _edit(
+        measure,
+        "    amount: 30000\n",
+        "    amount: 30000\n  - year: 2027\n    category: personnel\n    amount: 5000\n",
+    )
+    out = run("diff", "v0.2", cwd=repo).out
+    assert "    Kosten 2027 (Personalausgaben): – → 5.000\u00a0€" in out
+
+
+def test_diff_without_changes_says_so(repo: Path, run) -> None:
+    assert run("diff", "v0.2", cwd=repo).out == "Änderungen von v0.2 zu Arbeitsstand: keine.\n"
+    assert "Inhaltlich hat sich nichts geändert." in run("diff", "v0.2", "--markdown", cwd=repo).out
 
 
 def test_diff_of_unknown_revision_is_a_plain_error(repo: Path, run) -> None:
@@ -80,7 +171,7 @@ def test_build_since_writes_the_changes_page(repo: Path, run, tmp_path: Path) ->
     result = run("build", "--since", "v0.1", "--no-application", "--out", str(out), cwd=repo)
     assert result.code == 0, result.err
     page = (out / "site" / "aenderungen" / "index.html").read_text(encoding="utf-8")
-    assert "Neue Maßnahmen" in page and "M02 Digitale Bauakte" in page
+    assert "Neu" in page and "M02 Digitale Bauakte" in page
     assert 'href="../massnahme/M02/"' in page
 
 
@@ -111,7 +202,7 @@ def test_publish_deploys_versions_with_mike(repo: Path, run) -> None:
     assert "Version 0.1 (beschlossen, beschlossen am 01.03.2027)" in start
     assert "latest" in git(repo, "show", "gh-pages:index.html")
     changes = git(repo, "show", "gh-pages:v1.0/aenderungen/index.html")
-    assert "status" in changes and "beschlossen" in changes
+    assert "Status: Entwurf → beschlossen" in changes
     config = git(repo, "show", "gh-pages:v1.0/index.html")
     assert "versions.json" in config or "mike" in config or "version" in config
     # the source files were not touched by publishing
