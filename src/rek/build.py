@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import interrupts
+from . import interrupts, progress
 from .diagnostics import RekError
 from .locate import PACKAGE_DIR, inside, safe_output_dir
 from .project import Project
@@ -50,18 +50,22 @@ def write_tree(
     pages = SitePages(project, changes)
     count = 0
     made: set[Path] = set()
-    for relative, text in pages.files(application_files):
-        target = inside(docs, relative)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_text(text, encoding="utf-8")
-        count += relative.endswith(".md")
+    with progress.stage("Seiten schreiben") as stage:
+        for relative, text in pages.files(application_files):
+            target = inside(docs, relative)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_text(text, encoding="utf-8")
+            count += relative.endswith(".md")
+            stage.advance()
     assets = docs / "assets" / "rek"
     assets.mkdir(parents=True, exist_ok=True)
     shutil.copy(ASSETS / "rek.css", assets / "rek.css")
     shutil.copy(ASSETS / "catalogue.js", assets / "catalogue.js")
-    write_downloads(project, docs / "downloads")
+    with progress.stage("Offene Daten schreiben", len(project.measures)) as stage:
+        write_downloads(project, docs / "downloads")
+        stage.advance(len(project.measures))
     cfg = site_config.mkdocs_config(project, pages.nav(), versioned=versioned)
     (tree / "mkdocs.yml").write_text(site_config.dump(cfg), encoding="utf-8")
     return count
@@ -76,7 +80,7 @@ class _MkDocsLog(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_file: Path, site_dir: Path) -> list[str]:
+def run_mkdocs(config_file: Path, site_dir: Path, pages: int = 0) -> list[str]:
     """Build the site from a generated tree with MkDocs (in this process); return its warnings."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -91,7 +95,8 @@ def run_mkdocs(config_file: Path, site_dir: Path) -> list[str]:
         cfg = load_config(str(config_file), site_dir=str(site_dir))
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
-            mkdocs_build(cfg)
+            with progress.mkdocs_pages(pages):
+                mkdocs_build(cfg)
         finally:
             cfg.plugins.on_shutdown()
     except MkDocsException as exc:
@@ -183,7 +188,9 @@ def build(
             from .application.build import write_application
 
             started = time.perf_counter()
-            files = write_application(project, call, tmp / "antrag", documents=documents)
+            with progress.stage("Antrag (Markdown, DOCX, PDF, XLSX)", len(project.measures)) as stage:
+                files = write_application(project, call, tmp / "antrag", documents=documents)
+                stage.advance(len(project.measures))
             report.timings["application"] = time.perf_counter() - started
             report.warnings.extend(files.warnings)
             for path, label, kind in (
@@ -203,6 +210,8 @@ def build(
                 shutil.copy(item["path"], tree / "docs" / "downloads" / item["name"])
             report.timings["generate"] = time.perf_counter() - started
             started = time.perf_counter()
-            report.warnings.extend(f"MkDocs: {m}" for m in run_mkdocs(tree / "mkdocs.yml", tmp / "site"))
+            report.warnings.extend(
+                f"MkDocs: {m}" for m in run_mkdocs(tree / "mkdocs.yml", tmp / "site", report.pages)
+            )
             report.timings["mkdocs"] = time.perf_counter() - started
     return report

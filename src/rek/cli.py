@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -31,7 +32,7 @@ class Context:
                 raise RekError(f"'{self.explicit}' (-C) ist kein Ordner, sondern eine Datei.")
         root, embedded = find_project(self.explicit)
         if embedded:
-            click.echo(
+            say(
                 f"Hinweis: kein Projekt im aktuellen Ordner, nehme die eingebettete Strategie ({root}).",
                 err=True,
             )
@@ -39,6 +40,33 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+VERBOSITY = [1]  # 0: -q, 1: normal, 2: -v
+
+
+def colour() -> bool | None:
+    """Colours only on a terminal (click strips them elsewhere), never with NO_COLOR set (no-color.org)."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def say(message: str, **kwargs: object) -> None:
+    """An informational line (results, hints); -q keeps it back."""
+    if VERBOSITY[0] > 0:
+        click.echo(message, **kwargs)  # type: ignore[arg-type]
+
+
+_SEVERITY = re.compile(r"^(?P<place>[^\n]*?:\d+:\d+: )(?P<severity>error|warning)(?P<rest>: .*)$", re.M)
+
+
+def styled(text: str) -> str:
+    """Diagnostics with the severity in colour and the hint marked (shown only where colours are)."""
+
+    def paint(match: re.Match[str]) -> str:
+        colour_name = "red" if match["severity"] == "error" else "yellow"
+        return match["place"] + click.style(match["severity"], fg=colour_name, bold=True) + match["rest"]
+
+    text = _SEVERITY.sub(paint, text)
+    return text.replace("    Hinweis: ", "    " + click.style("Hinweis:", fg="cyan") + " ")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,10 +78,22 @@ pass_ctx = click.make_pass_decorator(Context)
     default=None,
     help="Projektordner (Standard: aktueller Ordner, sonst die eingebettete Strategie).",
 )
+@click.option("-q", "--quiet", is_flag=True, help="Nur Fehler und Warnungen ausgeben.")
+@click.option("-v", "--verbose", is_flag=True, help="Mehr ausgeben: jede Arbeitsstufe mit Anzahl und Dauer.")
 @click.pass_context
-def cli(ctx: click.Context, project: Path | None) -> None:
+def cli(ctx: click.Context, project: Path | None, quiet: bool, verbose: bool) -> None:
     """rek – Strategie als Code für Smart Regions."""
     ctx.obj = Context(project)
+    VERBOSITY[0] = 0 if quiet else 2 if verbose else 1
+    ctx.color = colour()
+    from . import progress
+
+    stream = sys.stderr
+    tty = stream.isatty()
+    if verbose or (tty and not quiet):
+        # on a terminal after two seconds; with -v always, one line per stage (also in CI logs)
+        progress.enable(stream, tty=tty and not verbose, threshold=0.0 if verbose else 2.0)
+    ctx.call_on_close(progress.disable)
 
 
 @cli.command()
@@ -64,7 +104,7 @@ def check(ctx: Context, call_id: str | None) -> None:
     root = ctx.root()
     project, diags = load_project(root)
     for diag in diags.sorted():
-        click.echo(diag.format(), err=diag.severity == "error")
+        click.echo(styled(diag.format()), err=diag.severity == "error")
     if project is None:
         click.echo(summary_line(diags.items), err=True)
         sys.exit(1)
@@ -85,7 +125,7 @@ def check(ctx: Context, call_id: str | None) -> None:
     extra = f", Förderaufruf '{call.id}' formal erfüllt" if call else ""
     if failures:
         extra += f" ({len(failures)} Hinweis(e), vor der Einreichung zu erledigen)"
-    click.echo(
+    say(
         f"Alles in Ordnung: {_count(len(project.measures), 'Maßnahme', 'Maßnahmen')}, "
         f"{_count(len(project.action_fields), 'Handlungsfeld', 'Handlungsfelder')}, "
         f"{_count(len(project.strategy.partners), 'Partner', 'Partner')} geprüft{extra}."
@@ -125,7 +165,7 @@ def new_measure(
         lead=lead,
         measure_id=measure_id,
     )
-    click.echo(f"Angelegt: {os.path.relpath(path)}")
+    say(f"Angelegt: {os.path.relpath(path)}")
 
 
 @new.command("action-field")
@@ -139,7 +179,7 @@ def new_action_field(ctx: Context, title: str, field_id: str | None) -> None:
     root = ctx.root()
     project = require_project(root)
     path = scaffold(root, project.action_fields, title=title, field_id=field_id)
-    click.echo(f"Angelegt: {os.path.relpath(path)}")
+    say(f"Angelegt: {os.path.relpath(path)}")
 
 
 @new.command("partner")
@@ -160,7 +200,7 @@ def new_partner(ctx: Context, partner_id: str, name: str, kind: str, role: str) 
     root = ctx.root()
     project = require_project(root)
     path = scaffold(root, project.strategy, partner_id=partner_id, name=name, kind=kind, role=role)
-    click.echo(f"Partner '{partner_id}' ergänzt in {os.path.relpath(path)}")
+    say(f"Partner '{partner_id}' ergänzt in {os.path.relpath(path)}")
 
 
 @new.command("goal")
@@ -174,7 +214,7 @@ def new_goal(ctx: Context, title: str, goal_id: str | None) -> None:
     root = ctx.root()
     project = require_project(root)
     path, made = scaffold(root, project.strategy, title=title, goal_id=goal_id)
-    click.echo(f"Ziel '{made}' ergänzt in {os.path.relpath(path)}")
+    say(f"Ziel '{made}' ergänzt in {os.path.relpath(path)}")
 
 
 @cli.command()
@@ -195,7 +235,7 @@ def schema(ctx: Context, kind: str | None, out: Path | None) -> None:
         return
     folder = out or ctx.root() / "schemas"
     for path in write_schemas(folder):
-        click.echo(f"Geschrieben: {os.path.relpath(path)}")
+        say(f"Geschrieben: {os.path.relpath(path)}")
 
 
 def _default_out(ctx: Context, root: Path, name: str) -> Path:
@@ -220,12 +260,15 @@ def _default_out(ctx: Context, root: Path, name: str) -> Path:
 @pass_ctx
 def build(ctx: Context, out: Path | None, site: bool, application: bool, since: str | None) -> None:
     """Website und Antrag aus der Strategie bauen (ersetzt die Ausgabe nur bei Erfolg)."""
+    from . import progress
     from .build import build as run_build
 
     root = ctx.root()
-    project = require_project(root)
+    with progress.stage("Dateien prüfen") as stage:
+        project = require_project(root)
+        stage.advance(len(project.measures) + len(project.action_fields) + len(project.calls) + 1)
     for warning in project.warnings:
-        click.echo(warning.format(), err=True)
+        click.echo(styled(warning.format()), err=True)
     changes = None
     if since:
         from .diff import changes_page
@@ -240,8 +283,9 @@ def build(ctx: Context, out: Path | None, site: bool, application: bool, since: 
         parts.append(f"Website mit {report.pages} Seiten in {os.path.relpath(target / 'site')}")
     if application and project.call is not None:
         parts.append(f"Antrag in {os.path.relpath(target / 'antrag')}")
-    timing = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
-    click.echo("Gebaut: " + "; ".join(parts) + (f" ({timing})." if timing else "."))
+    labels = {"application": "Antrag", "generate": "Seiten", "mkdocs": "MkDocs"}
+    timing = ", ".join(f"{labels.get(k, k)} {v:.1f} s".replace(".", ",") for k, v in report.timings.items())
+    say("Gebaut: " + "; ".join(parts) + (f" ({timing})." if timing and VERBOSITY[0] > 1 else "."))
 
 
 @cli.command()
@@ -282,7 +326,7 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
                 f"{len(failures)} formale Anforderung(en) des Aufrufs '{call.id}' nicht erfüllt.", err=True
             )
             sys.exit(1)
-        click.echo(f"Der Antrag erfüllt die formalen Anforderungen des Aufrufs '{call.name}'.")
+        say(f"Der Antrag erfüllt die formalen Anforderungen des Aufrufs '{call.name}'.")
         return
     from .application.build import write_application
     from .build import staged_output
@@ -292,7 +336,7 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
         files = write_application(project, call, tmp, documents=True)
     for warning in files.warnings:
         click.echo(f"Warnung: {warning}", err=True)
-    click.echo(
+    say(
         f"Antrag geschrieben: {os.path.relpath(target)} (antrag.md, antrag.docx, antrag.pdf, {files.xlsx.name}); "
         f"{_count(len(files.app.measures), 'Maßnahme', 'Maßnahmen')}, Zuwendung {euro(files.app.fin.total.grant, True)}."
     )
@@ -338,7 +382,7 @@ def publish(
     root = ctx.root()
     project = require_project(root)
     done = run_publish(project, version=version, branch=branch, push=push, since=since, force=force)
-    click.echo(
+    say(
         f"Veröffentlicht: {done.title} im Zweig '{done.branch}' (Alias: {', '.join(done.aliases)})"
         + (f"; Änderungen seit {done.since}." if done.since else ".")
     )
@@ -372,11 +416,11 @@ def init(directory: Path, no_git: bool, rek_source: str | None) -> None:
 
     source = rek_source or installed_rek_source()
     written = init_project(directory, git=not no_git, rek_source=source)
-    click.echo(
+    say(
         f"Angelegt: {directory} ({len(written)} Dateien). Weiter mit: cd {directory} && rek check && rek build"
     )
     if source:
-        click.echo(f"Die CI installiert rek aus: {source} (änderbar mit der CI-Variable REK_PACKAGE).")
+        say(f"Die CI installiert rek aus: {source} (änderbar mit der CI-Variable REK_PACKAGE).")
     else:
         click.echo(
             "Hinweis: Die CI weiß noch nicht, woher sie rek installiert. Setzen Sie in GitHub bzw. GitLab die "
@@ -430,7 +474,7 @@ def _run(argv: list[str] | None) -> int:
         exc.show()
         return exc.exit_code if exc.exit_code else 2
     except RekError as exc:
-        click.echo(exc.text, err=True)
+        click.echo(styled(exc.text), err=True, color=colour())
         if exc.diagnostics:
             click.echo(summary_line(exc.diagnostics), err=True)
         return 1
