@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -220,46 +221,134 @@ def _get(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def test_serve_shows_an_edit_and_survives_a_broken_file(minimal: Path, tmp_path: Path) -> None:
+def _wait_for(check, what: str, process: subprocess.Popen | None = None, seconds: float = 90) -> None:
+    """Poll until check() is true (no fixed sleeps: the deadline only stops a hang)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        assert process is None or process.poll() is None, f"serve ended while waiting for {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def _serve(project: Path, log: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, int]:
     port = _free_port()
-    log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen(
-        [REK, "serve", "--port", str(port)], cwd=minimal, stdout=log, stderr=subprocess.STDOUT
+        [REK, "serve", "--port", str(port)],
+        cwd=project,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        env=env,
     )
-    url = f"http://127.0.0.1:{port}/massnahme/M01/"
+    return process, port
+
+
+def test_serve_shows_an_edit_and_errors_in_the_browser(minimal: Path, tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    process, port = _serve(minimal, log)
+    base = f"http://127.0.0.1:{port}"
+    url = f"{base}/massnahme/M01/"
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                assert "Online-Terminvergabe" in _get(url)
-                break
-            except (OSError, AssertionError):
-                if time.time() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        _wait_for(lambda: "Online-Terminvergabe" in _get(url), "the first page", process)
+        assert "assets/rek/vorschau.js" in _get(url)  # the error banner's script is on every page
         measure = minimal / "measures" / "M01.yaml"
         good = measure.read_text(encoding="utf-8")
         measure.write_text(
             good.replace("Online-Terminvergabe im Bürgerbüro", "Terminbuchung rund um die Uhr"),
             encoding="utf-8",
         )
-        started = time.time()
-        while "Terminbuchung rund um die Uhr" not in _get(url):
-            assert time.time() - started < 20, "edit did not show up"
-            time.sleep(0.1)
-        latency = time.time() - started
-        print(f"serve: edit visible after {latency:.2f} s")
+        _wait_for(lambda: "Terminbuchung rund um die Uhr" in _get(url), "the edit", process)
         measure.write_text(good.replace("status: idea", "status: geplant"), encoding="utf-8")
-        time.sleep(2)
-        assert process.poll() is None, "serve must keep running after a broken file"
+
+        def banner() -> dict:
+            return json.loads(_get(f"{base}/assets/rek/vorschau.json"))
+
+        _wait_for(lambda: banner()["errors"], "the error banner", process)
+        status = banner()
+        assert (
+            status["title"] == "1 Fehler in 1 Datei gefunden. Die Vorschau zeigt den letzten gültigen Stand."
+        )
+        assert status["errors"][0].startswith(
+            "measures/M01.yaml:11:9: Feld 'status': erwartet: einer der Werte"
+        )
         assert "Terminbuchung" in _get(url)  # the last good preview stays
+        measure.write_text(good, encoding="utf-8")
+        _wait_for(lambda: banner()["errors"] == [], "the banner to go", process)
     finally:
         process.terminate()
-        process.wait(timeout=20)
-        log.close()
-    output = (tmp_path / "serve.log").read_text(encoding="utf-8")
+        process.wait(timeout=60)
+    output = log.read_text(encoding="utf-8")
     assert "measures/M01.yaml:" in output and "erwartet: einer der Werte" in output
-    assert "Traceback" not in output
+    assert "Traceback" not in output, output
+
+
+def test_serve_of_an_invalid_strategy_shows_its_errors(minimal: Path, tmp_path: Path) -> None:
+    measure = minimal / "measures" / "M01.yaml"
+    measure.write_text(measure.read_text("utf-8").replace("status: idea", "status: geplant"), "utf-8")
+    process, port = _serve(minimal, tmp_path / "serve.log")
+    try:
+        _wait_for(
+            lambda: "Die Strategie hat Fehler" in _get(f"http://127.0.0.1:{port}/"), "the error page", process
+        )
+        page = _get(f"http://127.0.0.1:{port}/")
+        assert "measures/M01.yaml:11:9: error: Feld" in page
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def test_serve_removes_its_temporary_folders_on_sigterm(minimal: Path, tmp_path: Path) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, TMPDIR=str(temp))
+    process, port = _serve(minimal, tmp_path / "serve.log", env)
+    try:
+        _wait_for(
+            lambda: "Online-Terminvergabe" in _get(f"http://127.0.0.1:{port}/massnahme/M01/"),
+            "serve",
+            process,
+        )
+        assert [p.name for p in temp.iterdir() if p.name.startswith("rek-serve-")]
+    finally:
+        process.terminate()  # SIGTERM
+        code = process.wait(timeout=60)
+    assert code == 0
+    assert list(temp.iterdir()) == []
+    assert "Traceback" not in (tmp_path / "serve.log").read_text(encoding="utf-8")
+
+
+def test_preview_rewrites_only_what_changed(minimal: Path, tmp_path: Path) -> None:
+    from rek.serve import Preview
+
+    messages: list[str] = []
+    preview = Preview(minimal, tmp_path / "tree", messages.append)
+    (tmp_path / "tree").mkdir()
+    assert preview.regenerate()
+    docs = tmp_path / "tree" / "docs"
+
+    def pages() -> dict[str, int]:
+        return {str(p.relative_to(docs)): p.stat().st_mtime_ns for p in docs.rglob("*.md")}
+
+    before = pages()
+    measure = minimal / "measures" / "M01.yaml"
+    measure.write_text(
+        measure.read_text("utf-8").replace("Die Bürgerbüros bieten", "Alle Bürgerbüros bieten"), "utf-8"
+    )
+    time.sleep(0.01)  # a later modification time than the first write, on coarse file systems
+    assert preview.regenerate()
+    after = pages()
+    assert {k for k in after if after[k] != before[k]} == {"massnahme/M01.md"}
+    assert "Alle Bürgerbüros bieten" in (docs / "massnahme" / "M01.md").read_text("utf-8")
+    (minimal / "measures" / "M02.yaml").write_text(
+        measure.read_text("utf-8").replace("id: M01", "id: M02"), encoding="utf-8"
+    )
+    assert preview.regenerate() and (docs / "massnahme" / "M02.md").is_file()
+    (minimal / "measures" / "M02.yaml").unlink()
+    assert preview.regenerate() and not (docs / "massnahme" / "M02.md").exists()  # removed pages go
 
 
 def test_init_creates_a_valid_repository_and_never_overwrites(tmp_path: Path, run) -> None:

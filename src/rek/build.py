@@ -36,6 +36,48 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
 
+class TreeWriter:
+    """Writes files below docs/; incremental: only files whose bytes differ, so that MkDocs' dirty
+    rebuild (which compares modification times) renders only what changed."""
+
+    def __init__(self, docs: Path, *, incremental: bool = False) -> None:
+        self.docs, self.incremental = docs, incremental
+        self.seen: set[Path] = set()
+        self.changed = 0
+        self._made: set[Path] = set()
+
+    def put(self, relative: str, data: str | bytes) -> None:
+        target = inside(self.docs, relative)
+        self.seen.add(target)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        if self.incremental:
+            try:
+                if target.stat().st_size == len(raw) and target.read_bytes() == raw:
+                    return
+            except OSError:
+                pass
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        target.write_bytes(raw)
+        self.changed += 1
+
+    def keep(self, folder: Path) -> None:
+        """Files written by others (the downloads) count as generated."""
+        self.seen.update(p for p in folder.rglob("*") if p.is_file())
+
+    def prune(self) -> int:
+        """Remove files that are no longer generated (a deleted measure's page); return how many."""
+        gone = [p for p in self.docs.rglob("*") if p.is_file() and p not in self.seen]
+        for path in gone:
+            path.unlink()
+        return len(gone)
+
+
+PREVIEW_JS = "assets/rek/vorschau.js"
+PREVIEW_STATUS = "assets/rek/vorschau.json"
+
+
 def write_tree(
     project: Project,
     tree: Path,
@@ -43,31 +85,43 @@ def write_tree(
     changes: str | None = None,
     versioned: bool = False,
     application_files: list[dict[str, str]] | None = None,
+    writer: TreeWriter | None = None,
+    pages: SitePages | None = None,
+    downloads: bool = True,
+    preview_script: str | None = None,
+    files: list[tuple[str, str]] | None = None,
 ) -> int:
-    """Write the whole MkDocs source tree (mkdocs.yml + docs/) for the project; return the page count."""
+    """Write the whole MkDocs source tree (mkdocs.yml + docs/) for the project; return the page count.
+
+    `rek serve` passes an incremental writer, its own (caching) pages, leaves the downloads for a second
+    step and adds the preview's error banner script.
+    """
     docs = tree / "docs"
     docs.mkdir(parents=True, exist_ok=True)
-    pages = SitePages(project, changes)
+    writer = writer or TreeWriter(docs)
+    pages = pages or SitePages(project, changes)
     count = 0
-    made: set[Path] = set()
     with progress.stage("Seiten schreiben") as stage:
-        for relative, text in pages.files(application_files):
-            target = inside(docs, relative)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_text(text, encoding="utf-8")
+        for relative, text in files if files is not None else pages.files(application_files):
+            writer.put(relative, text)
             count += relative.endswith(".md")
             stage.advance()
-    assets = docs / "assets" / "rek"
-    assets.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ASSETS / "rek.css", assets / "rek.css")
-    shutil.copy(ASSETS / "catalogue.js", assets / "catalogue.js")
-    with progress.stage("Offene Daten schreiben", len(project.measures)) as stage:
-        write_downloads(project, docs / "downloads")
-        stage.advance(len(project.measures))
+    writer.put("assets/rek/rek.css", (ASSETS / "rek.css").read_bytes())
+    writer.put("assets/rek/catalogue.js", (ASSETS / "catalogue.js").read_bytes())
+    if preview_script is not None:
+        writer.put(PREVIEW_JS, preview_script)
+    if downloads:
+        with progress.stage("Offene Daten schreiben", len(project.measures)) as stage:
+            write_downloads(project, docs / "downloads")
+            writer.keep(docs / "downloads")
+            stage.advance(len(project.measures))
     cfg = site_config.mkdocs_config(project, pages.nav(), versioned=versioned)
-    (tree / "mkdocs.yml").write_text(site_config.dump(cfg), encoding="utf-8")
+    if preview_script is not None:
+        cfg["extra_javascript"] = [*cfg.get("extra_javascript", []), PREVIEW_JS]
+    config_text = site_config.dump(cfg)
+    config_file = tree / "mkdocs.yml"
+    if not (writer.incremental and config_file.is_file() and config_file.read_text("utf-8") == config_text):
+        config_file.write_text(config_text, encoding="utf-8")
     return count
 
 

@@ -231,7 +231,32 @@ def read_yaml(path: Path, display: str, diags: Diagnostics) -> YamlDoc | None:
     return parse_yaml_bytes(raw, path, display, diags)
 
 
+class _ParseCache:
+    """For `rek serve`: a file whose bytes did not change is not parsed again (only valid files kept)."""
+
+    entries: dict[str, tuple[bytes, YamlDoc]] | None = None
+
+
+_cache = _ParseCache()
+
+
+def enable_parse_cache() -> None:
+    _cache.entries = {}
+
+
 def parse_yaml_bytes(raw: bytes, path: Path, display: str, diags: Diagnostics) -> YamlDoc | None:
+    entries = _cache.entries
+    if entries is not None:
+        hit = entries.get(str(path))
+        if hit is not None and hit[0] == raw and hit[1].display == display:
+            return hit[1]
+    doc = _parse_yaml_bytes(raw, path, display, diags)
+    if entries is not None and doc is not None:
+        entries[str(path)] = (raw, doc)
+    return doc
+
+
+def _parse_yaml_bytes(raw: bytes, path: Path, display: str, diags: Diagnostics) -> YamlDoc | None:
     if len(raw) > MAX_BYTES:  # callers that pass bytes directly, not through read_limited
         _too_large(display, len(raw), MAX_BYTES, diags)
         return None
