@@ -300,8 +300,8 @@ class SitePages:
         if self.changes:
             return self.changes
         return (
-            "# Änderungen\n\nFür diese Fassung liegt kein Vergleich mit einer früheren Version vor. "
-            "`rek build --since REV` oder `rek publish` tragen hier ein, was sich seit der vorigen Version geändert hat.\n"
+            "# Änderungen\n\nDies ist die erste veröffentlichte Fassung; einen Vergleich mit einer früheren "
+            "Fassung gibt es noch nicht. Ab der nächsten Fassung steht hier, was sich geändert hat.\n"
         )
 
     # --- charts ------------------------------------------------------------------------------
