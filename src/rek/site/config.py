@@ -23,6 +23,7 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
         "language": "de",
         "font": False,
         "features": [
+            "navigation.tabs",  # a menu on every page, the start page included
             "navigation.sections",
             "navigation.top",
             "navigation.footer",

@@ -15,6 +15,7 @@ from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCa
 from ..project import Project
 
 TEMPLATES = PACKAGE_DIR / "templates" / "site"
+SERVICE_PAGES = ("leichte-sprache", "impressum", "datenschutz", "barrierefreiheit")  # last in the menu
 TIMELINE_DETAIL_LIMIT = 80  # more measures: the chart shows one bar per action field
 
 
@@ -348,9 +349,9 @@ class SitePages:
             yield f"assets/charts/{name}", svg
 
     def nav(self) -> list[dict[str, Any]]:
+        """The menu (tabs on wide screens, the drawer on small ones); legal and help pages in one group."""
         p = self.p
         content = {page.name: page.title for page in p.pages}
-        legal = ["impressum", "datenschutz", "barrierefreiheit"]
         nav: list[dict[str, Any]] = [
             {"Start": "index.md"},
             {"Handlungsfelder": [{f.title: f"handlungsfelder/{f.id}.md"} for f in p.action_fields]},
@@ -361,6 +362,8 @@ class SitePages:
             {"Änderungen": "aenderungen.md"},
             {"Downloads": "downloads.md"},
         ]
-        nav += [{title: f"{name}.md"} for name, title in content.items() if name not in legal]
-        nav += [{content[name]: f"{name}.md"} for name in legal if name in content]
+        about = [{title: f"{name}.md"} for name, title in content.items() if name not in SERVICE_PAGES]
+        about += [{content[name]: f"{name}.md"} for name in SERVICE_PAGES if name in content]
+        if about:
+            nav.append({"Über diese Website": about})
         return nav
