@@ -60,6 +60,7 @@ def write_tree(
     assets.mkdir(parents=True, exist_ok=True)
     shutil.copy(ASSETS / "rek.css", assets / "rek.css")
     shutil.copy(ASSETS / "catalogue.js", assets / "catalogue.js")
+    shutil.copy(ASSETS / "rek.js", assets / "rek.js")
     write_downloads(project, docs / "downloads")
     cfg = site_config.mkdocs_config(project, pages.nav(), versioned=versioned)
     (tree / "mkdocs.yml").write_text(site_config.dump(cfg), encoding="utf-8")

@@ -9,7 +9,7 @@ import yaml
 from ..project import Project
 
 EXTRA_CSS = ["assets/rek/rek.css"]
-EXTRA_JS = ["assets/rek/catalogue.js"]
+EXTRA_JS = ["assets/rek/rek.js", "assets/rek/catalogue.js"]
 
 
 def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: bool = False) -> dict[str, Any]:

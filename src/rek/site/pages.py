@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import re
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +15,7 @@ from ..locate import PACKAGE_DIR
 from ..mdtext import Md, environment, link
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure
 from ..project import Project
+from .htmltable import stack_table
 
 TEMPLATES = PACKAGE_DIR / "templates" / "site"
 SERVICE_PAGES = ("leichte-sprache", "impressum", "datenschutz", "barrierefreiheit")  # last in the menu
@@ -52,6 +55,7 @@ class SitePages:
             "priority_labels": PRIORITY_LABELS,
         }
         self.phases = {ph.id: ph for ph in s.phases}
+        self.env.globals.update(chart=self.chart, stack_table=stack_table)
 
     def _render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(self.base, **context)
@@ -222,17 +226,10 @@ class SitePages:
             ),
             key=lambda r: r[3],
         )
-        detailed = len(p.measures) <= TIMELINE_DETAIL_LIMIT
-        alt = (
-            "Zeitplan: ein Balken je Maßnahme von Beginn bis Ende, Rauten für Meilensteine; die Daten stehen in der Tabelle darunter"
-            if detailed
-            else "Zeitplan: ein Balken je Handlungsfeld vom ersten Beginn bis zum letzten Ende seiner Maßnahmen; die Daten stehen in der Tabelle darunter"
-        )
         return self._render(
             "roadmap.md.j2",
             timeline_rows=timeline_rows,
             milestone_rows=[r[:3] for r in milestone_rows],
-            timeline_alt=alt,
         )
 
     def finances(self) -> str:
@@ -292,8 +289,9 @@ class SitePages:
         )
 
     # --- charts ------------------------------------------------------------------------------
-    def charts(self) -> dict[str, str]:
+    def _chart_svgs(self, narrow: bool) -> dict[str, str]:
         p, fin = self.p, self.fin
+        suffix = "-schmal" if narrow else ""
         field_index = {f.id: i for i, f in enumerate(p.action_fields)}
         if len(p.measures) <= TIMELINE_DETAIL_LIMIT:
             spans = charts.measure_spans(p.measures, p.action_fields)
@@ -311,6 +309,8 @@ class SitePages:
                             field_index[f.id],
                         )
                     )
+        used = sorted({s.color for s in spans})
+        legend = [charts.Key(p.action_fields[i].title, i) for i in used if i < len(p.action_fields)]
         fields = [
             charts.Bar(f.title, [fin.by_field.get(f.id, finance.Totals()).cost]) for f in p.action_fields
         ]
@@ -318,15 +318,47 @@ class SitePages:
             charts.Bar(pt.name, [fin.by_partner_own.get(pt.id, Decimal(0))]) for pt in p.strategy.partners
         ]
         return {
-            "timeline.svg": charts.timeline("timeline", "Zeitplan der Maßnahmen", spans),
-            "kosten-jahr.svg": charts.cost_by_year("kosten-jahr", fin),
-            "kosten-handlungsfeld.svg": charts.bar_chart(
-                "kosten-handlungsfeld", "Kosten nach Handlungsfeld", fields, ["Kosten"]
+            "timeline": charts.timeline(
+                "timeline" + suffix, "Zeitplan der Maßnahmen", spans, legend=legend, narrow=narrow
             ),
-            "eigenanteil-partner.svg": charts.bar_chart(
-                "eigenanteil-partner", "Eigenanteile nach Partner", partners, ["Eigenanteil"]
+            "kosten-jahr": charts.cost_by_year("kosten-jahr" + suffix, fin, narrow=narrow),
+            "kosten-handlungsfeld": charts.bar_chart(
+                "kosten-handlungsfeld" + suffix,
+                "Kosten nach Handlungsfeld",
+                fields,
+                ["Kosten"],
+                narrow=narrow,
+            ),
+            "eigenanteil-partner": charts.bar_chart(
+                "eigenanteil-partner" + suffix,
+                "Eigenanteile nach Partner",
+                partners,
+                ["Eigenanteil"],
+                narrow=narrow,
             ),
         }
+
+    def charts(self) -> dict[str, str]:
+        """Chart files: '<name>.svg' (wide) and '<name>-schmal.svg' (for phones)."""
+        files = {f"{name}.svg": svg for name, svg in self._chart_svgs(False).items()}
+        files.update({f"{name}-schmal.svg": svg for name, svg in self._chart_svgs(True).items()})
+        return files
+
+    def chart(self, name: str) -> str:
+        """A chart inline in the page (its text is real text), wide and narrow; CSS shows one of them."""
+        wide, narrow = self._charts_inline
+        return (
+            f'<div class="rek-chart">\n<div class="rek-chart-wide">{wide[name].strip()}</div>\n'
+            f'<div class="rek-chart-narrow">{narrow[name].strip()}</div>\n</div>'
+        )
+
+    @cached_property
+    def _charts_inline(self) -> tuple[dict[str, str], dict[str, str]]:
+        strip = re.compile(r"^<\?xml[^>]*>\s*")
+        return tuple(  # type: ignore[return-value]
+            {k: strip.sub("", v).replace("\n\n", "\n") for k, v in self._chart_svgs(n).items()}
+            for n in (False, True)
+        )
 
     # --- everything ----------------------------------------------------------------------------
     def files(self, application_files: list[dict[str, str]] | None = None) -> Iterator[tuple[str, str]]:
