@@ -25,6 +25,7 @@ from .site.pages import SitePages
 
 MARKER = ".rek-build"
 ASSETS = PACKAGE_DIR / "site" / "assets"
+THEME = PACKAGE_DIR / "site" / "theme"
 
 
 @dataclass
@@ -61,6 +62,7 @@ def write_tree(
     shutil.copy(ASSETS / "rek.css", assets / "rek.css")
     shutil.copy(ASSETS / "catalogue.js", assets / "catalogue.js")
     shutil.copy(ASSETS / "rek.js", assets / "rek.js")
+    shutil.copytree(THEME, tree / site_config.THEME_DIR, dirs_exist_ok=True)
     write_downloads(project, docs / "downloads")
     cfg = site_config.mkdocs_config(project, pages.nav(), versioned=versioned)
     (tree / "mkdocs.yml").write_text(site_config.dump(cfg), encoding="utf-8")

@@ -55,6 +55,12 @@ def check(ctx: Context, call_id: str | None) -> None:
     """Alle Dateien prüfen; jeder Fehler mit Datei, Zeile und Spalte."""
     root = ctx.root()
     project, diags = load_project(root)
+    placeholders = []
+    if project is not None:  # placeholders matter once the files are valid
+        from .placeholders import find as find_placeholders
+
+        placeholders = find_placeholders(project.root)
+        diags.extend(placeholders)
     for diag in diags.sorted():
         click.echo(diag.format(), err=diag.severity == "error")
     if project is None:
@@ -77,6 +83,8 @@ def check(ctx: Context, call_id: str | None) -> None:
     extra = f", Förderaufruf '{call.id}' formal erfüllt" if call else ""
     if failures:
         extra += f" ({len(failures)} Hinweis(e), vor der Einreichung zu erledigen)"
+    if placeholders:
+        extra += f"; {len(placeholders)} Platzhalter vor der Veröffentlichung auszufüllen"
     click.echo(
         f"Alles in Ordnung: {_count(len(project.measures), 'Maßnahme', 'Maßnahmen')}, "
         f"{_count(len(project.action_fields), 'Handlungsfeld', 'Handlungsfelder')}, "

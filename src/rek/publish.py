@@ -15,6 +15,7 @@ from .diagnostics import RekError
 from .diff import WORKTREE, _git, compare, load_revision, previous_tag
 from .diff import as_markdown as changes_markdown
 from .model import StrategyStatus
+from .placeholders import refuse_if_any
 from .project import Project
 
 
@@ -50,6 +51,8 @@ def publish(
     s = project.strategy
     version = version or current_tag(root) or f"v{s.version}"
     adopted = s.status == StrategyStatus.adopted
+    if adopted:  # no legal page with gaps in a published, adopted version
+        refuse_if_any(root)
     title = f"{version} ({s.status.value})"
     aliases = ["latest"] if adopted else ["entwurf"]
     if since is None:

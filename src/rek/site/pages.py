@@ -12,7 +12,7 @@ from typing import Any
 from .. import charts, finance
 from .. import formatting as fmt
 from ..locate import PACKAGE_DIR
-from ..mdtext import Md, environment, link
+from ..mdtext import Md, environment, link, text
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure
 from ..project import Project
 from .htmltable import stack_table
@@ -34,6 +34,26 @@ def _link(m: Measure, prefix: str) -> Md:
 
 def _indicator_rows(indicators: list[Any]) -> list[list[str]]:
     return [fmt.indicator_row(i, " (Beispielwert)") for i in indicators]
+
+
+def status_text(s: Any) -> str:
+    """'Version 0.9, Entwurf' or 'Version 1.0, beschlossen am 01.02.2027'."""
+    text = f"Version {s.version}, {s.status.value}"
+    return text + (f" am {fmt.date(s.adopted)}" if s.adopted else "")
+
+
+def contact_block(c: Any) -> Md:
+    """A contact as Markdown lines (hard line breaks), every value escaped; e-mail and web links clickable."""
+    lines = [f"**{text(c.name)}**" + (f", {text(c.role)}" if c.role else "")]
+    lines += [text(line) for line in c.address]
+    if c.phone:
+        lines.append(f"Telefon: {text(c.phone)}")
+    if c.email:
+        is_address = re.fullmatch(r"[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[A-Za-z]{2,}", c.email)
+        lines.append(f"E-Mail: {link(c.email, '<mailto:' + c.email + '>') if is_address else text(c.email)}")
+    if c.url:
+        lines.append(f"Website: <{c.url}>")
+    return Md("  \n".join(lines))
 
 
 class SitePages:
@@ -277,8 +297,46 @@ class SitePages:
             examples=sum(1 for m in p.measures if m.example),
         )
 
+    # --- legal pages (from strategy.yaml 'legal') ------------------------------------------------
+    LEGAL_TITLES = {
+        "impressum": "Impressum",
+        "datenschutz": "Datenschutzerklärung",
+        "barrierefreiheit": "Erklärung zur Barrierefreiheit",
+    }
+
+    def legal_pages(self) -> dict[str, str]:
+        """Impressum, Datenschutz and Barrierefreiheit from the data; a content page of the same name wins."""
+        legal = self.p.strategy.legal
+        if legal is None:
+            return {}
+        own = {page.name for page in self.p.pages}
+        context = {
+            "legal": legal,
+            "a": legal.accessibility,
+            "contact": contact_block,
+            "licence_statement": self.licence_statement(),
+            "status_text": status_text(self.p.strategy),
+            "easy_language": "leichte-sprache" in own,
+        }
+        return {
+            name: self._render(f"{name}.md.j2", **context) for name in self.LEGAL_TITLES if name not in own
+        }
+
+    def licence_statement(self) -> str:
+        legal = self.p.strategy.legal
+        if legal is None:
+            return ""
+        lic = legal.licence
+        return (
+            f"Texte und Daten dieser Website stehen, soweit nicht anders angegeben, unter der Lizenz "
+            f"{link(f'{lic.title} ({lic.name})', '<' + lic.url + '>')}. Zitierte Quellen unterliegen den "
+            "Rechten ihrer jeweiligen Urheber."
+        )
+
     def downloads(self, application_files: list[dict[str, str]]) -> str:
-        return self._render("downloads.md.j2", application_files=application_files)
+        return self._render(
+            "downloads.md.j2", application_files=application_files, licence_statement=self.licence_statement()
+        )
 
     def changes_page(self) -> str:
         if self.changes:
@@ -377,13 +435,16 @@ class SitePages:
         yield "aenderungen.md", self.changes_page()
         for page in p.pages:
             yield f"{page.name}.md", page.markdown
+        for name, text in self.legal_pages().items():
+            yield f"{name}.md", text
         for name, svg in self.charts().items():
             yield f"assets/charts/{name}", svg
 
     def nav(self) -> list[dict[str, Any]]:
         """The menu (tabs on wide screens, the drawer on small ones); legal and help pages in one group."""
         p = self.p
-        content = {page.name: page.title for page in p.pages}
+        content = {name: self.LEGAL_TITLES[name] for name in self.legal_pages()}
+        content.update({page.name: page.title for page in p.pages})
         nav: list[dict[str, Any]] = [
             {"Start": "index.md"},
             {"Handlungsfelder": [{f.title: f"handlungsfelder/{f.id}.md"} for f in p.action_fields]},

@@ -1,6 +1,7 @@
 /* rek: small helpers for keyboard and small screens. No external code, no requests.
    - a region that still scrolls sideways (a wide table) becomes focusable and gets a name;
-   - the menu and search buttons of the header can be reached and used with the keyboard. */
+   - the menu and search buttons of the header can be reached and used with the keyboard;
+   - a printout shows the full address of each link. */
 (function () {
   "use strict";
 
@@ -53,7 +54,23 @@
     sync();
   }
 
+  /* Before printing, every link in the text gets its full address to show (rek.css, @media print). */
+  function printTargets() {
+    var header = document.querySelector(".rek-print-header");
+    if (header && !header.querySelector(".rek-print-address")) {
+      var line = document.createElement("p");
+      line.className = "rek-print-address";
+      line.textContent = "Adresse dieser Seite: " + window.location.href.split("#")[0];
+      header.appendChild(line);
+    }
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset a[href]"), function (a) {
+      var raw = a.getAttribute("href");
+      if (raw && raw.charAt(0) !== "#" && !a.closest(".md-footer")) a.setAttribute("data-print-href", a.href);
+    });
+  }
+
   function init() {
+    window.addEventListener("beforeprint", printTargets);
     var drawer = document.getElementById("__drawer");
     var search = document.getElementById("__search");
     var menu = document.querySelector('.md-header label[for="__drawer"]');
