@@ -435,8 +435,8 @@ class SitePages:
         yield "aenderungen.md", self.changes_page()
         for page in p.pages:
             yield f"{page.name}.md", page.markdown
-        for name, text in self.legal_pages().items():
-            yield f"{name}.md", text
+        for name, markdown in self.legal_pages().items():
+            yield f"{name}.md", markdown
         for name, svg in self.charts().items():
             yield f"assets/charts/{name}", svg
 
