@@ -162,7 +162,7 @@ CASES = {
         "strategy/strategy.yaml",
         "  - id: ratsbeschluss\n    title: Beschluss\n",
         "",
-        "strategy/strategy.yaml:47:3: error: Regel 'Anlage 'Ratsbeschluss'': Pflichtanlage fehlt; gefunden: keine, erlaubt: vorhanden (Quelle: Testrichtlinie, Nr. 12)",
+        "strategy/strategy.yaml:90:3: error: Regel 'Anlage 'Ratsbeschluss'': Pflichtanlage fehlt; gefunden: keine, erlaubt: vorhanden (Quelle: Testrichtlinie, Nr. 12)",
     ),
     "partner annex missing": (
         "strategy/strategy.yaml",

@@ -13,7 +13,7 @@ from .. import charts, finance
 from .. import formatting as fmt
 from ..locate import PACKAGE_DIR
 from ..mdtext import Md, environment, link, text
-from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure
+from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure, Status
 from ..project import Project
 from .htmltable import stack_table
 
@@ -34,6 +34,21 @@ def _link(m: Measure, prefix: str) -> Md:
 
 def _indicator_rows(indicators: list[Any]) -> list[list[str]]:
     return [fmt.indicator_row(i, " (Beispielwert)") for i in indicators]
+
+
+# a status inside a sentence ('davon abgeschlossen'); the labels themselves start with a capital
+STATUS_IN_SENTENCE = {
+    Status.idea: "als Idee",
+    Status.planned: "geplant",
+    Status.in_progress: "in Umsetzung",
+    Status.done: "abgeschlossen",
+    Status.paused: "pausiert",
+}
+
+
+def fmt_years(first: int, last: int) -> str:
+    """'2022' for a single year, '2022–2024' for several."""
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def status_text(s: Any) -> str:
@@ -85,10 +100,10 @@ class SitePages:
         p, fin = self.p, self.fin
         by_status: dict[str, int] = {}
         for m in p.measures:
-            by_status[STATUS_LABELS[m.status]] = by_status.get(STATUS_LABELS[m.status], 0) + 1
+            by_status[STATUS_IN_SENTENCE[m.status]] = by_status.get(STATUS_IN_SENTENCE[m.status], 0) + 1
         key_rows = [
             ["Maßnahmen", str(len(p.measures))],
-            *[[f"davon {label}", str(count)] for label, count in by_status.items()],
+            *[[f"davon {label}", str(count)] for label, count in by_status.items()],  # 'davon geplant'...
             ["Handlungsfelder", str(len(p.action_fields))],
             ["Partner", str(len(p.strategy.partners))],
             ["Gesamtkosten", fmt.euro(fin.total.cost)],
@@ -144,7 +159,7 @@ class SitePages:
                     ", ".join(p.partners[x].short_name or p.partners[x].name for x in m.all_partners),
                     STATUS_LABELS[m.status],
                     PRIORITY_LABELS[m.priority],
-                    f"{m.start.year}–{m.end.year}",
+                    fmt_years(m.start.year, m.end.year),
                     fmt.euro(m.total_cost) + (" (Beispiel)" if m.example else ""),
                 ]
             )
@@ -152,18 +167,27 @@ class SitePages:
 
     def measure(self, m: Measure) -> str:
         p = self.p
+        notes = any(c.note for c in m.costs)
         cost_rows = [
             [
                 str(c.year),
                 COST_CATEGORY_LABELS[c.category],
                 fmt.euro(c.amount, True),
                 "ja" if c.eligible else "nein",
+                *([c.note or ""] if notes else []),
             ]
             for c in sorted(m.costs, key=lambda c: (c.year, c.category.value))
         ]
         cost_rows.append(
-            ["Summe", "", fmt.euro(m.total_cost, True), f"förderfähig: {fmt.euro(m.eligible_cost, True)}"]
+            [
+                "Summe",
+                "",
+                fmt.euro(m.total_cost, True),
+                f"förderfähig: {fmt.euro(m.eligible_cost, True)}",
+                *([""] if notes else []),
+            ]
         )
+        cost_headers = ["Jahr", "Kostenart", "Betrag", "förderfähig", *(["Erläuterung"] if notes else [])]
         funding_rows = [["Zuwendung", fmt.euro(m.funding.grant, True)]]
         funding_rows += [
             [f"Drittmittel: {t.name}", fmt.euro(t.amount, True)] for t in m.funding.third_parties
@@ -190,6 +214,7 @@ class SitePages:
             m=m,
             phase=self.phases.get(m.phase) if m.phase else None,
             cost_rows=cost_rows,
+            cost_headers=cost_headers,
             funding_rows=funding_rows,
             indicator_rows=_indicator_rows(m.indicators),
             dependents=p.dependents.get(m.id, []),
