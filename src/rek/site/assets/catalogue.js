@@ -63,19 +63,21 @@
         values(row, filter).forEach(function (v) { if (v) options[v] = true; });
       });
       var id = "rek-filter-" + index;
-      var label = element("label", { "for": id }, filter.label);
+      var field = element("div", { "class": "rek-field" });
+      field.appendChild(element("label", { "for": id }, filter.label));
       var select = element("select", { id: id, name: filter.key });
       select.appendChild(element("option", { value: "" }, "alle"));
       Object.keys(options).sort(function (a, b) { return a.localeCompare(b, "de"); }).forEach(function (v) {
         select.appendChild(element("option", { value: v }, v));
       });
       select.addEventListener("change", function () { apply(); remember(); });
-      label.appendChild(select);
-      form.appendChild(label);
+      field.appendChild(select);
+      form.appendChild(field);
       selects.push({ filter: filter, select: select });
     });
 
-    var sortLabel = element("label", { "for": "rek-sort" }, "Sortieren nach");
+    var sortField = element("div", { "class": "rek-field" });
+    sortField.appendChild(element("label", { "for": "rek-sort" }, "Sortieren nach"));
     var sortSelect = element("select", { id: "rek-sort", name: SORT_KEY });
     sortSelect.appendChild(element("option", { value: "" }, "Reihenfolge der Strategie"));
     names.forEach(function (name) {
@@ -83,8 +85,8 @@
       sortSelect.appendChild(element("option", { value: slug(name) + "-ab" }, name + ", absteigend"));
     });
     sortSelect.addEventListener("change", function () { sortFromValue(sortSelect.value); remember(); });
-    sortLabel.appendChild(sortSelect);
-    form.appendChild(sortLabel);
+    sortField.appendChild(sortSelect);
+    form.appendChild(sortField);
 
     var reset = element("button", { type: "button" }, "Filter zurücksetzen");
     reset.addEventListener("click", function () {

@@ -42,12 +42,15 @@
     label.addEventListener("keydown", function (event) {
       if (event.key !== "Enter" && event.key !== " ") return;
       event.preventDefault();
-      input.checked = !input.checked;
-      input.dispatchEvent(new Event("change", { bubbles: true }));
+      event.stopPropagation(); // handled here, not a second time by the theme
+      label.click(); // toggles the checkbox like a pointer click, with its change event
       sync();
       if (input.checked && input.id === "__drawer") {
-        var first = document.querySelector(".md-sidebar--primary a, .md-sidebar--primary label[tabindex]");
-        if (first) setTimeout(function () { first.focus(); }, 50);
+        setTimeout(function () {
+          var links = document.querySelectorAll(".md-sidebar--primary a[href], .md-sidebar--primary label[tabindex]");
+          var first = Array.prototype.filter.call(links, function (e) { return e.getClientRects().length > 0; })[0];
+          if (first) first.focus();
+        }, 50);
       }
     });
     input.addEventListener("change", sync);
