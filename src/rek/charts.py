@@ -60,10 +60,25 @@ class Key:
     color: int | None
 
 
+def _wrap(text: str, size: int, room: float) -> list[str]:
+    """Break text at spaces into lines that fit room (the last one shortened if it still does not)."""
+    most = max(int(room / (size * CHAR)), 4)
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= most:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return [_fit(line, size, room) for line in lines] or [""]
+
+
 def _legend(
     keys: list[Key], width: int, size: int, top: float, one_per_line: bool
 ) -> tuple[list[str], float]:
-    """Legend entries placed left to right, wrapping at width; return the elements and the height used."""
+    """Legend entries placed left to right, wrapping at width; return the elements and the height used.
+
+    one_per_line (the narrow layout): one entry per line, a long label broken over several lines.
+    """
     body: list[str] = []
     x, y, line = 0.0, top, size + 10
     for key in keys:
@@ -81,7 +96,11 @@ def _legend(
             body.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{size}" height="{size}" fill="{COLORS[key.color % len(COLORS)]}"/>'
             )
-        body.append(_text(x + size + 6, y + size - 1, size, _fit(key.label, size, width - x - size - 6)))
+        room = width - x - size - 6
+        parts = _wrap(key.label, size, room) if one_per_line else [_fit(key.label, size, room)]
+        for i, part in enumerate(parts):
+            body.append(_text(x + size + 6, y + size - 1 + i * (size + 4), size, part))
+        y += (len(parts) - 1) * (size + 4)
         x += need
     return body, (y - top + line) if keys else 0.0
 
