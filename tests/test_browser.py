@@ -19,6 +19,7 @@ import pytest
 
 from conftest import ROOT
 from rek.model import PRIORITY_LABELS, STATUS_LABELS, Priority, Status
+from rek.plan import resolve
 from rek.project import require_project
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -283,6 +284,7 @@ def test_catalogue_filters_and_sorts(browser, base_url: str) -> None:  # type: i
 
 def test_catalogue_filter_state_is_restored_from_the_address(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
     project = require_project(ROOT)
+    plan = resolve(project)
     planned = [m for m in project.measures if m.status == Status.planned]
     query = urlencode({"status": STATUS_LABELS[Status.planned], "sortierung": "kosten-ab"})
     visit = Visit(browser, f"{base_url}/massnahmen/?{query}")
