@@ -295,9 +295,8 @@ def test_catalogue_filter_state_is_restored_from_the_address(browser, base_url: 
         visible = page.locator(".rek-catalogue tbody tr:not([hidden])")
         assert visible.count() == len(planned)
         ids = visible.locator("td:first-child").all_inner_texts()
-        assert ids == [
-            m.id for m in sorted(planned, key=lambda m: (-m.total_cost, project.measures.index(m)))
-        ]
+        cost = {m.id: plan.by_id[m.id].money.cost for m in planned}
+        assert ids == [m.id for m in sorted(planned, key=lambda m: (-cost[m.id], project.measures.index(m)))]
         assert page.locator("th[aria-sort=descending]").inner_text() == "Kosten"
         # a change is written back into the address, so the view can be shared
         page.get_by_label("Priorität").select_option("Hoch")
