@@ -363,10 +363,21 @@ class SitePages:
             "Rechten ihrer jeweiligen Urheber."
         )
 
+    DOWNLOADS = [
+        ("massnahmen.json", "alle Maßnahmen mit allen Feldern", "JSON"),
+        ("massnahmen.csv", "eine Zeile je Maßnahme mit Summen", "CSV (UTF-8, Komma)"),
+        ("kosten.csv", "eine Zeile je Kostenposition", "CSV (UTF-8, Komma)"),
+        ("strategie.xlsx", "Maßnahmen, Kosten und Finanzierung", "Excel"),
+        ("measure.schema.json", "JSON Schema eines Maßnahmensteckbriefs", "JSON Schema"),
+        ("strategy.schema.json", "JSON Schema der Strategie", "JSON Schema"),
+        ("action-field.schema.json", "JSON Schema eines Handlungsfelds", "JSON Schema"),
+        ("call.schema.json", "JSON Schema eines Förderaufrufs", "JSON Schema"),
+    ]
+
     def downloads(self, application_files: list[dict[str, str]]) -> str:
-        return self._render(
-            "downloads.md.j2", application_files=application_files, licence_statement=self.licence_statement()
-        )
+        files = [*self.DOWNLOADS, *((f["name"], f["label"], f["format"]) for f in application_files)]
+        rows = [[link(name, f"downloads/{name}"), label, kind] for name, label, kind in files]
+        return self._render("downloads.md.j2", rows=rows, licence_statement=self.licence_statement())
 
     def changes_page(self) -> str:
         if self.changes:
