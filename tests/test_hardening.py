@@ -902,10 +902,10 @@ def test_measure_page_shows_text_literally(injected: dict[str, Path]) -> None:
 
 def test_catalogue_row_has_exactly_its_cells(injected: dict[str, Path]) -> None:
     page = _page(injected["out"], "massnahmen/index.html")
-    table = re.search(r"<table>.*?</table>", page, flags=re.S)
+    table = re.search(r"<table\b[^>]*>.*?</table>", page, flags=re.S)
     assert table
     headers = re.findall(r"<th\b", table.group(0))
-    rows = re.findall(r"<tr>(.*?)</tr>", table.group(0), flags=re.S)
+    rows = re.findall(r"<tr\b[^>]*>(.*?)</tr>", table.group(0), flags=re.S)
     m01 = next(r for r in rows if ">M01<" in r)
     cells = [_text_of(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", m01, flags=re.S)]
     assert len(cells) == len(headers) == 8

@@ -28,6 +28,7 @@ from .site.pages import SitePages
 
 MARKER = ".rek-build"
 ASSETS = PACKAGE_DIR / "site" / "assets"
+THEME = PACKAGE_DIR / "site" / "theme"
 
 
 @dataclass
@@ -113,6 +114,8 @@ def write_tree(
             stage.advance()
     writer.put("assets/rek/rek.css", (ASSETS / "rek.css").read_bytes())
     writer.put("assets/rek/catalogue.js", (ASSETS / "catalogue.js").read_bytes())
+    writer.put("assets/rek/rek.js", (ASSETS / "rek.js").read_bytes())
+    shutil.copytree(THEME, tree / site_config.THEME_DIR, dirs_exist_ok=True)
     if preview_script is not None:
         writer.put(PREVIEW_JS, preview_script)
     if downloads:

@@ -104,6 +104,12 @@ def check(ctx: Context, call_id: str | None) -> None:
     """Alle Dateien prüfen; jeder Fehler mit Datei, Zeile und Spalte."""
     root = ctx.root()
     project, diags = load_project(root)
+    placeholders = []
+    if project is not None:  # placeholders matter once the files are valid
+        from .placeholders import find as find_placeholders
+
+        placeholders = find_placeholders(project.root)
+        diags.extend(placeholders)
     for diag in diags.sorted():
         click.echo(styled(diag.format()), err=diag.severity == "error")
     if project is None:
@@ -129,6 +135,8 @@ def check(ctx: Context, call_id: str | None) -> None:
             f"; im Antrag {_count(len(plan.application.measures), 'Maßnahme', 'Maßnahmen')}, "
             f"Zuwendung {euro(plan.application.total.grant, True)}"
         )
+    if placeholders:
+        extra += f"; {len(placeholders)} Platzhalter vor der Veröffentlichung auszufüllen"
     say(
         f"Alles in Ordnung: {_count(len(project.measures), 'Maßnahme', 'Maßnahmen')}, "
         f"{_count(len(project.action_fields), 'Handlungsfeld', 'Handlungsfelder')}, "

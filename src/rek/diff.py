@@ -25,8 +25,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import formatting as fmt
-from .plan import measure_cost
-from .plan import resolve as resolve_plan
 from .diagnostics import RekError
 from .mdtext import link, table, text
 from .model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS

@@ -322,6 +322,7 @@ class Strategy(Strict):
     phases: list[Phase] = Field(min_length=1)
     annexes: list[Annex] = Field(default_factory=list, title="Anlagen")
     sources: list[Source] = Field(default_factory=list)
+    legal: Legal | None = Field(default=None, title="Rechtliche Angaben der Website")
 
 
 class Risk(Strict):
@@ -445,6 +446,68 @@ class Measure(Strict):
     @property
     def action_fields(self) -> list[str]:
         return [self.action_field, *[f for f in self.further_action_fields if f != self.action_field]]
+
+
+# --- legal pages of the website (Impressum, Datenschutz, Barrierefreiheit) -------------------------
+# Free text throughout, so that a value not yet known can be written as "bitte ergänzen": 'rek check'
+# warns on every such placeholder, and 'rek publish' refuses an adopted version while one is left.
+
+WebAddress = Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=500)]
+
+
+class Contact(Strict):
+    """Eine Stelle oder Person mit Anschrift und Kontaktwegen."""
+
+    name: Text = Field(title="Name der Stelle oder Person")
+    role: Text | None = Field(default=None, title="Funktion", description="z. B. 'Verbundkoordination'")
+    address: list[Text] = Field(default_factory=list, title="Anschrift", description="eine Zeile je Eintrag")
+    email: Text | None = Field(default=None, title="E-Mail")
+    phone: Text | None = Field(default=None, title="Telefon")
+    url: WebAddress | None = Field(default=None, title="Website")
+
+
+class Enforcement(Contact):
+    """Die Stelle, an die man sich wenden kann, wenn eine Rückmeldung zur Barrierefreiheit ohne Erfolg blieb."""
+
+    law: Text = Field(title="Rechtsgrundlage", description="z. B. '§ 9d NBGG'")
+
+
+class Licence(Strict):
+    name: Text = Field(title="Kurzname", description="z. B. 'CC BY 4.0'")
+    title: Text = Field(title="Voller Name")
+    url: WebAddress = Field(title="Lizenztext (URL)")
+
+
+class Accessibility(Strict):
+    status: Text = Field(
+        title="Stand der Vereinbarkeit", description="'vollständig', 'teilweise' oder 'nicht' vereinbar"
+    )
+    standard: Text = Field(default="WCAG 2.1, Stufe AA (EN 301 549)", title="Maßstab")
+    law: Text = Field(
+        title="Rechtsgrundlage",
+        description="z. B. 'Niedersächsisches Behindertengleichstellungsgesetz (NBGG)'",
+    )
+    issues: list[Text] = Field(default_factory=list, title="Nicht barrierefreie Inhalte")
+    method: Text = Field(title="Grundlage der Bewertung", description="z. B. 'Selbstbewertung'")
+    date: Text = Field(title="Erstellt am")
+
+
+class Legal(Strict):
+    """Angaben für Impressum, Datenschutzerklärung und Erklärung zur Barrierefreiheit."""
+
+    publisher: Contact = Field(title="Anbieter der Website (§ 5 DDG)")
+    represented_by: Text = Field(title="Vertreten durch")
+    legal_form: Text | None = Field(default=None, title="Rechtsform, Register und Nummer")
+    responsible: Contact = Field(title="Verantwortlich für den Inhalt (§ 18 Abs. 2 MStV)")
+    data_protection_officer: Contact = Field(title="Datenschutzbeauftragte oder Datenschutzbeauftragter")
+    supervisory_authority: Contact = Field(title="Datenschutz-Aufsichtsbehörde")
+    hosting: Text = Field(title="Hosting: Anbieter und Standort")
+    log_retention_days: Text = Field(title="Speicherdauer der Server-Protokolle in Tagen")
+    privacy_date: Text = Field(title="Stand der Datenschutzerklärung")
+    accessibility: Accessibility = Field(title="Erklärung zur Barrierefreiheit")
+    accessibility_contact: Contact = Field(title="Kontakt für Rückmeldungen zur Barrierefreiheit")
+    enforcement: Enforcement = Field(title="Schlichtungsstelle")
+    licence: Licence = Field(title="Lizenz der Texte und Daten")
 
 
 Strategy.model_rebuild()

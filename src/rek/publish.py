@@ -16,6 +16,7 @@ from .diagnostics import RekError
 from .diff import WORKTREE, _git, compare, load_revision, previous_tag
 from .diff import as_markdown as changes_markdown
 from .model import StrategyStatus
+from .placeholders import refuse_if_any
 from .plan import resolve
 from .project import Project
 
@@ -110,6 +111,8 @@ def publish(
     if problems:
         raise RekError("Nicht veröffentlicht:\n" + "\n".join(f"- {p}" for p in problems))
     adopted = s.status == StrategyStatus.adopted
+    if adopted:  # no legal page with gaps in a published, adopted version
+        refuse_if_any(root)
     title = f"{version} ({s.status.value})"
     aliases = ["latest"] if adopted else ["entwurf"]
     if since is None:

@@ -84,6 +84,7 @@ def as_json(plan: Plan) -> str:
     s = project.strategy
     data = {
         "strategie": {"titel": s.title, "version": s.version, "status": s.status.value},
+        **({"lizenz": s.legal.licence.model_dump(mode="json")} if s.legal else {}),
         "partner": [p.model_dump(mode="json") for p in s.partners],
         "handlungsfelder": [f.model_dump(mode="json") for f in project.action_fields],
         "massnahmen": [
