@@ -28,6 +28,8 @@ from . import formatting as fmt
 from .diagnostics import RekError
 from .mdtext import link, table, text
 from .model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from .plan import measure_cost
+from .plan import resolve as resolve_plan
 from .project import Project, load_project
 
 WORKTREE = "WORKTREE"
