@@ -11,6 +11,8 @@ from .. import formatting as fmt
 from ..plan import Plan
 from .costplan import write_costplan
 from .document import Application, render
+from .drafts import FOLDER as DRAFTS_FOLDER
+from .drafts import DraftFile, write_drafts
 from .export import metadata_args, to_docx, to_pdf
 
 DRAFT_MARK = "Entwurf – formale Prüfung nicht bestanden"
@@ -24,6 +26,8 @@ class ApplicationFiles:
     pdf: Path | None
     xlsx: Path
     warnings: list[str] = field(default_factory=list)
+    # council drafts, letters of intent and the annex checklist, in entwuerfe/
+    drafts: list[DraftFile] = field(default_factory=list)
 
 
 def timeline_svg(app: Application) -> str:
@@ -61,4 +65,5 @@ def write_application(
         warning = to_pdf(markdown, pdf, meta, templates, draft=draft)
         if warning:
             warnings.append(warning)
-    return ApplicationFiles(app, markdown, docx, pdf, xlsx, warnings)
+    drafts = write_drafts(plan, folder / DRAFTS_FOLDER, documents=documents)
+    return ApplicationFiles(app, markdown, docx, pdf, xlsx, warnings, drafts)
