@@ -112,8 +112,7 @@ def _partner_context(plan: Plan, partner: Partner) -> dict[str, Any]:
     year_rows.append(["Summe", fmt.euro(own, True)])
     measure_rows = [
         [
-            Md(cell(f"{mp.id} {mp.title}") + (EXAMPLE_MARK if mp.m.example else "")),
-            mp.lead.name,
+            Md(cell(mp.id) + (EXAMPLE_MARK if mp.m.example else "")),
             *(fmt.euro(mp.own_by_partner_year.get((partner.id, y), ZERO), True) for y in years),
             fmt.euro(mp.own_of(partner.id), True),
         ]
@@ -122,7 +121,6 @@ def _partner_context(plan: Plan, partner: Partner) -> dict[str, Any]:
     measure_rows.append(
         [
             "Summe",
-            "",
             *(fmt.euro(budget.own_by_partner_year.get((partner.id, y), ZERO), True) for y in years),
             fmt.euro(own, True),
         ]
@@ -144,8 +142,8 @@ def _partner_context(plan: Plan, partner: Partner) -> dict[str, Any]:
         "measures": measures,
         "example_measures": examples,
         "year_rows": year_rows,
-        "measure_headers": ["Maßnahme", "Federführung", *map(str, years), "Summe"],
-        "measure_align": "ll" + "r" * (len(years) + 1),
+        "measure_headers": ["Maßnahme", *map(str, years), "Summe"],
+        "measure_align": "l" + "r" * (len(years) + 1),
         "measure_rows": measure_rows,
     }
 
