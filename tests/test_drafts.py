@@ -154,3 +154,35 @@ def test_named_partners() -> None:
     assert named(project.partners["hsw"]) == ("die Hochschule Weserbergland", "der Hochschule Weserbergland")
     other = project.partners["hsw"].model_copy(update={"name": "HAWK"})
     assert named(other) == ("HAWK", "HAWK")
+
+
+def test_a_municipal_partner_without_own_share_gets_a_draft_without_money(
+    minimal: Path, tmp_path: Path
+) -> None:
+    from rek.call import Call
+
+    strategy = minimal / "strategy" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8").replace(
+        "    role: Antragsteller\n",
+        "    role: Antragsteller\n  - id: sg\n    name: Samtgemeinde Beispiel\n    kind: Samtgemeinde\n"
+        "    role: Verbundpartner\n",
+    )
+    strategy.write_text(text, encoding="utf-8")
+    project = require_project(minimal)
+    call = require_project(ROOT).calls["mpsc-2021"]
+    assert isinstance(call, Call)
+    plan = resolve(project, call)
+    files = write_drafts(plan, tmp_path / "entwuerfe", documents=False)
+    assert [f.markdown.name for f in files if f.draft.kind == "beschlussvorlage"] == [
+        "beschlussvorlage-lk.md",
+        "beschlussvorlage-sg.md",
+    ]
+    council = (tmp_path / "entwuerfe" / "beschlussvorlage-sg.md").read_text(encoding="utf-8")
+    assert "Der Samtgemeinderat beschließt:" in council
+    assert "1. Die Samtgemeinde Beispiel beteiligt sich als Verbundpartner" in council
+    assert "fällt kein Eigenanteil an" in council
+    assert "| Summe | 0,00\u00a0€ |" in council
+    assert "gegenüber dem Landkreis Muster abzugeben" in council
+    applicant = (tmp_path / "entwuerfe" / "beschlussvorlage-lk.md").read_text(encoding="utf-8")
+    assert "insgesamt **7.000,00\u00a0€** bereitgestellt" in applicant
+    assert plan.application.own_by_partner["lk"] == Decimal("7000.00")
