@@ -30,7 +30,10 @@ def _pandoc(args: list[str], cwd: Path) -> None:
 
 
 def metadata_args(title: str, subtitle: str, date: str) -> list[str]:
-    return ["-M", f"title={title}", "-M", f"subtitle={subtitle}", "-M", f"date={date}", "-M", "lang=de-DE"]
+    return [
+        "-M", f"title={title}", "-M", f"subtitle={subtitle}", "-M", f"date={date}", "-M", "lang=de-DE",
+        "-M", "toc-title=Inhaltsverzeichnis",
+    ]  # fmt: skip
 
 
 def reference_docx(project_templates: Path) -> Path:
@@ -51,7 +54,7 @@ def to_docx(markdown: Path, target: Path, meta: list[str], project_templates: Pa
             "-t",
             "docx",
             "--toc",
-            "--number-sections",
+            # headings are numbered by their styles in reference.docx, not by typed numbers
             f"--reference-doc={reference_docx(project_templates)}",
             *meta,
             "-o",
