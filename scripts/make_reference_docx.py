@@ -136,6 +136,11 @@ def main() -> None:
         doc.styles["Normal"].font.size = Pt(11)
         _page_numbers(doc)
         _heading_numbers(doc)
+        # table cells (Pandoc's "Compact" style) keep with the next row: a short table stays on one page
+        # (Word still breaks a table longer than a page); headings keep with what follows
+        names = [st.name for st in doc.styles]
+        if "Compact" in names:
+            doc.styles["Compact"].paragraph_format.keep_with_next = True
         # the contents on their own page after the title, every chapter on a new page
         for name in ("TOC Heading", "Heading 1"):
             if name in [st.name for st in doc.styles]:
