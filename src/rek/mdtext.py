@@ -1,8 +1,8 @@
 """Putting model text into Markdown safely, and the Jinja environment both renderers use.
 
 Plain-text fields (titles, names) are escaped so that no character of theirs acts as Markdown or HTML;
-Markdown fields (descriptions) are inserted as written, after ``rek check`` refused raw HTML in them,
-with their headings pushed below the page's own. Templates run in Jinja's sandbox and content is
+Markdown fields (descriptions) are re-emitted from their parsed tokens (``markup.render``), after
+``rek check`` refused everything outside the allow-list, with their headings pushed below the page's own. Templates run in Jinja's sandbox and content is
 only ever passed as data, never compiled as a template.
 """
 
@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import formatting as fmt
+from . import markup
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~^$])")
 # anything text() would change: special characters, whitespace to fold, a marker at the start
@@ -54,6 +55,14 @@ def text(value: Any) -> str:
     )
 
 
+def theme_text(value: str) -> str:
+    """Text from the strategy for a place where MkDocs or the theme insert it unescaped (also attributes).
+
+    Titles and names (``Text``) never hold '<' or '>'; a straight double quote becomes a typographic one.
+    """
+    return str(value).replace('"', "\u201d")
+
+
 def cell(value: Any) -> str:
     """Plain text for a table cell: escaped and on one line (rek's own Markdown kept as is)."""
     if isinstance(value, Md):
@@ -62,20 +71,9 @@ def cell(value: Any) -> str:
 
 
 def block(value: Any, level: int = 2) -> str:
-    """A Markdown field, with its ATX headings demoted so the top one sits at ``level + 1``."""
+    """A Markdown field as re-emitted from its parsed tokens, headings pushed down so the top one is ``level + 1``."""
     raw = "" if value is None else str(value).strip()
-    if not raw:
-        return ""
-    fence = False
-    lines = []
-    for line in raw.splitlines():
-        if line.lstrip().startswith(("```", "~~~")):
-            fence = not fence
-        if not fence and re.match(r"^#{1,6}\s", line):
-            hashes = len(line) - len(line.lstrip("#"))
-            line = "#" * min(6, hashes + level) + line[hashes:]
-        lines.append(line)
-    return "\n".join(lines)
+    return markup.render(raw, level) if raw else ""
 
 
 def table(

@@ -23,6 +23,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .markup import MARKDOWN
+
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
 
@@ -83,8 +85,18 @@ Percent = Annotated[
 ]
 Date = Annotated[dt.date, BeforeValidator(_parse_date), Field(json_schema_extra={"format": "date"})]
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="Kennung: Buchstaben, Ziffern, '-' und '_'")]
-Text = Annotated[str, Field(min_length=1, max_length=300)]
-Markdown = Annotated[str, Field(max_length=20_000, description="Markdown ohne HTML")]
+
+
+def _plain_text(value: str) -> str:
+    if "<" in value or ">" in value:
+        raise PydanticCustomError(
+            "rek_angle", "Text ohne '<' und '>' (Titel und Namen stehen auch in Navigation und Seitentiteln)"
+        )
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_plain_text)]
+Markdown = Annotated[str, Field(max_length=20_000, description="Markdown ohne HTML"), MARKDOWN]
 Year = Annotated[StrictInt, Field(ge=2000, le=2100)]
 
 

@@ -7,15 +7,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .. import charts, finance
+import yaml
+
+from .. import charts, finance, markup
 from .. import formatting as fmt
 from ..locate import PACKAGE_DIR
-from ..mdtext import Md, environment, link
+from ..mdtext import Md, environment, link, theme_text
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure
-from ..project import Project
+from ..project import ContentPage, Project
 
 TEMPLATES = PACKAGE_DIR / "templates" / "site"
 TIMELINE_DETAIL_LIMIT = 80  # more measures: the chart shows one bar per action field
+
+
+IMAGES = "assets/projekt/"
+
+
+def content_page(page: ContentPage) -> str:
+    """A page of content/: checked front matter (title, description) and the text re-emitted from its tokens."""
+    front = {k: v for k, v in (("title", page.front_title), ("description", page.description)) if v}
+    head = "---\n" + yaml.safe_dump(front, allow_unicode=True, width=10_000) + "---\n\n" if front else ""
+    return head + markup.render(page.markdown, 0, IMAGES) + "\n"
 
 
 @dataclass(frozen=True)
@@ -343,7 +355,7 @@ class SitePages:
         yield "downloads.md", self.downloads(application_files or [])
         yield "aenderungen.md", self.changes_page()
         for page in p.pages:
-            yield f"{page.name}.md", page.markdown
+            yield f"{page.name}.md", content_page(page)
         for name, svg in self.charts().items():
             yield f"assets/charts/{name}", svg
 
@@ -353,9 +365,13 @@ class SitePages:
         legal = ["impressum", "datenschutz", "barrierefreiheit"]
         nav: list[dict[str, Any]] = [
             {"Start": "index.md"},
-            {"Handlungsfelder": [{f.title: f"handlungsfelder/{f.id}.md"} for f in p.action_fields]},
+            {
+                "Handlungsfelder": [
+                    {theme_text(f.title): f"handlungsfelder/{f.id}.md"} for f in p.action_fields
+                ]
+            },
             {"Maßnahmen": "massnahmen/index.md"},
-            {"Partner": [{pt.name: f"partner/{pt.id}.md"} for pt in p.strategy.partners]},
+            {"Partner": [{theme_text(pt.name): f"partner/{pt.id}.md"} for pt in p.strategy.partners]},
             {"Roadmap": "roadmap.md"},
             {"Finanzen": "finanzen.md"},
             {"Änderungen": "aenderungen.md"},
