@@ -129,7 +129,7 @@ def _clean_stale(parent: Path, name: str) -> None:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Defer SIGINT and SIGTERM for a moment that must not be cut in two; they take effect right after.
 
     Python runs signal handlers in the main thread whichever thread receives the signal, so deferring
@@ -158,7 +158,7 @@ def swap_in(tmp: Path, out: Path) -> None:
     """Replace out by tmp; the old output is moved aside first and restored if the rename fails."""
     (tmp / MARKER).write_text("Von rek erzeugt; wird bei jedem Bau ersetzt.\n", encoding="utf-8")
     old = None
-    with _signals_held():  # an interrupt between the two renames would hide the last good output
+    with signals_held():  # an interrupt between the two renames would hide the last good output
         if out.exists():
             old = out.parent / f".rek-tmp-old-{out.name}-{time.time_ns()}"
             out.rename(old)

@@ -55,6 +55,12 @@ def check(ctx: Context, call_id: str | None) -> None:
     """Alle Dateien prüfen; jeder Fehler mit Datei, Zeile und Spalte."""
     root = ctx.root()
     project, diags = load_project(root)
+    if project is not None and project.overrides:
+        from .overrides import trial
+
+        diags.extend(trial(project))
+        if diags.errors:
+            project = None
     for diag in diags.sorted():
         click.echo(diag.format(), err=diag.severity == "error")
     if project is None:

@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import formatting as fmt
 from . import markup
+from .locate import PACKAGE_DIR
+from .overrides import template_error
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~^$])")
 # anything text() would change: special characters, whitespace to fold, a marker at the start
@@ -103,8 +105,24 @@ def table(
     return "\n".join(out)
 
 
+class _Environment(SandboxedEnvironment):
+    """Jinja's sandbox; an error raised in a project template becomes a diagnostic at templates/FILE:line."""
+
+    project_dir: Path | None = None
+
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        try:
+            super().handle_exception(source)
+        except Exception as exc:
+            mapped = template_error(exc, exc.__traceback__, self.project_dir) if self.project_dir else None
+            if mapped is None:
+                raise
+            raise mapped from None
+
+
 def environment(*template_dirs: Path) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    """Templates from the given folders, first match wins; the first one not inside rek is the project's."""
+    env = _Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs if d.is_dir()]),
         undefined=StrictUndefined,
         autoescape=False,  # output is Markdown; escaping is done by the filters above
@@ -123,4 +141,5 @@ def environment(*template_dirs: Path) -> SandboxedEnvironment:
         date=fmt.date,
     )
     env.globals.update(table=table)
+    env.project_dir = next((d for d in template_dirs if not d.resolve().is_relative_to(PACKAGE_DIR)), None)
     return env

@@ -55,17 +55,25 @@ def _percent(value: Decimal) -> Decimal:
     return value
 
 
+FIRST_DATE, LAST_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+
+
 def _parse_date(value: Any) -> Any:
+    date: dt.date | None = None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
-            return dt.date.fromisoformat(value)
+            date = dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise PydanticCustomError("rek_date", "ein Datum im Format JJJJ-MM-TT")
+    if date is None:
+        raise PydanticCustomError("rek_date", "ein Datum im Format JJJJ-MM-TT")
+    if not FIRST_DATE <= date <= LAST_DATE:
+        raise PydanticCustomError("rek_date_range", "ein Datum zwischen 1990-01-01 und 2100-12-31")
+    return date
 
 
 Number = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": "number"}, mode="validation")]

@@ -14,6 +14,7 @@ from .assets import load_assets
 from .call import Call
 from .diagnostics import Diagnostics, RekError
 from .model import ActionField, Measure, Partner, Strategy
+from .overrides import load_overrides
 from .sitesettings import SiteSettings, load_settings, text_problem
 from .textrules import check_markdown_file, check_text, hidden_character
 from .validation import validate_doc
@@ -49,6 +50,7 @@ class Project:
     pages: list[ContentPage]
     site: SiteSettings = field(default_factory=SiteSettings)
     images: dict[str, Path] = field(default_factory=dict)
+    overrides: list[str] = field(default_factory=list)
     warnings: list[Any] = field(default_factory=list)
     sources: dict[tuple[str, str], tuple[str, dict[Any, tuple[int, int]]]] = field(
         default_factory=dict, repr=False
@@ -152,6 +154,7 @@ def load_project(root: Path, *, strict: bool = True) -> tuple[Project | None, Di
     images = load_assets(root, diags)
     pages = _load_pages(root, root / CONTENT_DIR, images, diags)
     site = _load_site(root, images, diags)
+    overrides = load_overrides(root, diags)
 
     if strategy is not None:
         crossref.check(strategy, action_fields, measures, calls_list, docs, diags)
@@ -169,6 +172,7 @@ def load_project(root: Path, *, strict: bool = True) -> tuple[Project | None, Di
         pages=pages,
         site=site,
         images=images,
+        overrides=overrides,
         warnings=diags.warnings,
         sources=_source_maps(docs),
     )

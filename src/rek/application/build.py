@@ -42,7 +42,10 @@ def write_application(
     markdown = folder / "antrag.md"
     markdown.write_text(app.markdown, encoding="utf-8")
     xlsx = folder / "kosten-und-finanzierungsplan.xlsx"
-    write_costplan(project, app, xlsx)
+    from ..build import signals_held
+
+    with signals_held():  # an interrupt inside openpyxl's zip writer would print a traceback from __del__
+        write_costplan(project, app, xlsx)
     docx = pdf = None
     warnings: list[str] = []
     if documents:
