@@ -6,6 +6,7 @@ The model knows nothing of MkDocs, Pandoc or files; see ``project.py`` for how f
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from decimal import Decimal
@@ -65,10 +66,8 @@ def _parse_date(value: Any) -> Any:
     elif isinstance(value, dt.date):
         date = value
     elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
+        with contextlib.suppress(ValueError):
             date = dt.date.fromisoformat(value)
-        except ValueError:
-            pass
     if date is None:
         raise PydanticCustomError("rek_date", "ein Datum im Format JJJJ-MM-TT")
     if not FIRST_DATE <= date <= LAST_DATE:
