@@ -199,6 +199,8 @@ def _inline_problems(
     found = []
     for child in children:
         if child.type == "html_inline":
+            if child.content.startswith("</") and any(p.message.startswith("HTML") for p in found):
+                continue  # the opening tag was reported already
             found.append(
                 Problem(
                     line,

@@ -44,9 +44,10 @@ def _pandoc(args: list[str], cwd: Path) -> None:
     except subprocess.TimeoutExpired:
         raise RekError("Pandoc hat nach 600 Sekunden nicht geantwortet und wurde abgebrochen.") from None
     if result.returncode != 0:
+        target = args[args.index("-o") + 1] if "-o" in args else "?"
         raise RekError(
-            f"Pandoc ist beim Schreiben von {cwd.name}/{Path(args[-1]).name} gescheitert "
-            f"(Code {result.returncode}): {result.stderr.strip()[:2000]}"
+            f"Pandoc ist gescheitert (Code {result.returncode}) beim Schreiben von {Path(target).name}: "
+            f"{result.stderr.strip()[:2000]}"
         )
 
 
