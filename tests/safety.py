@@ -27,7 +27,7 @@ BAD_SCHEMES = ("javascript:", "data:", "vbscript:", "livescript:", "mocha:", "fi
 # Material's own inline scripts, with the page-relative path in them replaced by '…'
 THEME_INLINE = {
     '__md_scope=new URL("…",location),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0)),0),'
-    "__md_get=(e,_=localStorage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+\".\"+e)),"
+    '__md_get=(e,_=localStorage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+"."+e)),'
     '__md_set=(e,_,t=localStorage,a=__md_scope)=>{try{t.setItem(a.pathname+"."+e,JSON.stringify(_))}catch(e){}}',
     "var target=document.getElementById(location.hash.slice(1));target&&target.name&&"
     '(target.checked=target.name.startsWith("__tabbed_"))',

@@ -32,9 +32,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, INIT_TEMPLATE, ROOT
-from safety import scan_site
 from rek.diagnostics import RekError
 from rek.project import load_project, require_project
+from safety import scan_site
 
 M01 = "measures/M01.yaml"
 ERROR_LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.+)$")
