@@ -275,11 +275,14 @@ def _url(url: str) -> str:
 def _code(content: str) -> str:
     runs = [len(r) for r in re.findall(r"`+", content)]
     fence = "`" * (max(runs, default=0) + 1)
-    pad = " " if content.startswith(("`", " ")) or content.endswith(("`", " ")) else ""
+    # CommonMark strips one space at each end when both ends have one (and not everything is space)
+    edge = content.startswith("`") or content.endswith("`")
+    spaced = content.startswith(" ") and content.endswith(" ") and content.strip(" ") != ""
+    pad = " " if edge or spaced else ""
     return f"{fence}{pad}{content}{pad}{fence}"
 
 
-def _inline(children: list[Token], image_prefix: str) -> str:
+def _inline(children: list[Token], image_prefix: str, one_line: bool = False) -> str:
     out: list[str] = []
     for child in children:
         kind = child.type
@@ -288,7 +291,7 @@ def _inline(children: list[Token], image_prefix: str) -> str:
         elif kind == "softbreak":
             out.append(" ")
         elif kind == "hardbreak":
-            out.append("  \n")
+            out.append(" " if one_line else "  \n")
         elif kind in ("em_open", "em_close"):
             out.append("*")
         elif kind in ("strong_open", "strong_close"):
@@ -340,7 +343,7 @@ def _blocks(
             i += 3
         elif kind == "heading_open":
             depth = min(6, int(token.tag[1]) + level)
-            blocks.append("#" * depth + " " + _inline(tokens[i + 1].children or [], image_prefix))
+            blocks.append("#" * depth + " " + _inline(tokens[i + 1].children or [], image_prefix, True))
             i += 3
         elif kind in ("bullet_list_open", "ordered_list_open"):
             text, i = _list(tokens, i, level, image_prefix)
@@ -348,7 +351,7 @@ def _blocks(
         elif kind == "blockquote_open":
             inner, i = _blocks(tokens, i + 1, "blockquote_close", level, image_prefix)
             body = "\n\n".join(inner)
-            blocks.append("\n".join(("> " + ln).rstrip() for ln in body.split("\n")))
+            blocks.append("\n".join(("> " + ln) if ln else ">" for ln in body.split("\n")))
         elif kind == "hr":
             blocks.append("* * *")
             i += 1
@@ -393,7 +396,7 @@ def _table(tokens: list[Token], i: int, image_prefix: str) -> tuple[str, int]:
         if kind in ("th_open", "td_open"):
             if head:
                 aligns.append(str(tokens[i].attrs.get("style", "")))
-            cell = _inline(tokens[i + 1].children or [], image_prefix).replace("\n", " ")
+            cell = _inline(tokens[i + 1].children or [], image_prefix, True)
             row.append(cell.strip() or " ")
             i += 3
             continue
