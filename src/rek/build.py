@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .assets import copy_images
 from .diagnostics import RekError
 from .locate import PACKAGE_DIR, inside, safe_output_dir
 from .project import Project
@@ -61,6 +62,8 @@ def write_tree(
     shutil.copy(ASSETS / "rek.css", assets / "rek.css")
     shutil.copy(ASSETS / "catalogue.js", assets / "catalogue.js")
     write_downloads(project, docs / "downloads")
+    if project.images:  # checked again while copied: regular files, PNG or JPEG
+        copy_images(project.images, docs / "assets" / "projekt")
     cfg = site_config.mkdocs_config(project, pages.nav(), versioned=versioned)
     (tree / "mkdocs.yml").write_text(site_config.dump(cfg), encoding="utf-8")
     return count

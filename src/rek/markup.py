@@ -214,7 +214,8 @@ def _inline_problems(
             href = str(child.attrs.get("href", ""))
             reason = link_problem(href)
             if reason:
-                found.append(Problem(line, _source_hint(href), f"{reason} (gefunden: {href[:40]})"))
+                snippet = "<" if child.markup == "autolink" else "]("
+                found.append(Problem(line, snippet, f"{reason} (gefunden: {href[:40]})"))
             if child.attrs.get("title"):
                 found.append(
                     Problem(
@@ -235,11 +236,6 @@ def _inline_problems(
                 Problem(line, "`", "In Tabellenzellen darf Code keinen senkrechten Strich '|' enthalten")
             )
     return found
-
-
-def _source_hint(href: str) -> str:
-    plain = urllib.parse.unquote(href)
-    return plain[:6] if plain else "]("
 
 
 # --- re-emitting ----------------------------------------------------------------------------------

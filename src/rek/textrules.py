@@ -114,7 +114,10 @@ def check_text(doc: YamlDoc, diags: Diagnostics, model: Any = None) -> None:
     if model is None:
         return
     for loc, text in markdown_fields(model, doc.data):
-        start_line, _ = doc.position(loc)
+        start_line, start_col = doc.position(loc)
+        head = doc.lines[start_line - 1][start_col - 1 :] if 0 < start_line <= len(doc.lines) else ""
+        if head[:1] in ("|", ">"):  # a block scalar: its text starts on the next line
+            start_line += 1
         for problem in markup.problems(text):
             line, col = _find(doc.lines, start_line + problem.line, problem.snippet, start_line)
             diags.add(

@@ -221,7 +221,7 @@ def typst_compile(source: Path, target: Path, root: Path, *, ua: bool) -> str | 
     message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"Code {result.returncode}"
     if result.returncode < 0 or "MemoryError" in message or "memory allocation" in message:
         raise RekError(
-            f"Typst hat beim Setzen des PDFs die Grenze von {TYPST_MEMORY // 1024**3} GB Speicher "
+            f"Typst hat beim Setzen des PDFs die Grenze von {TYPST_MEMORY // 1024**2} MB Speicher "
             "überschritten und wurde abgebrochen."
         )
     return message[:2000]
