@@ -8,6 +8,7 @@ write only what ``markup.render`` re-emits from the parsed tokens, and escape pl
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
@@ -45,16 +46,18 @@ def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
             yield from _strings(item, (*loc, index))
 
 
+_HIDDEN = re.compile(f"{_CONTROL.pattern}|{BIDI.pattern}")
+
+
 def hidden_character(text: str) -> tuple[int, str, str] | None:
     """(index, message, hint) of the first control or bidirectional character in text, or None."""
-    for pattern, label, hint in (
-        (_CONTROL, "Steuerzeichen im Text", CONTROL_HINT),
-        (BIDI, "Steuerzeichen für die Schreibrichtung (Trojan Source) im Text", BIDI_HINT),
-    ):
-        match = pattern.search(text)
-        if match:
-            return match.start(), f"{label} (Code U+{ord(match.group(0)):04X})", hint
-    return None
+    match = _HIDDEN.search(text)
+    if match is None:
+        return None
+    code = f"(Code U+{ord(match.group(0)):04X})"
+    if _CONTROL.match(match.group(0)):
+        return match.start(), f"Steuerzeichen im Text {code}", CONTROL_HINT
+    return match.start(), f"Steuerzeichen für die Schreibrichtung (Trojan Source) im Text {code}", BIDI_HINT
 
 
 def _is_markdown(annotation: Any) -> bool:
@@ -72,8 +75,31 @@ def _arms(annotation: Any) -> list[Any]:
     return [annotation]
 
 
+@functools.cache
+def _has_markdown(annotation: Any) -> bool:
+    """Whether a Markdown field can occur anywhere below a type (so the walk can skip the rest)."""
+    for arm in _arms(annotation):
+        if _is_markdown(arm):
+            return True
+        if isinstance(arm, type) and issubclass(arm, BaseModel):
+            if any(
+                _field_is_markdown(info) or _has_markdown(info.annotation)
+                for info in arm.model_fields.values()
+            ):
+                return True
+        elif typing.get_origin(arm) in (list, dict) and any(_has_markdown(a) for a in typing.get_args(arm)):
+            return True
+    return False
+
+
+def _field_is_markdown(info: Any) -> bool:
+    return any(isinstance(meta, markup.MarkdownText) for meta in info.metadata)
+
+
 def markdown_fields(annotation: Any, data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
     """(loc, text) of every value in raw YAML data that the model types as Markdown."""
+    if not _has_markdown(annotation):
+        return
     for arm in _arms(annotation):
         if _is_markdown(arm):
             if isinstance(data, str):
@@ -85,7 +111,7 @@ def markdown_fields(annotation: Any, data: Any, loc: Loc = ()) -> Iterator[tuple
                 key = info.alias or name
                 if key not in data:
                     continue
-                if any(isinstance(meta, markup.MarkdownText) for meta in info.metadata):
+                if _field_is_markdown(info):
                     if isinstance(data[key], str):
                         yield (*loc, key), data[key]
                     continue
