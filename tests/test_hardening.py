@@ -560,6 +560,13 @@ def with_call(project: Path) -> Path:
     text = strategy.read_text(encoding="utf-8")
     text = re.sub(r"^# call: mpsc-2021.*$", "call: mpsc-2021", text, count=1, flags=re.M)
     assert "\ncall: mpsc-2021\n" in text
+    # what the call asks for besides: committed own funds and the annexes (so the build may write it)
+    text = text.replace("    role: Antragsteller\n", "    role: Antragsteller\n    own_funds: 1000000\n", 1)
+    text += (
+        "annexes:\n  - {id: ratsbeschluss, title: Ratsbeschluss, partner: lk}\n"
+        "  - {id: absichtserklaerung, title: Absichtserklärung, partner: lk}\n"
+        "  - {id: kosten-und-finanzierungsplan, title: Kosten- und Finanzierungsplan}\n"
+    )
     strategy.write_text(text, encoding="utf-8")
     return project
 
@@ -1057,7 +1064,10 @@ def test_spreadsheets_never_hold_formulas_from_text(injected: dict[str, Path]) -
                 for cell in row:
                     if cell.data_type == "f":
                         assert re.fullmatch(
-                            r"=(SUM\([A-Z]+\d+:[A-Z]+\d+\)|Kostenplan![A-Z]+\d+)", cell.value
+                            r"=(SUM\([A-Z]+\d+:[A-Z]+\d+\)|ROUND\([A-Z]+\d+\*(\$B\$\d+|\d+(\.\d+)?/100),2\)([+-]0\.0\d)?|"
+                            r"[A-Z]+\d+(-[A-Z]+\d+)+|(Maßnahmen|Kostenplan)![A-Z]+\d+|[A-Z]+\d+-Maßnahmen![A-Z]+\d+|"
+                            r"IF\(Maßnahmen![A-Z]+\d+=0,0,[A-Z]+\d+/Maßnahmen![A-Z]+\d+\))",
+                            cell.value,
                         ), (
                             path.name,
                             cell.coordinate,
@@ -1124,7 +1134,8 @@ def test_urls_cannot_add_attributes(name: str, minimal: Path, tmp_path: Path) ->
         strategy = minimal / "strategy" / "strategy.yaml"
         text = strategy.read_text(encoding="utf-8")
         strategy.write_text(
-            replace_once(text, "    lead: true\n", f"    lead: true\n    url: {quoted}\n"), encoding="utf-8"
+            replace_once(text, "    role: Antragsteller\n", f"    role: Antragsteller\n    url: {quoted}\n"),
+            encoding="utf-8",
         )
     project, diags = load_project(minimal)
     if project is None:

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assets import copy_images
-from .diagnostics import RekError
+from .checks import formal_findings, money_findings
+from .diagnostics import Diagnostic, RekError
 from .locate import PACKAGE_DIR, inside, safe_output_dir
+from .plan import Plan, resolve
 from .project import Project
 from .site import config as site_config
 from .site.opendata import write_downloads
@@ -37,7 +39,7 @@ class BuildReport:
 
 
 def write_tree(
-    project: Project,
+    plan: Plan | Project,
     tree: Path,
     *,
     changes: str | None = None,
@@ -45,9 +47,12 @@ def write_tree(
     application_files: list[dict[str, str]] | None = None,
 ) -> int:
     """Write the whole MkDocs source tree (mkdocs.yml + docs/) for the project; return the page count."""
+    if not isinstance(plan, Plan):
+        plan = resolve(plan)
+    project = plan.project
     docs = tree / "docs"
     docs.mkdir(parents=True, exist_ok=True)
-    pages = SitePages(project, changes)
+    pages = SitePages(plan, changes)
     count = 0
     made: set[Path] = set()
     for relative, text in pages.files(application_files):
@@ -61,7 +66,7 @@ def write_tree(
     assets.mkdir(parents=True, exist_ok=True)
     shutil.copy(ASSETS / "rek.css", assets / "rek.css")
     shutil.copy(ASSETS / "catalogue.js", assets / "catalogue.js")
-    write_downloads(project, docs / "downloads")
+    write_downloads(plan, docs / "downloads")
     if project.images:  # checked again while copied: regular files, PNG or JPEG
         copy_images(project.images, docs / "assets" / "projekt")
     cfg = site_config.mkdocs_config(project, pages.nav(), versioned=versioned)
@@ -194,24 +199,42 @@ def staged_output(project_root: Path, out: Path) -> Iterator[Path]:
         raise
 
 
+def refusals(plan: Plan, *, application: bool, draft: bool) -> list[Diagnostic]:
+    """What stops a build: money that does not add up, and (unless a draft is asked for) every
+    formal failure of the application against its call."""
+    found = money_findings(plan)
+    if application and not draft:
+        found += formal_findings(plan)
+    return [d for d in found if d.severity == "error"]
+
+
 def build(
-    project: Project,
+    plan: Plan | Project,
     out: Path,
     *,
     site: bool = True,
     application: bool = True,
     documents: bool = True,
     changes: str | None = None,
+    draft: bool = False,
 ) -> BuildReport:
+    """Build site and application into ``out``; refuses (RekError) what ``rek check`` reports."""
+    if not isinstance(plan, Plan):
+        plan = resolve(plan)
+    project = plan.project
+    stop = refusals(plan, application=application, draft=draft)
+    if stop:
+        raise RekError(stop)
     report = BuildReport(out=out)
     with staged_output(project.root, out) as tmp:
         application_files: list[dict[str, str]] = []
-        call = project.call
+        call = plan.call
         if application and call is not None:
             from .application.build import write_application
 
             started = time.perf_counter()
-            files = write_application(project, call, tmp / "antrag", documents=documents)
+            draft_needed = draft and any(d.severity == "error" for d in formal_findings(plan))
+            files = write_application(plan, tmp / "antrag", documents=documents, draft=draft_needed)
             report.timings["application"] = time.perf_counter() - started
             report.warnings.extend(files.warnings)
             for path, label, kind in (
@@ -226,7 +249,7 @@ def build(
         if site:
             started = time.perf_counter()
             tree = tmp / "mkdocs"
-            report.pages = write_tree(project, tree, changes=changes, application_files=application_files)
+            report.pages = write_tree(plan, tree, changes=changes, application_files=application_files)
             for item in application_files:
                 shutil.copy(item["path"], tree / "docs" / "downloads" / item["name"])
             report.timings["generate"] = time.perf_counter() - started

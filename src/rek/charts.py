@@ -91,14 +91,11 @@ class Span:
     color: int = 0
 
 
-def cost_by_year(ident: str, fin: Any) -> str:
-    """Cost per year split into grant, third-party money and own share (a finance.Finances)."""
-    zero = Decimal(0)
-    bars = []
-    for year in fin.years:
-        grant = fin.grant_by_year.get(year, zero)
-        own = fin.own_by_year.get(year, zero)
-        bars.append(Bar(str(year), [grant, fin.by_year[year] - grant - own, own]))
+def cost_by_year(ident: str, budget: Any) -> str:
+    """Cost per year split into grant, third-party money and own share (a plan.Budget)."""
+    bars = [
+        Bar(str(year), [money.grant, money.third_party, money.own]) for year, money in budget.by_year.items()
+    ]
     return bar_chart(ident, "Kosten nach Jahr", bars, ["Zuwendung", "Drittmittel", "Eigenanteil"])
 
 

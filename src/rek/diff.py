@@ -15,11 +15,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import finance
 from . import formatting as fmt
 from .diagnostics import RekError
 from .mdtext import link, table, text
 from .model import Measure
+from .plan import measure_cost
+from .plan import resolve as resolve_plan
 from .project import Project, load_project
 
 WORKTREE = "WORKTREE"
@@ -131,17 +132,17 @@ def compare(old: Project, new: Project, old_label: str, new_label: str) -> Diff:
     diff.strategy_changes = [
         FieldChange(k, sa.get(k), sb.get(k)) for k in sorted(set(sa) | set(sb)) if sa.get(k) != sb.get(k)
     ]
-    fa, fb = finance.compute(old.measures), finance.compute(new.measures)
+    fa, fb = resolve_plan(old).strategy, resolve_plan(new).strategy
     titles = {f.id: f.title for f in old.action_fields} | {f.id: f.title for f in new.action_fields}
     for fid, title in titles.items():
-        a = fa.by_field.get(fid, finance.Totals()).cost
-        b = fb.by_field.get(fid, finance.Totals()).cost
+        a = fa.by_field[fid].cost if fid in fa.by_field else Decimal(0)
+        b = fb.by_field[fid].cost if fid in fb.by_field else Decimal(0)
         if a != b:
             diff.field_budget.append((title, a, b))
     names = {p.id: p.name for p in old.strategy.partners} | {p.id: p.name for p in new.strategy.partners}
     for pid, name in names.items():
-        a = fa.by_partner_own.get(pid, Decimal(0))
-        b = fb.by_partner_own.get(pid, Decimal(0))
+        a = fa.own_by_partner.get(pid, Decimal(0))
+        b = fb.own_by_partner.get(pid, Decimal(0))
         if a != b:
             diff.partner_budget.append((name, a, b))
     return diff
@@ -171,9 +172,9 @@ def as_text(diff: Diff) -> str:
     if diff.empty:
         return lines[0] + ": keine.\n"
     for m in diff.added:
-        lines.append(f"+ {m.id} {m.title} (neu, {fmt.euro(m.total_cost)})")
+        lines.append(f"+ {m.id} {m.title} (neu, {fmt.euro(measure_cost(m))})")
     for m in diff.removed:
-        lines.append(f"- {m.id} {m.title} (entfernt, {fmt.euro(m.total_cost)})")
+        lines.append(f"- {m.id} {m.title} (entfernt, {fmt.euro(measure_cost(m))})")
     for mid, changes in diff.changed.items():
         lines.append(f"~ {mid} {diff.titles[mid]}")
         for c in changes:
@@ -205,13 +206,13 @@ def as_markdown(diff: Diff, measure_prefix: str = "massnahme/") -> str:
     if diff.added:
         out += ["## Neue Maßnahmen", ""]
         out += [
-            f"- {link(f'{m.id} {m.title}', f'{measure_prefix}{m.id}.md')} ({fmt.euro(m.total_cost)})"
+            f"- {link(f'{m.id} {m.title}', f'{measure_prefix}{m.id}.md')} ({fmt.euro(measure_cost(m))})"
             for m in diff.added
         ]
         out.append("")
     if diff.removed:
         out += ["## Entfernte Maßnahmen", ""]
-        out += [f"- {text(m.id)} {text(m.title)} ({fmt.euro(m.total_cost)})" for m in diff.removed]
+        out += [f"- {text(m.id)} {text(m.title)} ({fmt.euro(measure_cost(m))})" for m in diff.removed]
         out.append("")
     if diff.changed:
         out += ["## Geänderte Maßnahmen", ""]

@@ -50,6 +50,22 @@ def _non_negative(value: Decimal) -> Decimal:
     return value
 
 
+def _cents(value: Decimal) -> Decimal:
+    """Euro amounts have at most two decimals; three look like a German thousands separator."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        if exponent == -3 and abs(value) < 1000:
+            whole = int(value * 1000)
+            raise PydanticCustomError(
+                "rek_thousands",
+                "einen Betrag in Euro mit höchstens zwei Nachkommastellen; der Punkt wird hier als "
+                "Dezimalzeichen gelesen (meinten Sie {whole}? Schreiben Sie Tausender ohne Punkt)",
+                {"whole": whole},
+            )
+        raise PydanticCustomError("rek_cents", "einen Betrag in Euro mit höchstens zwei Nachkommastellen")
+    return value
+
+
 def _percent(value: Decimal) -> Decimal:
     if not 0 <= value <= 100:
         raise PydanticCustomError("rek_percent", "einen Prozentwert zwischen 0 und 100")
@@ -79,11 +95,12 @@ Number = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": "n
 """A finite number written as a YAML number (not a string)."""
 Money = Annotated[
     Decimal,
+    AfterValidator(_cents),
     AfterValidator(_non_negative),
     BeforeValidator(_number),
     WithJsonSchema({"type": "number", "minimum": 0}, mode="validation"),
 ]
-"""An amount in euro: a plain number (not a string), finite and not negative."""
+"""An amount in euro: a plain number (not a string), finite, not negative, at most two decimals."""
 Percent = Annotated[
     Decimal,
     AfterValidator(_percent),
@@ -171,6 +188,10 @@ class PartnerKind(StrEnum):
     other = "Sonstige"
 
 
+# Gebietskörperschaften: the kinds that can be a municipality "in Haushaltsnotlage"
+MUNICIPAL_KINDS = frozenset({PartnerKind.district, PartnerKind.city, PartnerKind.municipality})
+
+
 class Source(Strict):
     """A public source for a fact."""
 
@@ -187,9 +208,10 @@ class Partner(Strict):
     short_name: Text | None = Field(default=None, title="Kurzname")
     kind: PartnerKind = Field(title="Art", description="Landkreis, Stadt, Gemeinde, Hochschule, …")
     role: Text = Field(title="Rolle im Verbund")
-    lead: bool = Field(default=False, title="Federführung des Verbunds")
     budget_emergency: bool = Field(
-        default=False, title="Haushaltsnotlage", description="Erhöhter Fördersatz bei Haushaltsnotlage"
+        default=False,
+        title="Haushaltsnotlage",
+        description="Kommune in Haushaltsnotlage nach Landesrecht (erhöhter Fördersatz, wenn sie den Antrag stellt)",
     )
     population: StrictInt | None = Field(default=None, ge=0, title="Einwohnerzahl")
     own_funds: Money | None = Field(
@@ -260,6 +282,17 @@ class Strategy(Strict):
     adopted: Date | None = Field(default=None, title="Beschlossen am")
     call: Id | None = Field(
         default=None, title="Förderaufruf", description="Kennung eines Profils in strategy/calls/"
+    )
+    applicant: Id | None = Field(
+        default=None,
+        title="Antragsteller",
+        description="Kennung des Partners, der den Antrag stellt (im Förderaufruf: die federführende "
+        "Gebietskörperschaft)",
+    )
+    coordinator: Id | None = Field(
+        default=None,
+        title="Verbundkoordination",
+        description="Kennung des Partners, der den Verbund koordiniert (z. B. eine Hochschule)",
     )
     region: Region
     summary: Markdown = Field(title="Kurzfassung")
@@ -358,7 +391,21 @@ class Measure(Strict):
     target_groups: list[Text] = Field(default_factory=list, title="Zielgruppen")
     status: Status = Field(title="Status")
     priority: Priority = Field(title="Priorität")
-    phase: Id | None = Field(default=None, title="Phase der Strategie")
+    phase: Id | None = Field(
+        default=None,
+        title="Phase der Strategie",
+        description="Pflicht, sobald ein Förderaufruf gewählt ist",
+    )
+    application: bool = Field(
+        default=True,
+        title="Teil des Antrags",
+        description="false: Maßnahme bewusst nicht im Förderantrag (Grund in 'application_note')",
+    )
+    application_note: Text | None = Field(
+        default=None,
+        title="Grund, warum die Maßnahme nicht im Antrag steht",
+        description="z. B. 'aus Landesmitteln gefördert'",
+    )
     start: Date = Field(title="Beginn")
     end: Date = Field(title="Ende")
     milestones: list[Milestone] = Field(default_factory=list, title="Meilensteine")
@@ -375,26 +422,6 @@ class Measure(Strict):
     )
     example_note: Text | None = Field(default=None, title="Hinweis zu Beispielzahlen")
     sources: list[Source] = Field(default_factory=list)
-
-    @property
-    def total_cost(self) -> Decimal:
-        return sum((c.amount for c in self.costs), Decimal(0))
-
-    @property
-    def eligible_cost(self) -> Decimal:
-        return sum((c.amount for c in self.costs if c.eligible), Decimal(0))
-
-    @property
-    def third_party_total(self) -> Decimal:
-        return sum((t.amount for t in self.funding.third_parties), Decimal(0))
-
-    @property
-    def own_share_total(self) -> Decimal:
-        return self.total_cost - self.funding.grant - self.third_party_total
-
-    def own_share_of(self, partner: str) -> Decimal:
-        percent = self.funding.own_shares.get(partner, 0)
-        return (self.own_share_total * Decimal(str(percent)) / 100).quantize(Decimal("0.01"))
 
     @property
     def all_partners(self) -> list[str]:

@@ -137,19 +137,20 @@ def trial(project) -> Diagnostics:  # type: ignore[no-untyped-def]
     diags = Diagnostics()
     if not project.overrides:
         return diags
+    from .plan import resolve
+
     try:
+        plan = resolve(project)
         if any(name.startswith("site/") for name in project.overrides):
             from .site.pages import SitePages
 
-            for _ in SitePages(project).files([]):
+            for _ in SitePages(plan).files([]):
                 pass
-        call = project.call
-        if call is not None and any(
-            name.endswith(".j2") for name in project.overrides if name.startswith("application/")
-        ):
+        application = [n for n in project.overrides if n.startswith("application/") and n.endswith(".j2")]
+        if plan.call is not None and application:
             from .application.document import render
 
-            render(project, call)
+            render(plan)
     except RekError as exc:
         diags.extend(exc.diagnostics)
     return diags

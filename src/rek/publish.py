@@ -15,6 +15,7 @@ from .diagnostics import RekError
 from .diff import WORKTREE, _git, compare, load_revision, previous_tag
 from .diff import as_markdown as changes_markdown
 from .model import StrategyStatus
+from .plan import resolve
 from .project import Project
 
 
@@ -62,7 +63,7 @@ def publish(
             old = load_revision(root, since, Path(tmp) / "old")
             changes = changes_markdown(compare(old, project, since, version))
         tree = Path(tmp) / "tree"
-        write_tree(project, tree, changes=changes, versioned=True)
+        write_tree(resolve(project), tree, changes=changes, versioned=True)
         command = [
             _mike(), "deploy", "--config-file", str(tree / "mkdocs.yml"), "--branch", branch,
             "--title", title, "--update-aliases", "--message", f"rek publish {version} ({s.status.value})",

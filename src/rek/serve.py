@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .build import write_tree
 from .diagnostics import summary_line
+from .plan import resolve
 from .project import load_project
 
 WATCHED = ("strategy", "measures", "content", "templates", "mkdocs.yml")
@@ -48,7 +49,7 @@ def regenerate(root: Path, tree: Path, report: Callable[[str], None]) -> bool:
         report(summary_line(diags.items) + " Die Vorschau zeigt den letzten gültigen Stand.")
         return False
     with tempfile.TemporaryDirectory(prefix="rek-serve-") as tmp:
-        write_tree(project, Path(tmp))
+        write_tree(resolve(project), Path(tmp))
         changed = sync_tree(Path(tmp), tree)
     if changed:
         report(f"Vorschau aktualisiert ({changed} Datei(en)).")

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import yaml
 
-from .. import charts, finance, markup
+from .. import charts, markup
 from .. import formatting as fmt
 from ..locate import PACKAGE_DIR
 from ..mdtext import Md, environment, link, theme_text
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure
+from ..plan import ZERO, Money, Plan, resolve, whole_euro_column
 from ..project import ContentPage, Project
 
 TEMPLATES = PACKAGE_DIR / "templates" / "site"
@@ -47,10 +47,14 @@ def _indicator_rows(indicators: list[Any]) -> list[list[str]]:
 class SitePages:
     """Renders every page; ``files()`` yields (relative path, text) pairs."""
 
-    def __init__(self, project: Project, changes_markdown: str | None = None) -> None:
+    def __init__(self, plan: Plan | Project, changes_markdown: str | None = None) -> None:
+        if not isinstance(plan, Plan):
+            plan = resolve(plan)
+        project = plan.project
         self.p = project
+        self.plan = plan
         self.env = environment(project.root / "templates" / "site", TEMPLATES)
-        self.fin = finance.compute(project.measures)
+        self.fin = plan.strategy  # every measure of the strategy
         self.changes = changes_markdown
         s = project.strategy
         self.base: dict[str, Any] = {
@@ -69,7 +73,7 @@ class SitePages:
 
     # --- pages -------------------------------------------------------------------------------
     def index(self) -> str:
-        p, fin = self.p, self.fin
+        p, total = self.p, self.fin.total
         by_status: dict[str, int] = {}
         for m in p.measures:
             by_status[STATUS_LABELS[m.status]] = by_status.get(STATUS_LABELS[m.status], 0) + 1
@@ -78,10 +82,8 @@ class SitePages:
             *[[f"davon {label}", str(count)] for label, count in by_status.items()],
             ["Handlungsfelder", str(len(p.action_fields))],
             ["Partner", str(len(p.strategy.partners))],
-            ["Gesamtkosten", fmt.euro(fin.total.cost)],
-            ["Zuwendung (Förderung)", fmt.euro(fin.total.grant)],
-            ["Drittmittel", fmt.euro(fin.total.third_party)],
-            ["Eigenanteil der Partner", fmt.euro(fin.total.own)],
+            *self._money_rows(total)[:1],
+            *self._money_rows(total)[2:],
         ]
         return self._render(
             "index.md.j2",
@@ -109,7 +111,7 @@ class SitePages:
                     _link(m, "../massnahme/"),
                     STATUS_LABELS[m.status],
                     p.partners[m.lead].short_name or p.partners[m.lead].name,
-                    fmt.euro(m.total_cost),
+                    fmt.euro(self.plan.by_id[m.id].money.cost),
                 ]
                 for m in primary
             ],
@@ -132,36 +134,35 @@ class SitePages:
                     STATUS_LABELS[m.status],
                     PRIORITY_LABELS[m.priority],
                     f"{m.start.year}–{m.end.year}",
-                    fmt.euro(m.total_cost) + (" (Beispiel)" if m.example else ""),
+                    fmt.euro(self.plan.by_id[m.id].money.cost) + (" (Beispiel)" if m.example else ""),
                 ]
             )
         return self._render("catalogue.md.j2", rows=rows, measures=p.measures)
 
     def measure(self, m: Measure) -> str:
         p = self.p
+        mp = self.plan.by_id[m.id]
         cost_rows = [
             [
                 str(c.year),
-                COST_CATEGORY_LABELS[c.category],
+                COST_CATEGORY_LABELS[CostCategory(c.category)] + (f" ({c.note})" if c.note else ""),
                 fmt.euro(c.amount, True),
                 "ja" if c.eligible else "nein",
             ]
-            for c in sorted(m.costs, key=lambda c: (c.year, c.category.value))
+            for c in sorted(mp.costs, key=lambda c: (c.year, c.category))
         ]
         cost_rows.append(
-            ["Summe", "", fmt.euro(m.total_cost, True), f"förderfähig: {fmt.euro(m.eligible_cost, True)}"]
+            ["Summe", "", fmt.euro(mp.money.cost, True), f"förderfähig: {fmt.euro(mp.money.eligible, True)}"]
         )
-        funding_rows = [["Zuwendung", fmt.euro(m.funding.grant, True)]]
+        funding_rows = [["Zuwendung", fmt.euro(mp.money.grant, True)]]
         funding_rows += [
-            [f"Drittmittel: {t.name}", fmt.euro(t.amount, True)] for t in m.funding.third_parties
+            [f"Drittmittel: {name}", fmt.euro(amount, True)] for name, amount in mp.third_parties
         ]
-        for partner, share in m.funding.own_shares.items():
+        for partner, share, euro in mp.own_shares:
             funding_rows.append(
-                [
-                    f"Eigenanteil {p.partners[partner].name} ({fmt.percent(share)})",
-                    fmt.euro(m.own_share_of(partner), True),
-                ]
+                [f"Eigenanteil {p.partners[partner].name} ({fmt.percent(share)})", fmt.euro(euro, True)]
             )
+        funding_rows.append(["Summe (gleich den Kosten)", fmt.euro(mp.money.financing, True)])
         refs = []
         r = m.references
         if r.ozg:
@@ -175,6 +176,7 @@ class SitePages:
         return self._render(
             "measure.md.j2",
             m=m,
+            mp=mp,
             phase=self.phases.get(m.phase) if m.phase else None,
             cost_rows=cost_rows,
             funding_rows=funding_rows,
@@ -191,7 +193,7 @@ class SitePages:
                 _link(m, "../massnahme/"),
                 p.fields[m.action_field].title,
                 STATUS_LABELS[m.status],
-                fmt.euro(m.total_cost),
+                fmt.euro(self.plan.by_id[m.id].money.cost),
             ]
             for m in p.measures
             if m.lead == partner_id
@@ -203,12 +205,13 @@ class SitePages:
         ]
         own_rows = [
             [
-                _link(m, "../massnahme/"),
-                fmt.percent(m.funding.own_shares[partner_id]),
-                fmt.euro(m.own_share_of(partner_id)),
+                _link(mp.m, "../massnahme/"),
+                fmt.percent(mp.m.funding.own_shares[partner_id]),
+                fmt.euro(mp.own_of(partner_id), True),
+                "ja" if mp.included else f"nein ({mp.exclusion})",
             ]
-            for m in p.measures
-            if partner_id in m.funding.own_shares
+            for mp in self.plan.measures
+            if partner_id in mp.m.funding.own_shares
         ]
         return self._render(
             "partner.md.j2",
@@ -216,7 +219,11 @@ class SitePages:
             lead_rows=lead_rows,
             member_rows=member_rows,
             own_rows=own_rows,
-            own=self.fin.by_partner_own.get(partner_id, Decimal(0)),
+            own=self.fin.own_by_partner.get(partner_id, ZERO),
+            own_application=self.plan.application.own_by_partner.get(partner_id, ZERO),
+            has_call=self.plan.call is not None,
+            applicant=self.plan.applicant is partner,
+            coordinator=self.plan.coordinator is partner,
         )
 
     def roadmap(self) -> str:
@@ -246,49 +253,56 @@ class SitePages:
             timeline_alt=alt,
         )
 
+    @staticmethod
+    def _money_rows(total: Money) -> list[list[str]]:
+        return [
+            ["Gesamtkosten", fmt.euro(total.cost)],
+            ["davon förderfähig", fmt.euro(total.eligible)],
+            ["Zuwendung (Förderung)", fmt.euro(total.grant)],
+            ["Drittmittel", fmt.euro(total.third_party)],
+            ["Eigenanteil der Partner", fmt.euro(total.own)],
+        ]
+
+    @staticmethod
+    def _columns(rows: list[list[Any]], values: list[list[Any]]) -> list[list[Any]]:
+        """Whole-euro columns that add up to their sum row (largest remainder per column)."""
+        if not values:
+            return rows
+        columns = [whole_euro_column(list(col)) for col in zip(*values, strict=True)]
+        for i, row in enumerate(rows):
+            row.extend(fmt.euro(parts[i]) for parts, _ in columns)
+        rows.append(["Summe", *(fmt.euro(total) for _, total in columns)])
+        return rows
+
     def finances(self) -> str:
         p, fin = self.p, self.fin
-        total_rows = [
-            ["Gesamtkosten", fmt.euro(fin.total.cost)],
-            ["davon förderfähig", fmt.euro(fin.total.eligible)],
-            ["Zuwendung (Förderung)", fmt.euro(fin.total.grant)],
-            ["Drittmittel", fmt.euro(fin.total.third_party)],
-            ["Eigenanteil der Partner", fmt.euro(fin.total.own)],
-        ]
-        year_rows = [
-            [
-                str(y),
-                fmt.euro(fin.by_year[y]),
-                fmt.euro(fin.grant_by_year.get(y, Decimal(0))),
-                fmt.euro(fin.own_by_year.get(y, Decimal(0))),
-            ]
-            for y in fin.years
-        ]
-        field_rows = []
-        for f in p.action_fields:
-            t = fin.by_field.get(f.id, finance.Totals())
-            field_rows.append([f.title, fmt.euro(t.cost), fmt.euro(t.grant), fmt.euro(t.own)])
-        partner_rows = [
-            [
-                pt.name,
-                fmt.euro(fin.by_partner_own.get(pt.id, Decimal(0))),
-                fmt.euro(fin.by_partner_lead_cost.get(pt.id, Decimal(0))),
-            ]
-            for pt in p.strategy.partners
-        ]
-        category_rows = [
-            [COST_CATEGORY_LABELS[CostCategory(c)], fmt.euro(fin.by_category[c])] for c in fin.categories
-        ]
+        total_rows = self._money_rows(fin.total)
+        year_rows = self._columns(
+            [[str(y)] for y in fin.years],
+            [[m.cost, m.grant, m.third_party, m.own] for m in fin.by_year.values()],
+        )
+        field_rows = self._columns(
+            [[f.title] for f in p.action_fields],
+            [[m.cost, m.grant, m.third_party, m.own] for m in fin.by_field.values()],
+        )
+        partner_rows = self._columns(
+            [[pt.name] for pt in p.strategy.partners],
+            [[fin.own_by_partner[pt.id], fin.lead_cost_by_partner[pt.id]] for pt in p.strategy.partners],
+        )
+        category_rows = self._columns(
+            [[COST_CATEGORY_LABELS[CostCategory(c)]] for c in fin.categories],
+            [[fin.by_category[c].cost] for c in fin.categories],
+        )
         return self._render(
             "finances.md.j2",
             total_rows=total_rows,
-            year_headers=["Jahr", "Kosten", "Zuwendung (anteilig)", "Eigenanteil (anteilig)"],
+            year_headers=["Jahr", "Kosten", "Zuwendung", "Drittmittel", "Eigenanteil"],
             year_rows=year_rows,
-            year_align="lrrr",
+            year_align="lrrrr",
             field_rows=field_rows,
             partner_rows=partner_rows,
             category_rows=category_rows,
-            examples=sum(1 for m in p.measures if m.example),
+            examples=fin.examples,
         )
 
     def downloads(self, application_files: list[dict[str, str]]) -> str:
@@ -322,12 +336,8 @@ class SitePages:
                             field_index[f.id],
                         )
                     )
-        fields = [
-            charts.Bar(f.title, [fin.by_field.get(f.id, finance.Totals()).cost]) for f in p.action_fields
-        ]
-        partners = [
-            charts.Bar(pt.name, [fin.by_partner_own.get(pt.id, Decimal(0))]) for pt in p.strategy.partners
-        ]
+        fields = [charts.Bar(f.title, [fin.by_field[f.id].cost]) for f in p.action_fields]
+        partners = [charts.Bar(pt.name, [fin.own_by_partner[pt.id]]) for pt in p.strategy.partners]
         return {
             "timeline.svg": charts.timeline("timeline", "Zeitplan der Maßnahmen", spans),
             "kosten-jahr.svg": charts.cost_by_year("kosten-jahr", fin),
