@@ -202,6 +202,26 @@ def test_description_with_metadata_block_and_at_signs_builds_the_application(
     assert (tmp_path / "out" / "antrag" / "antrag.pdf").stat().st_size > 1000, report.warnings
 
 
+def test_strategy_title_reaches_typst_as_text_not_code(minimal: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from rek.build import build
+
+    title = 'Region ] #panic("x") [ $x$ #read("/etc/passwd") @ref'
+    strategy = minimal / "strategy" / "strategy.yaml"
+    quoted = "'" + title.replace("'", "''") + "'"
+    text = strategy.read_text(encoding="utf-8").replace(
+        "title: Digitale Strategie Musterregion", f"title: {quoted}"
+    )
+    strategy.write_text(text, encoding="utf-8")
+    project, diags = load_project(with_call(minimal))
+    assert project is not None, [d.format() for d in diags.items]
+    build(project, tmp_path / "out", site=False)
+    pdf = tmp_path / "out" / "antrag" / "antrag.pdf"
+    first = PdfReader(pdf).pages[0].extract_text() or ""
+    assert "#panic" in first and "root:" not in first
+
+
 def test_typst_runs_out_of_time_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from rek.application import export
     from rek.diagnostics import RekError
@@ -488,18 +508,25 @@ def test_template_override_errors_are_found_by_check_and_build_alike(
     assert f"templates/{relative}:{line}:" in built.err, built.err
 
 
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"], ids=["site-xlsx", "cost-plan-xlsx"])
 def test_interrupt_while_writing_xlsx_prints_no_traceback(
-    minimal: Path, run, tmp_path: Path, monkeypatch
+    writer: str, minimal: Path, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from openpyxl import Workbook
+    if writer == "openpyxl":
+        from openpyxl import Workbook
 
-    save = Workbook.save
+        method = "save"
+    else:
+        from xlsxwriter import Workbook
 
-    def interrupted_save(self, filename):  # type: ignore[no-untyped-def]
+        method = "close"
+    original = getattr(Workbook, method)
+
+    def interrupted(self, *args):  # type: ignore[no-untyped-def]
         os.kill(os.getpid(), signal.SIGINT)  # arrives in the middle of writing
-        return save(self, filename)
+        return original(self, *args)
 
-    monkeypatch.setattr(Workbook, "save", interrupted_save)
+    monkeypatch.setattr(Workbook, method, interrupted)
     result = run("build", "--out", str(tmp_path / "out"), cwd=with_call(minimal))
     assert result.code == 130, result.err
     assert "Traceback" not in result.err and "Exception ignored" not in result.err

@@ -153,8 +153,20 @@ _INLINES = {
 }
 
 
+# every refused construct needs one of these: '<' (HTML, autolinks), '[' or ']' (links, images,
+# definitions), a fence, an indented line (code blocks), or a code span in a table
+_NEEDS_PARSE = re.compile(r"[<\[\]]|```|~~~|^(?: {0,3}\t| {4})", re.M)
+
+
 def problems(text: str, *, images: Callable[[str], str | None] | None = None) -> list[Problem]:
     """Every construct of text outside the allow-list (images: checker for assets/ paths, None: none)."""
+    if not _NEEDS_PARSE.search(text) and not ("`" in text and "|" in text):
+        return []  # nothing in it can be refused (the property tests compare with the full parse)
+    return full_problems(text, images=images)
+
+
+def full_problems(text: str, *, images: Callable[[str], str | None] | None = None) -> list[Problem]:
+    """``problems`` without the shortcut: always parse."""
     parsed = parse(text)
     found: list[Problem] = []
     line = 0
@@ -329,9 +341,12 @@ def _blocks(
     """Render block tokens from start until the closing token type; return the blocks and the next index."""
     blocks: list[str] = []
     i = start
+    last, alternate = "", False
     while i < len(tokens):
         token = tokens[i]
         kind = token.type
+        if kind not in ("bullet_list_open", "ordered_list_open"):
+            last = kind
         if until is not None and kind == until:
             return blocks, i + 1
         if kind == "paragraph_open":
@@ -342,8 +357,11 @@ def _blocks(
             blocks.append("#" * depth + " " + _inline(tokens[i + 1].children or [], image_prefix, True))
             i += 3
         elif kind in ("bullet_list_open", "ordered_list_open"):
-            text, i = _list(tokens, i, level, image_prefix)
+            # two lists in a row stay two lists: the second one takes the other marker
+            alternate = kind == last and not alternate
+            text, i = _list(tokens, i, level, image_prefix, alternate)
             blocks.append(text)
+            last = kind
         elif kind == "blockquote_open":
             inner, i = _blocks(tokens, i + 1, "blockquote_close", level, image_prefix)
             body = "\n\n".join(inner)
@@ -359,7 +377,9 @@ def _blocks(
     return [b for b in blocks if b], i
 
 
-def _list(tokens: list[Token], i: int, level: int, image_prefix: str) -> tuple[str, int]:
+def _list(
+    tokens: list[Token], i: int, level: int, image_prefix: str, alternate: bool = False
+) -> tuple[str, int]:
     opener = tokens[i]
     ordered = opener.type == "ordered_list_open"
     close = "ordered_list_close" if ordered else "bullet_list_close"
@@ -372,7 +392,10 @@ def _list(tokens: list[Token], i: int, level: int, image_prefix: str) -> tuple[s
         if i + 1 < len(tokens) and tokens[i + 1].type == "paragraph_open" and tokens[i + 1].hidden:
             tight = True
         inner, i = _blocks(tokens, i + 1, "list_item_close", level, image_prefix)
-        marker = f"{number}." + " " * max(1, 3 - len(str(number))) if ordered else "-   "
+        if ordered:
+            marker = f"{number}{')' if alternate else '.'}" + " " * max(1, 3 - len(str(number)))
+        else:
+            marker = "*   " if alternate else "-   "
         number += 1
         body = ("\n" if tight else "\n\n").join(inner) if inner else ""
         lines = body.split("\n")
