@@ -265,6 +265,19 @@ def test_typst_package_import_in_header_override_is_refused(minimal: Path, run) 
     assert matches[0]["line"] == "2"
 
 
+def test_typst_error_in_header_override_is_found_by_check(minimal: Path, run, tmp_path: Path) -> None:
+    project = with_call(minimal)
+    (project / "templates" / "application").mkdir(parents=True)
+    (project / "templates" / "application" / "header.typ").write_text(
+        '#set text(lang: "de")\n#let x = (1\n', encoding="utf-8"
+    )
+    checked = run("check", cwd=project)
+    matches = assert_clean_refusal(checked, "templates/application/header.typ")
+    assert matches[0]["line"] == "2" and "Typst" in matches[0]["message"], checked.err
+    built = run("build", "--out", str(tmp_path / "out"), cwd=project)
+    assert built.code == 1 and "templates/application/header.typ:2:" in built.err
+
+
 # --- 4. settings typed ------------------------------------------------------------------------------
 
 SETTINGS = {

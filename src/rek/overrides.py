@@ -90,6 +90,10 @@ def load_overrides(root: Path, diags: Diagnostics) -> list[str]:
                     display, line, 1, "Typst-Pakete ('@preview/…') werden nicht geladen; rek lädt nichts nach"
                 )
                 continue
+            problem = _probe_typst(source)
+            if problem is not None:
+                diags.add(display, problem[0], problem[1], f"Typst: {problem[2]}")
+                continue
             found.append(relative)
             continue
         try:
@@ -99,6 +103,27 @@ def load_overrides(root: Path, diags: Diagnostics) -> list[str]:
             continue
         found.append(relative)
     return found
+
+
+def _probe_typst(header: str) -> tuple[int, int, str] | None:
+    """Compile the header with a line of text, as the build will; (line, col, message) if Typst fails."""
+    import tempfile
+
+    from .application.export import typst_compile
+
+    with tempfile.TemporaryDirectory(prefix="rek-typst-") as tmp:
+        probe = Path(tmp) / "probe.typ"
+        probe.write_text(header.rstrip("\n") + "\n\nProbe\n", encoding="utf-8")
+        try:
+            message = typst_compile(probe, Path(tmp) / "probe.pdf", Path(tmp), ua=False)
+        except RekError as exc:
+            return 1, 1, str(exc)
+    if message is None:
+        return None
+    where = re.search(r" \(Zeile (\d+), Spalte (\d+)\)$", message)
+    if where is None:
+        return 1, 1, message
+    return int(where.group(1)), int(where.group(2)), message[: where.start()]
 
 
 def template_error(exc: BaseException, tb: TracebackType | None, folder: Path) -> RekError | None:

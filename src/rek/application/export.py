@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..diagnostics import RekError
+from ..diagnostics import Diagnostics, RekError
 from ..locate import PACKAGE_DIR
 
 ASSETS = PACKAGE_DIR / "application" / "assets"
@@ -183,8 +183,28 @@ def to_pdf(
         return None
     failure = typst_compile(source, target, markdown.parent, ua=False)
     if failure is not None:
-        raise RekError(f"Typst konnte das PDF nicht setzen: {failure}")
+        raise typst_failure(failure, source, typst_header(project_templates))
     return f"Das PDF ist getaggt, erfüllt aber nicht PDF/UA-1 ({reason})."
+
+
+_LINE = re.compile(r" \(Zeile (\d+), Spalte (\d+)\)$")
+
+
+def typst_failure(message: str, source: Path, header: Path) -> RekError:
+    """Typst's failure as a diagnostic: in the project's header.typ if the line is one of its lines."""
+    where = _LINE.search(message)
+    text = _LINE.sub("", message)
+    if where and not header.resolve().is_relative_to(ASSETS.resolve()):
+        line, col = int(where.group(1)), int(where.group(2))
+        generated = source.read_text(encoding="utf-8").split("\n")
+        own = header.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        for start in range(len(generated) - len(own) + 1):
+            if generated[start : start + len(own)] == own and start < line <= start + len(own):
+                diags = Diagnostics()
+                diags.add(f"templates/application/{header.name}", line - start, col, f"Typst: {text}")
+                return RekError(diags)
+    place = f" ({source.name}:{where.group(1)}:{where.group(2)})" if where else ""
+    return RekError(f"Typst konnte das PDF nicht setzen: {text}{place}")
 
 
 _PACKAGE = re.compile(r'#\s*import\s*"@|"@[a-z]+/')
@@ -253,6 +273,9 @@ try:
     typst.compile(job["input"], output=job["output"], root=job["root"], package_path=job["packages"],
                   package_cache_path=job["packages"], **extra)
 except Exception as exc:
-    sys.stderr.write(" ".join(str(exc).split()) + "\\n")
+    import re
+    where = re.search(r"\\S+\\.typ:(\\d+):(\\d+)", getattr(exc, "diagnostic", "") or "")
+    place = f" (Zeile {where.group(1)}, Spalte {where.group(2)})" if where else ""
+    sys.stderr.write(" ".join(str(exc).split()) + place + "\\n")
     sys.exit(1)
 """
