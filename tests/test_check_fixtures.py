@@ -30,7 +30,7 @@ def test_broken_fixture_reports_expected_errors(fixture: Path, minimal: Path, ru
 def test_minimal_project_is_valid(minimal: Path, run) -> None:
     result = run("check", cwd=minimal)
     assert result.code == 0, result.err
-    assert "Alles in Ordnung: 1 Maßnahme, 1 Handlungsfeld, 1 Partner geprüft." in result.out
+    assert "Alles in Ordnung: 1 Maßnahme, 1 Handlungsfeld, 1 Partner geprüft" in result.out
 
 
 def test_committed_schemas_match_the_model() -> None:
@@ -74,7 +74,9 @@ def test_schema_command_prints_one_schema(run, minimal) -> None:
 
 def test_usage_error_and_unknown_command_have_no_traceback(run, minimal) -> None:
     result = run("bogus", cwd=minimal)
-    assert result.code == 2 and "No such command" in result.err and "Traceback" not in result.err
+    assert (
+        result.code == 2 and "Befehl 'bogus' gibt es nicht." in result.err and "Traceback" not in result.err
+    )
 
 
 def test_internal_error_is_reported_without_traceback(run, minimal, monkeypatch) -> None:

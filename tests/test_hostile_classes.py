@@ -314,7 +314,8 @@ def test_unknown_settings_are_dropped_with_a_warning(minimal: Path, run, tmp_pat
     )
     result = run("check", cwd=minimal)
     assert result.code == 0, result.err
-    warnings = [ln for ln in result.out.splitlines() + result.err.splitlines() if ": warning: " in ln]
+    lines = result.out.splitlines() + result.err.splitlines()
+    warnings = [ln for ln in lines if ln.startswith("mkdocs.yml:") and ": warning: " in ln]
     assert len(warnings) == 3, warnings
     site = build_site(minimal, tmp_path / "out")
     page = (site / "index.html").read_text(encoding="utf-8")

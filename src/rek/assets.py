@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from .diagnostics import Diagnostics, RekError
@@ -108,15 +109,11 @@ def read_image(path: Path) -> bytes:
         return handle.read(MAX_IMAGE_BYTES + 1)
 
 
-def copy_images(images: dict[str, Path], target: Path) -> None:
-    """Copy the checked images into target (a folder rek just made), checking each again."""
-    from .locate import inside
-
+def checked_images(images: dict[str, Path]) -> Iterator[tuple[str, bytes]]:
+    """(relative path, bytes) of every image, read again without following links and checked again."""
     for relative, path in images.items():
         raw = read_image(path)
         problem = image_problem(relative, raw)
         if problem:
             raise RekError(f"{ASSETS_DIR}/{relative}: {problem}")
-        destination = inside(target, relative)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(raw)
+        yield relative, raw

@@ -154,6 +154,27 @@ class Priority(StrEnum):
 PRIORITY_LABELS = {Priority.high: "Hoch", Priority.medium: "Mittel", Priority.low: "Niedrig"}
 
 
+SDG_LABELS = {
+    1: "Keine Armut",
+    2: "Kein Hunger",
+    3: "Gesundheit und Wohlergehen",
+    4: "Hochwertige Bildung",
+    5: "Geschlechtergleichheit",
+    6: "Sauberes Wasser und Sanitäreinrichtungen",
+    7: "Bezahlbare und saubere Energie",
+    8: "Menschenwürdige Arbeit und Wirtschaftswachstum",
+    9: "Industrie, Innovation und Infrastruktur",
+    10: "Weniger Ungleichheiten",
+    11: "Nachhaltige Städte und Gemeinden",
+    12: "Nachhaltige/r Konsum und Produktion",
+    13: "Maßnahmen zum Klimaschutz",
+    14: "Leben unter Wasser",
+    15: "Leben an Land",
+    16: "Frieden, Gerechtigkeit und starke Institutionen",
+    17: "Partnerschaften zur Erreichung der Ziele",
+}
+
+
 class StrategyStatus(StrEnum):
     draft = "Entwurf"
     adopted = "beschlossen"
@@ -179,17 +200,51 @@ COST_CATEGORY_LABELS = {
 
 
 class PartnerKind(StrEnum):
+    # the kind of a partner as written in strategy.yaml: terms of German municipal law and other actors
+    # public administration
     district = "Landkreis"
+    district_nrw = "Kreis"
+    region = "Region"
     city = "Stadt"
+    county_free_city = "Kreisfreie Stadt"
     municipality = "Gemeinde"
+    joint_municipality = "Samtgemeinde"
+    association_municipality = "Verbandsgemeinde"
+    amt = "Amt"
+    special_purpose_association = "Zweckverband"
+    state = "Land"
+    federal = "Bund"
+    public_institution = "Anstalt öffentlichen Rechts"
+    public_corporation = "Körperschaft öffentlichen Rechts"
+    municipal_company = "Kommunales Unternehmen"
+    chamber = "Kammer"
+    # research and education
     university = "Hochschule"
+    research = "Forschungseinrichtung"
+    school = "Schule"
+    # civil society and economy
     association = "Verein"
+    foundation = "Stiftung"
+    cooperative = "Genossenschaft"
+    church = "Kirche"
     company = "Unternehmen"
     other = "Sonstige"
 
 
 # Gebietskörperschaften: the kinds that can be a municipality "in Haushaltsnotlage"
-MUNICIPAL_KINDS = frozenset({PartnerKind.district, PartnerKind.city, PartnerKind.municipality})
+MUNICIPAL_KINDS = frozenset(
+    {
+        PartnerKind.district,
+        PartnerKind.district_nrw,
+        PartnerKind.region,
+        PartnerKind.city,
+        PartnerKind.county_free_city,
+        PartnerKind.municipality,
+        PartnerKind.joint_municipality,
+        PartnerKind.association_municipality,
+        PartnerKind.amt,
+    }
+)
 
 
 class Source(Strict):
@@ -307,6 +362,10 @@ class Strategy(Strict):
     phases: list[Phase] = Field(min_length=1)
     annexes: list[Annex] = Field(default_factory=list, title="Anlagen")
     sources: list[Source] = Field(default_factory=list)
+    legal: Legal | None = Field(default=None, title="Rechtliche Angaben der Website")
+    applicant_details: ApplicantDetails | None = Field(
+        default=None, title="Angaben zum Antragsteller", description="für das Deckblatt des Antrags"
+    )
 
 
 class Risk(Strict):
@@ -415,6 +474,11 @@ class Measure(Strict):
     dependencies: list[Id] = Field(default_factory=list, title="Abhängig von Maßnahmen")
     origin: Origin | None = Field(default=None, title="Herkunft")
     references: References = Field(default_factory=References, title="Bezüge")
+    criteria: list[Id] = Field(
+        default_factory=list,
+        title="Bewertungskriterien",
+        description="Kennungen der Kriterien des Förderaufrufs, die die Maßnahme beantwortet",
+    )
     example: bool = Field(
         default=False,
         title="Beispielzahlen",
@@ -430,6 +494,81 @@ class Measure(Strict):
     @property
     def action_fields(self) -> list[str]:
         return [self.action_field, *[f for f in self.further_action_fields if f != self.action_field]]
+
+
+# --- legal pages of the website (Impressum, Datenschutz, Barrierefreiheit) -------------------------
+# Free text throughout, so that a value not yet known can be written as "bitte ergänzen": 'rek check'
+# warns on every such placeholder, and 'rek publish' refuses an adopted version while one is left.
+
+WebAddress = Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=500)]
+
+
+class Contact(Strict):
+    """Eine Stelle oder Person mit Anschrift und Kontaktwegen."""
+
+    name: Text = Field(title="Name der Stelle oder Person")
+    role: Text | None = Field(default=None, title="Funktion", description="z. B. 'Verbundkoordination'")
+    address: list[Text] = Field(default_factory=list, title="Anschrift", description="eine Zeile je Eintrag")
+    email: Text | None = Field(default=None, title="E-Mail")
+    phone: Text | None = Field(default=None, title="Telefon")
+    url: WebAddress | None = Field(default=None, title="Website")
+
+
+class Enforcement(Contact):
+    """Die Stelle, an die man sich wenden kann, wenn eine Rückmeldung zur Barrierefreiheit ohne Erfolg blieb."""
+
+    law: Text = Field(title="Rechtsgrundlage", description="z. B. '§ 9d NBGG'")
+
+
+class Licence(Strict):
+    name: Text = Field(title="Kurzname", description="z. B. 'CC BY 4.0'")
+    title: Text = Field(title="Voller Name")
+    url: WebAddress = Field(title="Lizenztext (URL)")
+
+
+class Accessibility(Strict):
+    status: Text = Field(
+        title="Stand der Vereinbarkeit", description="'vollständig', 'teilweise' oder 'nicht' vereinbar"
+    )
+    standard: Text = Field(default="WCAG 2.1, Stufe AA (EN 301 549)", title="Maßstab")
+    law: Text = Field(
+        title="Rechtsgrundlage",
+        description="z. B. 'Niedersächsisches Behindertengleichstellungsgesetz (NBGG)'",
+    )
+    issues: list[Text] = Field(default_factory=list, title="Nicht barrierefreie Inhalte")
+    method: Text = Field(title="Grundlage der Bewertung", description="z. B. 'Selbstbewertung'")
+    date: Text = Field(title="Erstellt am")
+
+
+class ApplicantDetails(Strict):
+    """Angaben zum Antragsteller für das Deckblatt eines Förderantrags (Funktionen, keine Personen)."""
+
+    regional_key: Annotated[str, Field(pattern=r"^[0-9]{12}$")] = Field(
+        title="Amtlicher Regionalschlüssel (ARS)", description="12 Ziffern, z. B. 032520000000"
+    )
+    representative: Text = Field(title="Gesetzliche Vertretung", description="Funktion, z. B. 'Landrat'")
+    contact: Contact = Field(title="Ansprechstelle", description="Funktion und Dienstanschrift")
+    deputy: Contact | None = Field(default=None, title="Vertretung der Ansprechstelle")
+    example: bool = Field(default=False, title="Beispielangaben")
+    sources: list[Source] = Field(default_factory=list)
+
+
+class Legal(Strict):
+    """Angaben für Impressum, Datenschutzerklärung und Erklärung zur Barrierefreiheit."""
+
+    publisher: Contact = Field(title="Anbieter der Website (§ 5 DDG)")
+    represented_by: Text = Field(title="Vertreten durch")
+    legal_form: Text | None = Field(default=None, title="Rechtsform, Register und Nummer")
+    responsible: Contact = Field(title="Verantwortlich für den Inhalt (§ 18 Abs. 2 MStV)")
+    data_protection_officer: Contact = Field(title="Datenschutzbeauftragte oder Datenschutzbeauftragter")
+    supervisory_authority: Contact = Field(title="Datenschutz-Aufsichtsbehörde")
+    hosting: Text = Field(title="Hosting: Anbieter und Standort")
+    log_retention_days: Text = Field(title="Speicherdauer der Server-Protokolle in Tagen")
+    privacy_date: Text = Field(title="Stand der Datenschutzerklärung")
+    accessibility: Accessibility = Field(title="Erklärung zur Barrierefreiheit")
+    accessibility_contact: Contact = Field(title="Kontakt für Rückmeldungen zur Barrierefreiheit")
+    enforcement: Enforcement = Field(title="Schlichtungsstelle")
+    licence: Licence = Field(title="Lizenz der Texte und Daten")
 
 
 Strategy.model_rebuild()

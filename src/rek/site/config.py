@@ -10,8 +10,15 @@ from ..mdtext import theme_text
 from ..project import Project
 from .pages import IMAGES
 
+THEME_DIR = "overrides"
+FOOTER_PAGES = [
+    ("leichte-sprache", "Leichte Sprache"),
+    ("barrierefreiheit", "Barrierefreiheit"),
+    ("datenschutz", "Datenschutz"),
+    ("impressum", "Impressum"),
+]
 EXTRA_CSS = ["assets/rek/rek.css"]
-EXTRA_JS = ["assets/rek/catalogue.js"]
+EXTRA_JS = ["assets/rek/rek.js", "assets/rek/catalogue.js"]
 
 
 def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: bool = False) -> dict[str, Any]:
@@ -22,9 +29,11 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
     copyright_text = " · ".join(x for x in ((site.copyright or "").strip(), theme_text(status)) if x)
     theme: dict[str, Any] = {
         "name": "material",
+        "custom_dir": THEME_DIR,  # rek's own small overrides: 404, print header, footer links, sitemap
         "language": "de",
         "font": False,
         "features": [
+            "navigation.tabs",  # a menu on every page, the start page included
             "navigation.sections",
             "navigation.top",
             "navigation.footer",
@@ -38,6 +47,7 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
     extra: dict[str, Any] = {
         "generator": False,
         "strategy": {"version": theme_text(s.version), "status": s.status.value},
+        "rek": _page_frame(project),
     }
     if versioned:
         extra["version"] = {"provider": "mike", "default": "latest"}
@@ -67,6 +77,28 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
         if getattr(site, key):
             config[key] = getattr(site, key)
     return config
+
+
+def _page_frame(project: Project) -> dict[str, Any]:
+    """What every page shows besides its content: links in the footer, the print header."""
+    s = project.strategy
+    pages = {page.name for page in project.pages}
+    if s.legal is not None:
+        pages |= {"impressum", "datenschutz", "barrierefreiheit"}
+    publisher: list[str] = []
+    if s.legal is not None:
+        who = s.legal.publisher
+        publisher = [who.name + (f", {who.role}" if who.role else ""), *who.address]
+    status_line = f"Version {s.version}, {s.status.value}"
+    if s.adopted:
+        status_line += f" am {s.adopted.strftime('%d.%m.%Y')}"
+    elif s.status.value == "Entwurf":
+        status_line += " (noch nicht beschlossen)"
+    return {
+        "status_line": status_line,
+        "publisher": publisher,
+        "links": [{"title": title, "path": f"{name}/"} for name, title in FOOTER_PAGES if name in pages],
+    }
 
 
 def dump(config: dict[str, Any]) -> str:

@@ -92,6 +92,7 @@ def as_json(plan: Plan) -> str:
     s = project.strategy
     data = {
         "strategie": {"titel": s.title, "version": s.version, "status": s.status.value},
+        **({"lizenz": s.legal.licence.model_dump(mode="json")} if s.legal else {}),
         "partner": [p.model_dump(mode="json") for p in s.partners],
         "handlungsfelder": [f.model_dump(mode="json") for f in project.action_fields],
         "massnahmen": [
@@ -145,10 +146,6 @@ def write_downloads(plan: Plan, folder: Path) -> None:
     (folder / "massnahmen.json").write_text(as_json(plan), encoding="utf-8")
     (folder / "massnahmen.csv").write_text(_csv(MEASURE_COLUMNS, measure_rows(plan)), encoding="utf-8")
     (folder / "kosten.csv").write_text(_csv(COST_COLUMNS, cost_rows(plan)), encoding="utf-8")
-    from ..build import signals_held
-
-    book = workbook(plan)
-    with signals_held():  # an interrupt inside openpyxl's zip writer would print a traceback from __del__
-        book.save(folder / "strategie.xlsx")
+    workbook(plan).save(folder / "strategie.xlsx")
     for kind in SCHEMAS:
         (folder / f"{kind}.schema.json").write_text(schema_json(kind), encoding="utf-8")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -11,12 +13,14 @@ import yaml
 from .. import charts, markup
 from .. import formatting as fmt
 from ..locate import PACKAGE_DIR
-from ..mdtext import Md, environment, link, theme_text
-from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure
+from ..mdtext import Md, environment, link, text, theme_text
+from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure, Status
 from ..plan import ZERO, Money, Plan, resolve, whole_euro_column
 from ..project import ContentPage, Project
+from .htmltable import stack_table
 
 TEMPLATES = PACKAGE_DIR / "templates" / "site"
+SERVICE_PAGES = ("leichte-sprache", "impressum", "datenschutz", "barrierefreiheit")  # last in the menu
 TIMELINE_DETAIL_LIMIT = 80  # more measures: the chart shows one bar per action field
 
 
@@ -44,6 +48,41 @@ def _indicator_rows(indicators: list[Any]) -> list[list[str]]:
     return [fmt.indicator_row(i, " (Beispielwert)") for i in indicators]
 
 
+# a status inside a sentence ('davon abgeschlossen'); the labels themselves start with a capital
+STATUS_IN_SENTENCE = {
+    Status.idea: "als Idee",
+    Status.planned: "geplant",
+    Status.in_progress: "in Umsetzung",
+    Status.done: "abgeschlossen",
+    Status.paused: "pausiert",
+}
+
+
+def fmt_years(first: int, last: int) -> str:
+    """'2022' for a single year, '2022–2024' for several."""
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def status_text(s: Any) -> str:
+    """'Version 0.9, Entwurf' or 'Version 1.0, beschlossen am 01.02.2027'."""
+    text = f"Version {s.version}, {s.status.value}"
+    return text + (f" am {fmt.date(s.adopted)}" if s.adopted else "")
+
+
+def contact_block(c: Any) -> Md:
+    """A contact as Markdown lines (hard line breaks), every value escaped; e-mail and web links clickable."""
+    lines = [f"**{text(c.name)}**" + (f", {text(c.role)}" if c.role else "")]
+    lines += [text(line) for line in c.address]
+    if c.phone:
+        lines.append(f"Telefon: {text(c.phone)}")
+    if c.email:
+        is_address = re.fullmatch(r"[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[A-Za-z]{2,}", c.email)
+        lines.append(f"E-Mail: {link(c.email, '<mailto:' + c.email + '>') if is_address else text(c.email)}")
+    if c.url:
+        lines.append(f"Website: <{c.url}>")
+    return Md("  \n".join(lines))
+
+
 class SitePages:
     """Renders every page; ``files()`` yields (relative path, text) pairs."""
 
@@ -67,6 +106,7 @@ class SitePages:
             "priority_labels": PRIORITY_LABELS,
         }
         self.phases = {ph.id: ph for ph in s.phases}
+        self.env.globals.update(chart=self.chart, stack_table=stack_table)
 
     def _render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(self.base, **context)
@@ -76,10 +116,10 @@ class SitePages:
         p, total = self.p, self.fin.total
         by_status: dict[str, int] = {}
         for m in p.measures:
-            by_status[STATUS_LABELS[m.status]] = by_status.get(STATUS_LABELS[m.status], 0) + 1
+            by_status[STATUS_IN_SENTENCE[m.status]] = by_status.get(STATUS_IN_SENTENCE[m.status], 0) + 1
         key_rows = [
             ["Maßnahmen", str(len(p.measures))],
-            *[[f"davon {label}", str(count)] for label, count in by_status.items()],
+            *[[f"davon {label}", str(count)] for label, count in by_status.items()],  # 'davon geplant'...
             ["Handlungsfelder", str(len(p.action_fields))],
             ["Partner", str(len(p.strategy.partners))],
             *self._money_rows(total)[:1],
@@ -133,7 +173,7 @@ class SitePages:
                     ", ".join(p.partners[x].short_name or p.partners[x].name for x in m.all_partners),
                     STATUS_LABELS[m.status],
                     PRIORITY_LABELS[m.priority],
-                    f"{m.start.year}–{m.end.year}",
+                    fmt_years(m.start.year, m.end.year),
                     fmt.euro(self.plan.by_id[m.id].money.cost) + (" (Beispiel)" if m.example else ""),
                 ]
             )
@@ -240,17 +280,10 @@ class SitePages:
             ),
             key=lambda r: r[3],
         )
-        detailed = len(p.measures) <= TIMELINE_DETAIL_LIMIT
-        alt = (
-            "Zeitplan: ein Balken je Maßnahme von Beginn bis Ende, Rauten für Meilensteine; die Daten stehen in der Tabelle darunter"
-            if detailed
-            else "Zeitplan: ein Balken je Handlungsfeld vom ersten Beginn bis zum letzten Ende seiner Maßnahmen; die Daten stehen in der Tabelle darunter"
-        )
         return self._render(
             "roadmap.md.j2",
             timeline_rows=timeline_rows,
             milestone_rows=[r[:3] for r in milestone_rows],
-            timeline_alt=alt,
         )
 
     @staticmethod
@@ -305,20 +338,70 @@ class SitePages:
             examples=fin.examples,
         )
 
+    # --- legal pages (from strategy.yaml 'legal') ------------------------------------------------
+    LEGAL_TITLES = {
+        "impressum": "Impressum",
+        "datenschutz": "Datenschutzerklärung",
+        "barrierefreiheit": "Erklärung zur Barrierefreiheit",
+    }
+
+    def legal_pages(self) -> dict[str, str]:
+        """Impressum, Datenschutz and Barrierefreiheit from the data; a content page of the same name wins."""
+        legal = self.p.strategy.legal
+        if legal is None:
+            return {}
+        own = {page.name for page in self.p.pages}
+        context = {
+            "legal": legal,
+            "a": legal.accessibility,
+            "contact": contact_block,
+            "licence_statement": self.licence_statement(),
+            "status_text": status_text(self.p.strategy),
+            "easy_language": "leichte-sprache" in own,
+        }
+        return {
+            name: self._render(f"{name}.md.j2", **context) for name in self.LEGAL_TITLES if name not in own
+        }
+
+    def licence_statement(self) -> str:
+        legal = self.p.strategy.legal
+        if legal is None:
+            return ""
+        lic = legal.licence
+        return (
+            f"Texte und Daten dieser Website stehen, soweit nicht anders angegeben, unter der Lizenz "
+            f"{link(f'{lic.title} ({lic.name})', '<' + lic.url + '>')}. Zitierte Quellen unterliegen den "
+            "Rechten ihrer jeweiligen Urheber."
+        )
+
+    DOWNLOADS = [
+        ("massnahmen.json", "alle Maßnahmen mit allen Feldern", "JSON"),
+        ("massnahmen.csv", "eine Zeile je Maßnahme mit Summen", "CSV (UTF-8, Komma)"),
+        ("kosten.csv", "eine Zeile je Kostenposition", "CSV (UTF-8, Komma)"),
+        ("strategie.xlsx", "Maßnahmen, Kosten und Finanzierung", "Excel"),
+        ("measure.schema.json", "JSON Schema eines Maßnahmensteckbriefs", "JSON Schema"),
+        ("strategy.schema.json", "JSON Schema der Strategie", "JSON Schema"),
+        ("action-field.schema.json", "JSON Schema eines Handlungsfelds", "JSON Schema"),
+        ("call.schema.json", "JSON Schema eines Förderaufrufs", "JSON Schema"),
+    ]
+
     def downloads(self, application_files: list[dict[str, str]]) -> str:
-        return self._render("downloads.md.j2", application_files=application_files)
+        files = [*self.DOWNLOADS, *((f["name"], f["label"], f["format"]) for f in application_files)]
+        rows = [[link(name, f"downloads/{name}"), label, kind] for name, label, kind in files]
+        return self._render("downloads.md.j2", rows=rows, licence_statement=self.licence_statement())
 
     def changes_page(self) -> str:
         if self.changes:
             return self.changes
         return (
-            "# Änderungen\n\nFür diese Fassung liegt kein Vergleich mit einer früheren Version vor. "
-            "`rek build --since REV` oder `rek publish` tragen hier ein, was sich seit der vorigen Version geändert hat.\n"
+            "# Änderungen\n\nDies ist die erste veröffentlichte Fassung; einen Vergleich mit einer früheren "
+            "Fassung gibt es noch nicht. Ab der nächsten Fassung steht hier, was sich geändert hat.\n"
         )
 
     # --- charts ------------------------------------------------------------------------------
-    def charts(self) -> dict[str, str]:
+    def _chart_svgs(self, narrow: bool) -> dict[str, str]:
         p, fin = self.p, self.fin
+        suffix = "-schmal" if narrow else ""
         field_index = {f.id: i for i, f in enumerate(p.action_fields)}
         if len(p.measures) <= TIMELINE_DETAIL_LIMIT:
             spans = charts.measure_spans(p.measures, p.action_fields)
@@ -336,18 +419,52 @@ class SitePages:
                             field_index[f.id],
                         )
                     )
+        used = sorted({s.color for s in spans})
+        legend = [charts.Key(p.action_fields[i].title, i) for i in used if i < len(p.action_fields)]
         fields = [charts.Bar(f.title, [fin.by_field[f.id].cost]) for f in p.action_fields]
         partners = [charts.Bar(pt.name, [fin.own_by_partner[pt.id]]) for pt in p.strategy.partners]
         return {
-            "timeline.svg": charts.timeline("timeline", "Zeitplan der Maßnahmen", spans),
-            "kosten-jahr.svg": charts.cost_by_year("kosten-jahr", fin),
-            "kosten-handlungsfeld.svg": charts.bar_chart(
-                "kosten-handlungsfeld", "Kosten nach Handlungsfeld", fields, ["Kosten"]
+            "timeline": charts.timeline(
+                "timeline" + suffix, "Zeitplan der Maßnahmen", spans, legend=legend, narrow=narrow
             ),
-            "eigenanteil-partner.svg": charts.bar_chart(
-                "eigenanteil-partner", "Eigenanteile nach Partner", partners, ["Eigenanteil"]
+            "kosten-jahr": charts.cost_by_year("kosten-jahr" + suffix, fin, narrow=narrow),
+            "kosten-handlungsfeld": charts.bar_chart(
+                "kosten-handlungsfeld" + suffix,
+                "Kosten nach Handlungsfeld",
+                fields,
+                ["Kosten"],
+                narrow=narrow,
+            ),
+            "eigenanteil-partner": charts.bar_chart(
+                "eigenanteil-partner" + suffix,
+                "Eigenanteile nach Partner",
+                partners,
+                ["Eigenanteil"],
+                narrow=narrow,
             ),
         }
+
+    def charts(self) -> dict[str, str]:
+        """Chart files: '<name>.svg' (wide) and '<name>-schmal.svg' (for phones)."""
+        files = {f"{name}.svg": svg for name, svg in self._chart_svgs(False).items()}
+        files.update({f"{name}-schmal.svg": svg for name, svg in self._chart_svgs(True).items()})
+        return files
+
+    def chart(self, name: str) -> str:
+        """A chart inline in the page (its text is real text), wide and narrow; CSS shows one of them."""
+        wide, narrow = self._charts_inline
+        return (
+            f'<div class="rek-chart">\n<div class="rek-chart-wide">{wide[name].strip()}</div>\n'
+            f'<div class="rek-chart-narrow">{narrow[name].strip()}</div>\n</div>'
+        )
+
+    @cached_property
+    def _charts_inline(self) -> tuple[dict[str, str], dict[str, str]]:
+        strip = re.compile(r"^<\?xml[^>]*>\s*")
+        return tuple(  # type: ignore[return-value]
+            {k: strip.sub("", v).replace("\n\n", "\n") for k, v in self._chart_svgs(n).items()}
+            for n in (False, True)
+        )
 
     # --- everything ----------------------------------------------------------------------------
     def files(self, application_files: list[dict[str, str]] | None = None) -> Iterator[tuple[str, str]]:
@@ -366,13 +483,16 @@ class SitePages:
         yield "aenderungen.md", self.changes_page()
         for page in p.pages:
             yield f"{page.name}.md", content_page(page)
+        for name, markdown in self.legal_pages().items():
+            yield f"{name}.md", markdown
         for name, svg in self.charts().items():
             yield f"assets/charts/{name}", svg
 
     def nav(self) -> list[dict[str, Any]]:
+        """The menu (tabs on wide screens, the drawer on small ones); legal and help pages in one group."""
         p = self.p
-        content = {page.name: page.title for page in p.pages}
-        legal = ["impressum", "datenschutz", "barrierefreiheit"]
+        content = {name: self.LEGAL_TITLES[name] for name in self.legal_pages()}
+        content.update({page.name: page.title for page in p.pages})
         nav: list[dict[str, Any]] = [
             {"Start": "index.md"},
             {
@@ -387,6 +507,8 @@ class SitePages:
             {"Änderungen": "aenderungen.md"},
             {"Downloads": "downloads.md"},
         ]
-        nav += [{title: f"{name}.md"} for name, title in content.items() if name not in legal]
-        nav += [{content[name]: f"{name}.md"} for name in legal if name in content]
+        about = [{title: f"{name}.md"} for name, title in content.items() if name not in SERVICE_PAGES]
+        about += [{content[name]: f"{name}.md"} for name in SERVICE_PAGES if name in content]
+        if about:
+            nav.append({"Über diese Website": about})
         return nav
