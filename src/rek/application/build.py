@@ -14,6 +14,7 @@ from .document import Application, render
 from .drafts import FOLDER as DRAFTS_FOLDER
 from .drafts import DraftFile, write_drafts
 from .export import metadata_args, to_docx, to_pdf
+from .formtexts import write_form_texts
 
 DRAFT_MARK = "Entwurf – formale Prüfung nicht bestanden"
 
@@ -31,8 +32,14 @@ class ApplicationFiles:
 
 
 def timeline_svg(app: Application) -> str:
-    spans = charts.measure_spans([mp.m for mp in app.measures], app.plan.project.action_fields)
-    return charts.timeline("antrag-timeline", "Zeitplan der Maßnahmen des Antrags", spans)
+    """The Gantt chart of the application: full titles above the bars, a legend of the action fields."""
+    fields = app.plan.project.action_fields
+    spans = charts.measure_spans([mp.m for mp in app.measures], fields)
+    used = sorted({s.color for s in spans})
+    legend = [charts.Key(fields[i].title, i) for i in used if i < len(fields)]
+    return charts.timeline(
+        "antrag-timeline", "Zeitplan der Maßnahmen des Antrags", spans, legend=legend, labels_above=True
+    )
 
 
 def write_application(
@@ -51,6 +58,7 @@ def write_application(
     markdown = folder / "antrag.md"
     banner = f"> **{DRAFT_MARK}.** Diese Fassung darf so nicht eingereicht werden; `rek check` nennt die Gründe.\n\n"
     markdown.write_text((banner if draft else "") + app.markdown, encoding="utf-8")
+    write_form_texts(plan, folder / "projekttexte.txt")
     xlsx = folder / "kosten-und-finanzierungsplan.xlsx"
     write_costplan(plan, xlsx)
     docx = pdf = None

@@ -252,11 +252,7 @@ def write_drafts(plan: Plan, folder: Path, *, documents: bool = True) -> list[Dr
                     to_docx,
                     f.markdown,
                     f.docx,
-                    [
-                        *metadata_args(f.draft.title, project.strategy.short_title, date),
-                        "-M",
-                        "toc-title=Inhalt",
-                    ],
+                    metadata_args(f.draft.title, project.strategy.short_title, date),
                     templates,
                 )
                 for f in files
