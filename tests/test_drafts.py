@@ -186,3 +186,14 @@ def test_a_municipal_partner_without_own_share_gets_a_draft_without_money(
     applicant = (tmp_path / "entwuerfe" / "beschlussvorlage-lk.md").read_text(encoding="utf-8")
     assert "insgesamt **7.000,00\u00a0€** bereitgestellt" in applicant
     assert plan.application.own_by_partner["lk"] == Decimal("7000.00")
+
+
+def test_the_draft_template_names_are_documented(plan) -> None:
+    import re
+
+    from rek.application.drafts import _partner_context, build_context
+
+    readme = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([a-z_]+)`", readme.split("## Was die Entwürfe bekommen", 1)[1]))
+    names = set(build_context(plan)) | set(_partner_context(plan, plan.applicant)) | {"draft_files"}
+    assert names - documented == set(), "undocumented draft template names"
