@@ -438,3 +438,55 @@ def test_published_versions_have_an_accessible_version_selector(
             assert visit.axe() == []
         finally:
             visit.close()
+
+
+def test_serve_shows_validation_errors_as_a_banner(browser, minimal: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """rek serve: after a broken edit every page carries a banner naming file, line and problem."""
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    rek = str(Path(sys.executable).parent / "rek")
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen([rek, "serve", "--port", str(port)], cwd=minimal, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+
+    def status() -> dict:
+        with urllib.request.urlopen(base + "/assets/rek/vorschau.json", timeout=5) as response:
+            return json.loads(response.read())
+
+    def wait(check, what: str) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 90
+        while True:
+            with contextlib.suppress(OSError, ValueError):
+                if check():
+                    return
+            assert process.poll() is None and time.monotonic() < deadline, what
+            time.sleep(0.1)
+
+    try:
+        wait(lambda: status()["errors"] == [], "the preview")
+        measure = minimal / "measures" / "M01.yaml"
+        measure.write_text(measure.read_text("utf-8").replace("status: idea", "status: geplant"), "utf-8")
+        wait(lambda: status()["errors"], "the error status")
+        context = browser.new_context(locale="de-DE", viewport={"width": 1366, "height": 800})
+        page = context.new_page()
+        try:
+            page.goto(base + "/massnahme/M01/", wait_until="load")
+            banner = page.locator("#rek-vorschau-fehler[role=alert]")
+            banner.wait_for(timeout=30_000)
+            shown = banner.inner_text()
+            assert "1 Fehler in 1 Datei gefunden. Die Vorschau zeigt den letzten gültigen Stand." in shown
+            assert "measures/M01.yaml:11:9: Feld 'status'" in shown
+            assert "Online-Terminvergabe" in page.locator("h1").inner_text()  # the last good page below it
+            page.screenshot(path=str(tmp_path / "banner.png"))
+        finally:
+            context.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+        log.close()

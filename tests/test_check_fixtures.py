@@ -74,7 +74,9 @@ def test_schema_command_prints_one_schema(run, minimal) -> None:
 
 def test_usage_error_and_unknown_command_have_no_traceback(run, minimal) -> None:
     result = run("bogus", cwd=minimal)
-    assert result.code == 2 and "No such command" in result.err and "Traceback" not in result.err
+    assert (
+        result.code == 2 and "Befehl 'bogus' gibt es nicht." in result.err and "Traceback" not in result.err
+    )
 
 
 def test_internal_error_is_reported_without_traceback(run, minimal, monkeypatch) -> None:

@@ -55,19 +55,109 @@ def test_diff_between_tags_lists_added_and_changed_fields_and_budget(repo: Path,
     assert result.code == 0, result.err
     out = result.out
     assert "Änderungen von v0.1 zu v0.2" in out
-    assert "+ M02 Digitale Bauakte (neu, 20.000\u00a0€)" in out
-    assert "~ M01 Online-Termine in allen Bürgerbüros" in out
-    assert "    title: Online-Terminvergabe im Bürgerbüro → Online-Termine in allen Bürgerbüros" in out
-    assert "    costs[0].amount: 20000 → 30000" in out
+    assert "+ Maßnahme M02 Digitale Bauakte (neu, 20.000\u00a0€)" in out
+    assert "~ Maßnahme M01 Online-Termine in allen Bürgerbüros" in out
+    assert "    Titel: Online-Terminvergabe im Bürgerbüro → Online-Termine in allen Bürgerbüros" in out
+    assert "    Kosten 2027: 20.000\u00a0€ → 30.000\u00a0€" in out
+    assert "    Finanzierung: Zuwendung: 13.000\u00a0€ → 19.500\u00a0€" in out
     assert "    Verwaltung: 20.000\u00a0€ → 50.000\u00a0€ (+30.000\u00a0€)" in out
+    assert "costs[" not in out and "amount" not in out
 
 
 def test_diff_against_the_work_tree_and_as_markdown(repo: Path, run) -> None:
     (repo / "measures" / "M02.yaml").unlink()
     result = run("diff", "v0.2", "--markdown", cwd=repo)
     assert result.code == 0, result.err
-    assert "## Entfernte Maßnahmen" in result.out
-    assert "- M02 Digitale Bauakte (20.000\u00a0€)" in result.out
+    assert "## Entfallen" in result.out
+    assert "- Maßnahme: M02 Digitale Bauakte (20.000\u00a0€)" in result.out
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_diff_covers_every_file_in_german(repo: Path, run) -> None:
+    """Strategy, goals, partners, action fields with indicators, measures, calls and pages, German values."""
+    shutil.copytree(ROOT / "strategy" / "calls", repo / "strategy" / "calls")
+    field = repo / "strategy" / "action-fields" / "verwaltung.yaml"
+    _edit(
+        field,
+        "indicators: []",
+        "indicators:\n  - name: Online-Dienste\n    unit: Dienste\n    target: 40\n    target_year: 2028",
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Indikator, Aufrufe")
+    git(repo, "tag", "v0.3")
+    strategy = repo / "strategy" / "strategy.yaml"
+    _edit(
+        strategy,
+        "title: Verwaltungsleistungen sind online erreichbar",
+        "title: Alle Verwaltungsleistungen sind online",
+    )
+    _edit(strategy, "kind: Landkreis", "kind: Zweckverband")
+    _edit(field, "target: 40", "target: 25")
+    measure = repo / "measures" / "M01.yaml"
+    _edit(measure, "status: idea", "status: in_progress")
+    _edit(measure, "priority: medium", "priority: high")
+    _edit(measure, "end: 2027-12-31", "end: 2028-06-30")
+    _edit(
+        measure,
+        "target_groups: [Bürgerinnen und Bürger]",
+        "target_groups: [Bürgerinnen und Bürger, Unternehmen]",
+    )
+    _edit(
+        measure,
+        "own_shares: {lk: 100}",
+        "own_shares: {lk: 100}\nmilestones:\n  - date: 2027-06-01\n    title: Start",
+    )
+    call = repo / "strategy" / "calls" / "mpsc-2021.yaml"
+    _edit(call, "chars_per_page: ", "chars_per_page: 1")
+    _edit(repo / "content" / "impressum.md", "\n", "\nNeue Anschrift.\n")
+    result = run("diff", "v0.3", cwd=repo)
+    assert result.code == 0, result.err
+    out = result.out
+    for line in [
+        "~ Strategie",
+        "    Partner „Landkreis Muster“: Art: Landkreis → Zweckverband",
+        "    Ziel „Z1“: Titel: Verwaltungsleistungen sind online erreichbar → Alle Verwaltungsleistungen sind online",
+        "~ Handlungsfeld Verwaltung",
+        "    Indikator „Online-Dienste“: Zielwert: 40 → 25",
+        "~ Maßnahme M01 Online-Termine in allen Bürgerbüros",
+        "    Status: Idee → In Umsetzung",
+        "    Priorität: Mittel → Hoch",
+        "    Ende: 31.12.2027 → 30.06.2028",
+        "    Zielgruppen: Bürgerinnen und Bürger → Bürgerinnen und Bürger, Unternehmen",
+        "    Meilenstein „Start“: – → neu (01.06.2027)",
+        "    Zeichen je Seite: ",
+        "~ Seite Impressum",
+        "    Text: überarbeitet",
+    ]:
+        assert line in out, (line, out)
+    page = run("diff", "v0.3", "--markdown", cwd=repo).out
+    assert "### Handlungsfelder" in page and "#### [Verwaltung](handlungsfelder/verwaltung.md)" in page
+    assert "- Indikator „Online-Dienste“: Zielwert: 40 → 25" in page
+    assert "- Status: Idee → In Umsetzung" in page
+    # plain language for the public: no field paths, no English values, no commands
+    for word in ("in_progress", "status:", "target", "costs", "[0]", "rek ", "git "):
+        assert word not in page, word
+
+
+def test_diff_of_costs_by_year_and_kind(repo: Path, run) -> None:
+    measure = repo / "measures" / "M01.yaml"
+    _edit(
+        measure,
+        "    amount: 30000\n",
+        "    amount: 30000\n  - year: 2027\n    category: personnel\n    amount: 5000\n",
+    )
+    out = run("diff", "v0.2", cwd=repo).out
+    assert "    Kosten 2027 (Personalausgaben): – → 5.000\u00a0€" in out
+
+
+def test_diff_without_changes_says_so(repo: Path, run) -> None:
+    assert run("diff", "v0.2", cwd=repo).out == "Änderungen von v0.2 zu Arbeitsstand: keine.\n"
+    assert "Inhaltlich hat sich nichts geändert." in run("diff", "v0.2", "--markdown", cwd=repo).out
 
 
 def test_diff_of_unknown_revision_is_a_plain_error(repo: Path, run) -> None:
@@ -82,7 +172,7 @@ def test_build_since_writes_the_changes_page(repo: Path, run, tmp_path: Path) ->
     result = run("build", "--since", "v0.1", "--no-application", "--out", str(out), cwd=repo)
     assert result.code == 0, result.err
     page = (out / "site" / "aenderungen" / "index.html").read_text(encoding="utf-8")
-    assert "Neue Maßnahmen" in page and "M02 Digitale Bauakte" in page
+    assert "Neu" in page and "M02 Digitale Bauakte" in page
     assert 'href="../massnahme/M02/"' in page
 
 
@@ -151,7 +241,7 @@ def test_publish_deploys_versions_with_mike(repo: Path, run) -> None:
     assert "Version 0.1 (beschlossen, beschlossen am 01.03.2027)" in start
     assert "latest" in git(repo, "show", "gh-pages:index.html")
     changes = git(repo, "show", "gh-pages:v1.0/aenderungen/index.html")
-    assert "status" in changes and "beschlossen" in changes
+    assert "Status: Entwurf → beschlossen" in changes
     config = git(repo, "show", "gh-pages:v1.0/index.html")
     assert "versions.json" in config or "mike" in config or "version" in config
     # the source files were not touched by publishing
@@ -169,46 +259,134 @@ def _get(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def test_serve_shows_an_edit_and_survives_a_broken_file(minimal: Path, tmp_path: Path) -> None:
+def _wait_for(check, what: str, process: subprocess.Popen | None = None, seconds: float = 90) -> None:
+    """Poll until check() is true (no fixed sleeps: the deadline only stops a hang)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        assert process is None or process.poll() is None, f"serve ended while waiting for {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def _serve(project: Path, log: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, int]:
     port = _free_port()
-    log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen(
-        [REK, "serve", "--port", str(port)], cwd=minimal, stdout=log, stderr=subprocess.STDOUT
+        [REK, "serve", "--port", str(port)],
+        cwd=project,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        env=env,
     )
-    url = f"http://127.0.0.1:{port}/massnahme/M01/"
+    return process, port
+
+
+def test_serve_shows_an_edit_and_errors_in_the_browser(minimal: Path, tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    process, port = _serve(minimal, log)
+    base = f"http://127.0.0.1:{port}"
+    url = f"{base}/massnahme/M01/"
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                assert "Online-Terminvergabe" in _get(url)
-                break
-            except (OSError, AssertionError):
-                if time.time() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        _wait_for(lambda: "Online-Terminvergabe" in _get(url), "the first page", process)
+        assert "assets/rek/vorschau.js" in _get(url)  # the error banner's script is on every page
         measure = minimal / "measures" / "M01.yaml"
         good = measure.read_text(encoding="utf-8")
         measure.write_text(
             good.replace("Online-Terminvergabe im Bürgerbüro", "Terminbuchung rund um die Uhr"),
             encoding="utf-8",
         )
-        started = time.time()
-        while "Terminbuchung rund um die Uhr" not in _get(url):
-            assert time.time() - started < 20, "edit did not show up"
-            time.sleep(0.1)
-        latency = time.time() - started
-        print(f"serve: edit visible after {latency:.2f} s")
+        _wait_for(lambda: "Terminbuchung rund um die Uhr" in _get(url), "the edit", process)
         measure.write_text(good.replace("status: idea", "status: geplant"), encoding="utf-8")
-        time.sleep(2)
-        assert process.poll() is None, "serve must keep running after a broken file"
+
+        def banner() -> dict:
+            return json.loads(_get(f"{base}/assets/rek/vorschau.json"))
+
+        _wait_for(lambda: banner()["errors"], "the error banner", process)
+        status = banner()
+        assert (
+            status["title"] == "1 Fehler in 1 Datei gefunden. Die Vorschau zeigt den letzten gültigen Stand."
+        )
+        assert status["errors"][0].startswith(
+            "measures/M01.yaml:11:9: Feld 'status': erwartet: einer der Werte"
+        )
         assert "Terminbuchung" in _get(url)  # the last good preview stays
+        measure.write_text(good, encoding="utf-8")
+        _wait_for(lambda: banner()["errors"] == [], "the banner to go", process)
     finally:
         process.terminate()
-        process.wait(timeout=20)
-        log.close()
-    output = (tmp_path / "serve.log").read_text(encoding="utf-8")
+        process.wait(timeout=60)
+    output = log.read_text(encoding="utf-8")
     assert "measures/M01.yaml:" in output and "erwartet: einer der Werte" in output
-    assert "Traceback" not in output
+    assert "Traceback" not in output, output
+
+
+def test_serve_of_an_invalid_strategy_shows_its_errors(minimal: Path, tmp_path: Path) -> None:
+    measure = minimal / "measures" / "M01.yaml"
+    measure.write_text(measure.read_text("utf-8").replace("status: idea", "status: geplant"), "utf-8")
+    process, port = _serve(minimal, tmp_path / "serve.log")
+    try:
+        _wait_for(
+            lambda: "Die Strategie hat Fehler" in _get(f"http://127.0.0.1:{port}/"), "the error page", process
+        )
+        page = _get(f"http://127.0.0.1:{port}/")
+        assert "measures/M01.yaml:11:9: error: Feld" in page
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def test_serve_removes_its_temporary_folders_on_sigterm(minimal: Path, tmp_path: Path) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, TMPDIR=str(temp))
+    process, port = _serve(minimal, tmp_path / "serve.log", env)
+    try:
+        _wait_for(
+            lambda: "Online-Terminvergabe" in _get(f"http://127.0.0.1:{port}/massnahme/M01/"),
+            "serve",
+            process,
+        )
+        assert [p.name for p in temp.iterdir() if p.name.startswith("rek-serve-")]
+    finally:
+        process.terminate()  # SIGTERM
+        code = process.wait(timeout=60)
+    assert code == 0
+    assert list(temp.iterdir()) == []
+    assert "Traceback" not in (tmp_path / "serve.log").read_text(encoding="utf-8")
+
+
+def test_preview_rewrites_only_what_changed(minimal: Path, tmp_path: Path) -> None:
+    from rek.serve import Preview
+
+    messages: list[str] = []
+    preview = Preview(minimal, tmp_path / "tree", messages.append)
+    (tmp_path / "tree").mkdir()
+    assert preview.regenerate()
+    docs = tmp_path / "tree" / "docs"
+
+    def pages() -> dict[str, int]:
+        return {str(p.relative_to(docs)): p.stat().st_mtime_ns for p in docs.rglob("*.md")}
+
+    before = pages()
+    measure = minimal / "measures" / "M01.yaml"
+    measure.write_text(
+        measure.read_text("utf-8").replace("Die Bürgerbüros bieten", "Alle Bürgerbüros bieten"), "utf-8"
+    )
+    time.sleep(0.01)  # a later modification time than the first write, on coarse file systems
+    assert preview.regenerate()
+    after = pages()
+    assert {k for k in after if after[k] != before[k]} == {"massnahme/M01.md"}
+    assert "Alle Bürgerbüros bieten" in (docs / "massnahme" / "M01.md").read_text("utf-8")
+    (minimal / "measures" / "M02.yaml").write_text(
+        measure.read_text("utf-8").replace("id: M01", "id: M02"), encoding="utf-8"
+    )
+    assert preview.regenerate() and (docs / "massnahme" / "M02.md").is_file()
+    (minimal / "measures" / "M02.yaml").unlink()
+    assert preview.regenerate() and not (docs / "massnahme" / "M02.md").exists()  # removed pages go
 
 
 def test_init_creates_a_valid_repository_and_never_overwrites(tmp_path: Path, run) -> None:
@@ -234,17 +412,140 @@ def test_pre_commit_hook_definition_runs_rek_check() -> None:
     assert hooks[0]["pass_filenames"] is False
 
 
-def test_ci_templates_check_and_publish_on_tags() -> None:
+def _ci_files(target: Path) -> tuple[dict, dict]:
     import yaml
 
-    init = ROOT / "src" / "rek" / "templates" / "init"
-    gh = yaml.safe_load((init / ".github" / "workflows" / "rek.yml").read_text(encoding="utf-8"))
-    assert gh[True]["push"]["tags"] == ["v*"]  # 'on' is read as true by YAML 1.1
-    steps = [s.get("run", "") for s in gh["jobs"]["check"]["steps"]]
+    gh = yaml.safe_load((target / ".github" / "workflows" / "rek.yml").read_text(encoding="utf-8"))
+    gl = yaml.safe_load((target / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    return gh, gl
+
+
+def test_ci_templates_follow_the_default_branch_with_least_privilege(tmp_path: Path, run) -> None:
+    target = tmp_path / "neu"
+    assert run("init", str(target), "--rek-source", "rek==0.1.0", cwd=tmp_path).code == 0
+    gh, gl = _ci_files(target)
+    text = (target / ".github" / "workflows" / "rek.yml").read_text(encoding="utf-8")
+    assert "main" not in text and "master" not in text
+    on = gh[True]  # 'on' is read as true by YAML 1.1
+    assert on["push"] is None and "pull_request" in on  # every push; the job filters
+    check, publish = gh["jobs"]["check"], gh["jobs"]["publish"]
+    assert "github.ref_name == github.event.repository.default_branch" in check["if"]
+    assert gh["permissions"] == {}
+    assert check["permissions"] == {"contents": "read"}
+    assert publish["permissions"] == {"contents": "write"}
+    assert publish["concurrency"] == {"group": "rek-publish", "cancel-in-progress": False}
+    assert "refs/tags/v" in publish["if"]
+    for job in (check, publish):
+        python = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python"))
+        assert python["with"]["cache"] == "pip"
+    steps = [s.get("run", "") for s in check["steps"]]
     assert "rek check" in steps and "rek build" in steps
-    assert any("rek publish" in s.get("run", "") for s in gh["jobs"]["publish"]["steps"])
-    gl = yaml.safe_load((init / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert any("rek publish --push" in s.get("run", "") for s in publish["steps"])
+    assert gh["env"]["REK_PACKAGE"] == "${{ vars.REK_PACKAGE || 'rek==0.1.0' }}"
+
+    rules = [r["if"] for r in gl["workflow"]["rules"]]
+    assert "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in rules
+    assert gl["variables"]["REK_PACKAGE"] == "rek==0.1.0"
+    assert gl["cache"]["paths"] == [".cache/pip"] and gl["variables"]["PIP_CACHE_DIR"].endswith(".cache/pip")
+    assert gl["pages"]["resource_group"] == "pages"
     assert "rek check" in gl["check"]["script"]
     assert any("rek publish" in line for line in gl["pages"]["script"])
-    assert shutil.which("git")
-    assert os.environ.get("CI") in (None, "", "true", "1") or True
+    assert ".cache/" in (target / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def _install_step(script: str, package: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run an install script with a stand-in pip that only records its arguments."""
+    fake = tmp_path / "bin"
+    fake.mkdir(exist_ok=True)
+    (fake / "pip").write_text('#!/bin/sh\necho "pip $*"\n', encoding="utf-8")
+    (fake / "pip").chmod(0o755)
+    env = {"PATH": f"{fake}:/usr/bin:/bin", "REK_PACKAGE": package}
+    return subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env)
+
+
+@pytest.mark.parametrize(
+    ("package", "ok", "message"),
+    [
+        ("", False, "Die Variable REK_PACKAGE ist nicht gesetzt"),
+        ("rek", False, "REK_PACKAGE='rek' ist keine feste Version"),
+        ("rek>=0.1", False, "keine feste Version"),
+        ("rek==0.1.0", True, "pip install rek==0.1.0"),
+        ("git+https://git.example.org/rek.git@v0.1.0", True, "pip install git+https://"),
+        ("https://pkg.example.org/rek-0.1.0-py3-none-any.whl", True, "pip install https://"),
+    ],
+)
+def test_ci_install_step_needs_a_pinned_source(
+    package: str, ok: bool, message: str, tmp_path: Path, run
+) -> None:
+    target = tmp_path / "neu"
+    result = run("init", str(target), "--no-git", cwd=tmp_path)
+    assert result.code == 0
+    assert "Hinweis: Die CI weiß noch nicht, woher sie rek installiert" in result.err
+    gh, gl = _ci_files(target)
+    assert (
+        gh["env"]["REK_PACKAGE"] == "${{ vars.REK_PACKAGE || '' }}" and gl["variables"]["REK_PACKAGE"] == ""
+    )
+    github = next(s["run"] for s in gh["jobs"]["check"]["steps"] if s.get("name") == "rek installieren")
+    gitlab = "\n".join(gl["before_script"])
+    for script in (github, gitlab):
+        done = _install_step(script, package, tmp_path)
+        assert (done.returncode == 0) is ok, done
+        assert message in done.stdout
+
+
+def test_init_makes_a_git_repository_on_main_and_refuses_unpinned_sources(tmp_path: Path, run) -> None:
+    target = tmp_path / "neu"
+    assert run("init", str(target), cwd=tmp_path).code == 0
+    assert git(target, "symbolic-ref", "HEAD").strip() == "refs/heads/main"
+    refused = run("init", str(tmp_path / "zwei"), "--rek-source", "rek", cwd=tmp_path)
+    assert refused.code == 1 and "legt keine Version fest" in refused.err
+    assert not (tmp_path / "zwei").exists()
+
+
+def test_publish_refuses_a_dirty_tree_and_names_the_files(repo: Path, run) -> None:
+    measure = repo / "measures" / "M01.yaml"
+    text = measure.read_text(encoding="utf-8")
+    measure.write_text(text.replace("Online-Termine", "Ungespeicherte Termine"), encoding="utf-8")
+    (repo / "measures" / "M03.yaml").write_text(text.replace("id: M01", "id: M03"), encoding="utf-8")
+    result = run("publish", cwd=repo)
+    assert result.code == 1
+    assert "Nicht veröffentlicht:" in result.err
+    assert (
+        "Nicht gespeicherte Änderungen im Arbeitsverzeichnis (measures/M01.yaml, measures/M03.yaml)"
+        in result.err
+    )
+    assert subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "-q", "gh-pages"],
+                          capture_output=True).returncode != 0  # fmt: skip
+
+
+def test_publish_never_overwrites_a_version_without_force(repo: Path, run) -> None:
+    assert run("publish", cwd=repo).code == 0
+    before = git(repo, "rev-parse", "gh-pages")
+    again = run("publish", cwd=repo)
+    assert again.code == 1
+    assert (
+        "Die Version 'v0.2' ist im Zweig 'gh-pages' schon veröffentlicht und wird nicht überschrieben."
+        in again.err
+    )
+    assert git(repo, "rev-parse", "gh-pages") == before
+    forced = run("publish", "--force", cwd=repo)
+    assert forced.code == 0, forced.err
+    assert git(repo, "rev-parse", "gh-pages") != before
+
+
+def test_publish_of_an_adopted_version_needs_a_tag(repo: Path, run) -> None:
+    strategy = repo / "strategy" / "strategy.yaml"
+    strategy.write_text(
+        strategy.read_text(encoding="utf-8").replace(
+            "status: Entwurf", "status: beschlossen\nadopted: 2027-03-01"
+        ),
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-qam", "beschlossen, noch ohne Tag")
+    result = run("publish", cwd=repo)
+    assert result.code == 1
+    assert "Eine beschlossene Fassung wird nur von einem Git-Tag veröffentlicht" in result.err
+    git(repo, "tag", "v1.0")
+    mismatch = run("publish", "--version", "v1.1", cwd=repo)
+    assert mismatch.code == 1 and "passt nicht zum Git-Tag 'v1.0'" in mismatch.err
+    assert run("publish", cwd=repo).code == 0

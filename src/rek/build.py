@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import interrupts, progress
 from .checks import formal_findings, money_findings
 from .diagnostics import Diagnostic, RekError
 from .locate import PACKAGE_DIR, inside, safe_output_dir
@@ -38,6 +39,48 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
 
+class TreeWriter:
+    """Writes files below docs/; incremental: only files whose bytes differ, so that MkDocs' dirty
+    rebuild (which compares modification times) renders only what changed."""
+
+    def __init__(self, docs: Path, *, incremental: bool = False) -> None:
+        self.docs, self.incremental = docs, incremental
+        self.seen: set[Path] = set()
+        self.changed = 0
+        self._made: set[Path] = set()
+
+    def put(self, relative: str, data: str | bytes) -> None:
+        target = inside(self.docs, relative)
+        self.seen.add(target)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        if self.incremental:
+            try:
+                if target.stat().st_size == len(raw) and target.read_bytes() == raw:
+                    return
+            except OSError:
+                pass
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        target.write_bytes(raw)
+        self.changed += 1
+
+    def keep(self, folder: Path) -> None:
+        """Files written by others (the downloads) count as generated."""
+        self.seen.update(p for p in folder.rglob("*") if p.is_file())
+
+    def prune(self) -> int:
+        """Remove files that are no longer generated (a deleted measure's page); return how many."""
+        gone = [p for p in self.docs.rglob("*") if p.is_file() and p not in self.seen]
+        for path in gone:
+            path.unlink()
+        return len(gone)
+
+
+PREVIEW_JS = "assets/rek/vorschau.js"
+PREVIEW_STATUS = "assets/rek/vorschau.json"
+
+
 def write_tree(
     plan: Plan | Project,
     tree: Path,
@@ -45,32 +88,48 @@ def write_tree(
     changes: str | None = None,
     versioned: bool = False,
     application_files: list[dict[str, str]] | None = None,
+    writer: TreeWriter | None = None,
+    pages: SitePages | None = None,
+    downloads: bool = True,
+    preview_script: str | None = None,
+    files: list[tuple[str, str]] | None = None,
 ) -> int:
-    """Write the whole MkDocs source tree (mkdocs.yml + docs/) for the project; return the page count."""
+    """Write the whole MkDocs source tree (mkdocs.yml + docs/) for the project; return the page count.
+
+    `rek serve` passes an incremental writer, its own (caching) pages, leaves the downloads for a second
+    step and adds the preview's error banner script.
+    """
     if not isinstance(plan, Plan):
         plan = resolve(plan)
     project = plan.project
     docs = tree / "docs"
     docs.mkdir(parents=True, exist_ok=True)
-    pages = SitePages(plan, changes)
+    writer = writer or TreeWriter(docs)
+    pages = pages or SitePages(plan, changes)
     count = 0
-    made: set[Path] = set()
-    for relative, text in pages.files(application_files):
-        target = inside(docs, relative)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_text(text, encoding="utf-8")
-        count += relative.endswith(".md")
-    assets = docs / "assets" / "rek"
-    assets.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ASSETS / "rek.css", assets / "rek.css")
-    shutil.copy(ASSETS / "catalogue.js", assets / "catalogue.js")
-    shutil.copy(ASSETS / "rek.js", assets / "rek.js")
+    with progress.stage("Seiten schreiben") as stage:
+        for relative, text in files if files is not None else pages.files(application_files):
+            writer.put(relative, text)
+            count += relative.endswith(".md")
+            stage.advance()
+    writer.put("assets/rek/rek.css", (ASSETS / "rek.css").read_bytes())
+    writer.put("assets/rek/catalogue.js", (ASSETS / "catalogue.js").read_bytes())
+    writer.put("assets/rek/rek.js", (ASSETS / "rek.js").read_bytes())
     shutil.copytree(THEME, tree / site_config.THEME_DIR, dirs_exist_ok=True)
-    write_downloads(plan, docs / "downloads")
+    if preview_script is not None:
+        writer.put(PREVIEW_JS, preview_script)
+    if downloads:
+        with progress.stage("Offene Daten schreiben", len(project.measures)) as stage:
+            write_downloads(plan, docs / "downloads")
+            writer.keep(docs / "downloads")
+            stage.advance(len(project.measures))
     cfg = site_config.mkdocs_config(project, pages.nav(), versioned=versioned)
-    (tree / "mkdocs.yml").write_text(site_config.dump(cfg), encoding="utf-8")
+    if preview_script is not None:
+        cfg["extra_javascript"] = [*cfg.get("extra_javascript", []), PREVIEW_JS]
+    config_text = site_config.dump(cfg)
+    config_file = tree / "mkdocs.yml"
+    if not (writer.incremental and config_file.is_file() and config_file.read_text("utf-8") == config_text):
+        config_file.write_text(config_text, encoding="utf-8")
     return count
 
 
@@ -83,7 +142,7 @@ class _MkDocsLog(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_file: Path, site_dir: Path) -> list[str]:
+def run_mkdocs(config_file: Path, site_dir: Path, pages: int = 0) -> list[str]:
     """Build the site from a generated tree with MkDocs (in this process); return its warnings."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -98,7 +157,8 @@ def run_mkdocs(config_file: Path, site_dir: Path) -> list[str]:
         cfg = load_config(str(config_file), site_dir=str(site_dir))
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
-            mkdocs_build(cfg)
+            with progress.mkdocs_pages(pages):
+                mkdocs_build(cfg)
         finally:
             cfg.plugins.on_shutdown()
     except MkDocsException as exc:
@@ -136,37 +196,11 @@ def _clean_stale(parent: Path, name: str) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Defer SIGINT and SIGTERM for a moment that must not be cut in two; they take effect right after.
-
-    Python runs signal handlers in the main thread whichever thread receives the signal, so deferring
-    in the handler (not masking the thread) also holds when other threads exist.
-    """
-    received: list[int] = []
-
-    def defer(signum: int, frame: object) -> None:
-        received.append(signum)
-
-    try:
-        previous = {sig: signal.signal(sig, defer) for sig in (signal.SIGINT, signal.SIGTERM)}
-    except ValueError:  # not in the main thread: nothing to defer here
-        yield
-        return
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    if received:
-        raise KeyboardInterrupt
-
-
 def swap_in(tmp: Path, out: Path) -> None:
     """Replace out by tmp; the old output is moved aside first and restored if the rename fails."""
     (tmp / MARKER).write_text("Von rek erzeugt; wird bei jedem Bau ersetzt.\n", encoding="utf-8")
     old = None
-    with _signals_held():  # an interrupt between the two renames would hide the last good output
+    with interrupts.held():  # an interrupt between the two renames would hide the last good output
         if out.exists():
             old = out.parent / f".rek-tmp-old-{out.name}-{time.time_ns()}"
             out.rename(old)
@@ -234,7 +268,9 @@ def build(
 
             started = time.perf_counter()
             draft_needed = draft and any(d.severity == "error" for d in formal_findings(plan))
-            files = write_application(plan, tmp / "antrag", documents=documents, draft=draft_needed)
+            with progress.stage("Antrag (Markdown, DOCX, PDF, XLSX)", len(project.measures)) as stage:
+                files = write_application(plan, tmp / "antrag", documents=documents, draft=draft_needed)
+                stage.advance(len(project.measures))
             report.timings["application"] = time.perf_counter() - started
             report.warnings.extend(files.warnings)
             for path, label, kind in (
@@ -254,6 +290,8 @@ def build(
                 shutil.copy(item["path"], tree / "docs" / "downloads" / item["name"])
             report.timings["generate"] = time.perf_counter() - started
             started = time.perf_counter()
-            report.warnings.extend(f"MkDocs: {m}" for m in run_mkdocs(tree / "mkdocs.yml", tmp / "site"))
+            report.warnings.extend(
+                f"MkDocs: {m}" for m in run_mkdocs(tree / "mkdocs.yml", tmp / "site", report.pages)
+            )
             report.timings["mkdocs"] = time.perf_counter() - started
     return report

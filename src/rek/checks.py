@@ -7,7 +7,6 @@ source as a note. The checks read only the :class:`~rek.plan.Plan`; they never r
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from . import formatting as fmt
@@ -15,8 +14,6 @@ from .call import Source
 from .diagnostics import Diagnostic
 from .model import COST_CATEGORY_LABELS, CostCategory
 from .plan import ZERO, MeasurePlan, Plan
-
-CENT = Decimal("0.01")
 
 
 def _months(start: Any, end: Any) -> int:
@@ -80,7 +77,7 @@ def formal_findings(plan: Plan) -> list[Diagnostic]:
 
 def _measure_money(found: _Findings, mp: MeasurePlan) -> None:
     money = mp.money
-    covered = money.grant + money.third_party
+    covered = money.covered
     if covered > money.cost:
         found.add(
             "measure",
@@ -254,7 +251,7 @@ def _costs_and_rate(found: _Findings, plan: Plan) -> None:
                     rule=("Förderfähige Kostenarten", ("eligible_cost_categories",), rule_cat.source),
                 )
         expected = mp.expected_grant
-        if expected is not None and abs(mp.money.grant - expected) > CENT:
+        if expected is not None and mp.money.grant != expected:
             found.add(
                 "measure",
                 mp.id,

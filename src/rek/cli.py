@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -10,11 +11,14 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, clicktext, interrupts
 from .diagnostics import RekError, summary_line
 from .formatting import euro
 from .locate import find_project
+from .model import PartnerKind
 from .project import load_project, require_project
+
+clicktext.install()
 
 
 class Context:
@@ -22,9 +26,14 @@ class Context:
         self.explicit = project
 
     def root(self) -> Path:
+        if self.explicit is not None:
+            if not self.explicit.exists():
+                raise RekError(f"Den Projektordner '{self.explicit}' (-C) gibt es nicht.")
+            if not self.explicit.is_dir():
+                raise RekError(f"'{self.explicit}' (-C) ist kein Ordner, sondern eine Datei.")
         root, embedded = find_project(self.explicit)
         if embedded:
-            click.echo(
+            say(
                 f"Hinweis: kein Projekt im aktuellen Ordner, nehme die eingebettete Strategie ({root}).",
                 err=True,
             )
@@ -32,6 +41,33 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+VERBOSITY = [1]  # 0: -q, 1: normal, 2: -v
+
+
+def colour() -> bool | None:
+    """Colours only on a terminal (click strips them elsewhere), never with NO_COLOR set (no-color.org)."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def say(message: str, **kwargs: object) -> None:
+    """An informational line (results, hints); -q keeps it back."""
+    if VERBOSITY[0] > 0:
+        click.echo(message, **kwargs)  # type: ignore[arg-type]
+
+
+_SEVERITY = re.compile(r"^(?P<place>[^\n]*?:\d+:\d+: )(?P<severity>error|warning)(?P<rest>: .*)$", re.M)
+
+
+def styled(text: str) -> str:
+    """Diagnostics with the severity in colour and the hint marked (shown only where colours are)."""
+
+    def paint(match: re.Match[str]) -> str:
+        colour_name = "red" if match["severity"] == "error" else "yellow"
+        return match["place"] + click.style(match["severity"], fg=colour_name, bold=True) + match["rest"]
+
+    text = _SEVERITY.sub(paint, text)
+    return text.replace("    Hinweis: ", "    " + click.style("Hinweis:", fg="cyan") + " ")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,10 +79,22 @@ pass_ctx = click.make_pass_decorator(Context)
     default=None,
     help="Projektordner (Standard: aktueller Ordner, sonst die eingebettete Strategie).",
 )
+@click.option("-q", "--quiet", is_flag=True, help="Nur Fehler und Warnungen ausgeben.")
+@click.option("-v", "--verbose", is_flag=True, help="Mehr ausgeben: jede Arbeitsstufe mit Anzahl und Dauer.")
 @click.pass_context
-def cli(ctx: click.Context, project: Path | None) -> None:
+def cli(ctx: click.Context, project: Path | None, quiet: bool, verbose: bool) -> None:
     """rek – Strategie als Code für Smart Regions."""
     ctx.obj = Context(project)
+    VERBOSITY[0] = 0 if quiet else 2 if verbose else 1
+    ctx.color = colour()
+    from . import progress
+
+    stream = sys.stderr
+    tty = stream.isatty()
+    if verbose or (tty and not quiet):
+        # on a terminal after two seconds; with -v always, one line per stage (also in CI logs)
+        progress.enable(stream, tty=tty and not verbose, threshold=0.0 if verbose else 2.0)
+    ctx.call_on_close(progress.disable)
 
 
 @cli.command()
@@ -63,7 +111,7 @@ def check(ctx: Context, call_id: str | None) -> None:
         placeholders = find_placeholders(project.root)
         diags.extend(placeholders)
     for diag in diags.sorted():
-        click.echo(diag.format(), err=diag.severity == "error")
+        click.echo(styled(diag.format()), err=diag.severity == "error")
     if project is None:
         click.echo(summary_line(diags.items), err=True)
         sys.exit(1)
@@ -74,7 +122,7 @@ def check(ctx: Context, call_id: str | None) -> None:
     plan = resolve(project, call)
     findings = sorted(check_plan(plan))
     for diag in findings:
-        click.echo(diag.format(), err=diag.severity == "error")
+        click.echo(styled(diag.format()), err=diag.severity == "error")
     errors = [d for d in findings if d.severity == "error"]
     if errors:
         click.echo(summary_line(findings), err=True)
@@ -89,7 +137,7 @@ def check(ctx: Context, call_id: str | None) -> None:
         )
     if placeholders:
         extra += f"; {len(placeholders)} Platzhalter vor der Veröffentlichung auszufüllen"
-    click.echo(
+    say(
         f"Alles in Ordnung: {_count(len(project.measures), 'Maßnahme', 'Maßnahmen')}, "
         f"{_count(len(project.action_fields), 'Handlungsfeld', 'Handlungsfelder')}, "
         f"{_count(len(project.strategy.partners), 'Partner', 'Partner')} geprüft{extra}."
@@ -141,7 +189,56 @@ def new_measure(
         lead=lead,
         measure_id=measure_id,
     )
-    click.echo(f"Angelegt: {os.path.relpath(path)}")
+    say(f"Angelegt: {os.path.relpath(path)}")
+
+
+@new.command("action-field")
+@click.option("--title", required=True, help="Titel des Handlungsfelds.")
+@click.option("--id", "field_id", default=None, help="Kennung (Standard: aus dem Titel).")
+@pass_ctx
+def new_action_field(ctx: Context, title: str, field_id: str | None) -> None:
+    """Ein neues Handlungsfeld als Datei unter strategy/action-fields/ anlegen."""
+    from .scaffold import new_action_field as scaffold
+
+    root = ctx.root()
+    project = require_project(root)
+    path = scaffold(root, project.action_fields, title=title, field_id=field_id)
+    say(f"Angelegt: {os.path.relpath(path)}")
+
+
+@new.command("partner")
+@click.option("--id", "partner_id", required=True, help="Kennung, z. B. 'sg-bodenwerder'.")
+@click.option("--name", required=True, help="Name, z. B. 'Samtgemeinde Bodenwerder-Polle'.")
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice([k.value for k in PartnerKind]),
+    help="Art des Partners.",
+)
+@click.option("--role", default="Partner im Verbund", show_default=True, help="Rolle im Verbund.")
+@pass_ctx
+def new_partner(ctx: Context, partner_id: str, name: str, kind: str, role: str) -> None:
+    """Einen Partner in strategy/strategy.yaml ergänzen (die übrigen Zeilen bleiben, wie sie sind)."""
+    from .scaffold import new_partner as scaffold
+
+    root = ctx.root()
+    project = require_project(root)
+    path = scaffold(root, project.strategy, partner_id=partner_id, name=name, kind=kind, role=role)
+    say(f"Partner '{partner_id}' ergänzt in {os.path.relpath(path)}")
+
+
+@new.command("goal")
+@click.option("--title", required=True, help="Das strategische Ziel in einem Satz.")
+@click.option("--id", "goal_id", default=None, help="Kennung (Standard: die nächste freie, z. B. Z2).")
+@pass_ctx
+def new_goal(ctx: Context, title: str, goal_id: str | None) -> None:
+    """Ein strategisches Ziel in strategy/strategy.yaml ergänzen."""
+    from .scaffold import new_goal as scaffold
+
+    root = ctx.root()
+    project = require_project(root)
+    path, made = scaffold(root, project.strategy, title=title, goal_id=goal_id)
+    say(f"Ziel '{made}' ergänzt in {os.path.relpath(path)}")
 
 
 @cli.command()
@@ -162,7 +259,7 @@ def schema(ctx: Context, kind: str | None, out: Path | None) -> None:
         return
     folder = out or ctx.root() / "schemas"
     for path in write_schemas(folder):
-        click.echo(f"Geschrieben: {os.path.relpath(path)}")
+        say(f"Geschrieben: {os.path.relpath(path)}")
 
 
 def _default_out(ctx: Context, root: Path, name: str) -> Path:
@@ -194,12 +291,15 @@ def build(
     ctx: Context, out: Path | None, site: bool, application: bool, since: str | None, draft: bool
 ) -> None:
     """Website und Antrag aus der Strategie bauen (ersetzt die Ausgabe nur bei Erfolg)."""
+    from . import progress
     from .build import build as run_build
 
     root = ctx.root()
-    project = require_project(root)
+    with progress.stage("Dateien prüfen") as stage:
+        project = require_project(root)
+        stage.advance(len(project.measures) + len(project.action_fields) + len(project.calls) + 1)
     for warning in project.warnings:
-        click.echo(warning.format(), err=True)
+        click.echo(styled(warning.format()), err=True)
     changes = None
     if since:
         from .diff import changes_page
@@ -214,8 +314,9 @@ def build(
         parts.append(f"Website mit {report.pages} Seiten in {os.path.relpath(target / 'site')}")
     if application and project.call is not None:
         parts.append(f"Antrag in {os.path.relpath(target / 'antrag')}")
-    timing = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
-    click.echo("Gebaut: " + "; ".join(parts) + (f" ({timing})." if timing else "."))
+    labels = {"application": "Antrag", "generate": "Seiten", "mkdocs": "MkDocs"}
+    timing = ", ".join(f"{labels.get(k, k)} {v:.1f} s".replace(".", ",") for k, v in report.timings.items())
+    say("Gebaut: " + "; ".join(parts) + (f" ({timing})." if timing and VERBOSITY[0] > 1 else "."))
 
 
 @cli.command()
@@ -248,7 +349,7 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
     plan = resolve(project, call)
     findings = sorted(check_plan(plan))
     for diag in findings:
-        click.echo(diag.format(), err=True)
+        click.echo(styled(diag.format()), err=True)
     errors = [d for d in findings if d.severity == "error"]
     if check_only:
         # the submission check: what is still 'in Vorbereitung' counts as missing here
@@ -257,7 +358,7 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
                 f"{len(findings)} formale Anforderung(en) des Aufrufs '{call.id}' nicht erfüllt.", err=True
             )
             sys.exit(1)
-        click.echo(f"Der Antrag erfüllt die formalen Anforderungen des Aufrufs '{call.name}'.")
+        say(f"Der Antrag erfüllt die formalen Anforderungen des Aufrufs '{call.name}'.")
         return
     formal = [d for d in formal_findings(plan) if d.severity == "error"]
     money = [d for d in errors if d not in formal]
@@ -278,7 +379,7 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
         files = write_application(plan, tmp, documents=True, draft=bool(formal))
     for warning in files.warnings:
         click.echo(f"Warnung: {warning}", err=True)
-    click.echo(
+    say(
         f"{'Entwurf' if formal else 'Antrag'} geschrieben: {os.path.relpath(target)} (antrag.md, antrag.docx, "
         f"antrag.pdf, {files.xlsx.name}); {_count(len(files.app.measures), 'Maßnahme', 'Maßnahmen')}, "
         f"Zuwendung {euro(plan.application.total.grant, True)}."
@@ -310,15 +411,18 @@ def diff(ctx: Context, old: str, new: str | None, markdown: bool) -> None:
 )
 @click.option("--push", is_flag=True, help="Den Zweig danach zum Server übertragen.")
 @click.option("--since", default=None, help="Vergleichsversion für 'Änderungen' (Standard: voriger Tag).")
+@click.option("--force", is_flag=True, help="Eine schon veröffentlichte Version bewusst ersetzen.")
 @pass_ctx
-def publish(ctx: Context, version: str | None, branch: str, push: bool, since: str | None) -> None:
+def publish(
+    ctx: Context, version: str | None, branch: str, push: bool, since: str | None, force: bool
+) -> None:
     """Die Website als Version mit mike in den Zweig gh-pages veröffentlichen."""
     from .publish import publish as run_publish
 
     root = ctx.root()
     project = require_project(root)
-    done = run_publish(project, version=version, branch=branch, push=push, since=since)
-    click.echo(
+    done = run_publish(project, version=version, branch=branch, push=push, since=since, force=force)
+    say(
         f"Veröffentlicht: {done.title} im Zweig '{done.branch}' (Alias: {', '.join(done.aliases)})"
         + (f"; Änderungen seit {done.since}." if done.since else ".")
     )
@@ -339,36 +443,83 @@ def serve(ctx: Context, host: str, port: int) -> None:
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-git", is_flag=True, help="Kein Git-Repository anlegen.")
-def init(directory: Path, no_git: bool) -> None:
+@click.option(
+    "--rek-source",
+    default=None,
+    metavar="QUELLE",
+    help="Woher die CI rek installiert, fest: rek==0.1.0, die URL eines Wheels oder git+https://…@v0.1.0 "
+    "(Standard: die Git-Quelle dieses rek, sonst die CI-Variable REK_PACKAGE).",
+)
+def init(directory: Path, no_git: bool, rek_source: str | None) -> None:
     """Ein neues Strategie-Repository aus einer sauberen Vorlage anlegen (sofort gültig)."""
-    from .scaffold import init_project
+    from .scaffold import init_project, installed_rek_source
 
-    written = init_project(directory, git=not no_git)
-    click.echo(
+    source = rek_source or installed_rek_source()
+    written = init_project(directory, git=not no_git, rek_source=source)
+    say(
         f"Angelegt: {directory} ({len(written)} Dateien). Weiter mit: cd {directory} && rek check && rek build"
     )
+    if source:
+        say(f"Die CI installiert rek aus: {source} (änderbar mit der CI-Variable REK_PACKAGE).")
+    else:
+        click.echo(
+            "Hinweis: Die CI weiß noch nicht, woher sie rek installiert. Setzen Sie in GitHub bzw. GitLab die "
+            "CI-Variable REK_PACKAGE (z. B. rek==0.1.0, die URL des Wheels Ihrer Organisation oder "
+            "git+https://…/rek.git@v0.1.0) oder legen Sie mit 'rek init --rek-source …' an.",
+            err=True,
+        )
+
+
+def _german_usage(command: click.Command) -> None:
+    """'Aufruf: rek build [OPTIONEN]' instead of click's English placeholders."""
+    command.options_metavar = "[OPTIONEN]"
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = "BEFEHL [ARGUMENTE]..."
+        for sub in command.commands.values():
+            _german_usage(sub)
+
+
+_german_usage(cli)
+
+
+def _plausible_only(exc: click.ClickException) -> None:
+    """Keep click's 'Meinten Sie …?' for an unknown option or command only when it is plausible."""
+    from . import suggest
+
+    if isinstance(exc, click.exceptions.NoSuchOption | click.exceptions.NoSuchCommand) and exc.possibilities:
+        name = getattr(exc, "option_name", None) or getattr(exc, "command_name", "")
+        exc.possibilities = [  # type: ignore[misc]
+            p for p in exc.possibilities if suggest.plausible(name.lstrip("-"), [p.lstrip("-")]) is not None
+        ]
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: no traceback reaches a user; exit 1 for their mistakes, 2 for ours."""
+    """Entry point: no traceback reaches a user; exit 1 for their mistakes, 2 for ours, 130 for interrupts."""
+    with interrupts.handled():
+        code = _run(argv)
+    sys.exit(code)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         cli.main(args=argv, prog_name="rek", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Abgebrochen.", err=True)
-        sys.exit(130)
+        interrupts.checkpoint()
+        return 0
+    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl+C into Abort
+        interrupts.note()
+        click.echo("Abgebrochen; es wurde nichts halb geschrieben.", err=True)
+        return 130
     except click.ClickException as exc:
+        _plausible_only(exc)
         exc.show()
-        sys.exit(exc.exit_code if exc.exit_code else 2)
+        return exc.exit_code if exc.exit_code else 2
     except RekError as exc:
-        click.echo(exc.text, err=True)
+        click.echo(styled(exc.text), err=True, color=colour())
         if exc.diagnostics:
             click.echo(summary_line(exc.diagnostics), err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("Abgebrochen; es wurde nichts halb geschrieben.", err=True)
-        sys.exit(130)
-    except SystemExit:
-        raise
+        return 1
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except Exception as exc:  # a bug in rek: say so plainly, details only on request
         if os.environ.get("REK_DEBUG"):
             traceback.print_exc()
@@ -377,4 +528,8 @@ def main(argv: list[str] | None = None) -> None:
             "Ihren Dateien; mit REK_DEBUG=1 sehen Sie Einzelheiten für eine Fehlermeldung.",
             err=True,
         )
-        sys.exit(2)
+        return 2
+
+
+if __name__ == "__main__":
+    main()

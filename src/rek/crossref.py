@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from . import formatting as fmt
+from . import suggest
 from .call import Call
 from .diagnostics import Diagnostics
 from .model import MUNICIPAL_KINDS, ActionField, Measure, Strategy
@@ -17,15 +17,8 @@ if TYPE_CHECKING:
     from .project import LoadedDocs
 
 
-def _hint(value: str, known: Iterable[str]) -> str | None:
-    known = sorted(known)
-    close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
-    if close:
-        return f"Meinten Sie '{close[0]}'?"
-    if known:
-        shown = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
-        return f"Bekannt sind: {shown}"
-    return None
+def _hint(value: str, known: Iterable[str], exclude: Iterable[str] = ()) -> str | None:
+    return suggest.hint(value, known, exclude=exclude)
 
 
 class _Reporter:
@@ -40,11 +33,19 @@ class _Reporter:
         line, col = doc.position(loc, key=key)
         self.diags.add(doc.display, line, col, message, hint=hint)
 
-    def unknown(self, doc: YamlDoc | None, loc: Loc, what: str, value: str, known: Iterable[str]) -> None:
+    def unknown(
+        self,
+        doc: YamlDoc | None,
+        loc: Loc,
+        what: str,
+        value: str,
+        known: Iterable[str],
+        exclude: Iterable[str] = (),
+    ) -> None:
         from .validation import field_name
 
-        known = list(known)
-        self.at(doc, loc, f"Feld '{field_name(loc)}': unbekannte{what} '{value}'", _hint(value, known))
+        hint = _hint(value, known, exclude)
+        self.at(doc, loc, f"Feld '{field_name(loc)}': unbekannte{what} '{value}'", hint)
 
 
 def _duplicates(items: list[tuple[str, Loc]], doc: YamlDoc | None, what: str, report: _Reporter) -> None:
@@ -177,7 +178,7 @@ def _check_measure(
                 f"Feld 'dependencies[{i}]': Maßnahme '{m.id}' kann nicht von sich selbst abhängen",
             )
         elif dep not in measure_ids:
-            report.unknown(doc, ("dependencies", i), " Maßnahme", dep, measure_ids)
+            report.unknown(doc, ("dependencies", i), " Maßnahme", dep, measure_ids, exclude=[m.id])
 
     if m.end < m.start:
         report.at(

@@ -1,24 +1,33 @@
 """`rek diff A B`: what changed between two versions of a strategy (git revisions or the work tree).
 
-Both sides are loaded and validated like any project; the comparison is on the typed model:
-measures added, removed and changed field by field, and budget deltas by action field and partner.
+Both sides are loaded and validated like any project; the comparison is on the typed model, every file:
+the strategy (with partners, goals, phases), action fields (with indicators), measures, call profiles and
+content pages; added, removed and changed value by value, told with German labels and values
+("Status: Geplant → In Umsetzung", "Kosten 2024: 100.000 € → 140.000 €"); plus cost deltas by action
+field and own shares by partner. The Markdown form is the public page "Änderungen" of the site.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import io
+import re
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from . import formatting as fmt
 from .diagnostics import RekError
 from .mdtext import link, table, text
-from .model import Measure
+from .model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from .plan import measure_cost
 from .plan import resolve as resolve_plan
 from .project import Project, load_project
@@ -70,62 +79,384 @@ def load_revision(root: Path, rev: str, workdir: Path) -> Project:
     return project
 
 
-def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            out.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
-        return out or {prefix: {}}
-    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        out = {}
-        for index, item in enumerate(value):
-            out.update(_flatten(item, f"{prefix}[{index}]"))
-        return out
-    return {prefix: value}
+# --- comparing typed models, told in German ------------------------------------------------------------
+
+# labels where the model's own field title is missing or reads badly in a list of changes;
+# (class name, field) first, then the field name alone
+LABELS: dict[tuple[str, str] | str, str] = {
+    ("Goal", "title"): "Titel",
+    ("Partner", "kind"): "Art",
+    ("Funding", "grant"): "Zuwendung",
+    ("Funding", "own_shares"): "Eigenanteil",
+    ("Measure", "description"): "Beschreibung",
+    ("Measure", "example"): "Beispielwerte",
+    ("Indicator", "example"): "Beispielwert",
+    ("Strategy", "title"): "Titel",
+    "title": "Titel",
+    "name": "Name",
+    "short_name": "Kurzname",
+    "summary": "Kurzbeschreibung",
+    "description": "Beschreibung",
+    "start": "Beginn",
+    "end": "Ende",
+    "date": "Datum",
+    "done": "erreicht",
+    "amount": "Betrag",
+    "note": "Anmerkung",
+    "url": "Adresse",
+    "sources": "Quellen",
+    "source": "Quelle",
+    "icon": "Symbol",
+    "state": "Bundesland",
+    "region": "Region",
+    "example": "Beispielwerte",
+    "example_note": "Hinweis zu Beispielwerten",
+    "partners": "Partner",
+    "goals": "Ziele",
+    "phases": "Phasen",
+    "population": "Einwohnerzahl",
+    "area_km2": "Fläche in km²",
+    "programme": "Programm",
+    "funder": "Fördergeber",
+    "year": "Jahr",
+    "deadline": "Frist",
+    "chars_per_page": "Zeichen je Seite",
+    "rates": "Fördersätze",
+    "label": "Bezeichnung",
+    "percent": "Prozent",
+    "when": "Fall",
+    "max_months": "Höchstdauer in Monaten",
+    "max_grant": "Höchstzuwendung",
+    "max_total_grant": "Höchstzuwendung insgesamt",
+    "eligible_cost_categories": "Förderfähige Kostenarten",
+    "categories": "Kostenarten",
+    "min_action_fields": "Mindestzahl Handlungsfelder",
+    "min_partners": "Mindestzahl Partner",
+    "value": "Wert",
+    "sections": "Abschnitte",
+    "blocks": "Inhalt",
+    "required": "Pflicht",
+    "annexes": "Anlagen",
+    "role": "Rolle",
+    "lead": "Federführung",
+    "status": "Status",
+}
+# one item of a list, for 'Indikator „Online-Dienste“: Zielwert'
+ITEM_LABELS = {
+    "milestones": "Meilenstein",
+    "indicators": "Indikator",
+    "third_parties": "Drittmittel",
+    "partners": "Partner",
+    "goals": "Ziel",
+    "phases": "Phase",
+    "annexes": "Anlage",
+    "risks": "Risiko",
+    "sources": "Quelle",
+    "rates": "Fördersatz",
+    "sections": "Abschnitt",
+}
+MONEY_FIELDS = {"amount", "grant", "own_funds", "max_grant", "area_km2"}
+SKIP_FIELDS = {"id"}
+LONG_TEXT = 120
+
+_ENUM_LABELS: dict[str, str] = {
+    str(k.value): v
+    for table in (STATUS_LABELS, PRIORITY_LABELS, COST_CATEGORY_LABELS)
+    for k, v in table.items()
+}
 
 
 @dataclass
-class FieldChange:
-    field: str
-    old: Any
-    new: Any
+class Change:
+    """One changed value: 'Status: Geplant → In Umsetzung'. Long texts only say that they changed."""
+
+    label: str
+    old: str
+    new: str
+    revised: bool = False  # a long text was rewritten: shown as 'überarbeitet'
+
+    def line(self) -> str:
+        if self.revised:
+            return f"{self.label}: überarbeitet"
+        return f"{self.label}: {self.old} → {self.new}"
+
+
+@dataclass
+class Item:
+    """Something added, removed or changed: a measure, an action field, the strategy, a call or a page."""
+
+    kind: str  # Maßnahme, Handlungsfeld, Strategie, Förderaufruf, Seite
+    id: str
+    title: str
+    page: str | None = None  # page of the site, for links
+    cost: Decimal | None = None
+    changes: list[Change] = field(default_factory=list)
+
+
+KIND_ORDER = ["Strategie", "Handlungsfeld", "Maßnahme", "Förderaufruf", "Seite"]
+KIND_PLURAL = {
+    "Strategie": "Strategie",
+    "Handlungsfeld": "Handlungsfelder",
+    "Maßnahme": "Maßnahmen",
+    "Förderaufruf": "Förderaufrufe",
+    "Seite": "Seiten",
+}
+
+
+def _label(cls: type, name: str, info: Any) -> str:
+    special = LABELS.get((cls.__name__, name))
+    if special:
+        return special
+    title = getattr(info, "title", None)
+    if title:
+        return re.sub(r"\s*(\([^)]*\)|in Euro)$", "", title).strip()
+    return str(LABELS.get(name, name))
+
+
+def _value(value: Any, name: str = "") -> str:
+    """A value as the public reads it: German labels, euro, dates, ja/nein."""
+    if value is None or value == [] or value == {}:
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, enum.Enum):
+        return _ENUM_LABELS.get(str(value.value), str(value.value))
+    if isinstance(value, dt.date):
+        return fmt.date(value)
+    if isinstance(value, Decimal | float) or (isinstance(value, int) and name in MONEY_FIELDS):
+        return fmt.euro(value) if name in MONEY_FIELDS else fmt.plain(value)
+    if isinstance(value, list):
+        return ", ".join(_value(v, name) for v in value)
+    if isinstance(value, BaseModel):
+        return _item_key(value)
+    shown = str(value).strip()
+    return shown if len(shown) <= 80 else shown[:79] + "…"
+
+
+def _item_key(item: BaseModel) -> str:
+    for name in ("id", "name", "title", "label", "url"):
+        value = getattr(item, name, None)
+        if value:
+            return str(value)
+    return ""
+
+
+def _is_long(value: Any) -> bool:
+    return isinstance(value, str) and (len(value) > LONG_TEXT or "\n" in value.strip())
+
+
+def _changes(label: str, name: str, old: Any, new: Any, names: dict[str, str]) -> list[Change]:
+    if old == new:
+        return []
+    if isinstance(old, BaseModel) or isinstance(new, BaseModel):
+        if isinstance(old, BaseModel) and isinstance(new, BaseModel) and type(old) is type(new):
+            return [
+                Change(f"{label}: {c.label}", c.old, c.new, c.revised) for c in model_changes(old, new, names)
+            ]
+        return [Change(label, _value(old), _value(new))]
+    if isinstance(old, list) or isinstance(new, list):
+        return _list_changes(label, name, list(old or []), list(new or []), names)
+    if isinstance(old, dict) or isinstance(new, dict):
+        old, new = dict(old or {}), dict(new or {})
+        out = []
+        for key in dict.fromkeys([*old, *new]):
+            if old.get(key) != new.get(key):
+                shown = names.get(str(key), str(key))
+                suffix = "\u00a0%" if name == "own_shares" else ""
+                a = "–" if key not in old else _value(old[key], name) + suffix
+                b = "–" if key not in new else _value(new[key], name) + suffix
+                out.append(Change(f"{label} {shown}", a, b))
+        return out
+    if _is_long(old) or _is_long(new):
+        return [Change(label, "", "", revised=True)]
+    return [Change(label, _value(old, name), _value(new, name))]
+
+
+def _cost_changes(old: list[Any], new: list[Any]) -> list[Change]:
+    """Costs by year ('Kosten 2024: 100.000 € → 140.000 €'), by year and kind where the kinds differ."""
+
+    def table(costs: list[Any]) -> dict[int, dict[str, Decimal]]:
+        out: dict[int, dict[str, Decimal]] = {}
+        for c in costs:
+            kind = _value(c.category) + ("" if getattr(c, "eligible", True) else ", nicht förderfähig")
+            out.setdefault(c.year, {}).setdefault(kind, Decimal(0))
+            out[c.year][kind] += c.amount
+        return out
+
+    a, b = table(old), table(new)
+    out = []
+    for year in sorted(set(a) | set(b)):
+        ya, yb = a.get(year, {}), b.get(year, {})
+        if ya == yb:
+            continue
+        if len(ya) <= 1 and len(yb) <= 1 and (not ya or not yb or set(ya) == set(yb)):
+            out.append(
+                Change(
+                    f"Kosten {year}",
+                    fmt.euro(sum(ya.values())) if ya else "–",
+                    fmt.euro(sum(yb.values())) if yb else "–",
+                )
+            )
+            continue
+        for kind in dict.fromkeys([*ya, *yb]):
+            if ya.get(kind) != yb.get(kind):
+                out.append(
+                    Change(
+                        f"Kosten {year} ({kind})",
+                        fmt.euro(ya[kind]) if kind in ya else "–",
+                        fmt.euro(yb[kind]) if kind in yb else "–",
+                    )
+                )
+    return out
+
+
+def _list_changes(
+    label: str, name: str, old: list[Any], new: list[Any], names: dict[str, str]
+) -> list[Change]:
+    models = [v for v in old + new if isinstance(v, BaseModel)]
+    if not models:  # ids, words, numbers: what was added and removed
+        shown_old = [names.get(str(v), _value(v, name)) for v in old]
+        shown_new = [names.get(str(v), _value(v, name)) for v in new]
+        return [Change(label, ", ".join(shown_old) or "–", ", ".join(shown_new) or "–")]
+    if name == "costs" and all(hasattr(m, "year") and hasattr(m, "amount") for m in models):
+        return _cost_changes(old, new)
+    singular = ITEM_LABELS.get(name, label)
+    keyed_old = _keyed(old)
+    keyed_new = _keyed(new)
+    out: list[Change] = []
+    for key in dict.fromkeys([*keyed_old, *keyed_new]):
+        a, b = keyed_old.get(key), keyed_new.get(key)
+        shown = f"{singular} „{names.get(key, key)}“"
+        if a is None:
+            out.append(Change(shown, "–", "neu" + _summary(b)))
+        elif b is None:
+            out.append(Change(shown, "vorhanden", "entfernt"))
+        elif a != b:
+            out += [
+                Change(f"{shown}: {c.label}", c.old, c.new, c.revised) for c in model_changes(a, b, names)
+            ]
+    return out
+
+
+def _keyed(items: list[Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for index, item in enumerate(items, 1):
+        key = _item_key(item) or str(index)
+        while key in out:
+            key += "′"
+        out[key] = item
+    return out
+
+
+def _summary(item: Any) -> str:
+    """' (Zielwert 40 Dienste bis 2027)' for a new indicator, ' (01.06.2027)' for a milestone."""
+    if item is None:
+        return ""
+    if hasattr(item, "target") and hasattr(item, "target_year"):
+        unit = f" {item.unit}" if getattr(item, "unit", "") else ""
+        return f" (Zielwert {_value(item.target)}{unit} bis {item.target_year})"
+    if hasattr(item, "date") and isinstance(item.date, dt.date):
+        return f" ({fmt.date(item.date)})"
+    if hasattr(item, "amount"):
+        return f" ({fmt.euro(item.amount)})"
+    return ""
+
+
+def model_changes(old: BaseModel, new: BaseModel, names: dict[str, str] | None = None) -> list[Change]:
+    """Every changed value of two versions of one model, field by field in the model's order."""
+    names = names or {}
+    cls = type(new)
+    out: list[Change] = []
+    for name, info in cls.model_fields.items():
+        if name in SKIP_FIELDS:
+            continue
+        a, b = getattr(old, name, None), getattr(new, name, None)
+        if a != b:
+            out += _changes(_label(cls, name, info), name, a, b, names)
+    return out
 
 
 @dataclass
 class Diff:
     old_label: str
     new_label: str
-    added: list[Measure] = field(default_factory=list)
-    removed: list[Measure] = field(default_factory=list)
-    changed: dict[str, list[FieldChange]] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)
+    added: list[Item] = field(default_factory=list)
+    removed: list[Item] = field(default_factory=list)
+    changed: list[Item] = field(default_factory=list)
     field_budget: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)
     partner_budget: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)
-    strategy_changes: list[FieldChange] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.strategy_changes)
+        return not (self.added or self.removed or self.changed)
+
+
+def _names(old: Project, new: Project) -> dict[str, str]:
+    """Ids the reader does not know, by name: partners, action fields (goals and measures keep their ids)."""
+    names: dict[str, str] = {}
+    for project in (old, new):
+        names |= {p.id: p.name for p in project.strategy.partners}
+        names |= {f.id: f.title for f in project.action_fields}
+    return names
+
+
+def _compare_items(
+    kind: str,
+    before: dict[str, BaseModel],
+    after: dict[str, BaseModel],
+    diff: Diff,
+    names: dict[str, str],
+    page: Callable[[str], str | None],
+    cost: Callable[[Any], Decimal | None] = lambda item: None,
+) -> None:
+    for key, item in after.items():
+        title = str(getattr(item, "title", None) or getattr(item, "name", None) or key)
+        if key not in before:
+            diff.added.append(Item(kind, key, title, page(key), cost(item)))
+        elif before[key] != item:
+            changes = model_changes(before[key], item, names)
+            if changes:
+                diff.changed.append(Item(kind, key, title, page(key), changes=changes))
+    for key, item in before.items():
+        if key not in after:
+            title = str(getattr(item, "title", None) or getattr(item, "name", None) or key)
+            diff.removed.append(Item(kind, key, title, None, cost(item)))
 
 
 def compare(old: Project, new: Project, old_label: str, new_label: str) -> Diff:
     diff = Diff(old_label, new_label)
-    before, after = old.measures_by_id, new.measures_by_id
-    diff.added = [m for mid, m in after.items() if mid not in before]
-    diff.removed = [m for mid, m in before.items() if mid not in after]
-    for mid in after:
-        if mid in before and before[mid] != after[mid]:
-            a = _flatten(before[mid].model_dump(mode="json"))
-            b = _flatten(after[mid].model_dump(mode="json"))
-            diff.changed[mid] = [
-                FieldChange(k, a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)
-            ]
-            diff.titles[mid] = after[mid].title
-    sa = _flatten(old.strategy.model_dump(mode="json"))
-    sb = _flatten(new.strategy.model_dump(mode="json"))
-    diff.strategy_changes = [
-        FieldChange(k, sa.get(k), sb.get(k)) for k in sorted(set(sa) | set(sb)) if sa.get(k) != sb.get(k)
-    ]
+    names = _names(old, new)
+    _compare_items(
+        "Strategie", {"strategy": old.strategy}, {"strategy": new.strategy}, diff, names, lambda k: "index.md"
+    )
+    _compare_items(
+        "Handlungsfeld",
+        {f.id: f for f in old.action_fields},
+        {f.id: f for f in new.action_fields},
+        diff,
+        names,
+        lambda k: f"handlungsfelder/{k}.md",
+    )
+    _compare_items(
+        "Maßnahme",
+        old.measures_by_id,
+        new.measures_by_id,
+        diff,
+        names,
+        lambda k: f"massnahme/{k}.md",
+        measure_cost,
+    )
+    _compare_items("Förderaufruf", old.calls, new.calls, diff, names, lambda k: None)
+    pages_old = {p.name: p for p in old.pages}
+    pages_new = {p.name: p for p in new.pages}
+    for name, page in pages_new.items():
+        if name not in pages_old:
+            diff.added.append(Item("Seite", name, page.title, f"{name}.md"))
+        elif pages_old[name] != page:
+            diff.changed.append(
+                Item("Seite", name, page.title, f"{name}.md", changes=[Change("Text", "", "", True)])
+            )
+    diff.removed += [Item("Seite", n, p.title) for n, p in pages_old.items() if n not in pages_new]
     fa, fb = resolve_plan(old).strategy, resolve_plan(new).strategy
     titles = {f.id: f.title for f in old.action_fields} | {f.id: f.title for f in new.action_fields}
     for fid, title in titles.items():
@@ -133,8 +464,10 @@ def compare(old: Project, new: Project, old_label: str, new_label: str) -> Diff:
         b = fb.by_field[fid].cost if fid in fb.by_field else Decimal(0)
         if a != b:
             diff.field_budget.append((title, a, b))
-    names = {p.id: p.name for p in old.strategy.partners} | {p.id: p.name for p in new.strategy.partners}
-    for pid, name in names.items():
+    partner_names = {p.id: p.name for p in old.strategy.partners} | {
+        p.id: p.name for p in new.strategy.partners
+    }
+    for pid, name in partner_names.items():
         a = fa.own_by_partner.get(pid, Decimal(0))
         b = fb.own_by_partner.get(pid, Decimal(0))
         if a != b:
@@ -149,35 +482,42 @@ def diff_revisions(root: Path, a: str, b: str) -> Diff:
         return compare(old, new, a, "Arbeitsstand" if b == WORKTREE else b)
 
 
-def _short(value: Any) -> str:
-    if value is None:
-        return "–"
-    shown = str(value)
-    return shown if len(shown) <= 80 else shown[:77] + "…"
-
-
 def _delta(a: Decimal, b: Decimal) -> str:
     sign = "+" if b >= a else "−"
     return f"{sign}{fmt.euro(abs(b - a))}"
+
+
+def _by_kind(items: list[Item]) -> list[tuple[str, list[Item]]]:
+    return [
+        (kind, [i for i in items if i.kind == kind])
+        for kind in KIND_ORDER
+        if any(i.kind == kind for i in items)
+    ]
+
+
+def _name(item: Item) -> str:
+    if item.kind == "Strategie":
+        return "Strategie"
+    if item.kind == "Maßnahme":
+        return f"{item.id} {item.title}"
+    return item.title
 
 
 def as_text(diff: Diff) -> str:
     lines = [f"Änderungen von {diff.old_label} zu {diff.new_label}"]
     if diff.empty:
         return lines[0] + ": keine.\n"
-    for m in diff.added:
-        lines.append(f"+ {m.id} {m.title} (neu, {fmt.euro(measure_cost(m))})")
-    for m in diff.removed:
-        lines.append(f"- {m.id} {m.title} (entfernt, {fmt.euro(measure_cost(m))})")
-    for mid, changes in diff.changed.items():
-        lines.append(f"~ {mid} {diff.titles[mid]}")
-        for c in changes:
-            lines.append(f"    {c.field}: {_short(c.old)} → {_short(c.new)}")
-    if diff.strategy_changes:
-        lines.append("~ Strategie (strategy.yaml)")
-        lines += [f"    {c.field}: {_short(c.old)} → {_short(c.new)}" for c in diff.strategy_changes]
+    for item in diff.added:
+        cost = f", {fmt.euro(item.cost)}" if item.cost is not None else ""
+        lines.append(f"+ {item.kind} {_name(item)} (neu{cost})")
+    for item in diff.removed:
+        cost = f", {fmt.euro(item.cost)}" if item.cost is not None else ""
+        lines.append(f"- {item.kind} {_name(item)} (entfernt{cost})")
+    for item in diff.changed:
+        lines.append(f"~ {item.kind} {_name(item)}" if item.kind != "Strategie" else "~ Strategie")
+        lines += [f"    {c.line()}" for c in item.changes]
     if diff.field_budget:
-        lines.append("Budget nach Handlungsfeld:")
+        lines.append("Kosten nach Handlungsfeld:")
         lines += [f"    {t}: {fmt.euro(a)} → {fmt.euro(b)} ({_delta(a, b)})" for t, a, b in diff.field_budget]
     if diff.partner_budget:
         lines.append("Eigenanteile nach Partner:")
@@ -187,46 +527,47 @@ def as_text(diff: Diff) -> str:
     return "\n".join(lines) + "\n"
 
 
-def as_markdown(diff: Diff, measure_prefix: str = "massnahme/") -> str:
+def _linked(item: Item, prefix: str) -> str:
+    if item.page:
+        return link(_name(item), prefix + item.page)
+    return text(_name(item))
+
+
+def as_markdown(diff: Diff, prefix: str = "") -> str:
+    """The public page 'Änderungen': plain German, grouped by item, no field paths and no commands."""
     out = [
         "# Änderungen",
         "",
-        f"Was sich von **{text(diff.old_label)}** zu **{text(diff.new_label)}** geändert hat.",
+        f"Was sich von der Fassung **{text(diff.old_label)}** zur Fassung **{text(diff.new_label)}** geändert hat.",
         "",
     ]
     if diff.empty:
-        out.append("Keine inhaltlichen Änderungen.")
+        out.append("Inhaltlich hat sich nichts geändert.")
         return "\n".join(out) + "\n"
-    if diff.added:
-        out += ["## Neue Maßnahmen", ""]
-        out += [
-            f"- {link(f'{m.id} {m.title}', f'{measure_prefix}{m.id}.md')} ({fmt.euro(measure_cost(m))})"
-            for m in diff.added
-        ]
-        out.append("")
-    if diff.removed:
-        out += ["## Entfernte Maßnahmen", ""]
-        out += [f"- {text(m.id)} {text(m.title)} ({fmt.euro(measure_cost(m))})" for m in diff.removed]
+    for heading, items, with_link in (("Neu", diff.added, True), ("Entfallen", diff.removed, False)):
+        if not items:
+            continue
+        out += [f"## {heading}", ""]
+        for kind, group in _by_kind(items):
+            for item in group:
+                cost = f" ({fmt.euro(item.cost)})" if item.cost is not None else ""
+                shown = _linked(item, prefix) if with_link else text(_name(item))
+                out.append(f"- {kind}: {shown}{cost}")
         out.append("")
     if diff.changed:
-        out += ["## Geänderte Maßnahmen", ""]
-        for mid, changes in diff.changed.items():
-            out += [f"### {link(f'{mid} {diff.titles[mid]}', f'{measure_prefix}{mid}.md')}", ""]
-            out.append(
-                table(["Feld", "vorher", "jetzt"], [[c.field, _short(c.old), _short(c.new)] for c in changes])
-            )
-            out.append("")
-    if diff.strategy_changes:
-        out += ["## Strategie", ""]
-        out.append(
-            table(
-                ["Feld", "vorher", "jetzt"],
-                [[c.field, _short(c.old), _short(c.new)] for c in diff.strategy_changes],
-            )
-        )
-        out.append("")
+        out += ["## Geändert", ""]
+        for kind, group in _by_kind(diff.changed):
+            if kind != "Strategie":
+                out += [f"### {KIND_PLURAL[kind]}", ""]
+            for item in group:
+                if kind == "Strategie":
+                    out += [f"### {_linked(item, prefix)}", ""]
+                else:
+                    out += [f"#### {_linked(item, prefix)}", ""]
+                out += [f"- {text(c.line())}" for c in item.changes]
+                out.append("")
     for heading, first, deltas in (
-        ("Budget nach Handlungsfeld", "Handlungsfeld", diff.field_budget),
+        ("Kosten nach Handlungsfeld", "Handlungsfeld", diff.field_budget),
         ("Eigenanteile nach Partner", "Partner", diff.partner_budget),
     ):
         if deltas:

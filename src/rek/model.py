@@ -51,8 +51,7 @@ def _cents(value: Decimal) -> Decimal:
     """Euro amounts have at most two decimals; three look like a German thousands separator."""
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        digits = value.as_tuple().digits
-        if exponent == -3 and len(digits) > 3:
+        if exponent == -3 and abs(value) < 1000:
             whole = int(value * 1000)
             raise PydanticCustomError(
                 "rek_thousands",
@@ -161,17 +160,51 @@ COST_CATEGORY_LABELS = {
 
 
 class PartnerKind(StrEnum):
+    # the kind of a partner as written in strategy.yaml: terms of German municipal law and other actors
+    # public administration
     district = "Landkreis"
+    district_nrw = "Kreis"
+    region = "Region"
     city = "Stadt"
+    county_free_city = "Kreisfreie Stadt"
     municipality = "Gemeinde"
+    joint_municipality = "Samtgemeinde"
+    association_municipality = "Verbandsgemeinde"
+    amt = "Amt"
+    special_purpose_association = "Zweckverband"
+    state = "Land"
+    federal = "Bund"
+    public_institution = "Anstalt öffentlichen Rechts"
+    public_corporation = "Körperschaft öffentlichen Rechts"
+    municipal_company = "Kommunales Unternehmen"
+    chamber = "Kammer"
+    # research and education
     university = "Hochschule"
+    research = "Forschungseinrichtung"
+    school = "Schule"
+    # civil society and economy
     association = "Verein"
+    foundation = "Stiftung"
+    cooperative = "Genossenschaft"
+    church = "Kirche"
     company = "Unternehmen"
     other = "Sonstige"
 
 
 # Gebietskörperschaften: the kinds that can be a municipality "in Haushaltsnotlage"
-MUNICIPAL_KINDS = frozenset({PartnerKind.district, PartnerKind.city, PartnerKind.municipality})
+MUNICIPAL_KINDS = frozenset(
+    {
+        PartnerKind.district,
+        PartnerKind.district_nrw,
+        PartnerKind.region,
+        PartnerKind.city,
+        PartnerKind.county_free_city,
+        PartnerKind.municipality,
+        PartnerKind.joint_municipality,
+        PartnerKind.association_municipality,
+        PartnerKind.amt,
+    }
+)
 
 
 class Source(Strict):

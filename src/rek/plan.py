@@ -79,6 +79,12 @@ def measure_cost(m: Measure) -> Decimal:
     return sum((c.amount for c in m.costs), ZERO)
 
 
+def whole_euro_column(values: Sequence[Decimal]) -> tuple[list[Decimal], Decimal]:
+    """A table column in whole euros and its sum row: the parts add up to the shown sum."""
+    parts = whole_euros(values)
+    return parts, sum(parts, ZERO)
+
+
 def _spread(total: Decimal, keys: Sequence[Any], weights: Mapping[Any, Decimal]) -> dict[Any, Decimal]:
     return dict(zip(keys, allocate(total, [weights.get(k, ZERO) for k in keys]), strict=True))
 
@@ -104,12 +110,21 @@ class Money:
         )
 
     @property
+    def covered(self) -> Decimal:
+        """What the grant and third-party funds pay."""
+        return self.grant + self.third_party
+
+    @property
     def financing(self) -> Decimal:
         return self.grant + self.third_party + self.own
 
     @property
     def ineligible(self) -> Decimal:
         return self.cost - self.eligible
+
+    def ratio(self, part: Decimal) -> Decimal:
+        """``part`` as a fraction of the cost (0 when there is no cost)."""
+        return part / self.cost if self.cost else ZERO
 
     def share(self, part: Decimal) -> Decimal:
         """``part`` as a percentage of the cost (0 when there is no cost)."""
@@ -166,6 +181,13 @@ class MeasurePlan:
 
     def own_of(self, partner: str) -> Decimal:
         return next((euro for pid, _, euro in self.own_shares if pid == partner), ZERO)
+
+    def share_adjustment(self, partner: str) -> Decimal:
+        """Cents the allocation adds to ROUND(own share × percent, 2) for this partner (spreadsheets)."""
+        for pid, percent, euro in self.own_shares:
+            if pid == partner:
+                return euro - (self.money.own * Decimal(str(percent)) / 100).quantize(CENT, ROUND_HALF_UP)
+        return ZERO
 
 
 def _exclusion(m: Measure, phase: Phase | None, call: Call | None) -> str | None:

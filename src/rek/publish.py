@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -44,13 +45,71 @@ def current_tag(root: Path) -> str | None:
         return None
 
 
+def uncommitted(root: Path) -> list[str]:
+    """Files that differ from HEAD (changed, staged, new and not ignored), as git names them."""
+    out = _git(root, "status", "--porcelain", "--untracked-files=all", "--", ".").decode("utf-8", "replace")
+    return [line[3:] for line in out.splitlines() if line.strip()]
+
+
+def published_versions(root: Path, branch: str) -> set[str]:
+    """Versions already in the publishing branch (local, or as last fetched from origin)."""
+    found: set[str] = set()
+    for ref in (branch, f"refs/remotes/origin/{branch}"):
+        try:
+            data = json.loads(_git(root, "show", f"{ref}:versions.json"))
+        except (RekError, ValueError):
+            continue
+        found.update(str(v.get("version")) for v in data if isinstance(v, dict))
+    return found
+
+
+def preflight(project: Project, *, version: str, tag: str | None, branch: str, force: bool) -> list[str]:
+    """Every reason not to publish, all at once (empty: go ahead)."""
+    root = project.root
+    problems: list[str] = []
+    dirty = uncommitted(root)
+    if dirty:
+        shown = ", ".join(dirty[:8]) + (f" und {len(dirty) - 8} weitere" if len(dirty) > 8 else "")
+        problems.append(
+            f"Nicht gespeicherte Änderungen im Arbeitsverzeichnis ({shown}). Veröffentlicht wird nur, was "
+            "in Git steht: Änderungen committen (git commit -a) oder verwerfen, dann erneut veröffentlichen."
+        )
+    if project.strategy.status == StrategyStatus.adopted:
+        if tag is None:
+            problems.append(
+                "Eine beschlossene Fassung wird nur von einem Git-Tag veröffentlicht: setzen Sie zuerst "
+                f"einen Tag auf den Stand (z. B. git tag {version}), dann rek publish."
+            )
+        elif version != tag:
+            problems.append(
+                f"Die Version '{version}' passt nicht zum Git-Tag '{tag}' dieses Stands; eine beschlossene "
+                "Fassung trägt den Namen ihres Tags."
+            )
+    if version in published_versions(root, branch) and not force:
+        problems.append(
+            f"Die Version '{version}' ist im Zweig '{branch}' schon veröffentlicht und wird nicht "
+            "überschrieben. Neue Version: neuen Tag setzen; bewusst ersetzen: rek publish --force."
+        )
+    return problems
+
+
 def publish(
-    project: Project, *, version: str | None, branch: str, push: bool, since: str | None
+    project: Project,
+    *,
+    version: str | None,
+    branch: str,
+    push: bool,
+    since: str | None,
+    force: bool = False,
 ) -> Published:
     root = project.root
     _git(root, "rev-parse", "--git-dir")  # a clear error outside a git repository
     s = project.strategy
-    version = version or current_tag(root) or f"v{s.version}"
+    tag = current_tag(root)
+    version = version or tag or f"v{s.version}"
+    problems = preflight(project, version=version, tag=tag, branch=branch, force=force)
+    if problems:
+        raise RekError("Nicht veröffentlicht:\n" + "\n".join(f"- {p}" for p in problems))
     adopted = s.status == StrategyStatus.adopted
     if adopted:  # no legal page with gaps in a published, adopted version
         refuse_if_any(root)

@@ -21,9 +21,43 @@ SCHEMAS = {
 }
 
 
+# what may follow a backslash in an ECMAScript regular expression with the unicode flag ('u'), which
+# JSON Schema tools use (check-jsonschema, ajv in yaml-language-server): syntax characters and escapes
+_ECMA_ESCAPES = set("^$\\.*+?()[]{}|/-") | set("dDwWsSbBnrtfv0123456789cxukpP")
+
+
+def ecma_pattern(pattern: str) -> str:
+    """A Python regex as valid ECMAScript (unicode mode): drop escapes that only Python allows (e.g. \\")."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            following = pattern[i + 1]
+            out.append(following if following not in _ECMA_ESCAPES else char + following)
+            i += 2
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _ecma_patterns(node: object) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                node[key] = ecma_pattern(value)
+            else:
+                _ecma_patterns(value)
+    elif isinstance(node, list):
+        for item in node:
+            _ecma_patterns(item)
+
+
 def schema_json(kind: str) -> str:
     model = SCHEMAS[kind]
     schema = model.model_json_schema()
+    _ecma_patterns(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"{kind}.schema.json"
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
@@ -161,13 +195,60 @@ def new_measure(
     return path
 
 
-def init_project(target: Path, *, git: bool = True) -> list[Path]:
-    """A new region's repository from the clean template; never touches an existing non-empty folder."""
+REK_SOURCE_MARKER = "__REK_PACKAGE__"
+CI_FILES = (".github/workflows/rek.yml", ".gitlab-ci.yml")
+
+
+def check_rek_source(source: str) -> str:
+    """A pinned place to install rek from: exact version, wheel URL or git URL with a tag or commit."""
+    source = source.strip()
+    if not re.fullmatch(r"[A-Za-z0-9_.+:/@=~%#&?,!-]+", source) or source == REK_SOURCE_MARKER:
+        raise RekError(
+            f"Ungültige Installationsquelle '{source}': erwartet wird eine Angabe ohne Leerzeichen und "
+            "Anführungszeichen, z. B. rek==0.1.0."
+        )
+    if not ("==" in source or "@" in source or source.endswith(".whl")):
+        raise RekError(
+            f"Die Installationsquelle '{source}' legt keine Version fest: nennen Sie eine genaue Version "
+            "(rek==0.1.0), das Wheel Ihrer Organisation (https://…/rek-0.1.0-py3-none-any.whl) oder eine "
+            "Git-URL mit Tag oder Commit (git+https://…/rek.git@v0.1.0)."
+        )
+    return source
+
+
+def installed_rek_source() -> str | None:
+    """Where this rek came from, if that is a pinned place a CI runner can reach (PEP 610 direct_url)."""
+    from importlib import metadata
+
+    try:
+        text = metadata.distribution("rek").read_text("direct_url.json")
+        data = json.loads(text) if text else {}
+    except (metadata.PackageNotFoundError, ValueError):
+        return None
+    url = str(data.get("url", ""))
+    if not url.startswith("https://"):
+        return None  # a local checkout or file: the CI runner cannot reach it
+    vcs = data.get("vcs_info") or {}
+    if vcs.get("vcs") == "git" and vcs.get("commit_id"):
+        return f"git+{url}@{vcs['commit_id']}"
+    if url.endswith(".whl"):
+        return url
+    return None
+
+
+def init_project(target: Path, *, git: bool = True, rek_source: str | None = None) -> list[Path]:
+    """A new region's repository from the clean template; never touches an existing non-empty folder.
+
+    rek_source (pinned, see check_rek_source) is written into the CI files as the default of REK_PACKAGE;
+    without it the pipelines stop with a message that asks for the CI variable.
+    """
     import shutil
     import subprocess
 
     from .locate import PACKAGE_DIR, embedded_default
 
+    if rek_source is not None:
+        rek_source = check_rek_source(rek_source)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise RekError(
             f"Ordner '{target}' ist nicht leer; 'rek init' legt nur in einem neuen oder leeren Ordner an."
@@ -182,7 +263,11 @@ def init_project(target: Path, *, git: bool = True) -> list[Path]:
         name = ".gitignore" if relative.as_posix() == "gitignore" else relative.as_posix()
         destination = target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, destination)
+        if name in CI_FILES:
+            text = source.read_text(encoding="utf-8").replace(REK_SOURCE_MARKER, rek_source or "")
+            destination.write_text(text, encoding="utf-8")
+        else:
+            shutil.copyfile(source, destination)
         written.append(destination)
     default = embedded_default()
     calls = target / "strategy" / "calls"
@@ -194,4 +279,165 @@ def init_project(target: Path, *, git: bool = True) -> list[Path]:
     written += write_schemas(target / "schemas")
     if git and shutil.which("git"):
         subprocess.run(["git", "init", "-q", str(target)], capture_output=True)
+        # the first branch is 'main' whatever git's own default (older git has no 'init -b')
+        subprocess.run(
+            ["git", "-C", str(target), "symbolic-ref", "HEAD", "refs/heads/main"], capture_output=True
+        )
     return written
+
+
+# --- rek new action-field | partner | goal ------------------------------------------------------------
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def slug(title: str) -> str:
+    """An id from a title: 'Bildung & Kultur' -> 'bildung-kultur'."""
+    text = re.sub(r"[^a-z0-9]+", "-", title.translate(_UMLAUTS).casefold()).strip("-")
+    return text[:40].strip("-") or "neu"
+
+
+def _check_id(ident: str) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", ident):
+        raise RekError(f"Ungültige Kennung '{ident}': erlaubt sind Buchstaben, Ziffern, '-' und '_'.")
+
+
+def _check_text(value: str, what: str) -> None:
+    if len(value) > 300 or not value.strip():
+        raise RekError(f"{what} muss 1 bis 300 Zeichen lang sein.")
+
+
+def _validated(text: str, path: Path, display: str, model: type, what: str) -> None:
+    from .diagnostics import Diagnostics
+    from .textrules import check_text
+    from .validation import validate_doc
+    from .yamlsource import parse_yaml_bytes
+
+    diags = Diagnostics()
+    doc = parse_yaml_bytes(text.encode("utf-8"), path, display, diags)
+    if doc is not None:
+        check_text(doc, diags)
+        validate_doc(doc, model, diags)
+    if diags:
+        raise RekError(
+            f"{what} wäre ungültig und wurde nicht angelegt:\n"
+            + "\n".join(d.format() for d in diags.sorted())
+        )
+
+
+def _write_new(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise RekError(f"Datei '{path}' gibt es schon; rek überschreibt keine bestehenden Dateien.") from None
+    return path
+
+
+def new_action_field(
+    root: Path, existing: list[ActionField], *, title: str, field_id: str | None = None
+) -> Path:
+    _check_text(title, "Der Titel")
+    field_id = field_id or slug(title)
+    _check_id(field_id)
+    if field_id.casefold() in {f.id.casefold() for f in existing}:
+        raise RekError(
+            f"Das Handlungsfeld '{field_id}' gibt es schon; wählen Sie eine andere Kennung (--id)."
+        )
+    order = max((f.order for f in existing if f.order < 1000), default=0) + 1
+    text = f"""# yaml-language-server: $schema=../../schemas/action-field.schema.json
+id: {field_id}
+title: {_q(title)}
+order: {order}
+summary: {_q("Worum es in diesem Handlungsfeld geht, in einem Satz.")}
+description: |
+  Was die Region in diesem Handlungsfeld erreichen will.
+goals: []
+indicators: []
+"""
+    path = root / "strategy" / "action-fields" / f"{field_id}.yaml"
+    _validated(text, path, f"strategy/action-fields/{path.name}", ActionField, "Das neue Handlungsfeld")
+    return _write_new(path, text)
+
+
+def _insert_list_item(text: str, key: str, item_lines: list[str]) -> str:
+    """Append an item to the top-level list `key:` of a YAML text, keeping every other line as it is."""
+    lines = text.splitlines(keepends=True)
+    head = re.compile(rf"^{re.escape(key)}:\s*(\[\s*\])?\s*(#.*)?$")
+    start = next((i for i, line in enumerate(lines) if head.match(line.rstrip("\n"))), None)
+    if start is None:
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        return "".join(lines) + f"{key}:\n" + "".join(f"  {line}\n" for line in item_lines)
+    if head.match(lines[start].rstrip("\n")).group(1):  # `key: []`
+        lines[start] = f"{key}:\n"
+    end = start + 1
+    last = start
+    indent = "  "
+    found_indent = False
+    while end < len(lines):
+        line = lines[end]
+        stripped = line.strip()
+        if stripped and not line.startswith((" ", "\t", "#")) and not line.startswith("- "):
+            break  # the next top-level key
+        if stripped and not stripped.startswith("#"):
+            last = end
+            if not found_indent and stripped.startswith("- "):
+                indent = line[: len(line) - len(line.lstrip(" "))]
+                found_indent = True
+        end += 1
+    new = [f"{indent}{line}\n" for line in item_lines]
+    if not lines[last].endswith("\n"):
+        lines[last] += "\n"
+    return "".join(lines[: last + 1] + new + lines[last + 1 :])
+
+
+def _replace_strategy(root: Path, text: str, what: str) -> Path:
+    import os
+    import tempfile
+
+    path = root / "strategy" / "strategy.yaml"
+    _validated(text, path, "strategy/strategy.yaml", Strategy, what)
+    fd, tmp = tempfile.mkstemp(prefix=".rek-tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def new_partner(
+    root: Path,
+    strategy: Strategy,
+    *,
+    partner_id: str,
+    name: str,
+    kind: str,
+    role: str,
+) -> Path:
+    _check_id(partner_id)
+    _check_text(name, "Der Name")
+    _check_text(role, "Die Rolle")
+    if partner_id.casefold() in {p.id.casefold() for p in strategy.partners}:
+        raise RekError(f"Den Partner '{partner_id}' gibt es schon; wählen Sie eine andere Kennung (--id).")
+    path = root / "strategy" / "strategy.yaml"
+    text = path.read_text(encoding="utf-8")
+    item = [f"- id: {partner_id}", f"  name: {_q(name)}", f"  kind: {_q(kind)}", f"  role: {_q(role)}"]
+    return _replace_strategy(root, _insert_list_item(text, "partners", item), "Der neue Partner")
+
+
+def new_goal(root: Path, strategy: Strategy, *, title: str, goal_id: str | None = None) -> tuple[Path, str]:
+    _check_text(title, "Der Titel")
+    existing = [g.id for g in strategy.goals]
+    goal_id = goal_id or (next_measure_id(existing) if existing else "Z1")
+    _check_id(goal_id)
+    if goal_id.casefold() in {g.casefold() for g in existing}:
+        raise RekError(f"Das Ziel '{goal_id}' gibt es schon; wählen Sie eine andere Kennung (--id).")
+    path = root / "strategy" / "strategy.yaml"
+    text = path.read_text(encoding="utf-8")
+    item = [f"- id: {goal_id}", f"  title: {_q(title)}"]
+    return _replace_strategy(root, _insert_list_item(text, "goals", item), "Das neue Ziel"), goal_id

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import difflib
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from . import suggest
 from .diagnostics import Diagnostics
+from .model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from .yamlsource import Loc, YamlDoc
+
+# German words for the fixed English values, so that 'geplant' suggests 'planned'
+VALUE_LABELS = {
+    str(key.value): label
+    for table in (STATUS_LABELS, PRIORITY_LABELS, COST_CATEGORY_LABELS)
+    for key, label in table.items()
+}
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -56,9 +64,9 @@ def _message(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> tuple[str
     if kind == "extra_forbidden":
         key = str(loc[-1])
         known = _known_fields(model, loc[:-1])
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        close = suggest.plausible(key, known, cutoff=0.6)
         if close:
-            hint = f"Meinten Sie '{close[0]}'?"
+            hint = f"Meinten Sie '{close}'?"
         elif known:
             hint = "Erlaubte Felder: " + ", ".join(sorted(known))
         parent = f" in '{field_name(loc[:-1])}'" if len(loc) > 1 else ""
@@ -68,8 +76,8 @@ def _message(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> tuple[str
         options = [o.strip(" '") for o in allowed.split(",")]
         value = err.get("input")
         if isinstance(value, str):
-            close = difflib.get_close_matches(value, options, n=1, cutoff=0.5)
-            hint = f"Meinten Sie '{close[0]}'?" if close else None
+            close = suggest.plausible(value, options, labels=VALUE_LABELS)
+            hint = f"Meinten Sie '{close}'?" if close else None
         return f"erwartet: einer der Werte {allowed}; gefunden: {found}", hint
     if kind.startswith("rek_"):
         return f"erwartet: {err['msg']}; gefunden: {found}", None

@@ -64,21 +64,102 @@ class YamlDoc:
         return self.values.get((), (1, 1))
 
 
+# Every problem libyaml (and PyYAML's pure-Python parser) can report, in German; matched as a prefix of
+# the parser's text, in this order. tests/test_messages.py checks the list against libyaml's own strings.
 _YAML_PROBLEMS_DE = {
-    "could not find expected ':'": "Ein Doppelpunkt ':' nach dem Schlüssel fehlt",
-    "mapping values are not allowed here": "Hier darf kein 'Schlüssel: Wert' stehen",
-    "found character that cannot start any token": "Ein Zeichen, mit dem kein YAML-Element beginnen darf",
-    "found unexpected end of stream": "Die Datei endet mitten in einem Element",
-    "did not find expected key": "Ein Schlüssel wurde erwartet, ist aber nicht da",
-    "did not find expected node content": "Ein Wert wurde erwartet, ist aber nicht da",
-    "found undefined alias": "Ein Alias verweist auf einen unbekannten Anker",
-    "did not find expected '-' indicator": "Ein Listeneintrag '- ' wurde erwartet",
-    "expected <document start>, but found": "Unerwarteter Inhalt nach dem Ende des Dokuments",
-    "found unknown escape character": "Unbekannte Escape-Sequenz in einem Text in Anführungszeichen",
-    "found unexpected ':'": "Unerwarteter Doppelpunkt",
-    "while scanning a quoted scalar": "Ein Text in Anführungszeichen wird nicht geschlossen",
     "exceeded maximum nesting depth": f"Zu tief verschachtelt: mehr als {MAX_DEPTH} Ebenen",
     "expected a single document": "Mehrere YAML-Dokumente in einer Datei ('---'): erwartet wird genau eines",
+    "could not find expected ':'": "Ein Doppelpunkt ':' nach dem Schlüssel fehlt",
+    "could not find expected directive name": "Nach '%' fehlt der Name einer Direktive",
+    "mapping values are not allowed": "Hier darf kein 'Schlüssel: Wert' stehen",
+    "mapping keys are not allowed": "Hier darf kein Schlüssel stehen",
+    "block sequence entries are not allowed": "Hier darf kein Listeneintrag '- ' stehen",
+    "sequence entries are not allowed": "Hier darf kein Listeneintrag '- ' stehen",
+    "found character that cannot start any token": "Ein Zeichen, mit dem kein YAML-Element beginnen darf",
+    "found character '\\t' that cannot start any token": "Ein Tabulator, wo ein Element beginnen müsste",
+    "found unexpected end of stream": "Die Datei endet mitten in einem Element",
+    "did not find expected key": "Ein Schlüssel wurde erwartet, ist aber nicht da (Einrückung prüfen)",
+    "did not find expected node content": "Ein Wert wurde erwartet, ist aber nicht da",
+    "did not find expected '-' indicator": "Ein Listeneintrag '- ' wurde erwartet",
+    "did not find expected ',' or ']'": "In einer Liste in eckigen Klammern fehlt ',' oder die schließende ']'",
+    "did not find expected ',' or '}'": (
+        "In einer Zuordnung in geschweiften Klammern fehlt ',' oder die schließende '}'"
+    ),
+    "did not find expected <document start>": "Unerwarteter Inhalt nach dem Ende des Dokuments",
+    "expected <document start>, but found": "Unerwarteter Inhalt nach dem Ende des Dokuments",
+    "did not find expected <stream-start>": "Die Datei beginnt nicht wie ein YAML-Dokument",
+    "did not find expected comment or line break": (
+        "Nach dem Wert darf in dieser Zeile nur noch ein Kommentar (# …) stehen"
+    ),
+    "did not find expected whitespace or line break": "Ein Leerzeichen oder Zeilenende fehlt",
+    "did not find expected whitespace": "Ein Leerzeichen fehlt",
+    "did not find expected alphabetic or numeric character": (
+        "Ein Anker- oder Aliasname braucht Buchstaben oder Ziffern"
+    ),
+    "did not find expected tag URI": "Ungültiger Typ-Tag ('!…')",
+    "did not find URI escaped octet": "Ungültige %-Kodierung in einem Typ-Tag",
+    "did not find expected '!'": "Ungültiger Typ-Tag: '!' fehlt",
+    "did not find the expected '>'": "Ungültiger Typ-Tag: '>' fehlt",
+    "did not find expected digit or '.' character": "Ungültige Versionsangabe in '%YAML'",
+    "did not find expected version number": "Ungültige Versionsangabe in '%YAML'",
+    "did not find expected hexdecimal number": "Ungültige Escape-Sequenz: Hexadezimalziffern erwartet",
+    "found extremely long version number": "Ungültige Versionsangabe in '%YAML'",
+    "found incompatible YAML document": "Nicht unterstützte YAML-Version",
+    "found duplicate %YAML directive": "Die Direktive '%YAML' steht doppelt",
+    "found duplicate %TAG directive": "Die Direktive '%TAG' steht doppelt",
+    "duplicate %TAG directive": "Die Direktive '%TAG' steht doppelt",
+    "found unknown directive name": "Unbekannte Direktive ('%…')",
+    "found undefined tag handle": "Unbekannter Typ-Tag ('!…!')",
+    "found undefined alias": "Ein Alias verweist auf einen unbekannten Anker",
+    "found unknown escape character": "Unbekannte Escape-Sequenz in einem Text in Anführungszeichen",
+    "found invalid Unicode character escape code": "Ungültige Unicode-Escape-Sequenz",
+    "found unexpected ':'": "Unerwarteter Doppelpunkt",
+    "found unexpected document indicator": "'---' oder '...' mitten in einem Text",
+    "found unexpected non-alphabetical character": "Unerwartetes Zeichen in einer Direktive",
+    "found a tab character that violates indentation": "Tabulator in der Einrückung",
+    "found a tab character where an indentation space is expected": "Tabulator in der Einrückung",
+    "found an indentation indicator equal to 0": "Die Einrückungsangabe eines Blocktexts darf nicht 0 sein",
+    "found both indentation indicators": "Zwei Einrückungsangaben bei einem Blocktext",
+    "expected indentation indicator": "Ungültige Einrückungsangabe bei einem Blocktext",
+    "expected chomping or indentation indicators": "Ungültige Angabe nach '|' oder '>'",
+    "found an incorrect leading UTF-8 octet": "Ungültiges UTF-8",
+    "found an incorrect trailing UTF-8 octet": "Ungültiges UTF-8",
+    "invalid leading UTF-8 octet": "Ungültiges UTF-8",
+    "invalid trailing UTF-8 octet": "Ungültiges UTF-8",
+    "invalid length of a UTF-8 sequence": "Ungültiges UTF-8",
+    "incomplete UTF-8 octet sequence": "Unvollständiges UTF-8-Zeichen am Dateiende",
+    "incomplete UTF-16": "Unvollständiges UTF-16-Zeichen",
+    "unexpected low surrogate area": "Ungültiges UTF-16",
+    "invalid Unicode character": "Ungültiges Unicode-Zeichen",
+    "control characters are not allowed": "Steuerzeichen sind in YAML nicht erlaubt",
+    "special characters are not allowed": "Steuerzeichen sind in YAML nicht erlaubt",
+    "expected DOCUMENT-END": "Unerwarteter Inhalt nach dem Ende des Dokuments",
+    "expected DOCUMENT-START or STREAM-END": "Unerwarteter Inhalt nach dem Ende des Dokuments",
+    "expected SCALAR, SEQUENCE-START, MAPPING-START, or ALIAS": "Ein Wert wurde erwartet, ist aber nicht da",
+    "expected STREAM-START": "Die Datei beginnt nicht wie ein YAML-Dokument",
+    "expected nothing after STREAM-END": "Unerwarteter Inhalt nach dem Ende der Datei",
+    "expected ',' or ']'": "In einer Liste in eckigen Klammern fehlt ',' oder die schließende ']'",
+    "expected ',' or '}'": "In einer Zuordnung in geschweiften Klammern fehlt ',' oder die schließende '}'",
+    "expected ':'": "Ein Doppelpunkt ':' nach dem Schlüssel fehlt",
+    "expected '<document start>'": "Unerwarteter Inhalt nach dem Ende des Dokuments",
+    "expected <block end>": "Die Einrückung passt nicht zur Ebene davor",
+    "expected the node content": "Ein Wert wurde erwartet, ist aber nicht da",
+    "expected alphabetic or numeric character": "Ein Anker- oder Aliasname braucht Buchstaben oder Ziffern",
+    "expected a comment or a line break": "Nach dem Wert darf in dieser Zeile nur noch ein Kommentar (# …) stehen",
+    "expected ' ', but found": "Ein Leerzeichen fehlt",
+    "expected URI": "Ungültiger Typ-Tag ('!…')",
+    "expected escape sequence": "Ungültige Escape-Sequenz",
+    "found character": "Ein Zeichen, mit dem kein YAML-Element beginnen darf",
+}
+_YAML_CONTEXTS_DE = {
+    "while scanning a quoted scalar": "Ein Text in Anführungszeichen wird nicht geschlossen",
+    "while scanning a simple key": "Ein Doppelpunkt ':' nach dem Schlüssel fehlt",
+    "while scanning a plain scalar": "Ein Text ohne Anführungszeichen enthält ein unerlaubtes Zeichen",
+    "while scanning a block scalar": "Ein Blocktext ('|' oder '>') ist ungültig",
+    "while scanning an anchor": "Ein Ankername ('&…') ist ungültig",
+    "while scanning an alias": "Ein Aliasname ('*…') ist ungültig",
+    "while scanning a tag": "Ein Typ-Tag ('!…') ist ungültig",
+    "while scanning a directive": "Eine Direktive ('%…') ist ungültig",
 }
 
 _SYNTAX_HINT = (
@@ -99,11 +180,20 @@ _SCALAR_TAGS = {
 }
 
 
-def _translate_problem(problem: str, context: str | None) -> str:
+def translate_problem(problem: str, context: str | None = None) -> str | None:
+    """The German text for a parser problem, or None if the table does not know it."""
     for english, german in _YAML_PROBLEMS_DE.items():
-        if english in problem or (context and english in context):
-            return f"YAML-Syntaxfehler: {german} (Parser: {problem})"
-    return f"YAML-Syntaxfehler: {problem}"
+        if problem.startswith(english):
+            return german
+    for english, german in _YAML_CONTEXTS_DE.items():
+        if context and context.startswith(english):
+            return german
+    return None
+
+
+def _translate_problem(problem: str, context: str | None) -> str:
+    german = translate_problem(problem, context)
+    return f"YAML-Syntaxfehler: {german or 'Die Datei ist an dieser Stelle kein gültiges YAML'}"
 
 
 def read_limited(path: Path, display: str, diags: Diagnostics, limit: int = MAX_BYTES) -> bytes | None:
@@ -142,7 +232,32 @@ def read_yaml(path: Path, display: str, diags: Diagnostics) -> YamlDoc | None:
     return parse_yaml_bytes(raw, path, display, diags)
 
 
+class _ParseCache:
+    """For `rek serve`: a file whose bytes did not change is not parsed again (only valid files kept)."""
+
+    entries: dict[str, tuple[bytes, YamlDoc]] | None = None
+
+
+_cache = _ParseCache()
+
+
+def enable_parse_cache() -> None:
+    _cache.entries = {}
+
+
 def parse_yaml_bytes(raw: bytes, path: Path, display: str, diags: Diagnostics) -> YamlDoc | None:
+    entries = _cache.entries
+    if entries is not None:
+        hit = entries.get(str(path))
+        if hit is not None and hit[0] == raw and hit[1].display == display:
+            return hit[1]
+    doc = _parse_yaml_bytes(raw, path, display, diags)
+    if entries is not None and doc is not None:
+        entries[str(path)] = (raw, doc)
+    return doc
+
+
+def _parse_yaml_bytes(raw: bytes, path: Path, display: str, diags: Diagnostics) -> YamlDoc | None:
     if len(raw) > MAX_BYTES:  # callers that pass bytes directly, not through read_limited
         _too_large(display, len(raw), MAX_BYTES, diags)
         return None
@@ -207,7 +322,7 @@ def parse_yaml_bytes(raw: bytes, path: Path, display: str, diags: Diagnostics) -
         _add_yaml_error(exc, display, diags)
         return None
     except yaml.YAMLError as exc:
-        diags.add(display, 1, 1, f"YAML-Syntaxfehler: {exc}", hint=_SYNTAX_HINT)
+        diags.add(display, 1, 1, _translate_problem(str(exc), None), hint=_SYNTAX_HINT)
         return None
     doc = YamlDoc(path=path, display=display, data=None, lines=text.splitlines())
     converter = _Converter(doc, diags)
@@ -220,7 +335,8 @@ def parse_yaml_bytes(raw: bytes, path: Path, display: str, diags: Diagnostics) -
 
 def _add_yaml_error(exc: yaml.MarkedYAMLError, display: str, diags: Diagnostics) -> None:
     mark = exc.problem_mark or exc.context_mark
-    if exc.context and "quoted scalar" in exc.context and exc.context_mark:
+    unclosed = any(p in (exc.problem or "") for p in ("end of stream", "document indicator"))
+    if exc.context and "quoted scalar" in exc.context and exc.context_mark and unclosed:
         mark = exc.context_mark
         line, col = mark.line + 1, mark.column + 1
         diags.add(
@@ -300,7 +416,7 @@ def _scan_events(text: str, display: str, diags: Diagnostics) -> bool:
         _add_yaml_error(exc, display, diags)
         return False
     except yaml.YAMLError as exc:
-        diags.add(display, 1, 1, f"YAML-Syntaxfehler: {exc}", hint=_SYNTAX_HINT)
+        diags.add(display, 1, 1, _translate_problem(str(exc), None), hint=_SYNTAX_HINT)
         return False
     return True
 

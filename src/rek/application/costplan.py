@@ -9,7 +9,7 @@ cent left over is added in the formula (largest remainder), as the plan allocate
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter
@@ -19,7 +19,6 @@ from ..model import COST_CATEGORY_LABELS, CostCategory
 from ..plan import ZERO, Plan
 
 EURO_FORMAT = '#,##0.00 "€"'
-CENT = Decimal("0.01")
 
 
 def _safe(text: str) -> str:
@@ -91,8 +90,7 @@ def write_costplan(plan: Plan, path: Path) -> None:
             if p.id not in shares:
                 continue
             pct, euro = shares[p.id]
-            rounded = (mp.money.own * Decimal(str(pct)) / 100).quantize(CENT, ROUND_HALF_UP)
-            adjust = euro - rounded
+            adjust = mp.share_adjustment(p.id)
             formula = f"=ROUND(H{r}*{pct}/100,2)" + (f"{adjust:+.2f}" if adjust else "")
             ms.write_formula(row, share_col0 + j, formula, money, _f(euro))
     last = row
@@ -172,7 +170,7 @@ def write_costplan(plan: Plan, path: Path) -> None:
         fs.write_formula(row, 1, f"=Maßnahmen!{col}{measure_total_row}", money, _f(value))
         fs.write_formula(
             row, 2, f"=IF(Maßnahmen!D{measure_total_row}=0,0,B{row + 1}/Maßnahmen!D{measure_total_row})", percent,
-            _f(value / total.cost) if total.cost else 0.0,
+            _f(total.ratio(value)),
         )  # fmt: skip
     row += 1
     fs.write(row, 0, "Summe", bold)

@@ -13,7 +13,7 @@ from .. import formatting as fmt
 from ..locate import PACKAGE_DIR
 from ..mdtext import Md, environment, link, text
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure, Status
-from ..plan import ZERO, Money, Plan, resolve, whole_euros
+from ..plan import ZERO, Money, Plan, resolve, whole_euro_column
 from ..project import Project
 from .htmltable import stack_table
 
@@ -289,11 +289,10 @@ class SitePages:
         """Whole-euro columns that add up to their sum row (largest remainder per column)."""
         if not values:
             return rows
-        columns = [whole_euros(list(col)) for col in zip(*values, strict=True)]
+        columns = [whole_euro_column(list(col)) for col in zip(*values, strict=True)]
         for i, row in enumerate(rows):
-            row.extend(fmt.euro(col[i]) for col in columns)
-        total = [sum(col, ZERO) for col in columns]
-        rows.append(["Summe", *(fmt.euro(t) for t in total)])
+            row.extend(fmt.euro(parts[i]) for parts, _ in columns)
+        rows.append(["Summe", *(fmt.euro(total) for _, total in columns)])
         return rows
 
     def finances(self) -> str:
@@ -383,8 +382,8 @@ class SitePages:
         if self.changes:
             return self.changes
         return (
-            "# Änderungen\n\nFür diese Fassung liegt kein Vergleich mit einer früheren Version vor. "
-            "`rek build --since REV` oder `rek publish` tragen hier ein, was sich seit der vorigen Version geändert hat.\n"
+            "# Änderungen\n\nDies ist die erste veröffentlichte Fassung; einen Vergleich mit einer früheren "
+            "Fassung gibt es noch nicht. Ab der nächsten Fassung steht hier, was sich geändert hat.\n"
         )
 
     # --- charts ------------------------------------------------------------------------------
