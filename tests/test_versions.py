@@ -114,7 +114,7 @@ def test_diff_covers_every_file_in_german(repo: Path, run) -> None:
     )
     call = repo / "strategy" / "calls" / "mpsc-2021.yaml"
     _edit(call, "chars_per_page: ", "chars_per_page: 1")
-    _edit(repo / "content" / "impressum.md", "\n", "\nNeue Anschrift.\n")
+    _edit(repo / "content" / "leichte-sprache.md", "\n", "\nNeue Zeile.\n")
     result = run("diff", "v0.3", cwd=repo)
     assert result.code == 0, result.err
     out = result.out
@@ -131,7 +131,7 @@ def test_diff_covers_every_file_in_german(repo: Path, run) -> None:
         "    Zielgruppen: Bürgerinnen und Bürger → Bürgerinnen und Bürger, Unternehmen",
         "    Meilenstein „Start“: – → neu (01.06.2027)",
         "    Zeichen je Seite: ",
-        "~ Seite Impressum",
+        "~ Seite Leichte Sprache",
         "    Text: überarbeitet",
     ]:
         assert line in out, (line, out)
@@ -196,6 +196,7 @@ def adopt(repo: Path) -> None:
 def test_publish_refuses_an_adopted_version_with_placeholders(repo: Path, run) -> None:
     adopt(repo)
     git(repo, "commit", "-qam", "beschlossen")
+    git(repo, "tag", "v1.0")
     result = run("publish", cwd=repo)
     assert result.code == 1
     lines = [line for line in result.err.splitlines() if ": error: " in line]
@@ -541,6 +542,7 @@ def test_publish_of_an_adopted_version_needs_a_tag(repo: Path, run) -> None:
         ),
         encoding="utf-8",
     )
+    fill_placeholders(repo)
     git(repo, "commit", "-qam", "beschlossen, noch ohne Tag")
     result = run("publish", cwd=repo)
     assert result.code == 1
