@@ -128,6 +128,12 @@ def check(ctx: Context, call_id: str | None) -> None:
     if errors:
         click.echo(summary_line(findings), err=True)
         sys.exit(1)
+    if call is not None:
+        from .application.formtexts import count_line
+
+        say("Zeichen je Abschnitt des Antrags:")
+        for sp in plan.sections:
+            say(f"  {sp.section.title}: {count_line(sp, call.chars_per_page)}")
     extra = f", Förderaufruf '{call.id}' formal erfüllt" if call else ""
     if findings:
         extra += f" ({len(findings)} Hinweis(e), vor der Einreichung zu erledigen)"

@@ -135,6 +135,27 @@ class Priority(StrEnum):
 PRIORITY_LABELS = {Priority.high: "Hoch", Priority.medium: "Mittel", Priority.low: "Niedrig"}
 
 
+SDG_LABELS = {
+    1: "Keine Armut",
+    2: "Kein Hunger",
+    3: "Gesundheit und Wohlergehen",
+    4: "Hochwertige Bildung",
+    5: "Geschlechtergleichheit",
+    6: "Sauberes Wasser und Sanitäreinrichtungen",
+    7: "Bezahlbare und saubere Energie",
+    8: "Menschenwürdige Arbeit und Wirtschaftswachstum",
+    9: "Industrie, Innovation und Infrastruktur",
+    10: "Weniger Ungleichheiten",
+    11: "Nachhaltige Städte und Gemeinden",
+    12: "Nachhaltige/r Konsum und Produktion",
+    13: "Maßnahmen zum Klimaschutz",
+    14: "Leben unter Wasser",
+    15: "Leben an Land",
+    16: "Frieden, Gerechtigkeit und starke Institutionen",
+    17: "Partnerschaften zur Erreichung der Ziele",
+}
+
+
 class StrategyStatus(StrEnum):
     draft = "Entwurf"
     adopted = "beschlossen"
@@ -323,6 +344,9 @@ class Strategy(Strict):
     annexes: list[Annex] = Field(default_factory=list, title="Anlagen")
     sources: list[Source] = Field(default_factory=list)
     legal: Legal | None = Field(default=None, title="Rechtliche Angaben der Website")
+    applicant_details: ApplicantDetails | None = Field(
+        default=None, title="Angaben zum Antragsteller", description="für das Deckblatt des Antrags"
+    )
 
 
 class Risk(Strict):
@@ -431,6 +455,11 @@ class Measure(Strict):
     dependencies: list[Id] = Field(default_factory=list, title="Abhängig von Maßnahmen")
     origin: Origin | None = Field(default=None, title="Herkunft")
     references: References = Field(default_factory=References, title="Bezüge")
+    criteria: list[Id] = Field(
+        default_factory=list,
+        title="Bewertungskriterien",
+        description="Kennungen der Kriterien des Förderaufrufs, die die Maßnahme beantwortet",
+    )
     example: bool = Field(
         default=False,
         title="Beispielzahlen",
@@ -490,6 +519,19 @@ class Accessibility(Strict):
     issues: list[Text] = Field(default_factory=list, title="Nicht barrierefreie Inhalte")
     method: Text = Field(title="Grundlage der Bewertung", description="z. B. 'Selbstbewertung'")
     date: Text = Field(title="Erstellt am")
+
+
+class ApplicantDetails(Strict):
+    """Angaben zum Antragsteller für das Deckblatt eines Förderantrags (Funktionen, keine Personen)."""
+
+    regional_key: Annotated[str, Field(pattern=r"^[0-9]{12}$")] = Field(
+        title="Amtlicher Regionalschlüssel (ARS)", description="12 Ziffern, z. B. 032520000000"
+    )
+    representative: Text = Field(title="Gesetzliche Vertretung", description="Funktion, z. B. 'Landrat'")
+    contact: Contact = Field(title="Ansprechstelle", description="Funktion und Dienstanschrift")
+    deputy: Contact | None = Field(default=None, title="Vertretung der Ansprechstelle")
+    example: bool = Field(default=False, title="Beispielangaben")
+    sources: list[Source] = Field(default_factory=list)
 
 
 class Legal(Strict):

@@ -16,7 +16,7 @@ from .diagnostics import RekError
 from .diff import WORKTREE, _git, compare, load_revision, previous_tag
 from .diff import as_markdown as changes_markdown
 from .model import StrategyStatus
-from .placeholders import refuse_if_any
+from .placeholders import find as find_placeholders
 from .plan import resolve
 from .project import Project
 
@@ -108,11 +108,16 @@ def publish(
     tag = current_tag(root)
     version = version or tag or f"v{s.version}"
     problems = preflight(project, version=version, tag=tag, branch=branch, force=force)
-    if problems:
-        raise RekError("Nicht veröffentlicht:\n" + "\n".join(f"- {p}" for p in problems))
     adopted = s.status == StrategyStatus.adopted
-    if adopted:  # no legal page with gaps in a published, adopted version
-        refuse_if_any(root)
+    # no legal page with gaps in a published, adopted version; every reason is told at once
+    gaps = find_placeholders(root, severity="error") if adopted else []
+    if problems or gaps:
+        text = "\n".join(d.format() for d in sorted(gaps))
+        if problems:
+            text += ("\n" if text else "") + "Nicht veröffentlicht:\n" + "\n".join(f"- {p}" for p in problems)
+        elif gaps:
+            text += f"\nNicht veröffentlicht: {len(gaps)} Platzhalter in einer beschlossenen Fassung."
+        raise RekError(text)
     title = f"{version} ({s.status.value})"
     aliases = ["latest"] if adopted else ["entwurf"]
     if since is None:

@@ -12,6 +12,7 @@ from ..plan import Plan
 from .costplan import write_costplan
 from .document import Application, render
 from .export import metadata_args, to_docx, to_pdf
+from .formtexts import write_form_texts
 
 DRAFT_MARK = "Entwurf – formale Prüfung nicht bestanden"
 
@@ -47,6 +48,7 @@ def write_application(
     markdown = folder / "antrag.md"
     banner = f"> **{DRAFT_MARK}.** Diese Fassung darf so nicht eingereicht werden; `rek check` nennt die Gründe.\n\n"
     markdown.write_text((banner if draft else "") + app.markdown, encoding="utf-8")
+    write_form_texts(plan, folder / "projekttexte.txt")
     xlsx = folder / "kosten-und-finanzierungsplan.xlsx"
     write_costplan(plan, xlsx)
     docx = pdf = None
