@@ -392,4 +392,9 @@ def _criteria_and_deadline(found: _Findings, plan: Plan) -> None:
             f"{fmt.date(today)} käme zu spät",
             hint="Für einen neuen Aufruf legen Sie ein eigenes Profil unter strategy/calls/ an.",
             severity="warning",
+            rule=(
+                "Bewerbungsfrist",
+                ("deadline",),
+                call.sources[0] if call.sources else call.sections[0].source,
+            ),
         )

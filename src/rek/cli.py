@@ -104,6 +104,12 @@ def check(ctx: Context, call_id: str | None) -> None:
     """Alle Dateien prüfen; jeder Fehler mit Datei, Zeile und Spalte."""
     root = ctx.root()
     project, diags = load_project(root)
+    if project is not None and project.overrides:
+        from .overrides import trial
+
+        diags.extend(trial(project))
+        if diags.errors:
+            project = None
     placeholders = []
     if project is not None:  # placeholders matter once the files are valid (a reminder; -q hides it)
         from .placeholders import find as find_placeholders

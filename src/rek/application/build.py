@@ -28,8 +28,14 @@ class ApplicationFiles:
 
 
 def timeline_svg(app: Application) -> str:
-    spans = charts.measure_spans([mp.m for mp in app.measures], app.plan.project.action_fields)
-    return charts.timeline("antrag-timeline", "Zeitplan der Maßnahmen des Antrags", spans)
+    """The Gantt chart of the application: full titles above the bars, a legend of the action fields."""
+    fields = app.plan.project.action_fields
+    spans = charts.measure_spans([mp.m for mp in app.measures], fields)
+    used = sorted({s.color for s in spans})
+    legend = [charts.Key(fields[i].title, i) for i in used if i < len(fields)]
+    return charts.timeline(
+        "antrag-timeline", "Zeitplan der Maßnahmen des Antrags", spans, legend=legend, labels_above=True
+    )
 
 
 def write_application(
