@@ -136,3 +136,14 @@ def test_application_timeline_has_a_legend_and_full_labels(plan, built_embedded:
         assert f.title.replace("/", "/") in svg or f.title in svg.replace("&amp;", "&")
     assert "Meilenstein" in svg
     assert "M05 E-Formulare und Online-Antragsstrecken – Pilot im Verbund" in svg
+
+
+def test_docx_charts_are_png_and_pdf_keeps_vectors(built_embedded: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(built_embedded / "antrag" / "antrag.docx") as docx:
+        media = [n for n in docx.namelist() if n.startswith("word/media/")]
+        assert len(media) == 2 and all(n.endswith(".png") for n in media)
+        assert all(docx.read(n)[:8] == b"\x89PNG\r\n\x1a\n" for n in media)
+    typst_source = (built_embedded / "antrag" / "antrag.typ").read_text(encoding="utf-8")
+    assert 'image("zeitplan.svg"' in typst_source

@@ -111,13 +111,14 @@ def check(ctx: Context, call_id: str | None) -> None:
         if diags.errors:
             project = None
     placeholders = []
-    if project is not None:  # placeholders matter once the files are valid
+    if project is not None:  # placeholders matter once the files are valid (a reminder; -q hides it)
         from .placeholders import find as find_placeholders
 
         placeholders = find_placeholders(project.root)
-        diags.extend(placeholders)
     for diag in diags.sorted():
         click.echo(styled(diag.format()), err=diag.severity == "error")
+    for diag in placeholders:
+        say(styled(diag.format()))
     if project is None:
         click.echo(summary_line(diags.items), err=True)
         sys.exit(1)

@@ -13,7 +13,7 @@ from .costplan import write_costplan
 from .document import Application, render
 from .drafts import FOLDER as DRAFTS_FOLDER
 from .drafts import DraftFile, write_drafts
-from .export import metadata_args, to_docx, to_pdf
+from .export import metadata_args, rasterise_svg, to_docx, to_pdf
 from .formtexts import write_form_texts
 
 DRAFT_MARK = "Entwurf – formale Prüfung nicht bestanden"
@@ -68,7 +68,17 @@ def write_application(
         meta = metadata_args(s.title, f"Antrag im Förderaufruf {call.name}", fmt.date(dt.date.today()))
         templates = project.root / "templates"
         docx = folder / "antrag.docx"
-        to_docx(markdown, docx, meta, templates)
+        # Word gets the charts as PNG (older Word shows no SVG); the PDF keeps the vector SVG
+        word = folder / ".antrag-word.md"
+        text = markdown.read_text(encoding="utf-8")
+        for chart in ("zeitplan.svg", "kosten-jahr.svg"):
+            rasterise_svg(folder / chart)
+            text = text.replace(f"]({chart})", f"]({chart[:-4]}.png)")
+        word.write_text(text, encoding="utf-8")
+        try:
+            to_docx(word, docx, meta, templates)
+        finally:
+            word.unlink(missing_ok=True)
         pdf = folder / "antrag.pdf"
         warning = to_pdf(markdown, pdf, meta, templates, draft=draft)
         if warning:

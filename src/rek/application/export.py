@@ -213,7 +213,9 @@ def typst_failure(message: str, source: Path, header: Path) -> RekError:
 _PACKAGE = re.compile(r'#\s*import\s*"@|"@[a-z]+/')
 
 
-def typst_compile(source: Path, target: Path, root: Path, *, ua: bool) -> str | None:
+def typst_compile(
+    source: Path, target: Path, root: Path, *, ua: bool, png_ppi: int | None = None
+) -> str | None:
     """Compile in a child process: file reads confined to root, no packages, bounded in time and memory.
 
     Returns None on success, else Typst's message (mapped to the source line where Typst names one).
@@ -233,6 +235,7 @@ def typst_compile(source: Path, target: Path, root: Path, *, ua: bool) -> str | 
         "packages": str(empty),
         "ua": ua,
         "memory": TYPST_MEMORY,
+        **({"format": "png", "ppi": png_ppi} if png_ppi else {}),
     }
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     env.update(
@@ -272,6 +275,8 @@ job = json.loads(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (job["memory"], job["memory"]))
 import typst
 extra = {"pdf_standards": ["ua-1"]} if job["ua"] else {}
+if job.get("format") == "png":
+    extra = {"format": "png", "ppi": job.get("ppi", 150)}
 try:
     typst.compile(job["input"], output=job["output"], root=job["root"], package_path=job["packages"],
                   package_cache_path=job["packages"], **extra)
@@ -282,3 +287,21 @@ except Exception as exc:
     sys.stderr.write(" ".join(str(exc).split()) + place + "\\n")
     sys.exit(1)
 """
+
+
+def rasterise_svg(svg: Path, width_cm: float = 16.0, ppi: int = 150) -> Path:
+    """A PNG of one of rek's own SVG charts (for Word, which may not show SVG): Typst, in its sandbox."""
+    source = svg.with_name(f".{svg.stem}-png.typ")
+    source.write_text(
+        "#set page(width: auto, height: auto, margin: 4pt, fill: white)\n"
+        f'#image("{svg.name}", width: {width_cm}cm)\n',
+        encoding="utf-8",
+    )
+    target = svg.with_suffix(".png")
+    try:
+        problem = typst_compile(source, target, svg.parent, ua=False, png_ppi=ppi)
+    finally:
+        source.unlink(missing_ok=True)
+    if problem:
+        raise RekError(f"Typst konnte das Diagramm {svg.name} nicht als PNG setzen: {problem}")
+    return target
