@@ -11,8 +11,9 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 from rek import formatting as fmt
-from rek.application.checks import formal_checks
-from rek.application.document import application_measures, render
+from rek.application.document import render
+from rek.checks import check_plan
+from rek.plan import resolve
 from rek.project import require_project
 
 
@@ -40,13 +41,15 @@ def test_docx_has_the_call_sections_in_order(built_embedded: Path, embedded_proj
 def test_docx_cost_table_adds_up(built_embedded: Path, embedded_project) -> None:
     _, tables = _docx_tables(built_embedded / "antrag" / "antrag.docx")
     cost = next(t for t in tables if t[0][0] == "Kostenart")
-    measures = application_measures(embedded_project, embedded_project.call)
-    total = sum((m.total_cost for m in measures), Decimal(0))
+    plan = resolve(embedded_project)
+    measures = plan.application.measures
+    total = plan.application.total.cost
+    assert total == sum((c.amount for mp in measures for c in mp.m.costs), Decimal(0))
     assert cost[-1][0] == "Summe"
-    assert cost[-1][-1] == fmt.euro(total)
+    assert cost[-1][-1] == fmt.euro(total, True)
 
     # every year column adds up to its sum row, and the row sums to the total
-    def value(text: str) -> int:
+    def value(text: str) -> int:  # in cents
         return int(re.sub(r"[^0-9]", "", text) or 0)
 
     body = cost[1:-1]
@@ -55,7 +58,7 @@ def test_docx_cost_table_adds_up(built_embedded: Path, embedded_project) -> None
     assert sum(value(c) for c in cost[-1][1:-1]) == value(cost[-1][-1])
     per_measure = next(t for t in tables if t[0][0] == "Maßnahme" and t[0][1] == "Kosten")
     assert len(per_measure) == len(measures) + 2
-    assert per_measure[-1][1] == fmt.euro(total)
+    assert per_measure[-1][1] == fmt.euro(total, True)
 
 
 def test_pdf_is_tagged_german_and_pdf_ua(built_embedded: Path) -> None:
@@ -79,8 +82,7 @@ def test_pdf_is_a4_and_holds_the_cost_table(built_embedded: Path, embedded_proje
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
     text = "\n".join(page.extract_text() for page in reader.pages)
-    measures = application_measures(embedded_project, embedded_project.call)
-    total = fmt.euro(sum((m.total_cost for m in measures), Decimal(0)))
+    total = fmt.euro(resolve(embedded_project).application.total.cost, True)
     assert "Kosten nach Jahr und Kostenart" in text
     assert total.replace("\u00a0", " ") in text.replace("\u00a0", " ")
     for section in embedded_project.call.sections:
@@ -95,18 +97,23 @@ def test_cost_plan_spreadsheet_has_live_sums(built_embedded: Path, embedded_proj
     rows = list(plan.iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r[0] == "Kostenart")
     summe = next(r for r in rows if r[0] == "Summe")
-    assert all(isinstance(c, str) and c.startswith("=SUM(") for c in summe[1:])
-    numbers = [r[1:-1] for r in rows[header + 1 :] if r[0] != "Summe"]
-    measures = application_measures(embedded_project, embedded_project.call)
+    assert all(isinstance(c, str) and c.startswith("=SUM(") for c in summe[1:] if c is not None)
+    numbers = [
+        r[1:-1]
+        for r in rows[header + 1 :]
+        if r[0] not in ("Summe", None) and not str(r[0]).startswith("Abgleich")
+    ]
+    budget = resolve(embedded_project).application
     assert round(sum(sum(v for v in r if isinstance(v, int | float)) for r in numbers), 2) == float(
-        sum((m.total_cost for m in measures), Decimal(0))
+        budget.total.cost
     )
-    assert wb["Maßnahmen"].max_row == len(measures) + 2
+    ids = [r[0] for r in wb["Maßnahmen"].iter_rows(values_only=True)]
+    assert [i for i in ids if i in {mp.id for mp in budget.measures}] == [mp.id for mp in budget.measures]
 
 
 def test_embedded_strategy_meets_the_2021_call(embedded_project) -> None:
-    failures = formal_checks(embedded_project, embedded_project.call)
-    assert [f.format() for f in failures if f.severity == "error"] == []
+    findings = check_plan(resolve(embedded_project))
+    assert [f.format() for f in findings if f.severity == "error"] == []
 
 
 # --- each formal check, broken once ---------------------------------------------------------------
@@ -118,7 +125,7 @@ def call_project(minimal: Path) -> Path:
     shutil.copy(FIXTURES / "calls" / "test-call.yaml", minimal / "strategy" / "calls" / "test-call.yaml")
     strategy = minimal / "strategy" / "strategy.yaml"
     text = strategy.read_text(encoding="utf-8").replace("# call: mpsc-2021", "call: test-call")
-    text = text.replace("    lead: true\n", "    lead: true\n    own_funds: 7000\n")
+    text = text.replace("    role: Antragsteller\n", "    role: Antragsteller\n    own_funds: 7000\n")
     text += (
         "risks:\n  - title: Verzug\n    likelihood: low\n    impact: medium\n    mitigation: Puffer einplanen.\n"
         "annexes:\n  - id: ratsbeschluss\n    title: Beschluss\n  - id: absichtserklaerung\n    title: LoI\n    partner: lk\n"
@@ -144,91 +151,125 @@ CASES = {
         "strategy/strategy.yaml",
         "summary: |\n  Die Kurzfassung der Strategie in wenigen Sätzen.",
         "summary: |\n  " + "Lang. " * 400,
-        r"Regel 'Abschnitt 'Zusammenfassung'': Abschnitt ist zu lang; gefunden: 2\.\d{3} Zeichen, erlaubt: höchstens 2\.000 Zeichen \(Quelle: Testrichtlinie, Nr\. 8\)",
+        r"strategy/strategy\.yaml:15:\d+: error: Regel 'Abschnitt Zusammenfassung': der Abschnitt ist zu lang; "
+        r"gefunden: 2\.\d{3} Zeichen, erlaubt: höchstens 2\.000 Zeichen\n.*\n    Regel: Abschnitt 'Zusammenfassung' "
+        r"\(strategy/calls/test-call\.yaml:\d+:\d+\); Quelle: Testrichtlinie, Nr\. 8",
     ),
     "section over its pages": (
         "measures/M01.yaml",
         "description: |\n",
         "description: |\n  " + "Sehr lange Beschreibung. " * 220 + "\n",
-        r"Regel 'Abschnitt 'Maßnahmen'': Abschnitt ist zu lang; gefunden: etwa \d,\d Seiten \(\d\.\d{3} Zeichen\), erlaubt: höchstens 5 Seiten à 1\.000 Zeichen",
+        r"measures/M01\.yaml:5:\d+: error: Regel 'Abschnitt Maßnahmen': der Abschnitt ist zu lang; gefunden: \d\.\d{3} "
+        r"Zeichen, erlaubt: höchstens 5 Seiten à 1\.000 Zeichen",
     ),
     "required section empty": (
         "strategy/strategy.yaml",
         "risks:\n  - title: Verzug\n    likelihood: low\n    impact: medium\n    mitigation: Puffer einplanen.\n",
         "",
-        "Regel 'Abschnitt 'Risiken'': Pflichtabschnitt ist leer",
+        "Regel 'Abschnitt Risiken': Pflichtabschnitt ist leer",
     ),
     "annex missing": (
         "strategy/strategy.yaml",
         "  - id: ratsbeschluss\n    title: Beschluss\n",
         "",
-        "strategy/strategy.yaml:47:3: error: Regel 'Anlage 'Ratsbeschluss'': Pflichtanlage fehlt; gefunden: keine, erlaubt: vorhanden (Quelle: Testrichtlinie, Nr. 12)",
+        "strategy/strategy.yaml:91:3: error: Regel 'Anlage Ratsbeschluss': Pflichtanlage fehlt\n"
+        "    Hinweis: Tragen Sie unter 'annexes' ein: {id: ratsbeschluss, title: \"Ratsbeschluss\", status: in Vorbereitung}",
     ),
     "partner annex missing": (
         "strategy/strategy.yaml",
         "    partner: lk\n",
         "",
-        "Regel 'Anlage 'Absichtserklärung'': Pflichtanlage von Landkreis Muster fehlt",
+        "Regel 'Anlage Absichtserklärung': Pflichtanlage von Landkreis Muster fehlt\n"
+        "    Hinweis: Tragen Sie unter 'annexes' ein: {id: absichtserklaerung, partner: lk,",
     ),
     "grant not rate times eligible cost": (
         "measures/M01.yaml",
         "grant: 13000",
         "grant: 12000",
-        "measures/M01.yaml:21:10: error: Regel 'Fördersatz (Regelfördersatz)': Maßnahme M01: Zuwendung ist nicht 65\u00a0% der förderfähigen Kosten (20.000,00\u00a0€); gefunden: 12.000,00\u00a0€, erlaubt: 13.000,00\u00a0€ (Quelle: Testrichtlinie, Nr. 1)",
+        "measures/M01.yaml:21:10: error: Regel 'Fördersatz': die Zuwendung ist nicht 65\u00a0% der förderfähigen "
+        "Kosten (20.000,00\u00a0€); gefunden: 12.000,00\u00a0€, erwartet: 13.000,00\u00a0€\n    Hinweis: grant: 13000\n"
+        "    Regel: Regelfördersatz (strategy/calls/test-call.yaml:14:5); Quelle: Testrichtlinie, Nr. 1",
     ),
     "budget emergency rate": (
         "strategy/strategy.yaml",
-        "    lead: true\n",
-        "    lead: true\n    budget_emergency: true\n",
-        "Regel 'Fördersatz (Haushaltsnotlage)': Maßnahme M01: Zuwendung ist nicht 90\u00a0% der förderfähigen Kosten (20.000,00\u00a0€); gefunden: 13.000,00\u00a0€, erlaubt: 18.000,00\u00a0€",
+        "    role: Antragsteller\n",
+        "    role: Antragsteller\n    budget_emergency: true\n",
+        "Regel 'Fördersatz': die Zuwendung ist nicht 90\u00a0% der förderfähigen Kosten (20.000,00\u00a0€); "
+        "gefunden: 13.000,00\u00a0€, erwartet: 18.000,00\u00a0€",
     ),
     "ineligible cost category": (
         "measures/M01.yaml",
         "category: services",
         "category: travel",
-        "Regel 'Förderfähige Kostenarten': Maßnahme M01: Kostenart 'Reisekosten' (2027) ist als förderfähig angegeben",
+        "measures/M01.yaml:17:5: error: Regel 'Förderfähige Kostenarten': Kostenart 'Reisekosten' (2027) ist als "
+        "förderfähig angegeben; erlaubt: Personalausgaben, Aufträge an Dritte",
     ),
     "own share not covered": (
         "strategy/strategy.yaml",
         "own_funds: 7000",
         "own_funds: 6000",
-        "Regel 'Eigenanteil gedeckt': Eigenanteil von Landkreis Muster ist nicht durch zugesagte Eigenmittel gedeckt; gefunden: 7.000,00\u00a0€, erlaubt: zugesagt: 6.000,00\u00a0€",
+        "Regel 'Eigenanteil gedeckt': der Eigenanteil von Landkreis Muster im Antrag (7.000,00\u00a0€) ist nicht "
+        "durch zugesagte Eigenmittel gedeckt; zugesagt: 6.000,00\u00a0€",
     ),
     "phase too long": (
         "strategy/strategy.yaml",
         "    end: 2027-12-31\n    call_phase: A",
         "    end: 2028-06-30\n    call_phase: A",
-        "Regel 'Dauer Phase A': Phase 'Strategiephase' ist zu lang; gefunden: 18 Monate, erlaubt: höchstens 12 Monate (Quelle: Testrichtlinie, Nr. 3)",
+        "Regel 'Dauer Phase A': Phase 'Strategiephase' ist zu lang; gefunden: 18 Monate, erlaubt: höchstens 12 Monate",
     ),
     "measure outside its phase": (
         "measures/M01.yaml",
         "end: 2027-12-31",
         "end: 2028-03-31",
-        "Regel 'Dauer Phase A': Maßnahme M01 liegt nicht innerhalb der Phase 'Strategiephase'",
+        "measures/M01.yaml:15:6: error: Regel 'Dauer Phase A': Maßnahme M01 (01.01.2027 bis 31.03.2028) liegt nicht "
+        "innerhalb der Phase 'Strategiephase' (01.01.2027 bis 31.12.2027)",
     ),
     "phase grant cap": (
         "measures/M01.yaml",
         "    amount: 20000\nfunding:\n  grant: 13000",
         "    amount: 200000\nfunding:\n  grant: 130000",
-        "Regel 'Förderhöchstbetrag Phase A': Zuwendung der Phase ist zu hoch; gefunden: 130.000\u00a0€, erlaubt: höchstens 100.000\u00a0€",
+        "Regel 'Förderhöchstbetrag Phase A': Zuwendung der Phase ist zu hoch; gefunden: 130.000\u00a0€, erlaubt: "
+        "höchstens 100.000\u00a0€",
     ),
     "total grant cap": (
         "measures/M01.yaml",
         "    amount: 20000\nfunding:\n  grant: 13000",
         "    amount: 240000\nfunding:\n  grant: 156000",
-        "Regel 'Förderhöchstbetrag': Zuwendung insgesamt ist zu hoch; gefunden: 156.000\u00a0€, erlaubt: höchstens 150.000\u00a0€ (Quelle: Testrichtlinie, Nr. 4)",
+        "Regel 'Förderhöchstbetrag': Zuwendung insgesamt ist zu hoch; gefunden: 156.000\u00a0€, erlaubt: höchstens "
+        "150.000\u00a0€",
     ),
     "too few partners": (
         "strategy/calls/test-call.yaml",
         "min_partners:\n  value: 1",
         "min_partners:\n  value: 3",
-        "Regel 'Mindestzahl Partner': zu wenige Partner im Verbund; gefunden: 1, erlaubt: mindestens 3 (Quelle: Testrichtlinie, Nr. 7)",
+        "Regel 'Mindestzahl Partner': zu wenige Partner im Verbund; gefunden: 1, erwartet: mindestens 3",
     ),
     "too few action fields": (
         "strategy/calls/test-call.yaml",
         "min_action_fields:\n  value: 1",
         "min_action_fields:\n  value: 2",
-        "Regel 'Mindestzahl Handlungsfelder': zu wenige Handlungsfelder mit Maßnahmen; gefunden: 1, erlaubt: mindestens 2",
+        "Regel 'Mindestzahl Handlungsfelder': zu wenige Handlungsfelder mit Maßnahmen im Antrag; gefunden: 1, "
+        "erwartet: mindestens 2",
+    ),
+    "applicant not a municipality": (
+        "strategy/strategy.yaml",
+        "    kind: Landkreis\n",
+        "    kind: Hochschule\n",
+        "strategy/strategy.yaml:8:12: error: Feld 'applicant': Landkreis Muster (Hochschule) kann den Antrag nicht "
+        "stellen; erwartet: ein Partner der Art Landkreis, Stadt, Gemeinde",
+    ),
+    "no applicant": (
+        "strategy/strategy.yaml",
+        "applicant: lk ",
+        "# applicant: lk ",
+        "strategy/strategy.yaml:7:7: error: Feld 'applicant' fehlt: der Förderaufruf braucht einen Antragsteller",
+    ),
+    "measure without phase": (
+        "measures/M01.yaml",
+        "phase: phase-a\n",
+        "",
+        "measures/M01.yaml:2:5: error: Feld 'phase' fehlt: mit dem Förderaufruf 'test-call' braucht jede Maßnahme "
+        "eine Phase (oder 'application: false' mit Grund)",
     ),
 }
 
@@ -239,17 +280,13 @@ def test_each_formal_check_names_rule_source_found_and_allowed(case: str, call_p
     edit(call_project / path, old, new)
     result = run("application", "--check", cwd=call_project)
     assert result.code == 1, result.out + result.err
-    found = (
-        re.search(expected, result.err) if expected.startswith("Regel 'Abschnitt") else expected in result.err
-    )
+    found = re.search(expected, result.err) if "\\d" in expected else expected in result.err
     assert found, result.err
     assert "Traceback" not in result.err
-    rule_lines = [line for line in result.err.splitlines() if ": Regel '" in line]
-    assert rule_lines and all(
-        re.match(r"^[\w/.-]+\.yaml:\d+:\d+: (error|warning): Regel '", line) for line in rule_lines
-    )
+    error_lines = [line for line in result.err.splitlines() if ": error: " in line]
+    assert error_lines and all(re.match(r"^[\w/.-]+\.yaml:\d+:\d+: error: ", line) for line in error_lines)
     also = run("check", cwd=call_project)
-    assert also.code == 1 and also.err.count(": error: Regel") == result.err.count(": error: Regel")
+    assert also.code == 1 and also.err.count(": error: ") == result.err.count(": error: ")
 
 
 def test_annex_in_preparation_warns_in_check_and_fails_the_submission_check(call_project: Path, run) -> None:
@@ -260,7 +297,10 @@ def test_annex_in_preparation_warns_in_check_and_fails_the_submission_check(call
     )
     result = run("check", cwd=call_project)
     assert result.code == 0
-    assert "warning: Regel 'Anlage 'Ratsbeschluss'': Pflichtanlage liegt noch nicht vor" in result.err
+    assert (
+        "warning: Regel 'Anlage Ratsbeschluss': Pflichtanlage liegt noch nicht vor (in Vorbereitung)"
+        in result.out
+    )
     submission = run("application", "--check", cwd=call_project)
     assert submission.code == 1
 
@@ -282,12 +322,12 @@ def test_application_command_writes_all_files(call_project: Path, run, tmp_path:
         assert (out / name).is_file(), name
     markdown = (out / "antrag.md").read_text(encoding="utf-8")
     assert "# Kosten- und Finanzierungsplan" in markdown
-    assert "| Summe | 20.000\u00a0€ | 20.000\u00a0€ |" in markdown
+    assert "| Summe | 20.000,00\u00a0€ | 20.000,00\u00a0€ |" in markdown
 
 
 def test_render_is_deterministic_apart_from_the_date(embedded_project) -> None:
-    first = render(embedded_project, embedded_project.call).markdown
-    second = render(embedded_project, embedded_project.call).markdown
+    first = render(resolve(embedded_project)).markdown
+    second = render(resolve(embedded_project)).markdown
     assert first == second
 
 
@@ -297,8 +337,9 @@ def test_a_second_call_profile_is_just_data(embedded_project) -> None:
     call_2021 = embedded_project.calls["mpsc-2021"]
     assert call_2020.year == 2020 and call_2021.year == 2021
     assert {p.id: p.max_months for p in call_2020.phases} != {p.id: p.max_months for p in call_2021.phases}
-    app = render(embedded_project, call_2020)
+    plan = resolve(embedded_project, call_2020)
+    app = render(plan)
     assert call_2020.name in app.markdown
     assert [s.section.title for s in app.sections] == [s.title for s in call_2020.sections]
-    for failure in formal_checks(embedded_project, call_2020, app):
-        assert failure.source.title  # every finding cites the 2020 call's own source
+    for finding in check_plan(plan):
+        assert finding.note and "Quelle: " in finding.note  # every finding cites the 2020 call's source

@@ -13,11 +13,14 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
 from conftest import ROOT
+from rek.model import PRIORITY_LABELS, STATUS_LABELS, Priority, Status
+from rek.plan import resolve
+from rek.project import require_project
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -77,14 +80,17 @@ def browser() -> Iterator[object]:
 
 
 class Visit:
-    """One page with every request and console error recorded."""
+    """One page with every request and console error recorded (width: the viewport in CSS pixels)."""
 
-    def __init__(self, browser, url: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, browser, url: str, width: int | None = None) -> None:  # type: ignore[no-untyped-def]
         self.requests: list[str] = []
+        self.failed: list[str] = []
         self.errors: list[str] = []
-        self.context = browser.new_context(locale="de-DE")
+        viewport = {"viewport": {"width": width, "height": 900}} if width else {}
+        self.context = browser.new_context(locale="de-DE", **viewport)
         self.page = self.context.new_page()
         self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("response", lambda r: self.failed.append(r.url) if r.status >= 400 else None)
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.goto(url, wait_until="networkidle")
@@ -121,19 +127,125 @@ PAGES = {
     "downloads": "/downloads/",
     "changes": "/aenderungen/",
     "guide": "/leitfaden/",
+    "plain language": "/leichte-sprache/",
+    "legal notice": "/impressum/",
+    "privacy": "/datenschutz/",
     "accessibility statement": "/barrierefreiheit/",
+    "not found": "/404.html",
 }
+WIDTHS = [1366, 390]  # a laptop and a phone
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_is_clean_and_accessible(name: str, browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
-    visit = Visit(browser, base_url + PAGES[name])
+def test_page_is_clean_and_accessible(name: str, width: int, browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    visit = Visit(browser, base_url + PAGES[name], width)
     try:
         assert visit.page.locator("h1").count() >= 1
         assert visit.external() == []
+        assert visit.failed == []
         assert visit.errors == []
         assert visit.axe() == []
         assert visit.external() == []
+        # nothing sideways: the page is never wider than the screen
+        assert visit.page.evaluate("document.documentElement.scrollWidth") <= width
+        # every page links to the plain-language page and the legal pages
+        footer = visit.page.locator(".rek-footer-links a").all_inner_texts()
+        assert footer == ["Leichte Sprache", "Barrierefreiheit", "Datenschutz", "Impressum"]
+    finally:
+        visit.close()
+
+
+KEY_TABLE_PAGES = ["catalogue", "measure", "action field", "partner", "roadmap"]
+
+
+@pytest.mark.parametrize("name", KEY_TABLE_PAGES)
+def test_key_tables_fit_a_phone_screen(name: str, browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    visit = Visit(browser, base_url + PAGES[name], 390)
+    try:
+        boxes = visit.page.evaluate(
+            """() => Array.from(document.querySelectorAll('.rek-stack td, .rek-stack th'))
+                 .filter(e => e.checkVisibility())
+                 .map(e => { const r = e.getBoundingClientRect(); return [e.textContent.trim().slice(0, 30), r.left, r.right]; })"""
+        )
+        assert len(boxes) >= 4
+        outside = [b for b in boxes if b[1] < -0.5 or b[2] > 390.5]
+        assert outside == []
+        # each value shows its column name on a phone
+        label = visit.page.evaluate(
+            "getComputedStyle(document.querySelector('.rek-stack td:not(.rek-empty)'), '::before').content"
+        )
+        assert label not in ("none", "normal", "")
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["finances", "roadmap"])
+def test_chart_text_is_at_least_12_px(name: str, width: int, browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Measured from the rendered SVG: font size times the scale at which the chart is drawn."""
+    visit = Visit(browser, base_url + PAGES[name], width)
+    try:
+        sizes = visit.page.evaluate(
+            """() => Array.from(document.querySelectorAll('.rek-chart svg text'))
+                 .filter(t => t.checkVisibility() && t.getBoundingClientRect().width > 0)
+                 .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"""
+        )
+        assert len(sizes) >= 5
+        assert min(sizes) >= 12, f"smallest chart text {min(sizes):.1f} px"
+        # one layout is shown, the other is out of the accessibility tree
+        shown = visit.page.evaluate(
+            "Array.from(document.querySelectorAll('.rek-chart svg')).filter(s => s.checkVisibility()).length"
+        )
+        assert shown == visit.page.locator(".rek-chart").count()
+    finally:
+        visit.close()
+
+
+FOCUS = """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
+  return {tag: e.tagName, text: (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40),
+          left: r.left, right: r.right, width: r.width, height: r.height,
+          visible: e.checkVisibility({visibilityProperty: true})}; }"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["start", "catalogue", "finances", "measure"])
+def test_tab_order_has_no_invisible_stops(name: str, width: int, browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    visit = Visit(browser, base_url + PAGES[name], width)
+    page = visit.page
+    try:
+        stops = []
+        for _ in range(400):
+            page.keyboard.press("Tab")
+            focus = page.evaluate(FOCUS)
+            if focus["tag"] == "BODY":
+                break
+            stops.append(focus)
+        assert len(stops) >= 5
+        invisible = [
+            f for f in stops if not f["visible"] or f["width"] == 0 or f["right"] <= 0 or f["left"] >= width
+        ]
+        assert invisible == []
+    finally:
+        visit.close()
+
+
+def test_menu_opens_with_the_keyboard_on_a_phone(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    visit = Visit(browser, base_url + "/", 390)
+    page = visit.page
+    try:
+        menu = page.get_by_role("button", name="Menü")
+        assert menu.get_attribute("aria-expanded") == "false"
+        menu.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.activeElement.closest('.md-sidebar--primary') !== null")
+        assert menu.get_attribute("aria-expanded") == "true"
+        page.wait_for_function("document.activeElement.getBoundingClientRect().left >= 0")  # slid in
+        focus = page.evaluate(FOCUS)
+        assert focus["visible"] and focus["left"] >= 0
+        page.keyboard.press("Escape")
+        assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Menü"
+        assert visit.axe() == []
     finally:
         visit.close()
 
@@ -166,6 +278,108 @@ def test_catalogue_filters_and_sorts(browser, base_url: str) -> None:  # type: i
         assert first == ids[-1]
         assert visit.errors == [] and visit.external() == []
         assert visit.axe() == []
+    finally:
+        visit.close()
+
+
+def test_catalogue_filter_state_is_restored_from_the_address(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    project = require_project(ROOT)
+    plan = resolve(project)
+    planned = [m for m in project.measures if m.status == Status.planned]
+    query = urlencode({"status": STATUS_LABELS[Status.planned], "sortierung": "kosten-ab"})
+    visit = Visit(browser, f"{base_url}/massnahmen/?{query}")
+    page = visit.page
+    try:
+        assert page.get_by_label("Status").input_value() == STATUS_LABELS[Status.planned]
+        assert page.get_by_label("Sortieren nach").input_value() == "kosten-ab"
+        visible = page.locator(".rek-catalogue tbody tr:not([hidden])")
+        assert visible.count() == len(planned)
+        ids = visible.locator("td:first-child").all_inner_texts()
+        cost = {m.id: plan.by_id[m.id].money.cost for m in planned}
+        assert ids == [m.id for m in sorted(planned, key=lambda m: (-cost[m.id], project.measures.index(m)))]
+        assert page.locator("th[aria-sort=descending]").inner_text() == "Kosten"
+        # a change is written back into the address, so the view can be shared
+        page.get_by_label("Priorität").select_option("Hoch")
+        params = parse_qs(urlparse(page.url).query)
+        assert params == {
+            "status": [STATUS_LABELS[Status.planned]],
+            "prioritaet": ["Hoch"],
+            "sortierung": ["kosten-ab"],
+        }
+        page.get_by_role("button", name="Filter zurücksetzen").click()
+        assert parse_qs(urlparse(page.url).query) == {"sortierung": ["kosten-ab"]}
+        assert visit.errors == []
+    finally:
+        visit.close()
+
+
+def test_catalogue_says_when_no_measure_matches(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    project = require_project(ROOT)
+    present = {(m.status, m.priority) for m in project.measures}
+    status, priority = next(
+        (s, p) for s in {m.status for m in project.measures} for p in Priority if (s, p) not in present
+    )
+    query = urlencode({"status": STATUS_LABELS[status], "prioritaet": PRIORITY_LABELS[priority]})
+    visit = Visit(browser, f"{base_url}/massnahmen/?{query}")
+    page = visit.page
+    try:
+        assert page.locator(".rek-catalogue tbody tr:not([hidden])").count() == 0
+        message = page.get_by_role("status")
+        assert message.inner_text() == (
+            "Keine Maßnahme passt zu dieser Auswahl. Ändern Sie einen Filter oder setzen Sie die Filter "
+            f"zurück, um alle {len(project.measures)} Maßnahmen zu sehen."
+        )
+        assert message.get_attribute("aria-live") == "polite"
+        assert visit.axe() == []
+    finally:
+        visit.close()
+
+
+def test_catalogue_without_javascript_promises_no_filters(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="de-DE", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/massnahmen/")
+        text = page.locator("article").inner_text()
+        assert "filter" not in text.lower() and "Auswahlfeld" not in text
+        assert page.locator(".rek-catalogue tbody tr").count() >= 20
+    finally:
+        context.close()
+
+
+def test_not_found_page_works_under_a_sub_path(browser, built_embedded: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "server"
+    shutil.copytree(built_embedded / "site", root / "strategie")
+    with serving(root) as url:
+        visit = Visit(browser, url + "/strategie/404.html", 390)
+        try:
+            assert visit.page.locator("h1").inner_text() == "Seite nicht gefunden"
+            assert visit.page.title().startswith("Seite nicht gefunden")
+            assert visit.failed == [] and visit.errors == []
+            assert any(u.endswith("/strategie/assets/rek/rek.css") for u in visit.requests)
+            visit.page.get_by_role("link", name="Zur Startseite").click()
+            assert urlparse(visit.page.url).path == "/strategie/"
+        finally:
+            visit.close()
+
+
+def test_printout_carries_address_version_status_and_link_targets(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    visit = Visit(browser, base_url + "/partner/hm/")
+    page = visit.page
+    try:
+        assert not page.locator(".rek-print-header").is_visible()
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        page.emulate_media(media="print")
+        header = page.locator(".rek-print-header")
+        assert header.is_visible()
+        text = header.inner_text()
+        assert "Version 0.9, Entwurf (noch nicht beschlossen)" in text
+        assert "Hochschule Weserbergland (HSW)" in text and "31785 Hameln" in text
+        assert "Adresse dieser Seite: " + base_url + "/partner/hm/" in text
+        after = page.evaluate(
+            "getComputedStyle(document.querySelector('.md-typeset a[href^=\"http\"]'), '::after').content"
+        )
+        assert "https://www.hameln-pyrmont.de/" in after
     finally:
         visit.close()
 

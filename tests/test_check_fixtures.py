@@ -30,7 +30,7 @@ def test_broken_fixture_reports_expected_errors(fixture: Path, minimal: Path, ru
 def test_minimal_project_is_valid(minimal: Path, run) -> None:
     result = run("check", cwd=minimal)
     assert result.code == 0, result.err
-    assert "Alles in Ordnung: 1 Maßnahme, 1 Handlungsfeld, 1 Partner geprüft." in result.out
+    assert "Alles in Ordnung: 1 Maßnahme, 1 Handlungsfeld, 1 Partner geprüft" in result.out
 
 
 def test_committed_schemas_match_the_model() -> None:

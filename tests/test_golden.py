@@ -14,6 +14,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 from rek.application.document import render
+from rek.plan import resolve
 from rek.project import require_project
 from rek.site.pages import SitePages
 
@@ -48,5 +49,5 @@ def test_site_pages_of_the_minimal_project(project) -> None:
 
 
 def test_application_of_the_minimal_project(project) -> None:
-    markdown = render(project, project.call).markdown
+    markdown = render(resolve(project)).markdown
     compare("minimal-antrag.md", re.sub(r"\d{2}\.\d{2}\.\d{4}", "TT.MM.JJJJ", markdown))

@@ -52,7 +52,7 @@ SITE_PHASES = {
 }
 APPLICATION_PHASES = {
     "application-render": ("rek.application.build:render", 1),
-    "costplan-xlsx": ("openpyxl.writer.excel:ExcelWriter.write_worksheet", 1),
+    "costplan-xlsx": ("xlsxwriter.workbook:Workbook._store_workbook", 1),
     "docx": ("rek.application.export:to_docx", 1),
     "pdf": ("rek.application.export:to_pdf", 1),
 }
@@ -122,6 +122,13 @@ def application_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     strategy = project / "strategy" / "strategy.yaml"
     text = re.sub(
         r"^# call: mpsc-2021.*$", "call: mpsc-2021", strategy.read_text("utf-8"), count=1, flags=re.M
+    )
+    # what the call asks for besides, so that the application may be written at all
+    text = text.replace("    role: Antragsteller\n", "    role: Antragsteller\n    own_funds: 1000000\n", 1)
+    text += (
+        "annexes:\n  - {id: ratsbeschluss, title: Ratsbeschluss, partner: lk}\n"
+        "  - {id: absichtserklaerung, title: Absichtserklärung, partner: lk}\n"
+        "  - {id: kosten-und-finanzierungsplan, title: Kosten- und Finanzierungsplan}\n"
     )
     strategy.write_text(text, encoding="utf-8")
     return project

@@ -99,11 +99,18 @@ def test_measures_are_not_in_the_navigation(built_embedded: Path) -> None:
 def test_charts_have_text_alternatives_and_data_tables(built_embedded: Path) -> None:
     site = built_embedded / "site"
     for chart in ("timeline", "kosten-jahr", "kosten-handlungsfeld", "eigenanteil-partner"):
-        svg = (site / "assets" / "charts" / f"{chart}.svg").read_text(encoding="utf-8")
-        assert "<title" in svg and "<desc" in svg and 'role="img"' in svg
+        for variant in (chart, f"{chart}-schmal"):
+            svg = (site / "assets" / "charts" / f"{variant}.svg").read_text(encoding="utf-8")
+            assert "<title" in svg and "<desc" in svg and 'role="img"' in svg
     finances = html(site, "finanzen/index.html")
-    assert re.search(r'<img alt="Kosten nach Jahr[^"]*" src="../assets/charts/kosten-jahr.svg"', finances)
+    # inline, wide and narrow layout, each named by its title and description
+    assert 'aria-labelledby="kosten-jahr-title kosten-jahr-desc"' in finances
+    assert 'aria-labelledby="kosten-jahr-schmal-title kosten-jahr-schmal-desc"' in finances
+    assert '<title id="kosten-jahr-title">Kosten nach Jahr</title>' in finances
     assert "<table>" in finances
+    roadmap = html(site, "roadmap/index.html")
+    assert "Meilenstein</text>" in roadmap  # the legend
+    assert roadmap.count('class="rek-chart-narrow"') == 1
 
 
 def test_open_data_downloads(built_embedded: Path) -> None:

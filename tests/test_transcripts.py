@@ -21,6 +21,17 @@ def test_check_with_many_errors_transcript(minimal: Path, run) -> None:
 
 
 def test_check_of_a_valid_project_transcript(minimal: Path, run) -> None:
+    """A new project is valid; its legal pages and Leichte Sprache page still have placeholders."""
+    result = run("check", cwd=minimal)
+    assert (result.code, result.err) == (0, "")
+    assert result.out == (TRANSCRIPTS / "check-new-project.txt").read_text(encoding="utf-8")
+
+
+def test_check_without_placeholders_is_silent(minimal: Path, run) -> None:
+    for path in (minimal / "strategy" / "strategy.yaml", minimal / "content" / "leichte-sprache.md"):
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("bitte ergänzen", "ausgefüllt"), encoding="utf-8"
+        )
     result = run("check", cwd=minimal)
     assert (result.code, result.out, result.err) == (
         0,

@@ -176,12 +176,14 @@ def test_build_since_writes_the_changes_page(repo: Path, run, tmp_path: Path) ->
     assert 'href="../massnahme/M02/"' in page
 
 
-def test_publish_deploys_versions_with_mike(repo: Path, run) -> None:
-    git(repo, "checkout", "-q", "v0.1")
-    first = run("publish", cwd=repo)
-    assert first.code == 0, first.err
-    assert "v0.1 (Entwurf)" in first.out
-    git(repo, "checkout", "-q", "main")
+def fill_placeholders(repo: Path) -> None:
+    for path in (repo / "strategy" / "strategy.yaml", repo / "content" / "leichte-sprache.md"):
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("bitte ergänzen", "ausgefüllt"), encoding="utf-8"
+        )
+
+
+def adopt(repo: Path) -> None:
     strategy = repo / "strategy" / "strategy.yaml"
     strategy.write_text(
         strategy.read_text(encoding="utf-8").replace(
@@ -189,6 +191,42 @@ def test_publish_deploys_versions_with_mike(repo: Path, run) -> None:
         ),
         encoding="utf-8",
     )
+
+
+def test_publish_refuses_an_adopted_version_with_placeholders(repo: Path, run) -> None:
+    adopt(repo)
+    git(repo, "commit", "-qam", "beschlossen")
+    result = run("publish", cwd=repo)
+    assert result.code == 1
+    lines = [line for line in result.err.splitlines() if ": error: " in line]
+    assert (
+        lines[0]
+        == "content/leichte-sprache.md:6:17: error: Platzhalter „bitte ergänzen“: diese Angabe fehlt noch"
+    )
+    strategy = (repo / "strategy" / "strategy.yaml").read_text(encoding="utf-8").splitlines()
+    number, line = next((i, text) for i, text in enumerate(strategy, 1) if 'phone: "bitte ergänzen"' in text)
+    column = line.index("bitte ergänzen") + 1
+    assert (
+        f"strategy/strategy.yaml:{number}:{column}: error: Platzhalter „bitte ergänzen“: diese Angabe fehlt noch"
+        in lines
+    )
+    expected = sum(
+        (repo / name).read_text(encoding="utf-8").count("bitte ergänzen")
+        for name in ("strategy/strategy.yaml", "content/leichte-sprache.md")
+    )
+    assert len(lines) == expected
+    with pytest.raises(subprocess.CalledProcessError):
+        git(repo, "rev-parse", "--verify", "gh-pages")  # nothing was deployed
+
+
+def test_publish_deploys_versions_with_mike(repo: Path, run) -> None:
+    git(repo, "checkout", "-q", "v0.1")
+    first = run("publish", cwd=repo)  # a draft may still have placeholders
+    assert first.code == 0, first.err
+    assert "v0.1 (Entwurf)" in first.out
+    git(repo, "checkout", "-q", "main")
+    adopt(repo)
+    fill_placeholders(repo)
     git(repo, "commit", "-qam", "beschlossen")
     git(repo, "tag", "v1.0")
     second = run("publish", cwd=repo)

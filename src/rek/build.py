@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import interrupts, progress
-from .diagnostics import RekError
+from .checks import formal_findings, money_findings
+from .diagnostics import Diagnostic, RekError
 from .locate import PACKAGE_DIR, inside, safe_output_dir
+from .plan import Plan, resolve
 from .project import Project
 from .site import config as site_config
 from .site.opendata import write_downloads
@@ -26,6 +28,7 @@ from .site.pages import SitePages
 
 MARKER = ".rek-build"
 ASSETS = PACKAGE_DIR / "site" / "assets"
+THEME = PACKAGE_DIR / "site" / "theme"
 
 
 @dataclass
@@ -79,7 +82,7 @@ PREVIEW_STATUS = "assets/rek/vorschau.json"
 
 
 def write_tree(
-    project: Project,
+    plan: Plan | Project,
     tree: Path,
     *,
     changes: str | None = None,
@@ -96,10 +99,13 @@ def write_tree(
     `rek serve` passes an incremental writer, its own (caching) pages, leaves the downloads for a second
     step and adds the preview's error banner script.
     """
+    if not isinstance(plan, Plan):
+        plan = resolve(plan)
+    project = plan.project
     docs = tree / "docs"
     docs.mkdir(parents=True, exist_ok=True)
     writer = writer or TreeWriter(docs)
-    pages = pages or SitePages(project, changes)
+    pages = pages or SitePages(plan, changes)
     count = 0
     with progress.stage("Seiten schreiben") as stage:
         for relative, text in files if files is not None else pages.files(application_files):
@@ -108,11 +114,13 @@ def write_tree(
             stage.advance()
     writer.put("assets/rek/rek.css", (ASSETS / "rek.css").read_bytes())
     writer.put("assets/rek/catalogue.js", (ASSETS / "catalogue.js").read_bytes())
+    writer.put("assets/rek/rek.js", (ASSETS / "rek.js").read_bytes())
+    shutil.copytree(THEME, tree / site_config.THEME_DIR, dirs_exist_ok=True)
     if preview_script is not None:
         writer.put(PREVIEW_JS, preview_script)
     if downloads:
         with progress.stage("Offene Daten schreiben", len(project.measures)) as stage:
-            write_downloads(project, docs / "downloads")
+            write_downloads(plan, docs / "downloads")
             writer.keep(docs / "downloads")
             stage.advance(len(project.measures))
     cfg = site_config.mkdocs_config(project, pages.nav(), versioned=versioned)
@@ -225,25 +233,43 @@ def staged_output(project_root: Path, out: Path) -> Iterator[Path]:
         raise
 
 
+def refusals(plan: Plan, *, application: bool, draft: bool) -> list[Diagnostic]:
+    """What stops a build: money that does not add up, and (unless a draft is asked for) every
+    formal failure of the application against its call."""
+    found = money_findings(plan)
+    if application and not draft:
+        found += formal_findings(plan)
+    return [d for d in found if d.severity == "error"]
+
+
 def build(
-    project: Project,
+    plan: Plan | Project,
     out: Path,
     *,
     site: bool = True,
     application: bool = True,
     documents: bool = True,
     changes: str | None = None,
+    draft: bool = False,
 ) -> BuildReport:
+    """Build site and application into ``out``; refuses (RekError) what ``rek check`` reports."""
+    if not isinstance(plan, Plan):
+        plan = resolve(plan)
+    project = plan.project
+    stop = refusals(plan, application=application, draft=draft)
+    if stop:
+        raise RekError(stop)
     report = BuildReport(out=out)
     with staged_output(project.root, out) as tmp:
         application_files: list[dict[str, str]] = []
-        call = project.call
+        call = plan.call
         if application and call is not None:
             from .application.build import write_application
 
             started = time.perf_counter()
+            draft_needed = draft and any(d.severity == "error" for d in formal_findings(plan))
             with progress.stage("Antrag (Markdown, DOCX, PDF, XLSX)", len(project.measures)) as stage:
-                files = write_application(project, call, tmp / "antrag", documents=documents)
+                files = write_application(plan, tmp / "antrag", documents=documents, draft=draft_needed)
                 stage.advance(len(project.measures))
             report.timings["application"] = time.perf_counter() - started
             report.warnings.extend(files.warnings)
@@ -259,7 +285,7 @@ def build(
         if site:
             started = time.perf_counter()
             tree = tmp / "mkdocs"
-            report.pages = write_tree(project, tree, changes=changes, application_files=application_files)
+            report.pages = write_tree(plan, tree, changes=changes, application_files=application_files)
             for item in application_files:
                 shutil.copy(item["path"], tree / "docs" / "downloads" / item["name"])
             report.timings["generate"] = time.perf_counter() - started

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field, StrictInt
 
-from .model import CostCategory, Date, Id, Markdown, Money, Percent, Source, Strict, Text
+from .model import CostCategory, Date, Id, Markdown, Money, PartnerKind, Percent, Source, Strict, Text
 
 
 class Block(StrEnum):
@@ -81,6 +81,15 @@ class CategoryRule(Strict):
     source: Source
 
 
+class ApplicantRule(Strict):
+    kinds: list[PartnerKind] = Field(
+        min_length=1,
+        title="Wer antragsberechtigt ist",
+        description="Arten von Partnern, die den Antrag stellen dürfen",
+    )
+    source: Source
+
+
 class GrantCap(Strict):
     amount: Money
     source: Source
@@ -96,6 +105,7 @@ class Call(Strict):
     published: bool = Field(default=True, title="Veröffentlicht", description="false für ein Beispielprofil")
     summary: Markdown
     chars_per_page: Annotated[StrictInt, Field(gt=0)] = 3000
+    applicant: ApplicantRule | None = Field(default=None, title="Antragsberechtigung")
     rates: list[Rate] = Field(min_length=1)
     phases: list[CallPhase] = Field(default_factory=list)
     max_total_grant: GrantCap | None = None

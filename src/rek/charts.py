@@ -1,7 +1,11 @@
-"""Static, accessible SVG charts made at build time (site and application use the same files).
+"""Static, accessible SVG charts made at build time (site and application use the same generator).
 
 Each chart carries a <title> and <desc> (its text alternative); pages show the data table beside it.
 All text is XML-escaped. Colours meet 3:1 contrast against white for graphical objects (WCAG 1.4.11).
+
+Every chart comes in two layouts: ``wide`` (680 units, shown at about its own size from a tablet
+upwards, text 13 px) and ``narrow`` (320 units, labels above the bars, for phones: the site stretches
+it to the screen width, so its 14-unit text stays at 14 px or more on a 390 px screen).
 """
 
 from __future__ import annotations
@@ -16,7 +20,11 @@ from typing import Any
 from . import formatting as fmt
 
 COLORS = ["#1f4e79", "#b35900", "#2e7d32", "#6a1b9a", "#c62828", "#00695c", "#4e342e", "#37474f"]
+COLOR_NAMES = ["dunkelblau", "orange", "grün", "violett", "rot", "petrol", "braun", "schiefergrau"]
 FONT = "font-family=\"'DejaVu Sans', Arial, sans-serif\""
+WIDE = 680
+NARROW = 320
+CHAR = 0.62  # average advance of a DejaVu Sans character, in font sizes (for layout estimates)
 
 
 def _svg(width: int, height: int, title: str, desc: str, body: list[str], ident: str) -> str:
@@ -29,47 +37,114 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str], ident:
     )
 
 
+def _text(x: float, y: float, size: int, text: str, anchor: str = "start") -> str:
+    anchor_attr = f' text-anchor="{anchor}"' if anchor != "start" else ""
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}"{anchor_attr} {FONT} fill="#111">{escape(text)}</text>'
+
+
+def _fit(text: str, size: int, room: float) -> str:
+    """Shorten text with an ellipsis so that it fits into room units at the given font size."""
+    most = max(int(room / (size * CHAR)), 4)
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
+
+
+def _width(text: str, size: int) -> float:
+    return len(text) * size * CHAR
+
+
+@dataclass
+class Key:
+    """One legend entry: a coloured square (colour index) or a milestone diamond (color None)."""
+
+    label: str
+    color: int | None
+
+
+def _wrap(text: str, size: int, room: float) -> list[str]:
+    """Break text at spaces into lines that fit room (the last one shortened if it still does not)."""
+    most = max(int(room / (size * CHAR)), 4)
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= most:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return [_fit(line, size, room) for line in lines] or [""]
+
+
+def _legend(
+    keys: list[Key], width: int, size: int, top: float, one_per_line: bool
+) -> tuple[list[str], float]:
+    """Legend entries placed left to right, wrapping at width; return the elements and the height used.
+
+    one_per_line (the narrow layout): one entry per line, a long label broken over several lines.
+    """
+    body: list[str] = []
+    x, y, line = 0.0, top, size + 10
+    for key in keys:
+        need = size + 6 + _width(key.label, size) + 18
+        if x > 0 and (one_per_line or x + need > width):
+            x, y = 0.0, y + line
+        if key.color is None:
+            cx, cy = x + size / 2, y + size / 2
+            h = size / 2
+            body.append(
+                f'<path d="M{cx:.1f} {cy - h:.1f} l{h:.1f} {h:.1f} l{-h:.1f} {h:.1f} l{-h:.1f} {-h:.1f} z" '
+                'fill="#ffffff" stroke="#111" stroke-width="1.5"/>'
+            )
+        else:
+            body.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{size}" height="{size}" fill="{COLORS[key.color % len(COLORS)]}"/>'
+            )
+        room = width - x - size - 6
+        parts = _wrap(key.label, size, room) if one_per_line else [_fit(key.label, size, room)]
+        for i, part in enumerate(parts):
+            body.append(_text(x + size + 6, y + size - 1 + i * (size + 4), size, part))
+        y += (len(parts) - 1) * (size + 4)
+        x += need
+    return body, (y - top + line) if keys else 0.0
+
+
 @dataclass
 class Bar:
     label: str
     values: list[Decimal]
 
 
-def bar_chart(ident: str, title: str, bars: list[Bar], series: list[str]) -> str:
+def bar_chart(ident: str, title: str, bars: list[Bar], series: list[str], *, narrow: bool = False) -> str:
     """Horizontal stacked bars, one per label; values in euro."""
-    label_width = 340
-    width = 840
-    plot = width - label_width - 130
-    row = 30
-    legend = 28 if len(series) > 1 else 0
-    height = 20 + legend + row * max(len(bars), 1) + 10
-    top = max((sum(b.values, Decimal(0)) for b in bars), default=Decimal(0)) or Decimal(1)
-    body = []
+    size = 14 if narrow else 13
+    width = NARROW if narrow else WIDE
+    value_room = 12 * size * CHAR  # "12.345.678 €"
+    body: list[str] = []
+    top = 8.0
     if len(series) > 1:
-        x = label_width
-        for i, name in enumerate(series):
-            body.append(f'<rect x="{x}" y="12" width="14" height="14" fill="{COLORS[i % len(COLORS)]}"/>')
-            body.append(f'<text x="{x + 20}" y="24" font-size="13" {FONT} fill="#111">{escape(name)}</text>')
-            x += 30 + 8 * len(name)
+        legend, used = _legend([Key(n, i) for i, n in enumerate(series)], width, size, top, narrow)
+        body += legend
+        top += used + 4
+    label_room = 0 if narrow else 250
+    plot = width - label_room - value_room - (0 if narrow else 10)
+    row = size + 30 if narrow else 30
+    biggest = max((sum(b.values, Decimal(0)) for b in bars), default=Decimal(0)) or Decimal(1)
     for index, bar in enumerate(bars):
-        y = 20 + legend + index * row
-        label = bar.label if len(bar.label) <= 44 else bar.label[:42] + "…"
-        body.append(
-            f'<text x="{label_width - 8}" y="{y + 18}" font-size="13" text-anchor="end" {FONT} fill="#111">'
-            f"{escape(label)}</text>"
-        )
-        x = float(label_width)
+        y = top + index * row
+        if narrow:
+            body.append(_text(0, y + size, size, _fit(bar.label, size, width)))
+            bar_y = y + size + 5
+        else:
+            body.append(_text(label_room - 8, y + 18, size, _fit(bar.label, size, label_room - 8), "end"))
+            bar_y = y + 4
+        x = float(label_room)
         for i, value in enumerate(bar.values):
-            w = float(value / top) * plot
+            w = float(value / biggest) * plot
             if w > 0:
                 body.append(
-                    f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="20" fill="{COLORS[i % len(COLORS)]}"/>'
+                    f'<rect x="{x:.1f}" y="{bar_y:.1f}" width="{w:.1f}" height="20" fill="{COLORS[i % len(COLORS)]}"/>'
                 )
             x += w
         total = sum(bar.values, Decimal(0))
-        body.append(
-            f'<text x="{x + 6:.1f}" y="{y + 18}" font-size="13" {FONT} fill="#111">{escape(fmt.euro(total))}</text>'
-        )
+        body.append(_text(x + 6, bar_y + 15, size, fmt.euro(total)))
+    height = int(top + row * max(len(bars), 1) + 6)
     desc = "; ".join(
         f"{b.label}: {fmt.euro(sum(b.values, Decimal(0)))}"
         + (
@@ -91,15 +166,14 @@ class Span:
     color: int = 0
 
 
-def cost_by_year(ident: str, fin: Any) -> str:
-    """Cost per year split into grant, third-party money and own share (a finance.Finances)."""
-    zero = Decimal(0)
-    bars = []
-    for year in fin.years:
-        grant = fin.grant_by_year.get(year, zero)
-        own = fin.own_by_year.get(year, zero)
-        bars.append(Bar(str(year), [grant, fin.by_year[year] - grant - own, own]))
-    return bar_chart(ident, "Kosten nach Jahr", bars, ["Zuwendung", "Drittmittel", "Eigenanteil"])
+def cost_by_year(ident: str, budget: Any, *, narrow: bool = False) -> str:
+    """Cost per year split into grant, third-party money and own share (a plan.Budget)."""
+    bars = [
+        Bar(str(year), [money.grant, money.third_party, money.own]) for year, money in budget.by_year.items()
+    ]
+    return bar_chart(
+        ident, "Kosten nach Jahr", bars, ["Zuwendung", "Drittmittel", "Eigenanteil"], narrow=narrow
+    )
 
 
 def measure_spans(measures: Iterable[Any], action_fields: Iterable[Any]) -> list[Span]:
@@ -117,13 +191,26 @@ def measure_spans(measures: Iterable[Any], action_fields: Iterable[Any]) -> list
     ]
 
 
-def timeline(ident: str, title: str, spans: list[Span]) -> str:
-    """A Gantt chart: one bar per span from start to end, milestones as diamonds, a tick per year."""
-    label_width = 300
-    width = 900
-    plot = width - label_width - 20
-    row = 24
-    height = 40 + row * max(len(spans), 1) + 10
+def timeline(
+    ident: str, title: str, spans: list[Span], *, legend: list[Key] | None = None, narrow: bool = False
+) -> str:
+    """A Gantt chart: one bar per span from start to end, milestones as diamonds, a tick per year.
+
+    legend: what the colours mean (e.g. one key per action field); a milestone key is added when any
+    span has milestones.
+    """
+    size = 14 if narrow else 13
+    width = NARROW if narrow else WIDE
+    keys = list(legend or [])
+    if any(s.milestones for s in spans):
+        keys.append(Key("Meilenstein", None))
+    body, used = _legend(keys, width, size, 8, narrow)
+    axis = 8 + used + (8 if keys else 0)
+    label_room = 8 if narrow else 250  # narrow: labels above the bars, room for a milestone at the start
+    plot = width - label_room - 10
+    row = size + 26 if narrow else 24
+    first_row = axis + size + 10
+    height = int(first_row + row * max(len(spans), 1) + 8)
     if spans:
         first = min(s.start for s in spans)
         last = max(s.end for s in spans)
@@ -134,39 +221,44 @@ def timeline(ident: str, title: str, spans: list[Span]) -> str:
     days = max((end - start).days, 1)
 
     def x(day: dt.date) -> float:
-        return label_width + (day - start).days / days * plot
+        return label_room + (day - start).days / days * plot
 
-    body = []
+    years = list(range(start.year, end.year))
+    year_room = plot / max(len(years), 1)
+    step = 1
+    while year_room * step < _width("0000", size) + 8:
+        step += 1
     for year in range(start.year, end.year + 1):
         xx = x(dt.date(year, 1, 1))
         body.append(
-            f'<line x1="{xx:.1f}" y1="30" x2="{xx:.1f}" y2="{height - 8}" stroke="#767676" stroke-width="1"/>'
+            f'<line x1="{xx:.1f}" y1="{axis:.1f}" x2="{xx:.1f}" y2="{height - 4}" stroke="#767676" stroke-width="1"/>'
         )
-        if year < end.year:
-            mid = x(dt.date(year, 7, 1))
-            body.append(
-                f'<text x="{mid:.1f}" y="22" font-size="13" text-anchor="middle" {FONT} fill="#111">{year}</text>'
-            )
+        if year < end.year and (year - start.year) % step == 0:
+            body.append(_text(x(dt.date(year, 7, 1)), axis + size, size, str(year), "middle"))
     for index, span in enumerate(spans):
-        y = 36 + index * row
-        label = span.label if len(span.label) <= 42 else span.label[:40] + "…"
-        body.append(
-            f'<text x="{label_width - 8}" y="{y + 14}" font-size="12" text-anchor="end" {FONT} fill="#111">'
-            f"{escape(label)}</text>"
-        )
+        y = first_row + index * row
+        if narrow:
+            body.append(_text(0, y + size, size, _fit(span.label, size, width)))
+            bar_y = y + size + 6
+        else:
+            body.append(_text(label_room - 8, y + 14, size, _fit(span.label, size, label_room - 8), "end"))
+            bar_y = y + 3
         x1, x2 = x(span.start), x(span.end)
         color = COLORS[span.color % len(COLORS)]
         body.append(
-            f'<rect x="{x1:.1f}" y="{y + 3}" width="{max(x2 - x1, 2):.1f}" height="14" fill="{color}"/>'
+            f'<rect x="{x1:.1f}" y="{bar_y:.1f}" width="{max(x2 - x1, 2):.1f}" height="14" fill="{color}"/>'
         )
         for ms in span.milestones:
             mx = x(ms)
             body.append(
-                f'<path d="M{mx:.1f} {y} l6 10 l-6 10 l-6 -10 z" fill="#ffffff" stroke="#111" stroke-width="1.5"/>'
+                f'<path d="M{mx:.1f} {bar_y - 3:.1f} l6 10 l-6 10 l-6 -10 z" fill="#ffffff" stroke="#111" stroke-width="1.5"/>'
             )
     desc = "; ".join(
         f"{s.label}: {fmt.date(s.start)} bis {fmt.date(s.end)}"
         + (f", Meilensteine {', '.join(fmt.date(m) for m in s.milestones)}" if s.milestones else "")
         for s in spans
     )
+    if legend:
+        colours = [f"{COLOR_NAMES[k.color % len(COLORS)]}: {k.label}" for k in legend if k.color is not None]
+        desc = f"Farben: {', '.join(colours)}. {desc}"
     return _svg(width, height, title, desc or "Keine Daten", body, ident)

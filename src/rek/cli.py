@@ -7,6 +7,7 @@ import re
 import sys
 import traceback
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -103,33 +104,56 @@ def check(ctx: Context, call_id: str | None) -> None:
     """Alle Dateien prüfen; jeder Fehler mit Datei, Zeile und Spalte."""
     root = ctx.root()
     project, diags = load_project(root)
+    placeholders = []
+    if project is not None:  # placeholders matter once the files are valid
+        from .placeholders import find as find_placeholders
+
+        placeholders = find_placeholders(project.root)
+        diags.extend(placeholders)
     for diag in diags.sorted():
         click.echo(styled(diag.format()), err=diag.severity == "error")
     if project is None:
         click.echo(summary_line(diags.items), err=True)
         sys.exit(1)
-    from .application.checks import formal_checks
+    from .checks import check_plan
+    from .plan import resolve
 
-    call = project.calls.get(call_id) if call_id else project.call
-    if call_id and call is None:
-        raise RekError(
-            f"Unbekannter Förderaufruf '{call_id}'. Vorhanden: {', '.join(project.calls) or 'keiner'}"
-        )
-    failures = formal_checks(project, call) if call else []
-    for failure in failures:
-        click.echo(failure.format(), err=True)
-    errors = [f for f in failures if f.severity == "error"]
+    call = _call(project, call_id)
+    plan = resolve(project, call)
+    findings = sorted(check_plan(plan))
+    for diag in findings:
+        click.echo(styled(diag.format()), err=diag.severity == "error")
+    errors = [d for d in findings if d.severity == "error"]
     if errors:
-        click.echo(f"{len(errors)} formale Anforderung(en) des Aufrufs '{call.id}' nicht erfüllt.", err=True)
+        click.echo(summary_line(findings), err=True)
         sys.exit(1)
     extra = f", Förderaufruf '{call.id}' formal erfüllt" if call else ""
-    if failures:
-        extra += f" ({len(failures)} Hinweis(e), vor der Einreichung zu erledigen)"
+    if findings:
+        extra += f" ({len(findings)} Hinweis(e), vor der Einreichung zu erledigen)"
+    if call:
+        extra += (
+            f"; im Antrag {_count(len(plan.application.measures), 'Maßnahme', 'Maßnahmen')}, "
+            f"Zuwendung {euro(plan.application.total.grant, True)}"
+        )
+    if placeholders:
+        extra += f"; {len(placeholders)} Platzhalter vor der Veröffentlichung auszufüllen"
     say(
         f"Alles in Ordnung: {_count(len(project.measures), 'Maßnahme', 'Maßnahmen')}, "
         f"{_count(len(project.action_fields), 'Handlungsfeld', 'Handlungsfelder')}, "
         f"{_count(len(project.strategy.partners), 'Partner', 'Partner')} geprüft{extra}."
     )
+
+
+def _call(project: Any, call_id: str | None) -> Any:
+    """The call profile asked for (--call), else the strategy's; an unknown id is an error."""
+    if not call_id:
+        return project.call
+    call = project.calls.get(call_id)
+    if call is None:
+        raise RekError(
+            f"Unbekannter Förderaufruf '{call_id}'. Vorhanden: {', '.join(project.calls) or 'keiner'}"
+        )
+    return call
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -257,8 +281,15 @@ def _default_out(ctx: Context, root: Path, name: str) -> Path:
 @click.option("--site/--no-site", default=True, help="Website bauen.")
 @click.option("--application/--no-application", default=True, help="Antrag (DOCX, PDF, XLSX) erzeugen.")
 @click.option("--since", default=None, help="Git-Revision für die Seite 'Änderungen' (z. B. v0.9).")
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Antrag auch bei nicht bestandener formaler Prüfung schreiben, auf jeder Seite als Entwurf markiert.",
+)
 @pass_ctx
-def build(ctx: Context, out: Path | None, site: bool, application: bool, since: str | None) -> None:
+def build(
+    ctx: Context, out: Path | None, site: bool, application: bool, since: str | None, draft: bool
+) -> None:
     """Website und Antrag aus der Strategie bauen (ersetzt die Ausgabe nur bei Erfolg)."""
     from . import progress
     from .build import build as run_build
@@ -275,7 +306,7 @@ def build(ctx: Context, out: Path | None, site: bool, application: bool, since: 
 
         changes = changes_page(root, since, None)
     target = out or _default_out(ctx, root, "build")
-    report = run_build(project, target, site=site, application=application, changes=changes)
+    report = run_build(project, target, site=site, application=application, changes=changes, draft=draft)
     for message in report.warnings:
         click.echo(f"Warnung: {message}", err=True)
     parts = []
@@ -299,51 +330,60 @@ def build(ctx: Context, out: Path | None, site: bool, application: bool, since: 
 @click.option(
     "--check", "check_only", is_flag=True, help="Nur die formalen Anforderungen des Aufrufs prüfen."
 )
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Auch bei nicht bestandener formaler Prüfung schreiben, auf jeder Seite als Entwurf markiert.",
+)
 @pass_ctx
-def application(ctx: Context, call_id: str | None, out: Path | None, check_only: bool) -> None:
+def application(ctx: Context, call_id: str | None, out: Path | None, check_only: bool, draft: bool) -> None:
     """Den Förderantrag erzeugen (Markdown, DOCX, PDF, Kostenplan als XLSX) oder formal prüfen."""
-    from .application.checks import formal_checks
-    from .application.document import render
+    from .checks import check_plan, formal_findings
+    from .plan import resolve
 
     root = ctx.root()
     project = require_project(root)
-    call_id = call_id or project.strategy.call
-    if not call_id:
-        raise RekError("Kein Förderaufruf gewählt: setzen Sie 'call' in strategy/strategy.yaml oder --call.")
-    call = project.calls.get(call_id)
+    call = _call(project, call_id)
     if call is None:
-        raise RekError(
-            f"Unbekannter Förderaufruf '{call_id}'. Vorhanden: {', '.join(project.calls) or 'keiner'}"
-        )
-    app = render(project, call)
-    failures = formal_checks(project, call, app)
-    for failure in failures:
-        click.echo(failure.format(), err=True)
+        raise RekError("Kein Förderaufruf gewählt: setzen Sie 'call' in strategy/strategy.yaml oder --call.")
+    plan = resolve(project, call)
+    findings = sorted(check_plan(plan))
+    for diag in findings:
+        click.echo(styled(diag.format()), err=True)
+    errors = [d for d in findings if d.severity == "error"]
     if check_only:
         # the submission check: what is still 'in Vorbereitung' counts as missing here
-        if failures:
+        if findings:
             click.echo(
-                f"{len(failures)} formale Anforderung(en) des Aufrufs '{call.id}' nicht erfüllt.", err=True
+                f"{len(findings)} formale Anforderung(en) des Aufrufs '{call.id}' nicht erfüllt.", err=True
             )
             sys.exit(1)
         say(f"Der Antrag erfüllt die formalen Anforderungen des Aufrufs '{call.name}'.")
         return
+    formal = [d for d in formal_findings(plan) if d.severity == "error"]
+    money = [d for d in errors if d not in formal]
+    if money or (formal and not draft):
+        click.echo(summary_line(findings), err=True)
+        if formal and not money:
+            click.echo(
+                "Kein Antrag geschrieben: die formale Prüfung ist nicht bestanden. Mit --draft entsteht ein "
+                "Entwurf, der auf jeder Seite so markiert ist.",
+                err=True,
+            )
+        sys.exit(1)
     from .application.build import write_application
     from .build import staged_output
 
     target = out or _default_out(ctx, root, "build-antrag")
     with staged_output(root, target) as tmp:
-        files = write_application(project, call, tmp, documents=True)
+        files = write_application(plan, tmp, documents=True, draft=bool(formal))
     for warning in files.warnings:
         click.echo(f"Warnung: {warning}", err=True)
     say(
-        f"Antrag geschrieben: {os.path.relpath(target)} (antrag.md, antrag.docx, antrag.pdf, {files.xlsx.name}); "
-        f"{_count(len(files.app.measures), 'Maßnahme', 'Maßnahmen')}, Zuwendung {euro(files.app.fin.total.grant, True)}."
+        f"{'Entwurf' if formal else 'Antrag'} geschrieben: {os.path.relpath(target)} (antrag.md, antrag.docx, "
+        f"antrag.pdf, {files.xlsx.name}); {_count(len(files.app.measures), 'Maßnahme', 'Maßnahmen')}, "
+        f"Zuwendung {euro(plan.application.total.grant, True)}."
     )
-    errors = [f for f in failures if f.severity == "error"]
-    if errors:
-        click.echo(f"Achtung: {len(errors)} formale Anforderung(en) nicht erfüllt (siehe oben).", err=True)
-        sys.exit(1)
 
 
 @cli.command()

@@ -10,7 +10,7 @@ from . import formatting as fmt
 from . import suggest
 from .call import Call
 from .diagnostics import Diagnostics
-from .model import ActionField, Measure, Strategy
+from .model import MUNICIPAL_KINDS, ActionField, Measure, Strategy
 from .yamlsource import Loc, YamlDoc
 
 if TYPE_CHECKING:
@@ -89,6 +89,19 @@ def check(
     for i, annex in enumerate(strategy.annexes):
         if annex.partner and annex.partner not in partner_ids:
             report.unknown(sdoc, ("annexes", i, "partner"), "r Partner", annex.partner, partner_ids)
+    for key in ("applicant", "coordinator"):
+        value = getattr(strategy, key)
+        if value and value not in partner_ids:
+            report.unknown(sdoc, (key,), "r Partner", value, partner_ids)
+    for i, partner in enumerate(strategy.partners):
+        if partner.budget_emergency and partner.kind not in MUNICIPAL_KINDS:
+            report.at(
+                sdoc,
+                ("partners", i, "budget_emergency"),
+                f"Feld 'partners[{i}].budget_emergency': eine Haushaltsnotlage nach Landesrecht gibt es nur "
+                f"für Kommunen (Gebietskörperschaften); gefunden: {partner.kind.value}",
+                "Entfernen Sie 'budget_emergency' bei diesem Partner.",
+            )
     if strategy.call and strategy.call not in {c.id for c in calls}:
         report.unknown(sdoc, ("call",), "r Förderaufruf", strategy.call, [c.id for c in calls])
     if strategy.adopted and strategy.status.value == "Entwurf":
@@ -203,22 +216,6 @@ def _check_measure(
                 "Tragen Sie den Partner unter 'partners' ein.",
                 key=True,
             )
-    total = m.total_cost
-    covered = m.funding.grant + m.third_party_total
-    if covered > total:
-        report.at(
-            doc,
-            ("funding", "grant"),
-            f"Feld 'funding': Zuwendung und Drittmittel ({fmt.euro(covered, True)}) übersteigen die "
-            f"Gesamtkosten ({fmt.euro(total, True)})",
-        )
-    if m.funding.grant > m.eligible_cost:
-        report.at(
-            doc,
-            ("funding", "grant"),
-            f"Feld 'funding.grant': die Zuwendung ({fmt.euro(m.funding.grant, True)}) ist höher als die "
-            f"förderfähigen Kosten ({fmt.euro(m.eligible_cost, True)})",
-        )
     share_sum = sum(shares.values(), Decimal(0))
     if shares and share_sum != 100:
         report.at(
@@ -227,13 +224,12 @@ def _check_measure(
             f"Feld 'funding.own_shares': die Eigenanteile ergeben {fmt.percent(share_sum)}; erwartet: 100 %",
             "Verteilen Sie den Eigenanteil so, dass die Prozentwerte zusammen 100 ergeben.",
         )
-    if not shares and covered < total:
+    if not m.application and not m.application_note:
         report.at(
             doc,
-            ("funding",),
-            f"Feld 'funding.own_shares': der Eigenanteil von {fmt.euro(total - covered, True)} ist keinem "
-            "Partner zugeordnet",
-            f"Zum Beispiel: own_shares: {{{m.lead}: 100}}",
+            ("application",),
+            "Feld 'application_note': der Grund fehlt, warum die Maßnahme nicht im Antrag steht",
+            'Zum Beispiel: application_note: "aus Landesmitteln gefördert"',
         )
 
 

@@ -18,11 +18,14 @@ class Diagnostic:
     message: str
     severity: str = "error"
     hint: str | None = field(default=None, compare=False)
+    note: str | None = field(default=None, compare=False)  # e.g. the rule of a call and its source
 
     def format(self) -> str:
         text = f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
         if self.hint:
             text += f"\n    Hinweis: {self.hint}"
+        if self.note:
+            text += f"\n    Regel: {self.note}"
         return text
 
 
@@ -41,8 +44,9 @@ class Diagnostics:
         *,
         hint: str | None = None,
         severity: str = "error",
+        note: str | None = None,
     ) -> None:
-        self.items.append(Diagnostic(str(path), line, col, message, severity, hint))
+        self.items.append(Diagnostic(str(path), line, col, message, severity, hint, note))
 
     def extend(self, other: Diagnostics | list[Diagnostic]) -> None:
         self.items.extend(other.items if isinstance(other, Diagnostics) else other)

@@ -24,11 +24,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import finance
 from . import formatting as fmt
 from .diagnostics import RekError
 from .mdtext import link, table, text
 from .model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from .plan import measure_cost
+from .plan import resolve as resolve_plan
 from .project import Project, load_project
 
 WORKTREE = "WORKTREE"
@@ -443,7 +444,7 @@ def compare(old: Project, new: Project, old_label: str, new_label: str) -> Diff:
         diff,
         names,
         lambda k: f"massnahme/{k}.md",
-        lambda m: m.total_cost,
+        measure_cost,
     )
     _compare_items("Förderaufruf", old.calls, new.calls, diff, names, lambda k: None)
     pages_old = {p.name: p for p in old.pages}
@@ -456,19 +457,19 @@ def compare(old: Project, new: Project, old_label: str, new_label: str) -> Diff:
                 Item("Seite", name, page.title, f"{name}.md", changes=[Change("Text", "", "", True)])
             )
     diff.removed += [Item("Seite", n, p.title) for n, p in pages_old.items() if n not in pages_new]
-    fa, fb = finance.compute(old.measures), finance.compute(new.measures)
+    fa, fb = resolve_plan(old).strategy, resolve_plan(new).strategy
     titles = {f.id: f.title for f in old.action_fields} | {f.id: f.title for f in new.action_fields}
     for fid, title in titles.items():
-        a = fa.by_field.get(fid, finance.Totals()).cost
-        b = fb.by_field.get(fid, finance.Totals()).cost
+        a = fa.by_field[fid].cost if fid in fa.by_field else Decimal(0)
+        b = fb.by_field[fid].cost if fid in fb.by_field else Decimal(0)
         if a != b:
             diff.field_budget.append((title, a, b))
     partner_names = {p.id: p.name for p in old.strategy.partners} | {
         p.id: p.name for p in new.strategy.partners
     }
     for pid, name in partner_names.items():
-        a = fa.by_partner_own.get(pid, Decimal(0))
-        b = fb.by_partner_own.get(pid, Decimal(0))
+        a = fa.own_by_partner.get(pid, Decimal(0))
+        b = fb.own_by_partner.get(pid, Decimal(0))
         if a != b:
             diff.partner_budget.append((name, a, b))
     return diff

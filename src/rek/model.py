@@ -47,6 +47,22 @@ def _non_negative(value: Decimal) -> Decimal:
     return value
 
 
+def _cents(value: Decimal) -> Decimal:
+    """Euro amounts have at most two decimals; three look like a German thousands separator."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        if exponent == -3 and abs(value) < 1000:
+            whole = int(value * 1000)
+            raise PydanticCustomError(
+                "rek_thousands",
+                "einen Betrag in Euro mit höchstens zwei Nachkommastellen; der Punkt wird hier als "
+                "Dezimalzeichen gelesen (meinten Sie {whole}? Schreiben Sie Tausender ohne Punkt)",
+                {"whole": whole},
+            )
+        raise PydanticCustomError("rek_cents", "einen Betrag in Euro mit höchstens zwei Nachkommastellen")
+    return value
+
+
 def _percent(value: Decimal) -> Decimal:
     if not 0 <= value <= 100:
         raise PydanticCustomError("rek_percent", "einen Prozentwert zwischen 0 und 100")
@@ -70,11 +86,12 @@ Number = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": "n
 """A finite number written as a YAML number (not a string)."""
 Money = Annotated[
     Decimal,
+    AfterValidator(_cents),
     AfterValidator(_non_negative),
     BeforeValidator(_number),
     WithJsonSchema({"type": "number", "minimum": 0}, mode="validation"),
 ]
-"""An amount in euro: a plain number (not a string), finite and not negative."""
+"""An amount in euro: a plain number (not a string), finite, not negative, at most two decimals."""
 Percent = Annotated[
     Decimal,
     AfterValidator(_percent),
@@ -174,6 +191,22 @@ class PartnerKind(StrEnum):
     other = "Sonstige"
 
 
+# Gebietskörperschaften: the kinds that can be a municipality "in Haushaltsnotlage"
+MUNICIPAL_KINDS = frozenset(
+    {
+        PartnerKind.district,
+        PartnerKind.district_nrw,
+        PartnerKind.region,
+        PartnerKind.city,
+        PartnerKind.county_free_city,
+        PartnerKind.municipality,
+        PartnerKind.joint_municipality,
+        PartnerKind.association_municipality,
+        PartnerKind.amt,
+    }
+)
+
+
 class Source(Strict):
     """A public source for a fact."""
 
@@ -190,9 +223,10 @@ class Partner(Strict):
     short_name: Text | None = Field(default=None, title="Kurzname")
     kind: PartnerKind = Field(title="Art", description="Landkreis, Stadt, Gemeinde, Hochschule, …")
     role: Text = Field(title="Rolle im Verbund")
-    lead: bool = Field(default=False, title="Federführung des Verbunds")
     budget_emergency: bool = Field(
-        default=False, title="Haushaltsnotlage", description="Erhöhter Fördersatz bei Haushaltsnotlage"
+        default=False,
+        title="Haushaltsnotlage",
+        description="Kommune in Haushaltsnotlage nach Landesrecht (erhöhter Fördersatz, wenn sie den Antrag stellt)",
     )
     population: StrictInt | None = Field(default=None, ge=0, title="Einwohnerzahl")
     own_funds: Money | None = Field(
@@ -264,6 +298,17 @@ class Strategy(Strict):
     call: Id | None = Field(
         default=None, title="Förderaufruf", description="Kennung eines Profils in strategy/calls/"
     )
+    applicant: Id | None = Field(
+        default=None,
+        title="Antragsteller",
+        description="Kennung des Partners, der den Antrag stellt (im Förderaufruf: die federführende "
+        "Gebietskörperschaft)",
+    )
+    coordinator: Id | None = Field(
+        default=None,
+        title="Verbundkoordination",
+        description="Kennung des Partners, der den Verbund koordiniert (z. B. eine Hochschule)",
+    )
     region: Region
     summary: Markdown = Field(title="Kurzfassung")
     vision: Markdown = Field(title="Leitbild")
@@ -277,6 +322,7 @@ class Strategy(Strict):
     phases: list[Phase] = Field(min_length=1)
     annexes: list[Annex] = Field(default_factory=list, title="Anlagen")
     sources: list[Source] = Field(default_factory=list)
+    legal: Legal | None = Field(default=None, title="Rechtliche Angaben der Website")
 
 
 class Risk(Strict):
@@ -361,7 +407,21 @@ class Measure(Strict):
     target_groups: list[Text] = Field(default_factory=list, title="Zielgruppen")
     status: Status = Field(title="Status")
     priority: Priority = Field(title="Priorität")
-    phase: Id | None = Field(default=None, title="Phase der Strategie")
+    phase: Id | None = Field(
+        default=None,
+        title="Phase der Strategie",
+        description="Pflicht, sobald ein Förderaufruf gewählt ist",
+    )
+    application: bool = Field(
+        default=True,
+        title="Teil des Antrags",
+        description="false: Maßnahme bewusst nicht im Förderantrag (Grund in 'application_note')",
+    )
+    application_note: Text | None = Field(
+        default=None,
+        title="Grund, warum die Maßnahme nicht im Antrag steht",
+        description="z. B. 'aus Landesmitteln gefördert'",
+    )
     start: Date = Field(title="Beginn")
     end: Date = Field(title="Ende")
     milestones: list[Milestone] = Field(default_factory=list, title="Meilensteine")
@@ -380,32 +440,74 @@ class Measure(Strict):
     sources: list[Source] = Field(default_factory=list)
 
     @property
-    def total_cost(self) -> Decimal:
-        return sum((c.amount for c in self.costs), Decimal(0))
-
-    @property
-    def eligible_cost(self) -> Decimal:
-        return sum((c.amount for c in self.costs if c.eligible), Decimal(0))
-
-    @property
-    def third_party_total(self) -> Decimal:
-        return sum((t.amount for t in self.funding.third_parties), Decimal(0))
-
-    @property
-    def own_share_total(self) -> Decimal:
-        return self.total_cost - self.funding.grant - self.third_party_total
-
-    def own_share_of(self, partner: str) -> Decimal:
-        percent = self.funding.own_shares.get(partner, 0)
-        return (self.own_share_total * Decimal(str(percent)) / 100).quantize(Decimal("0.01"))
-
-    @property
     def all_partners(self) -> list[str]:
         return [self.lead, *[p for p in self.partners if p != self.lead]]
 
     @property
     def action_fields(self) -> list[str]:
         return [self.action_field, *[f for f in self.further_action_fields if f != self.action_field]]
+
+
+# --- legal pages of the website (Impressum, Datenschutz, Barrierefreiheit) -------------------------
+# Free text throughout, so that a value not yet known can be written as "bitte ergänzen": 'rek check'
+# warns on every such placeholder, and 'rek publish' refuses an adopted version while one is left.
+
+WebAddress = Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=500)]
+
+
+class Contact(Strict):
+    """Eine Stelle oder Person mit Anschrift und Kontaktwegen."""
+
+    name: Text = Field(title="Name der Stelle oder Person")
+    role: Text | None = Field(default=None, title="Funktion", description="z. B. 'Verbundkoordination'")
+    address: list[Text] = Field(default_factory=list, title="Anschrift", description="eine Zeile je Eintrag")
+    email: Text | None = Field(default=None, title="E-Mail")
+    phone: Text | None = Field(default=None, title="Telefon")
+    url: WebAddress | None = Field(default=None, title="Website")
+
+
+class Enforcement(Contact):
+    """Die Stelle, an die man sich wenden kann, wenn eine Rückmeldung zur Barrierefreiheit ohne Erfolg blieb."""
+
+    law: Text = Field(title="Rechtsgrundlage", description="z. B. '§ 9d NBGG'")
+
+
+class Licence(Strict):
+    name: Text = Field(title="Kurzname", description="z. B. 'CC BY 4.0'")
+    title: Text = Field(title="Voller Name")
+    url: WebAddress = Field(title="Lizenztext (URL)")
+
+
+class Accessibility(Strict):
+    status: Text = Field(
+        title="Stand der Vereinbarkeit", description="'vollständig', 'teilweise' oder 'nicht' vereinbar"
+    )
+    standard: Text = Field(default="WCAG 2.1, Stufe AA (EN 301 549)", title="Maßstab")
+    law: Text = Field(
+        title="Rechtsgrundlage",
+        description="z. B. 'Niedersächsisches Behindertengleichstellungsgesetz (NBGG)'",
+    )
+    issues: list[Text] = Field(default_factory=list, title="Nicht barrierefreie Inhalte")
+    method: Text = Field(title="Grundlage der Bewertung", description="z. B. 'Selbstbewertung'")
+    date: Text = Field(title="Erstellt am")
+
+
+class Legal(Strict):
+    """Angaben für Impressum, Datenschutzerklärung und Erklärung zur Barrierefreiheit."""
+
+    publisher: Contact = Field(title="Anbieter der Website (§ 5 DDG)")
+    represented_by: Text = Field(title="Vertreten durch")
+    legal_form: Text | None = Field(default=None, title="Rechtsform, Register und Nummer")
+    responsible: Contact = Field(title="Verantwortlich für den Inhalt (§ 18 Abs. 2 MStV)")
+    data_protection_officer: Contact = Field(title="Datenschutzbeauftragte oder Datenschutzbeauftragter")
+    supervisory_authority: Contact = Field(title="Datenschutz-Aufsichtsbehörde")
+    hosting: Text = Field(title="Hosting: Anbieter und Standort")
+    log_retention_days: Text = Field(title="Speicherdauer der Server-Protokolle in Tagen")
+    privacy_date: Text = Field(title="Stand der Datenschutzerklärung")
+    accessibility: Accessibility = Field(title="Erklärung zur Barrierefreiheit")
+    accessibility_contact: Contact = Field(title="Kontakt für Rückmeldungen zur Barrierefreiheit")
+    enforcement: Enforcement = Field(title="Schlichtungsstelle")
+    licence: Licence = Field(title="Lizenz der Texte und Daten")
 
 
 Strategy.model_rebuild()

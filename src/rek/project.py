@@ -12,7 +12,7 @@ from typing import Any
 from . import crossref
 from .call import Call
 from .diagnostics import Diagnostics, RekError
-from .model import ActionField, Measure, Partner, Strategy
+from .model import ActionField, Goal, Measure, Partner, Strategy
 from .textrules import check_markdown_file, check_text
 from .validation import validate_doc
 from .yamlsource import YamlDoc, read_limited, read_yaml
@@ -49,18 +49,27 @@ class Project:
         default_factory=dict, repr=False
     )
 
-    def locate(self, kind: str, ident: str, loc: tuple[Any, ...] = ()) -> str:
-        """'path:line:col' of a value in a source file (kind: strategy, measure, call), for messages."""
+    def position(self, kind: str, ident: str, loc: tuple[Any, ...] = ()) -> tuple[str, int, int]:
+        """(path, line, col) of a value in a source file (kind: strategy, measure, action_field, call)."""
         display, positions = self.sources.get((kind, ident), ("?", {}))
         probe = tuple(loc)
         while probe and probe not in positions:
             probe = probe[:-1]
         line, col = positions.get(probe, (1, 1))
+        return display, line, col
+
+    def locate(self, kind: str, ident: str, loc: tuple[Any, ...] = ()) -> str:
+        """'path:line:col' of a value in a source file, for messages."""
+        display, line, col = self.position(kind, ident, loc)
         return f"{display}:{line}:{col}"
 
     @cached_property
     def partners(self) -> dict[str, Partner]:
         return {p.id: p for p in self.strategy.partners}
+
+    @cached_property
+    def goals(self) -> dict[str, Goal]:
+        return {g.id: g for g in self.strategy.goals}
 
     @cached_property
     def fields(self) -> dict[str, ActionField]:
@@ -180,7 +189,9 @@ def _source_maps(docs: LoadedDocs) -> dict[tuple[str, str], tuple[str, dict[Any,
     for ident, doc in docs.calls.items():
         maps[("call", ident)] = (doc.display, shallow(doc, 3))
     for ident, doc in docs.measures.items():
-        maps[("measure", ident)] = (doc.display, shallow(doc, 2))
+        maps[("measure", ident)] = (doc.display, shallow(doc, 3))
+    for ident, doc in docs.action_fields.items():
+        maps[("action_field", ident)] = (doc.display, shallow(doc, 1))
     return maps
 
 

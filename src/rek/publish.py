@@ -16,6 +16,8 @@ from .diagnostics import RekError
 from .diff import WORKTREE, _git, compare, load_revision, previous_tag
 from .diff import as_markdown as changes_markdown
 from .model import StrategyStatus
+from .placeholders import refuse_if_any
+from .plan import resolve
 from .project import Project
 
 
@@ -109,6 +111,8 @@ def publish(
     if problems:
         raise RekError("Nicht veröffentlicht:\n" + "\n".join(f"- {p}" for p in problems))
     adopted = s.status == StrategyStatus.adopted
+    if adopted:  # no legal page with gaps in a published, adopted version
+        refuse_if_any(root)
     title = f"{version} ({s.status.value})"
     aliases = ["latest"] if adopted else ["entwurf"]
     if since is None:
@@ -121,7 +125,7 @@ def publish(
             old = load_revision(root, since, Path(tmp) / "old")
             changes = changes_markdown(compare(old, project, since, version))
         tree = Path(tmp) / "tree"
-        write_tree(project, tree, changes=changes, versioned=True)
+        write_tree(resolve(project), tree, changes=changes, versioned=True)
         command = [
             _mike(), "deploy", "--config-file", str(tree / "mkdocs.yml"), "--branch", branch,
             "--title", title, "--update-aliases", "--message", f"rek publish {version} ({s.status.value})",

@@ -7,6 +7,7 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from .call import Call
 from .diagnostics import RekError
@@ -94,9 +95,14 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def measure_yaml(measure_id: str, title: str, action_field: str, lead: str, today: dt.date) -> str:
+def measure_yaml(
+    measure_id: str, title: str, action_field: str, lead: str, today: dt.date, phase: Any = None
+) -> str:
     start = dt.date(today.year + 1, 1, 1)
     end = dt.date(today.year + 2, 12, 31)
+    if phase is not None:  # inside the phase, so the new measure passes the call's checks at once
+        start, end = phase.start, phase.end
+    phase_line = f"phase: {phase.id}\n" if phase is not None else ""
     return f"""# yaml-language-server: $schema=../schemas/measure.schema.json
 id: {measure_id}
 title: {_q(title)}
@@ -111,7 +117,7 @@ partners: []
 target_groups: []
 status: idea
 priority: medium
-start: {start.isoformat()}
+{phase_line}start: {start.isoformat()}
 end: {end.isoformat()}
 milestones: []
 costs: []
@@ -166,7 +172,7 @@ def new_measure(
         raise RekError(f"Unbekanntes Handlungsfeld '{action_field}'. Bekannt sind: {', '.join(field_ids)}")
     partner_ids = [p.id for p in strategy.partners]
     if lead is None:
-        lead = next((p.id for p in strategy.partners if p.lead), partner_ids[0])
+        lead = strategy.applicant or strategy.coordinator or partner_ids[0]
     if lead not in partner_ids:
         raise RekError(f"Unbekannter Partner '{lead}'. Bekannt sind: {', '.join(partner_ids)}")
     measure_id = measure_id or next_measure_id(existing)
@@ -177,7 +183,9 @@ def new_measure(
     folder = root / "measures"
     folder.mkdir(exist_ok=True)
     path = folder / f"{measure_id}.yaml"
-    text = measure_yaml(measure_id, title, action_field, lead, today or dt.date.today())
+    # a measure needs a phase once a call is selected: the latest phase that maps to a call phase
+    phase = next((p for p in reversed(strategy.phases) if p.call_phase), strategy.phases[-1])
+    text = measure_yaml(measure_id, title, action_field, lead, today or dt.date.today(), phase)
     _refuse_invalid(text, path)
     try:
         with path.open("x", encoding="utf-8") as handle:

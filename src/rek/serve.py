@@ -189,7 +189,7 @@ class Preview:
     ) -> bool:
         docs = self.tree / "docs"
         write_tree(
-            project,
+            pages.plan,
             self.tree,
             writer=writer,
             pages=pages,
@@ -198,7 +198,7 @@ class Preview:
             preview_script=PREVIEW_SCRIPT,
         )
         writer.put(PREVIEW_STATUS, _status(None))
-        write_downloads(project, docs / "downloads")
+        write_downloads(pages.plan, docs / "downloads")
         writer.keep(docs / "downloads")
         removed = writer.prune()
         self.valid_once = True

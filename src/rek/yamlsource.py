@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -500,7 +501,14 @@ class _Converter:
             self._error(node, f"YAML-Markierung '{_tag(node.tag)}' wird nicht unterstützt", _TAG_HINT)
             return None
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
+            if isinstance(value, float) and value == value and abs(value) != float("inf"):
+                # keep the digits as written: 45.000 is not 45.0 when it may be a thousands separator
+                try:
+                    return Decimal(str(node.value).replace("_", ""))
+                except ArithmeticError:
+                    return value
+            return value
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             if node.tag == "tag:yaml.org,2002:timestamp":
                 self._error(node, f"Ungültiges Datum '{node.value}': {_date_problem(str(exc))}")

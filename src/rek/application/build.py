@@ -8,11 +8,12 @@ from pathlib import Path
 
 from .. import charts
 from .. import formatting as fmt
-from ..call import Call
-from ..project import Project
+from ..plan import Plan
 from .costplan import write_costplan
 from .document import Application, render
 from .export import metadata_args, to_docx, to_pdf
+
+DRAFT_MARK = "Entwurf – formale Prüfung nicht bestanden"
 
 
 @dataclass
@@ -25,24 +26,29 @@ class ApplicationFiles:
     warnings: list[str] = field(default_factory=list)
 
 
-def timeline_svg(app: Application, project: Project) -> str:
-    spans = charts.measure_spans(app.measures, project.action_fields)
+def timeline_svg(app: Application) -> str:
+    spans = charts.measure_spans([mp.m for mp in app.measures], app.plan.project.action_fields)
     return charts.timeline("antrag-timeline", "Zeitplan der Maßnahmen des Antrags", spans)
 
 
 def write_application(
-    project: Project, call: Call, folder: Path, *, documents: bool = True
+    plan: Plan, folder: Path, *, documents: bool = True, draft: bool = False
 ) -> ApplicationFiles:
+    """Write the application of ``plan.call``; ``draft`` marks every page as not formally checked."""
+    project = plan.project
+    call = plan.call
+    assert call is not None
     folder.mkdir(parents=True, exist_ok=True)
-    app = render(project, call, timeline_image="zeitplan.svg")
-    (folder / "zeitplan.svg").write_text(timeline_svg(app, project), encoding="utf-8")
+    app = render(plan, timeline_image="zeitplan.svg")
+    (folder / "zeitplan.svg").write_text(timeline_svg(app), encoding="utf-8")
     (folder / "kosten-jahr.svg").write_text(
-        charts.cost_by_year("antrag-kosten-jahr", app.fin), encoding="utf-8"
+        charts.cost_by_year("antrag-kosten-jahr", app.budget), encoding="utf-8"
     )
     markdown = folder / "antrag.md"
-    markdown.write_text(app.markdown, encoding="utf-8")
+    banner = f"> **{DRAFT_MARK}.** Diese Fassung darf so nicht eingereicht werden; `rek check` nennt die Gründe.\n\n"
+    markdown.write_text((banner if draft else "") + app.markdown, encoding="utf-8")
     xlsx = folder / "kosten-und-finanzierungsplan.xlsx"
-    write_costplan(project, app, xlsx)
+    write_costplan(plan, xlsx)
     docx = pdf = None
     warnings: list[str] = []
     if documents:
@@ -52,7 +58,7 @@ def write_application(
         docx = folder / "antrag.docx"
         to_docx(markdown, docx, meta, templates)
         pdf = folder / "antrag.pdf"
-        warning = to_pdf(markdown, pdf, meta, templates)
+        warning = to_pdf(markdown, pdf, meta, templates, draft=draft)
         if warning:
             warnings.append(warning)
     return ApplicationFiles(app, markdown, docx, pdf, xlsx, warnings)

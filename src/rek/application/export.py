@@ -83,11 +83,25 @@ def with_alt_texts(typst_source: str) -> str:
     return _FIGURE.sub(add, typst_source)
 
 
-def to_pdf(markdown: Path, target: Path, meta: list[str], project_templates: Path) -> str | None:
+DRAFT_TYP = (
+    "// rek: the application failed the formal check; every page says so\n"
+    "#set page(background: rotate(-40deg, text(size: 30pt, fill: rgb(200, 0, 0, 70))"
+    "[Entwurf – formale Prüfung nicht bestanden]))\n"
+)
+
+
+def to_pdf(
+    markdown: Path, target: Path, meta: list[str], project_templates: Path, *, draft: bool = False
+) -> str | None:
     """Write the PDF: tagged and PDF/UA-1 where Typst can prove it; returns a warning otherwise."""
     import typst
 
     source = target.with_suffix(".typ")
+    extra: list[str] = []
+    if draft:  # a fixed text of rek's own, never content
+        mark = markdown.parent / "entwurf.typ"
+        mark.write_text(DRAFT_TYP, encoding="utf-8")
+        extra = [f"--include-in-header={mark}"]
     _pandoc(
         [
             "-f",
@@ -107,6 +121,7 @@ def to_pdf(markdown: Path, target: Path, meta: list[str], project_templates: Pat
             "-V",
             "toc-depth=2",
             f"--include-in-header={typst_header(project_templates)}",
+            *extra,
             *meta,
             "-o",
             str(source),

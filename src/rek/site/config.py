@@ -8,8 +8,15 @@ import yaml
 
 from ..project import Project
 
+THEME_DIR = "overrides"
+FOOTER_PAGES = [
+    ("leichte-sprache", "Leichte Sprache"),
+    ("barrierefreiheit", "Barrierefreiheit"),
+    ("datenschutz", "Datenschutz"),
+    ("impressum", "Impressum"),
+]
 EXTRA_CSS = ["assets/rek/rek.css"]
-EXTRA_JS = ["assets/rek/catalogue.js"]
+EXTRA_JS = ["assets/rek/rek.js", "assets/rek/catalogue.js"]
 
 
 def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: bool = False) -> dict[str, Any]:
@@ -20,9 +27,11 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
     copyright_text = " · ".join(x for x in (str(site.get("copyright", "")).strip(), status) if x)
     theme: dict[str, Any] = {
         "name": "material",
+        "custom_dir": THEME_DIR,  # rek's own small overrides: 404, print header, footer links, sitemap
         "language": "de",
         "font": False,
         "features": [
+            "navigation.tabs",  # a menu on every page, the start page included
             "navigation.sections",
             "navigation.top",
             "navigation.footer",
@@ -36,7 +45,11 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
         for key in ("palette", "features", "favicon", "logo", "icon"):
             if key in user_theme:
                 theme[key] = user_theme[key]
-    extra: dict[str, Any] = {"generator": False, "strategy": {"version": s.version, "status": s.status.value}}
+    extra: dict[str, Any] = {
+        "generator": False,
+        "strategy": {"version": s.version, "status": s.status.value},
+        "rek": _page_frame(project),
+    }
     if isinstance(site.get("extra"), dict):
         extra.update({k: v for k, v in site["extra"].items() if k not in ("analytics", "consent", "social")})
     if versioned:
@@ -67,6 +80,28 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
         if site.get(key):
             config[key] = str(site[key])
     return config
+
+
+def _page_frame(project: Project) -> dict[str, Any]:
+    """What every page shows besides its content: links in the footer, the print header."""
+    s = project.strategy
+    pages = {page.name for page in project.pages}
+    if s.legal is not None:
+        pages |= {"impressum", "datenschutz", "barrierefreiheit"}
+    publisher: list[str] = []
+    if s.legal is not None:
+        who = s.legal.publisher
+        publisher = [who.name + (f", {who.role}" if who.role else ""), *who.address]
+    status_line = f"Version {s.version}, {s.status.value}"
+    if s.adopted:
+        status_line += f" am {s.adopted.strftime('%d.%m.%Y')}"
+    elif s.status.value == "Entwurf":
+        status_line += " (noch nicht beschlossen)"
+    return {
+        "status_line": status_line,
+        "publisher": publisher,
+        "links": [{"title": title, "path": f"{name}/"} for name, title in FOOTER_PAGES if name in pages],
+    }
 
 
 def dump(config: dict[str, Any]) -> str:

@@ -5,20 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 
-from .. import finance
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
-from ..project import Project
+from ..plan import Plan
 from ..scaffold import SCHEMAS, schema_json
 
 MEASURE_COLUMNS = [
     "id", "titel", "handlungsfeld", "weitere_handlungsfelder", "federfuehrung", "partner", "status",
     "prioritaet", "beginn", "ende", "kosten_eur", "foerderfaehig_eur", "zuwendung_eur", "drittmittel_eur",
-    "eigenanteil_eur", "beispielwerte",
+    "eigenanteil_eur", "im_antrag", "foerderphase", "beispielwerte",
 ]  # fmt: skip
 COST_COLUMNS = ["massnahme", "jahr", "kostenart", "betrag_eur", "foerderfaehig"]
 
@@ -30,7 +30,7 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
-def measure_rows(project: Project) -> list[list[Any]]:
+def measure_rows(plan: Plan) -> list[list[Any]]:
     return [
         [
             m.id,
@@ -43,23 +43,22 @@ def measure_rows(project: Project) -> list[list[Any]]:
             m.priority.value,
             m.start.isoformat(),
             m.end.isoformat(),
-            float(m.total_cost),
-            float(m.eligible_cost),
-            float(m.funding.grant),
-            float(m.third_party_total),
-            float(m.own_share_total),
+            mp.money.cost,
+            mp.money.eligible,
+            mp.money.grant,
+            mp.money.third_party,
+            mp.money.own,
+            mp.included,
+            mp.call_phase or "",
             m.example,
         ]  # fmt: skip
-        for m in project.measures
+        for mp in plan.measures
+        for m in (mp.m,)
     ]
 
 
-def cost_rows(project: Project) -> list[list[Any]]:
-    return [
-        [m.id, c.year, c.category.value, float(c.amount), c.eligible]
-        for m in project.measures
-        for c in m.costs
-    ]
+def cost_rows(plan: Plan) -> list[list[Any]]:
+    return [[mp.id, c.year, c.category, c.amount, c.eligible] for mp in plan.measures for c in mp.costs]
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> str:
@@ -70,36 +69,52 @@ def _csv(header: list[str], rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-def as_json(project: Project) -> str:
+def _money(money: Any) -> dict[str, str]:
+    return {
+        "kosten_eur": str(money.cost),
+        "foerderfaehig_eur": str(money.eligible),
+        "zuwendung_eur": str(money.grant),
+        "drittmittel_eur": str(money.third_party),
+        "eigenanteil_eur": str(money.own),
+    }
+
+
+def as_json(plan: Plan) -> str:
+    project = plan.project
     s = project.strategy
     data = {
         "strategie": {"titel": s.title, "version": s.version, "status": s.status.value},
+        **({"lizenz": s.legal.licence.model_dump(mode="json")} if s.legal else {}),
         "partner": [p.model_dump(mode="json") for p in s.partners],
         "handlungsfelder": [f.model_dump(mode="json") for f in project.action_fields],
-        "massnahmen": [m.model_dump(mode="json") for m in project.measures],
+        "massnahmen": [
+            {**mp.m.model_dump(mode="json"), "finanzen": _money(mp.money), "im_antrag": mp.included}
+            for mp in plan.measures
+        ],
+        "summen": _money(plan.strategy.total),
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: the C encoder, fast
 
 
-def workbook(project: Project) -> Workbook:
+def workbook(plan: Plan) -> Workbook:
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("Maßnahmen")
     sheet.append(MEASURE_COLUMNS)
-    for row in measure_rows(project):
-        sheet.append([_safe_cell(v) for v in row])
+    for row in measure_rows(plan):
+        sheet.append([_safe_cell(_number(v)) for v in row])
     sheet = wb.create_sheet("Kosten")
     sheet.append(COST_COLUMNS)
-    for row in cost_rows(project):
-        sheet.append([_safe_cell(v) for v in row])
-    fin = finance.compute(project.measures)
+    for row in cost_rows(plan):
+        sheet.append([_safe_cell(_number(v)) for v in row])
+    total = plan.strategy.total
     sheet = wb.create_sheet("Finanzierung")
     sheet.append(["Posten", "Betrag (EUR)"])
     for label, value in (
-        ("Gesamtkosten", fin.total.cost),
-        ("förderfähig", fin.total.eligible),
-        ("Zuwendung", fin.total.grant),
-        ("Drittmittel", fin.total.third_party),
-        ("Eigenanteil", fin.total.own),
+        ("Gesamtkosten", total.cost),
+        ("förderfähig", total.eligible),
+        ("Zuwendung", total.grant),
+        ("Drittmittel", total.third_party),
+        ("Eigenanteil", total.own),
     ):
         sheet.append([label, float(value)])
     sheet = wb.create_sheet("Legende")
@@ -113,11 +128,16 @@ def workbook(project: Project) -> Workbook:
     return wb
 
 
-def write_downloads(project: Project, folder: Path) -> None:
+def _number(value: Any) -> Any:
+    """Exact amounts (Decimal) become numbers in the spreadsheet; CSV writes them as written."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def write_downloads(plan: Plan, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "massnahmen.json").write_text(as_json(project), encoding="utf-8")
-    (folder / "massnahmen.csv").write_text(_csv(MEASURE_COLUMNS, measure_rows(project)), encoding="utf-8")
-    (folder / "kosten.csv").write_text(_csv(COST_COLUMNS, cost_rows(project)), encoding="utf-8")
-    workbook(project).save(folder / "strategie.xlsx")
+    (folder / "massnahmen.json").write_text(as_json(plan), encoding="utf-8")
+    (folder / "massnahmen.csv").write_text(_csv(MEASURE_COLUMNS, measure_rows(plan)), encoding="utf-8")
+    (folder / "kosten.csv").write_text(_csv(COST_COLUMNS, cost_rows(plan)), encoding="utf-8")
+    workbook(plan).save(folder / "strategie.xlsx")
     for kind in SCHEMAS:
         (folder / f"{kind}.schema.json").write_text(schema_json(kind), encoding="utf-8")

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from .. import charts, finance
+from .. import charts
 from .. import formatting as fmt
 from ..locate import PACKAGE_DIR
-from ..mdtext import Md, environment, link
-from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure
+from ..mdtext import Md, environment, link, text
+from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure, Status
+from ..plan import ZERO, Money, Plan, resolve, whole_euro_column
 from ..project import Project
+from .htmltable import stack_table
 
 TEMPLATES = PACKAGE_DIR / "templates" / "site"
+SERVICE_PAGES = ("leichte-sprache", "impressum", "datenschutz", "barrierefreiheit")  # last in the menu
 TIMELINE_DETAIL_LIMIT = 80  # more measures: the chart shows one bar per action field
 MILESTONE_LIST_LIMIT = 500  # more milestones: the roadmap lists the first and last of each measure
 
@@ -33,13 +37,52 @@ def _indicator_rows(indicators: list[Any]) -> list[list[str]]:
     return [fmt.indicator_row(i, " (Beispielwert)") for i in indicators]
 
 
+# a status inside a sentence ('davon abgeschlossen'); the labels themselves start with a capital
+STATUS_IN_SENTENCE = {
+    Status.idea: "als Idee",
+    Status.planned: "geplant",
+    Status.in_progress: "in Umsetzung",
+    Status.done: "abgeschlossen",
+    Status.paused: "pausiert",
+}
+
+
+def fmt_years(first: int, last: int) -> str:
+    """'2022' for a single year, '2022–2024' for several."""
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def status_text(s: Any) -> str:
+    """'Version 0.9, Entwurf' or 'Version 1.0, beschlossen am 01.02.2027'."""
+    text = f"Version {s.version}, {s.status.value}"
+    return text + (f" am {fmt.date(s.adopted)}" if s.adopted else "")
+
+
+def contact_block(c: Any) -> Md:
+    """A contact as Markdown lines (hard line breaks), every value escaped; e-mail and web links clickable."""
+    lines = [f"**{text(c.name)}**" + (f", {text(c.role)}" if c.role else "")]
+    lines += [text(line) for line in c.address]
+    if c.phone:
+        lines.append(f"Telefon: {text(c.phone)}")
+    if c.email:
+        is_address = re.fullmatch(r"[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[A-Za-z]{2,}", c.email)
+        lines.append(f"E-Mail: {link(c.email, '<mailto:' + c.email + '>') if is_address else text(c.email)}")
+    if c.url:
+        lines.append(f"Website: <{c.url}>")
+    return Md("  \n".join(lines))
+
+
 class SitePages:
     """Renders every page; ``files()`` yields (relative path, text) pairs."""
 
-    def __init__(self, project: Project, changes_markdown: str | None = None) -> None:
+    def __init__(self, plan: Plan | Project, changes_markdown: str | None = None) -> None:
+        if not isinstance(plan, Plan):
+            plan = resolve(plan)
+        project = plan.project
         self.p = project
+        self.plan = plan
         self.env = environment(project.root / "templates" / "site", TEMPLATES)
-        self.fin = finance.compute(project.measures)
+        self.fin = plan.strategy  # every measure of the strategy
         self.changes = changes_markdown
         s = project.strategy
         self.base: dict[str, Any] = {
@@ -52,25 +95,24 @@ class SitePages:
             "priority_labels": PRIORITY_LABELS,
         }
         self.phases = {ph.id: ph for ph in s.phases}
+        self.env.globals.update(chart=self.chart, stack_table=stack_table)
 
     def _render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(self.base, **context)
 
     # --- pages -------------------------------------------------------------------------------
     def index(self) -> str:
-        p, fin = self.p, self.fin
+        p, total = self.p, self.fin.total
         by_status: dict[str, int] = {}
         for m in p.measures:
-            by_status[STATUS_LABELS[m.status]] = by_status.get(STATUS_LABELS[m.status], 0) + 1
+            by_status[STATUS_IN_SENTENCE[m.status]] = by_status.get(STATUS_IN_SENTENCE[m.status], 0) + 1
         key_rows = [
             ["Maßnahmen", str(len(p.measures))],
-            *[[f"davon {label}", str(count)] for label, count in by_status.items()],
+            *[[f"davon {label}", str(count)] for label, count in by_status.items()],  # 'davon geplant'...
             ["Handlungsfelder", str(len(p.action_fields))],
             ["Partner", str(len(p.strategy.partners))],
-            ["Gesamtkosten", fmt.euro(fin.total.cost)],
-            ["Zuwendung (Förderung)", fmt.euro(fin.total.grant)],
-            ["Drittmittel", fmt.euro(fin.total.third_party)],
-            ["Eigenanteil der Partner", fmt.euro(fin.total.own)],
+            *self._money_rows(total)[:1],
+            *self._money_rows(total)[2:],
         ]
         return self._render(
             "index.md.j2",
@@ -98,7 +140,7 @@ class SitePages:
                     _link(m, "../massnahme/"),
                     STATUS_LABELS[m.status],
                     p.partners[m.lead].short_name or p.partners[m.lead].name,
-                    fmt.euro(m.total_cost),
+                    fmt.euro(self.plan.by_id[m.id].money.cost),
                 ]
                 for m in primary
             ],
@@ -120,37 +162,36 @@ class SitePages:
                     ", ".join(p.partners[x].short_name or p.partners[x].name for x in m.all_partners),
                     STATUS_LABELS[m.status],
                     PRIORITY_LABELS[m.priority],
-                    f"{m.start.year}–{m.end.year}",
-                    fmt.euro(m.total_cost) + (" (Beispiel)" if m.example else ""),
+                    fmt_years(m.start.year, m.end.year),
+                    fmt.euro(self.plan.by_id[m.id].money.cost) + (" (Beispiel)" if m.example else ""),
                 ]
             )
         return self._render("catalogue.md.j2", rows=rows, measures=p.measures)
 
     def measure(self, m: Measure) -> str:
         p = self.p
+        mp = self.plan.by_id[m.id]
         cost_rows = [
             [
                 str(c.year),
-                COST_CATEGORY_LABELS[c.category],
+                COST_CATEGORY_LABELS[CostCategory(c.category)] + (f" ({c.note})" if c.note else ""),
                 fmt.euro(c.amount, True),
                 "ja" if c.eligible else "nein",
             ]
-            for c in sorted(m.costs, key=lambda c: (c.year, c.category.value))
+            for c in sorted(mp.costs, key=lambda c: (c.year, c.category))
         ]
         cost_rows.append(
-            ["Summe", "", fmt.euro(m.total_cost, True), f"förderfähig: {fmt.euro(m.eligible_cost, True)}"]
+            ["Summe", "", fmt.euro(mp.money.cost, True), f"förderfähig: {fmt.euro(mp.money.eligible, True)}"]
         )
-        funding_rows = [["Zuwendung", fmt.euro(m.funding.grant, True)]]
+        funding_rows = [["Zuwendung", fmt.euro(mp.money.grant, True)]]
         funding_rows += [
-            [f"Drittmittel: {t.name}", fmt.euro(t.amount, True)] for t in m.funding.third_parties
+            [f"Drittmittel: {name}", fmt.euro(amount, True)] for name, amount in mp.third_parties
         ]
-        for partner, share in m.funding.own_shares.items():
+        for partner, share, euro in mp.own_shares:
             funding_rows.append(
-                [
-                    f"Eigenanteil {p.partners[partner].name} ({fmt.percent(share)})",
-                    fmt.euro(m.own_share_of(partner), True),
-                ]
+                [f"Eigenanteil {p.partners[partner].name} ({fmt.percent(share)})", fmt.euro(euro, True)]
             )
+        funding_rows.append(["Summe (gleich den Kosten)", fmt.euro(mp.money.financing, True)])
         refs = []
         r = m.references
         if r.ozg:
@@ -164,6 +205,7 @@ class SitePages:
         return self._render(
             "measure.md.j2",
             m=m,
+            mp=mp,
             phase=self.phases.get(m.phase) if m.phase else None,
             cost_rows=cost_rows,
             funding_rows=funding_rows,
@@ -180,7 +222,7 @@ class SitePages:
                 _link(m, "../massnahme/"),
                 p.fields[m.action_field].title,
                 STATUS_LABELS[m.status],
-                fmt.euro(m.total_cost),
+                fmt.euro(self.plan.by_id[m.id].money.cost),
             ]
             for m in p.measures
             if m.lead == partner_id
@@ -192,12 +234,13 @@ class SitePages:
         ]
         own_rows = [
             [
-                _link(m, "../massnahme/"),
-                fmt.percent(m.funding.own_shares[partner_id]),
-                fmt.euro(m.own_share_of(partner_id)),
+                _link(mp.m, "../massnahme/"),
+                fmt.percent(mp.m.funding.own_shares[partner_id]),
+                fmt.euro(mp.own_of(partner_id), True),
+                "ja" if mp.included else f"nein ({mp.exclusion})",
             ]
-            for m in p.measures
-            if partner_id in m.funding.own_shares
+            for mp in self.plan.measures
+            if partner_id in mp.m.funding.own_shares
         ]
         return self._render(
             "partner.md.j2",
@@ -205,7 +248,11 @@ class SitePages:
             lead_rows=lead_rows,
             member_rows=member_rows,
             own_rows=own_rows,
-            own=self.fin.by_partner_own.get(partner_id, Decimal(0)),
+            own=self.fin.own_by_partner.get(partner_id, ZERO),
+            own_application=self.plan.application.own_by_partner.get(partner_id, ZERO),
+            has_call=self.plan.call is not None,
+            applicant=self.plan.applicant is partner,
+            coordinator=self.plan.coordinator is partner,
         )
 
     def roadmap(self) -> str:
@@ -246,67 +293,116 @@ class SitePages:
                             f"{fmt.date(last.date)}: {last.title}",
                         ]
                     )
-        detailed = len(p.measures) <= TIMELINE_DETAIL_LIMIT
-        alt = (
-            "Zeitplan: ein Balken je Maßnahme von Beginn bis Ende, Rauten für Meilensteine; die Daten stehen in der Tabelle darunter"
-            if detailed
-            else "Zeitplan: ein Balken je Handlungsfeld vom ersten Beginn bis zum letzten Ende seiner Maßnahmen; die Daten stehen in der Tabelle darunter"
-        )
         return self._render(
             "roadmap.md.j2",
             timeline_rows=timeline_rows,
             milestone_rows=milestone_rows,
             milestone_summary=summary,
-            timeline_alt=alt,
         )
+
+    @staticmethod
+    def _money_rows(total: Money) -> list[list[str]]:
+        return [
+            ["Gesamtkosten", fmt.euro(total.cost)],
+            ["davon förderfähig", fmt.euro(total.eligible)],
+            ["Zuwendung (Förderung)", fmt.euro(total.grant)],
+            ["Drittmittel", fmt.euro(total.third_party)],
+            ["Eigenanteil der Partner", fmt.euro(total.own)],
+        ]
+
+    @staticmethod
+    def _columns(rows: list[list[Any]], values: list[list[Any]]) -> list[list[Any]]:
+        """Whole-euro columns that add up to their sum row (largest remainder per column)."""
+        if not values:
+            return rows
+        columns = [whole_euro_column(list(col)) for col in zip(*values, strict=True)]
+        for i, row in enumerate(rows):
+            row.extend(fmt.euro(parts[i]) for parts, _ in columns)
+        rows.append(["Summe", *(fmt.euro(total) for _, total in columns)])
+        return rows
 
     def finances(self) -> str:
         p, fin = self.p, self.fin
-        total_rows = [
-            ["Gesamtkosten", fmt.euro(fin.total.cost)],
-            ["davon förderfähig", fmt.euro(fin.total.eligible)],
-            ["Zuwendung (Förderung)", fmt.euro(fin.total.grant)],
-            ["Drittmittel", fmt.euro(fin.total.third_party)],
-            ["Eigenanteil der Partner", fmt.euro(fin.total.own)],
-        ]
-        year_rows = [
-            [
-                str(y),
-                fmt.euro(fin.by_year[y]),
-                fmt.euro(fin.grant_by_year.get(y, Decimal(0))),
-                fmt.euro(fin.own_by_year.get(y, Decimal(0))),
-            ]
-            for y in fin.years
-        ]
-        field_rows = []
-        for f in p.action_fields:
-            t = fin.by_field.get(f.id, finance.Totals())
-            field_rows.append([f.title, fmt.euro(t.cost), fmt.euro(t.grant), fmt.euro(t.own)])
-        partner_rows = [
-            [
-                pt.name,
-                fmt.euro(fin.by_partner_own.get(pt.id, Decimal(0))),
-                fmt.euro(fin.by_partner_lead_cost.get(pt.id, Decimal(0))),
-            ]
-            for pt in p.strategy.partners
-        ]
-        category_rows = [
-            [COST_CATEGORY_LABELS[CostCategory(c)], fmt.euro(fin.by_category[c])] for c in fin.categories
-        ]
+        total_rows = self._money_rows(fin.total)
+        year_rows = self._columns(
+            [[str(y)] for y in fin.years],
+            [[m.cost, m.grant, m.third_party, m.own] for m in fin.by_year.values()],
+        )
+        field_rows = self._columns(
+            [[f.title] for f in p.action_fields],
+            [[m.cost, m.grant, m.third_party, m.own] for m in fin.by_field.values()],
+        )
+        partner_rows = self._columns(
+            [[pt.name] for pt in p.strategy.partners],
+            [[fin.own_by_partner[pt.id], fin.lead_cost_by_partner[pt.id]] for pt in p.strategy.partners],
+        )
+        category_rows = self._columns(
+            [[COST_CATEGORY_LABELS[CostCategory(c)]] for c in fin.categories],
+            [[fin.by_category[c].cost] for c in fin.categories],
+        )
         return self._render(
             "finances.md.j2",
             total_rows=total_rows,
-            year_headers=["Jahr", "Kosten", "Zuwendung (anteilig)", "Eigenanteil (anteilig)"],
+            year_headers=["Jahr", "Kosten", "Zuwendung", "Drittmittel", "Eigenanteil"],
             year_rows=year_rows,
-            year_align="lrrr",
+            year_align="lrrrr",
             field_rows=field_rows,
             partner_rows=partner_rows,
             category_rows=category_rows,
-            examples=sum(1 for m in p.measures if m.example),
+            examples=fin.examples,
         )
 
+    # --- legal pages (from strategy.yaml 'legal') ------------------------------------------------
+    LEGAL_TITLES = {
+        "impressum": "Impressum",
+        "datenschutz": "Datenschutzerklärung",
+        "barrierefreiheit": "Erklärung zur Barrierefreiheit",
+    }
+
+    def legal_pages(self) -> dict[str, str]:
+        """Impressum, Datenschutz and Barrierefreiheit from the data; a content page of the same name wins."""
+        legal = self.p.strategy.legal
+        if legal is None:
+            return {}
+        own = {page.name for page in self.p.pages}
+        context = {
+            "legal": legal,
+            "a": legal.accessibility,
+            "contact": contact_block,
+            "licence_statement": self.licence_statement(),
+            "status_text": status_text(self.p.strategy),
+            "easy_language": "leichte-sprache" in own,
+        }
+        return {
+            name: self._render(f"{name}.md.j2", **context) for name in self.LEGAL_TITLES if name not in own
+        }
+
+    def licence_statement(self) -> str:
+        legal = self.p.strategy.legal
+        if legal is None:
+            return ""
+        lic = legal.licence
+        return (
+            f"Texte und Daten dieser Website stehen, soweit nicht anders angegeben, unter der Lizenz "
+            f"{link(f'{lic.title} ({lic.name})', '<' + lic.url + '>')}. Zitierte Quellen unterliegen den "
+            "Rechten ihrer jeweiligen Urheber."
+        )
+
+    DOWNLOADS = [
+        ("massnahmen.json", "alle Maßnahmen mit allen Feldern", "JSON"),
+        ("massnahmen.csv", "eine Zeile je Maßnahme mit Summen", "CSV (UTF-8, Komma)"),
+        ("kosten.csv", "eine Zeile je Kostenposition", "CSV (UTF-8, Komma)"),
+        ("strategie.xlsx", "Maßnahmen, Kosten und Finanzierung", "Excel"),
+        ("measure.schema.json", "JSON Schema eines Maßnahmensteckbriefs", "JSON Schema"),
+        ("strategy.schema.json", "JSON Schema der Strategie", "JSON Schema"),
+        ("action-field.schema.json", "JSON Schema eines Handlungsfelds", "JSON Schema"),
+        ("call.schema.json", "JSON Schema eines Förderaufrufs", "JSON Schema"),
+    ]
+
     def downloads(self, application_files: list[dict[str, str]]) -> str:
-        return self._render("downloads.md.j2", application_files=application_files)
+        files = [*self.DOWNLOADS, *((f["name"], f["label"], f["format"]) for f in application_files)]
+        rows = [[link(name, f"downloads/{name}"), label, kind] for name, label, kind in files]
+        return self._render("downloads.md.j2", rows=rows, licence_statement=self.licence_statement())
 
     def changes_page(self) -> str:
         if self.changes:
@@ -317,8 +413,9 @@ class SitePages:
         )
 
     # --- charts ------------------------------------------------------------------------------
-    def charts(self) -> dict[str, str]:
+    def _chart_svgs(self, narrow: bool) -> dict[str, str]:
         p, fin = self.p, self.fin
+        suffix = "-schmal" if narrow else ""
         field_index = {f.id: i for i, f in enumerate(p.action_fields)}
         if len(p.measures) <= TIMELINE_DETAIL_LIMIT:
             spans = charts.measure_spans(p.measures, p.action_fields)
@@ -336,22 +433,52 @@ class SitePages:
                             field_index[f.id],
                         )
                     )
-        fields = [
-            charts.Bar(f.title, [fin.by_field.get(f.id, finance.Totals()).cost]) for f in p.action_fields
-        ]
-        partners = [
-            charts.Bar(pt.name, [fin.by_partner_own.get(pt.id, Decimal(0))]) for pt in p.strategy.partners
-        ]
+        used = sorted({s.color for s in spans})
+        legend = [charts.Key(p.action_fields[i].title, i) for i in used if i < len(p.action_fields)]
+        fields = [charts.Bar(f.title, [fin.by_field[f.id].cost]) for f in p.action_fields]
+        partners = [charts.Bar(pt.name, [fin.own_by_partner[pt.id]]) for pt in p.strategy.partners]
         return {
-            "timeline.svg": charts.timeline("timeline", "Zeitplan der Maßnahmen", spans),
-            "kosten-jahr.svg": charts.cost_by_year("kosten-jahr", fin),
-            "kosten-handlungsfeld.svg": charts.bar_chart(
-                "kosten-handlungsfeld", "Kosten nach Handlungsfeld", fields, ["Kosten"]
+            "timeline": charts.timeline(
+                "timeline" + suffix, "Zeitplan der Maßnahmen", spans, legend=legend, narrow=narrow
             ),
-            "eigenanteil-partner.svg": charts.bar_chart(
-                "eigenanteil-partner", "Eigenanteile nach Partner", partners, ["Eigenanteil"]
+            "kosten-jahr": charts.cost_by_year("kosten-jahr" + suffix, fin, narrow=narrow),
+            "kosten-handlungsfeld": charts.bar_chart(
+                "kosten-handlungsfeld" + suffix,
+                "Kosten nach Handlungsfeld",
+                fields,
+                ["Kosten"],
+                narrow=narrow,
+            ),
+            "eigenanteil-partner": charts.bar_chart(
+                "eigenanteil-partner" + suffix,
+                "Eigenanteile nach Partner",
+                partners,
+                ["Eigenanteil"],
+                narrow=narrow,
             ),
         }
+
+    def charts(self) -> dict[str, str]:
+        """Chart files: '<name>.svg' (wide) and '<name>-schmal.svg' (for phones)."""
+        files = {f"{name}.svg": svg for name, svg in self._chart_svgs(False).items()}
+        files.update({f"{name}-schmal.svg": svg for name, svg in self._chart_svgs(True).items()})
+        return files
+
+    def chart(self, name: str) -> str:
+        """A chart inline in the page (its text is real text), wide and narrow; CSS shows one of them."""
+        wide, narrow = self._charts_inline
+        return (
+            f'<div class="rek-chart">\n<div class="rek-chart-wide">{wide[name].strip()}</div>\n'
+            f'<div class="rek-chart-narrow">{narrow[name].strip()}</div>\n</div>'
+        )
+
+    @cached_property
+    def _charts_inline(self) -> tuple[dict[str, str], dict[str, str]]:
+        strip = re.compile(r"^<\?xml[^>]*>\s*")
+        return tuple(  # type: ignore[return-value]
+            {k: strip.sub("", v).replace("\n\n", "\n") for k, v in self._chart_svgs(n).items()}
+            for n in (False, True)
+        )
 
     # --- everything ----------------------------------------------------------------------------
     def files(self, application_files: list[dict[str, str]] | None = None) -> Iterator[tuple[str, str]]:
@@ -370,13 +497,16 @@ class SitePages:
         yield "aenderungen.md", self.changes_page()
         for page in p.pages:
             yield f"{page.name}.md", page.markdown
+        for name, markdown in self.legal_pages().items():
+            yield f"{name}.md", markdown
         for name, svg in self.charts().items():
             yield f"assets/charts/{name}", svg
 
     def nav(self) -> list[dict[str, Any]]:
+        """The menu (tabs on wide screens, the drawer on small ones); legal and help pages in one group."""
         p = self.p
-        content = {page.name: page.title for page in p.pages}
-        legal = ["impressum", "datenschutz", "barrierefreiheit"]
+        content = {name: self.LEGAL_TITLES[name] for name in self.legal_pages()}
+        content.update({page.name: page.title for page in p.pages})
         nav: list[dict[str, Any]] = [
             {"Start": "index.md"},
             {"Handlungsfelder": [{f.title: f"handlungsfelder/{f.id}.md"} for f in p.action_fields]},
@@ -387,6 +517,8 @@ class SitePages:
             {"Änderungen": "aenderungen.md"},
             {"Downloads": "downloads.md"},
         ]
-        nav += [{title: f"{name}.md"} for name, title in content.items() if name not in legal]
-        nav += [{content[name]: f"{name}.md"} for name in legal if name in content]
+        about = [{title: f"{name}.md"} for name, title in content.items() if name not in SERVICE_PAGES]
+        about += [{content[name]: f"{name}.md"} for name in SERVICE_PAGES if name in content]
+        if about:
+            nav.append({"Über diese Website": about})
         return nav

@@ -1,14 +1,17 @@
-/* rek: filter and sort the measure catalogue in the page itself. No external code, no requests. */
+/* rek: filter and sort the measure catalogue in the page itself. No external code, no requests.
+   The state of filters and sorting is kept in the address (?status=…&sortierung=…), so a filtered
+   view can be shared and a reload restores it. Without JavaScript the page shows the plain table. */
 (function () {
   "use strict";
 
   var FILTERS = [
-    { column: 2, label: "Handlungsfeld", multi: true },
-    { column: 3, label: "Partner", multi: true },
-    { column: 4, label: "Status", multi: false },
-    { column: 5, label: "Priorität", multi: false }
+    { column: 2, label: "Handlungsfeld", key: "handlungsfeld", multi: true },
+    { column: 3, label: "Partner", key: "partner", multi: true },
+    { column: 4, label: "Status", key: "status", multi: false },
+    { column: 5, label: "Priorität", key: "prioritaet", multi: false }
   ];
   var NUMERIC = { 7: true };
+  var SORT_KEY = "sortierung";
 
   function cellText(row, column) {
     var cell = row.cells[column];
@@ -25,17 +28,33 @@
     return digits ? parseFloat(digits) : 0;
   }
 
+  function slug(text) {
+    return text.toLowerCase().replace(/ä/g, "ae").replace(/ö/g, "oe").replace(/ü/g, "ue").replace(/ß/g, "ss")
+      .replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  }
+
+  function element(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    if (text) node.textContent = text;
+    return node;
+  }
+
   function setup(container) {
     var table = container.querySelector("table");
     if (!table || container.getAttribute("data-rek-ready")) return;
     container.setAttribute("data-rek-ready", "1");
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
+    var original = rows.slice();
+    var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    var names = headers.map(function (th) { return th.textContent.trim(); });
 
-    var form = document.createElement("form");
-    form.className = "rek-filters";
-    form.setAttribute("role", "search");
-    form.setAttribute("aria-label", "Maßnahmen filtern");
+    var intro = element("p", { "class": "rek-intro" },
+      "Mit den Auswahlfeldern lässt sich der Katalog nach Handlungsfeld, Partner, Status und Priorität " +
+      "filtern und sortieren. Die Adresse dieser Seite hält die Auswahl fest: Sie können sie teilen oder " +
+      "als Lesezeichen speichern.");
+    var form = element("form", { "class": "rek-filters", role: "search", "aria-label": "Maßnahmen filtern" });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     var selects = [];
     FILTERS.forEach(function (filter, index) {
@@ -43,41 +62,42 @@
       rows.forEach(function (row) {
         values(row, filter).forEach(function (v) { if (v) options[v] = true; });
       });
-      var label = document.createElement("label");
       var id = "rek-filter-" + index;
-      label.setAttribute("for", id);
-      label.appendChild(document.createTextNode(filter.label));
-      var select = document.createElement("select");
-      select.id = id;
-      select.name = filter.label;
-      var all = document.createElement("option");
-      all.value = "";
-      all.textContent = "alle";
-      select.appendChild(all);
+      var field = element("div", { "class": "rek-field" });
+      field.appendChild(element("label", { "for": id }, filter.label));
+      var select = element("select", { id: id, name: filter.key });
+      select.appendChild(element("option", { value: "" }, "alle"));
       Object.keys(options).sort(function (a, b) { return a.localeCompare(b, "de"); }).forEach(function (v) {
-        var option = document.createElement("option");
-        option.value = v;
-        option.textContent = v;
-        select.appendChild(option);
+        select.appendChild(element("option", { value: v }, v));
       });
-      select.addEventListener("change", apply);
-      label.appendChild(select);
-      form.appendChild(label);
+      select.addEventListener("change", function () { apply(); remember(); });
+      field.appendChild(select);
+      form.appendChild(field);
       selects.push({ filter: filter, select: select });
     });
-    var reset = document.createElement("button");
-    reset.type = "button";
-    reset.textContent = "Filter zurücksetzen";
+
+    var sortField = element("div", { "class": "rek-field" });
+    sortField.appendChild(element("label", { "for": "rek-sort" }, "Sortieren nach"));
+    var sortSelect = element("select", { id: "rek-sort", name: SORT_KEY });
+    sortSelect.appendChild(element("option", { value: "" }, "Reihenfolge der Strategie"));
+    names.forEach(function (name) {
+      sortSelect.appendChild(element("option", { value: slug(name) + "-auf" }, name + ", aufsteigend"));
+      sortSelect.appendChild(element("option", { value: slug(name) + "-ab" }, name + ", absteigend"));
+    });
+    sortSelect.addEventListener("change", function () { sortFromValue(sortSelect.value); remember(); });
+    sortField.appendChild(sortSelect);
+    form.appendChild(sortField);
+
+    var reset = element("button", { type: "button" }, "Filter zurücksetzen");
     reset.addEventListener("click", function () {
       selects.forEach(function (s) { s.select.value = ""; });
       apply();
+      remember();
     });
     form.appendChild(reset);
-    var count = document.createElement("p");
-    count.className = "rek-count";
-    count.setAttribute("role", "status");
-    count.setAttribute("aria-live", "polite");
-    container.insertBefore(form, container.firstChild);
+    var count = element("p", { "class": "rek-count", role: "status", "aria-live": "polite" });
+    container.insertBefore(intro, container.firstChild);
+    container.insertBefore(form, intro.nextSibling);
     container.insertBefore(count, form.nextSibling);
 
     function apply() {
@@ -89,29 +109,73 @@
         row.hidden = !visible;
         if (visible) shown += 1;
       });
-      count.textContent = shown + " von " + rows.length + " Maßnahmen angezeigt";
+      if (shown === 0) {
+        count.textContent = "Keine Maßnahme passt zu dieser Auswahl. Ändern Sie einen Filter oder " +
+          "setzen Sie die Filter zurück, um alle " + rows.length + " Maßnahmen zu sehen.";
+        count.classList.add("rek-count--empty");
+      } else {
+        count.textContent = shown + " von " + rows.length + " Maßnahmen angezeigt";
+        count.classList.remove("rek-count--empty");
+      }
     }
 
-    var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
-    headers.forEach(function (th, column) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.textContent = th.textContent;
-      th.textContent = "";
-      th.appendChild(button);
-      th.setAttribute("aria-sort", "none");
-      button.addEventListener("click", function () {
-        var ascending = th.getAttribute("aria-sort") !== "ascending";
-        headers.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    function sortBy(column, ascending) {
+      headers.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
+      if (column === null) {
+        rows = original.slice();
+        sortSelect.value = "";
+      } else {
+        headers[column].setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        sortSelect.value = slug(names[column]) + (ascending ? "-auf" : "-ab");
         rows.sort(function (a, b) {
           var x = cellText(a, column), y = cellText(b, column);
           var result = NUMERIC[column] ? euro(x) - euro(y) : x.localeCompare(y, "de", { numeric: true });
           return ascending ? result : -result;
         });
-        rows.forEach(function (row) { body.appendChild(row); });
+      }
+      rows.forEach(function (row) { body.appendChild(row); });
+    }
+
+    function sortFromValue(value) {
+      var match = /^(.*)-(auf|ab)$/.exec(value || "");
+      var column = match ? names.map(slug).indexOf(match[1]) : -1;
+      if (column < 0) sortBy(null, true);
+      else sortBy(column, match[2] === "auf");
+    }
+
+    function remember() {
+      var params = new URLSearchParams(window.location.search);
+      selects.forEach(function (s) {
+        if (s.select.value) params.set(s.filter.key, s.select.value);
+        else params.delete(s.filter.key);
+      });
+      if (sortSelect.value) params.set(SORT_KEY, sortSelect.value);
+      else params.delete(SORT_KEY);
+      var query = params.toString();
+      history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+    }
+
+    function restore() {
+      var params = new URLSearchParams(window.location.search);
+      selects.forEach(function (s) {
+        var wanted = params.get(s.filter.key);
+        var known = Array.prototype.some.call(s.select.options, function (o) { return o.value === wanted; });
+        s.select.value = wanted && known ? wanted : "";
+      });
+      sortFromValue(params.get(SORT_KEY));
+    }
+
+    headers.forEach(function (th, column) {
+      var button = element("button", { type: "button" }, th.textContent);
+      th.textContent = "";
+      th.appendChild(button);
+      th.setAttribute("aria-sort", "none");
+      button.addEventListener("click", function () {
+        sortBy(column, th.getAttribute("aria-sort") !== "ascending");
+        remember();
       });
     });
+    restore();
     apply();
   }
 

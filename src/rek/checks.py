@@ -1,0 +1,365 @@
+"""Checks on the resolved plan: money that does not add up, and the formal rules of the selected call.
+
+Every finding is a :class:`Diagnostic` at the file, line and column at fault (the measure, the
+strategy or the text that breaks the rule); rules of a call also carry the rule's own place and its
+source as a note. The checks read only the :class:`~rek.plan.Plan`; they never render a document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import formatting as fmt
+from .call import Source
+from .diagnostics import Diagnostic
+from .model import COST_CATEGORY_LABELS, CostCategory
+from .plan import ZERO, MeasurePlan, Plan
+
+
+def _months(start: Any, end: Any) -> int:
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    return months + (1 if end.day >= start.day - 1 else 0)
+
+
+class _Findings:
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.items: list[Diagnostic] = []
+
+    def add(
+        self,
+        kind: str,
+        ident: str,
+        loc: tuple[Any, ...],
+        message: str,
+        *,
+        hint: str | None = None,
+        severity: str = "error",
+        rule: tuple[str, tuple[Any, ...], Source] | None = None,
+    ) -> None:
+        """A finding at (kind, ident, loc); ``rule`` = (rule name, place in the call file, source)."""
+        path, line, col = self.plan.project.position(kind, ident, loc)
+        note = None
+        if rule is not None and self.plan.call is not None:
+            name, where, source = rule
+            cite = source.title + (f", {source.note}" if source.note else "")
+            note = f"{name} ({self.plan.project.locate('call', self.plan.call.id, where)}); Quelle: {cite}"
+        self.items.append(Diagnostic(path, line, col, message, severity, hint, note))
+
+
+def check_plan(plan: Plan) -> list[Diagnostic]:
+    """Every problem of the plan: money of each measure and, with a call, the call's formal rules."""
+    return money_findings(plan) + formal_findings(plan)
+
+
+def money_findings(plan: Plan) -> list[Diagnostic]:
+    """Money of a measure that does not add up: no output may be written from it."""
+    found = _Findings(plan)
+    for mp in plan.measures:
+        _measure_money(found, mp)
+    return found.items
+
+
+def formal_findings(plan: Plan) -> list[Diagnostic]:
+    """The formal rules of the selected call (none without a call)."""
+    found = _Findings(plan)
+    if plan.call is not None:
+        _applicant(found, plan)
+        _measures_in_call(found, plan)
+        _sections(found, plan)
+        _annexes(found, plan)
+        _costs_and_rate(found, plan)
+        _own_funds(found, plan)
+        _phases(found, plan)
+        _breadth(found, plan)
+    return found.items
+
+
+def _measure_money(found: _Findings, mp: MeasurePlan) -> None:
+    money = mp.money
+    covered = money.covered
+    if covered > money.cost:
+        found.add(
+            "measure",
+            mp.id,
+            ("funding", "grant"),
+            f"Feld 'funding': Zuwendung und Drittmittel ({fmt.euro(covered, True)}) übersteigen die "
+            f"Gesamtkosten ({fmt.euro(money.cost, True)})",
+        )
+    if money.grant > money.eligible:
+        found.add(
+            "measure",
+            mp.id,
+            ("funding", "grant"),
+            f"Feld 'funding.grant': die Zuwendung ({fmt.euro(money.grant, True)}) ist höher als die "
+            f"förderfähigen Kosten ({fmt.euro(money.eligible, True)})",
+        )
+    if not mp.own_shares and money.own > 0:
+        found.add(
+            "measure",
+            mp.id,
+            ("funding",),
+            f"Feld 'funding.own_shares': der Eigenanteil von {fmt.euro(money.own, True)} ist keinem "
+            "Partner zugeordnet",
+            hint=f"Zum Beispiel: own_shares: {{{mp.lead.id}: 100}}",
+        )
+
+
+def _applicant(found: _Findings, plan: Plan) -> None:
+    call = plan.call
+    assert call is not None
+    rule = call.applicant
+    if plan.applicant is None:
+        found.add(
+            "strategy",
+            "",
+            ("call",),
+            "Feld 'applicant' fehlt: der Förderaufruf braucht einen Antragsteller (Kennung eines Partners)",
+            hint="Zum Beispiel: applicant: "
+            + next(
+                (p.id for p in plan.project.strategy.partners if rule is None or p.kind in rule.kinds), "…"
+            ),
+            rule=("Antragsberechtigung", ("applicant",), rule.source) if rule else None,
+        )
+        return
+    if rule is not None and plan.applicant.kind not in rule.kinds:
+        allowed = ", ".join(k.value for k in rule.kinds)
+        found.add(
+            "strategy",
+            "",
+            ("applicant",),
+            f"Feld 'applicant': {plan.applicant.name} ({plan.applicant.kind.value}) kann den Antrag nicht "
+            f"stellen; erwartet: ein Partner der Art {allowed}",
+            hint="Die Koordination eines Verbunds gehört in 'coordinator'; Antragsteller ist die "
+            "federführende Gebietskörperschaft.",
+            rule=("Antragsberechtigung", ("applicant", "kinds"), rule.source),
+        )
+
+
+def _measures_in_call(found: _Findings, plan: Plan) -> None:
+    for mp in plan.measures:
+        if mp.m.application and mp.phase is None:
+            found.add(
+                "measure",
+                mp.id,
+                ("id",),
+                f"Feld 'phase' fehlt: mit dem Förderaufruf '{plan.call.id}' braucht jede Maßnahme eine Phase "  # type: ignore[union-attr]
+                "(oder 'application: false' mit Grund)",
+                hint="Phasen: " + ", ".join(p.id for p in plan.project.strategy.phases),
+            )
+    if not plan.application.measures:
+        call = plan.call
+        assert call is not None
+        found.add(
+            "strategy",
+            "",
+            ("phases",),
+            "Regel 'Maßnahmen': der Antrag enthält keine Maßnahme einer Förderphase; gefunden: 0, erwartet: mindestens 1",
+            hint="Geben Sie einer Phase 'call_phase' und den Maßnahmen diese Phase.",
+            rule=("Abschnitte", ("sections",), call.sections[0].source),
+        )
+
+
+def _sections(found: _Findings, plan: Plan) -> None:
+    call = plan.call
+    assert call is not None
+    for sp in plan.sections:
+        sec = sp.section
+        rule = (f"Abschnitt '{sec.title}'", ("sections", sp.index), sec.source)
+        if sec.required and not sp.filled:
+            found.add(
+                "call",
+                call.id,
+                ("sections", sp.index, "blocks"),
+                f"Regel 'Abschnitt {sec.title}': Pflichtabschnitt ist leer",
+                rule=rule,
+            )
+        limit = sec.max_chars
+        what = f"höchstens {fmt.number(limit)} Zeichen" if limit else ""
+        if sec.max_pages is not None:
+            page_limit = sec.max_pages * call.chars_per_page
+            if limit is None or page_limit < limit:
+                limit = page_limit
+                what = (
+                    f"höchstens {fmt.plain(sec.max_pages)} Seiten à {fmt.number(call.chars_per_page)} Zeichen"
+                )
+        if limit is None or sp.chars <= limit:
+            continue
+        longest = max(sp.texts, key=lambda t: t.chars)
+        found.add(
+            longest.kind,
+            longest.ident,
+            longest.loc,
+            f"Regel 'Abschnitt {sec.title}': der Abschnitt ist zu lang; gefunden: {fmt.number(sp.chars)} Zeichen, "
+            f"erlaubt: {what}",
+            hint=f"Kürzen Sie um {fmt.number(sp.chars - limit)} Zeichen; der längste Text des Abschnitts "
+            f"steht hier ({longest.label}, {fmt.number(longest.chars)} Zeichen).",
+            rule=(
+                f"Abschnitt '{sec.title}'",
+                ("sections", sp.index, "max_chars" if sec.max_chars else "max_pages"),
+                sec.source,
+            ),
+        )
+
+
+def _annexes(found: _Findings, plan: Plan) -> None:
+    call = plan.call
+    assert call is not None
+    for st in plan.annexes:
+        req = st.required
+        index = call.annexes.index(req)
+        rule = (f"Anlage '{req.title}'", ("annexes", index), req.source)
+        who = f" von {st.partner.name}" if st.partner else ""
+        if st.annex is None:
+            partner_line = f", partner: {st.partner.id}" if st.partner else ""
+            found.add(
+                "strategy",
+                "",
+                ("annexes",) if plan.project.strategy.annexes else ("call",),
+                f"Regel 'Anlage {req.title}': Pflichtanlage{who} fehlt",
+                hint=f"Tragen Sie unter 'annexes' ein: {{id: {req.id}{partner_line}, title: \"{req.title}\", "
+                "status: in Vorbereitung}",
+                rule=rule,
+            )
+        elif not st.present:
+            found.add(
+                "strategy",
+                "",
+                ("annexes", st.index, "status"),
+                f"Regel 'Anlage {req.title}': Pflichtanlage{who} liegt noch nicht vor ({st.status})",
+                severity="warning",
+                rule=rule,
+            )
+
+
+def _costs_and_rate(found: _Findings, plan: Plan) -> None:
+    call, rate = plan.call, plan.rate
+    assert call is not None and rate is not None
+    rule_cat = call.eligible_cost_categories
+    allowed = ", ".join(COST_CATEGORY_LABELS[c] for c in rule_cat.categories)
+    for mp in plan.application.measures:
+        for line in mp.costs:
+            if line.marked_eligible and not line.eligible:
+                label = COST_CATEGORY_LABELS[CostCategory(line.category)]
+                found.add(
+                    "measure",
+                    mp.id,
+                    ("costs", line.index),
+                    f"Regel 'Förderfähige Kostenarten': Kostenart '{label}' ({line.year}) ist als förderfähig "
+                    f"angegeben; erlaubt: {allowed}",
+                    hint="Setzen Sie 'eligible: false' für diese Kosten.",
+                    rule=("Förderfähige Kostenarten", ("eligible_cost_categories",), rule_cat.source),
+                )
+        expected = mp.expected_grant
+        if expected is not None and mp.money.grant != expected:
+            found.add(
+                "measure",
+                mp.id,
+                ("funding", "grant"),
+                f"Regel 'Fördersatz': die Zuwendung ist nicht {fmt.percent(rate.percent)} der förderfähigen "
+                f"Kosten ({fmt.euro(mp.money.eligible, True)}); gefunden: {fmt.euro(mp.money.grant, True)}, "
+                f"erwartet: {fmt.euro(expected, True)}",
+                hint=f"grant: {fmt.plain(expected).replace('.', '').replace(',', '.')}",
+                rule=(rate.label, ("rates", call.rates.index(rate)), rate.source),
+            )
+
+
+def _own_funds(found: _Findings, plan: Plan) -> None:
+    call = plan.call
+    assert call is not None
+    source = next(
+        (a.source for a in call.annexes if a.id == "kosten-und-finanzierungsplan"),
+        call.eligible_cost_categories.source,
+    )
+    for index, partner in enumerate(plan.project.strategy.partners):
+        own = plan.application.own_by_partner.get(partner.id, ZERO)
+        if own <= 0 or (partner.own_funds is not None and partner.own_funds >= own):
+            continue
+        committed = "keine Angabe" if partner.own_funds is None else fmt.euro(partner.own_funds, True)
+        found.add(
+            "strategy",
+            "",
+            ("partners", index, "own_funds"),
+            f"Regel 'Eigenanteil gedeckt': der Eigenanteil von {partner.name} im Antrag "
+            f"({fmt.euro(own, True)}) ist nicht durch zugesagte Eigenmittel gedeckt; zugesagt: {committed}",
+            rule=("Kosten- und Finanzierungsplan", ("annexes",), source),
+        )
+
+
+def _phases(found: _Findings, plan: Plan) -> None:
+    call = plan.call
+    assert call is not None
+    s = plan.project.strategy
+    for cp_index, cp in enumerate(call.phases):
+        rule = (f"Phase {cp.id}", ("phases", cp_index), cp.source)
+        phases = [p for p in s.phases if p.call_phase == cp.id]
+        for phase in phases:
+            months = _months(phase.start, phase.end)
+            if cp.max_months is not None and months > cp.max_months:
+                found.add(
+                    "strategy",
+                    "",
+                    ("phases", s.phases.index(phase), "end"),
+                    f"Regel 'Dauer Phase {cp.id}': Phase '{phase.title}' ist zu lang; gefunden: {months} Monate, "
+                    f"erlaubt: höchstens {cp.max_months} Monate",
+                    rule=rule,
+                )
+            for mp in plan.application.measures:
+                m = mp.m
+                if mp.phase is phase and (m.start < phase.start or m.end > phase.end):
+                    found.add(
+                        "measure",
+                        m.id,
+                        ("end",) if m.end > phase.end else ("start",),
+                        f"Regel 'Dauer Phase {cp.id}': Maßnahme {m.id} ({fmt.date(m.start)} bis {fmt.date(m.end)}) "
+                        f"liegt nicht innerhalb der Phase '{phase.title}' ({fmt.date(phase.start)} bis "
+                        f"{fmt.date(phase.end)})",
+                        rule=rule,
+                    )
+        grant = plan.application.by_phase.get(cp.id)
+        if cp.max_grant is not None and grant is not None and grant.grant > cp.max_grant:
+            found.add(
+                "call",
+                call.id,
+                ("phases", cp_index, "max_grant"),
+                f"Regel 'Förderhöchstbetrag Phase {cp.id}': Zuwendung der Phase ist zu hoch; gefunden: "
+                f"{fmt.euro(grant.grant)}, erlaubt: höchstens {fmt.euro(cp.max_grant)}",
+                rule=rule,
+            )
+    cap = call.max_total_grant
+    total = plan.application.total.grant
+    if cap and total > cap.amount:
+        found.add(
+            "call",
+            call.id,
+            ("max_total_grant", "amount"),
+            f"Regel 'Förderhöchstbetrag': Zuwendung insgesamt ist zu hoch; gefunden: {fmt.euro(total)}, "
+            f"erlaubt: höchstens {fmt.euro(cap.amount)}",
+            rule=("Förderhöchstbetrag", ("max_total_grant",), cap.source),
+        )
+
+
+def _breadth(found: _Findings, plan: Plan) -> None:
+    call = plan.call
+    assert call is not None
+    s = plan.project.strategy
+    if call.min_action_fields:
+        used = {f for mp in plan.application.measures for f in mp.m.action_fields}
+        if len(used) < call.min_action_fields.value:
+            found.add(
+                "strategy",
+                "",
+                ("call",),
+                f"Regel 'Mindestzahl Handlungsfelder': zu wenige Handlungsfelder mit Maßnahmen im Antrag; "
+                f"gefunden: {len(used)}, erwartet: mindestens {call.min_action_fields.value}",
+                rule=("Mindestzahl Handlungsfelder", ("min_action_fields",), call.min_action_fields.source),
+            )
+    if call.min_partners and len(s.partners) < call.min_partners.value:
+        found.add(
+            "strategy",
+            "",
+            ("partners",),
+            f"Regel 'Mindestzahl Partner': zu wenige Partner im Verbund; gefunden: {len(s.partners)}, "
+            f"erwartet: mindestens {call.min_partners.value}",
+            rule=("Mindestzahl Partner", ("min_partners",), call.min_partners.source),
+        )

@@ -1,0 +1,547 @@
+"""The resolved plan: money, phases and call rules computed once, for every output and every check.
+
+``resolve(project, call)`` turns the validated model into immutable objects: each measure with its
+action field, partners, phase, eligible cost under the call's category rule, rate, grant, third-party
+funds and own share per partner and year; totals by phase, year, partner, partner × year, action
+field and category; applicant, coordinator, annex status and the section texts with their lengths.
+The site, the application (Markdown, DOCX, PDF), the XLSX, CSV and JSON downloads and the formal
+checks read these objects. No other module adds up money (``tests/test_plan.py`` enforces this).
+
+Amounts are ``Decimal`` in euro and cent. Wherever a total is split into parts (own share over
+partners, grant over years), the parts are allocated by largest remainder so that they add up to the
+total exactly, to the cent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from .call import Block, Call, Rate, RequiredAnnex, Section
+from .model import (
+    ActionField,
+    Annex,
+    Goal,
+    Measure,
+    Partner,
+    Phase,
+)
+from .textlength import visible_chars
+
+if TYPE_CHECKING:
+    from .project import Project
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+EURO = Decimal(1)
+
+
+# --- allocation -------------------------------------------------------------------------------
+def allocate(total: Decimal, weights: Sequence[Decimal], quantum: Decimal = CENT) -> list[Decimal]:
+    """Split ``total`` in proportion to ``weights`` into multiples of ``quantum`` that add up exactly.
+
+    Largest remainder (Hare): every part is rounded down, and the quanta left over go to the parts
+    with the largest remainders (ties: the earlier part). Zero weights get nothing; all weights zero:
+    the total is spread evenly.
+    """
+    count = len(weights)
+    if count == 0:
+        return []
+    weight_sum = sum(weights, ZERO)
+    if weight_sum <= 0:
+        weights = [EURO] * count
+        weight_sum = Decimal(count)
+    units = (total / quantum).to_integral_value(rounding=ROUND_HALF_UP)
+    exact = [units * w / weight_sum for w in weights]
+    floors = [e.to_integral_value(rounding=ROUND_FLOOR) for e in exact]
+    left = int(units - sum(floors, ZERO))
+    order = sorted(range(count), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[: max(left, 0)]:
+        floors[i] += 1
+    return [(f * quantum).quantize(quantum) for f in floors]
+
+
+def whole_euros(values: Sequence[Decimal]) -> list[Decimal]:
+    """Values rounded to whole euros so that they add up to their rounded total (for tables with a sum)."""
+    if not values:
+        return []
+    total = sum(values, ZERO).quantize(EURO, rounding=ROUND_HALF_UP)
+    if any(v < 0 for v in values):
+        return [v.quantize(EURO, rounding=ROUND_HALF_UP) for v in values]
+    return allocate(total, list(values), EURO)
+
+
+def measure_cost(m: Measure) -> Decimal:
+    """The total cost of one measure (for lists of measures outside a plan, e.g. in a diff)."""
+    return sum((c.amount for c in m.costs), ZERO)
+
+
+def whole_euro_column(values: Sequence[Decimal]) -> tuple[list[Decimal], Decimal]:
+    """A table column in whole euros and its sum row: the parts add up to the shown sum."""
+    parts = whole_euros(values)
+    return parts, sum(parts, ZERO)
+
+
+def _spread(total: Decimal, keys: Sequence[Any], weights: Mapping[Any, Decimal]) -> dict[Any, Decimal]:
+    return dict(zip(keys, allocate(total, [weights.get(k, ZERO) for k in keys]), strict=True))
+
+
+# --- money rows -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Money:
+    """Cost and its financing; ``own`` is what the partners pay themselves."""
+
+    cost: Decimal = ZERO
+    eligible: Decimal = ZERO
+    grant: Decimal = ZERO
+    third_party: Decimal = ZERO
+    own: Decimal = ZERO
+
+    def __add__(self, other: Money) -> Money:
+        return Money(
+            self.cost + other.cost,
+            self.eligible + other.eligible,
+            self.grant + other.grant,
+            self.third_party + other.third_party,
+            self.own + other.own,
+        )
+
+    @property
+    def covered(self) -> Decimal:
+        """What the grant and third-party funds pay."""
+        return self.grant + self.third_party
+
+    @property
+    def financing(self) -> Decimal:
+        return self.grant + self.third_party + self.own
+
+    @property
+    def ineligible(self) -> Decimal:
+        return self.cost - self.eligible
+
+    def ratio(self, part: Decimal) -> Decimal:
+        """``part`` as a fraction of the cost (0 when there is no cost)."""
+        return part / self.cost if self.cost else ZERO
+
+    def share(self, part: Decimal) -> Decimal:
+        """``part`` as a percentage of the cost (0 when there is no cost)."""
+        return (part * 100 / self.cost).quantize(Decimal("0.1"), ROUND_HALF_UP) if self.cost else ZERO
+
+
+def _sum(items: Iterable[Money]) -> Money:
+    total = Money()
+    for item in items:
+        total = total + item
+    return total
+
+
+@dataclass(frozen=True)
+class CostLine:
+    year: int
+    category: str
+    amount: Decimal
+    eligible: bool  # eligible under the call's category rule (and marked eligible in the YAML)
+    marked_eligible: bool  # as written in the YAML
+    note: str | None
+    index: int  # position in the measure's costs list
+
+
+# --- one measure ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MeasurePlan:
+    m: Measure
+    field: ActionField
+    further_fields: tuple[ActionField, ...]
+    lead: Partner
+    partners: tuple[Partner, ...]  # lead first
+    goals: tuple[Goal, ...]
+    phase: Phase | None
+    call_phase: str | None
+    included: bool  # part of the application of the selected call
+    exclusion: str | None  # why not, in German
+    costs: tuple[CostLine, ...]
+    money: Money
+    expected_grant: Decimal | None  # rate × eligible cost, when a call is selected
+    third_parties: tuple[tuple[str, Decimal], ...]
+    own_shares: tuple[tuple[str, Decimal, Decimal], ...]  # (partner id, percent, euro)
+    years: tuple[int, ...]
+    by_year: Mapping[int, Money]
+    own_by_partner_year: Mapping[tuple[str, int], Decimal]
+
+    @property
+    def id(self) -> str:
+        return self.m.id
+
+    @property
+    def title(self) -> str:
+        return self.m.title
+
+    def own_of(self, partner: str) -> Decimal:
+        return next((euro for pid, _, euro in self.own_shares if pid == partner), ZERO)
+
+    def share_adjustment(self, partner: str) -> Decimal:
+        """Cents the allocation adds to ROUND(own share × percent, 2) for this partner (spreadsheets)."""
+        for pid, percent, euro in self.own_shares:
+            if pid == partner:
+                return euro - (self.money.own * Decimal(str(percent)) / 100).quantize(CENT, ROUND_HALF_UP)
+        return ZERO
+
+
+def _exclusion(m: Measure, phase: Phase | None, call: Call | None) -> str | None:
+    if call is None:
+        return "kein Förderaufruf gewählt"
+    if not m.application:
+        return m.application_note or "bewusst nicht im Antrag"
+    if phase is None:
+        return "keine Phase angegeben"
+    if not phase.call_phase:
+        return f"Phase „{phase.title}“ gehört zu keiner Förderphase des Aufrufs"
+    if call.phases and phase.call_phase not in {p.id for p in call.phases}:
+        return f"Phase „{phase.title}“ ist Förderphase {phase.call_phase}, die der Aufruf nicht kennt"
+    return None
+
+
+def _measure(project: Project, m: Measure, call: Call | None, rate: Decimal | None) -> MeasurePlan:
+    fields = project.fields
+    partners = project.partners
+    phase = next((p for p in project.strategy.phases if p.id == m.phase), None)
+    exclusion = _exclusion(m, phase, call)
+    # the call's category rule applies to the measures it funds; others keep their own marking
+    allowed = set(call.eligible_cost_categories.categories) if call and exclusion is None else None
+    lines = tuple(
+        CostLine(
+            c.year,
+            c.category.value,
+            c.amount,
+            c.eligible and (allowed is None or c.category in allowed),
+            c.eligible,
+            c.note,
+            i,
+        )
+        for i, c in enumerate(m.costs)
+    )
+    cost = sum((c.amount for c in lines), ZERO)
+    eligible = sum((c.amount for c in lines if c.eligible), ZERO)
+    grant = m.funding.grant
+    third = sum((t.amount for t in m.funding.third_parties), ZERO)
+    own = cost - grant - third
+
+    years = tuple(sorted({c.year for c in lines}))
+    cost_y = {y: sum((c.amount for c in lines if c.year == y), ZERO) for y in years}
+    elig_y = {y: sum((c.amount for c in lines if c.year == y and c.eligible), ZERO) for y in years}
+    grant_y = _spread(grant, years, elig_y if eligible else cost_y)
+    third_y = _spread(third, years, cost_y)
+    own_y = {y: cost_y[y] - grant_y[y] - third_y[y] for y in years}
+    by_year = {y: Money(cost_y[y], elig_y[y], grant_y[y], third_y[y], own_y[y]) for y in years}
+
+    share_ids = [pid for pid in m.funding.own_shares if pid in partners]
+    percents = [m.funding.own_shares[pid] for pid in share_ids]
+    own_parts = allocate(own, percents) if own >= 0 else [own * p / 100 for p in percents]
+    own_shares = tuple(zip(share_ids, percents, own_parts, strict=True))
+    # partner × year: every partner but the last spread over the years like the own share; the last
+    # takes what is left of each year, so rows and columns both add up exactly
+    own_py: dict[tuple[str, int], Decimal] = {}
+    for index, (pid, _, euro) in enumerate(own_shares):
+        if index < len(own_shares) - 1:
+            parts = _spread(euro, years, own_y) if own >= 0 else {y: ZERO for y in years}
+        else:
+            parts = {y: own_y[y] - sum((own_py[(q, y)] for q, *_ in own_shares[:-1]), ZERO) for y in years}
+        for y in years:
+            own_py[(pid, y)] = parts[y]
+
+    return MeasurePlan(
+        m=m,
+        field=fields[m.action_field],
+        further_fields=tuple(fields[f] for f in m.further_action_fields if f != m.action_field),
+        lead=partners[m.lead],
+        partners=tuple(partners[p] for p in m.all_partners),
+        goals=tuple(project.goals[g] for g in m.goals),
+        phase=phase,
+        call_phase=phase.call_phase if phase else None,
+        included=exclusion is None,
+        exclusion=exclusion,
+        costs=lines,
+        money=Money(cost, eligible, grant, third, own),
+        expected_grant=(
+            (eligible * rate / 100).quantize(CENT, ROUND_HALF_UP)
+            if rate is not None and exclusion is None
+            else None
+        ),
+        third_parties=tuple((t.name, t.amount) for t in m.funding.third_parties),
+        own_shares=own_shares,
+        years=years,
+        by_year=by_year,
+        own_by_partner_year=own_py,
+    )
+
+
+# --- totals of a set of measures ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Budget:
+    """Totals of a set of measures (all of the strategy, or those of the application)."""
+
+    measures: tuple[MeasurePlan, ...]
+    partner_ids: tuple[str, ...]
+    field_ids: tuple[str, ...]
+
+    @cached_property
+    def total(self) -> Money:
+        return _sum(mp.money for mp in self.measures)
+
+    @cached_property
+    def years(self) -> tuple[int, ...]:
+        return tuple(sorted({y for mp in self.measures for y in mp.years}))
+
+    @cached_property
+    def categories(self) -> tuple[str, ...]:
+        from .model import CostCategory
+
+        used = {c.category for mp in self.measures for c in mp.costs}
+        return tuple(c.value for c in CostCategory if c.value in used)
+
+    @cached_property
+    def by_year(self) -> dict[int, Money]:
+        return {y: _sum(mp.by_year[y] for mp in self.measures if y in mp.by_year) for y in self.years}
+
+    @cached_property
+    def by_year_category(self) -> dict[tuple[int, str], Decimal]:
+        result: dict[tuple[int, str], Decimal] = {}
+        for mp in self.measures:
+            for c in mp.costs:
+                result[(c.year, c.category)] = result.get((c.year, c.category), ZERO) + c.amount
+        return result
+
+    @cached_property
+    def by_category(self) -> dict[str, Money]:
+        """Cost and eligible cost per category (grant and shares are not split by category)."""
+        result: dict[str, Money] = {}
+        for mp in self.measures:
+            for c in mp.costs:
+                result[c.category] = result.get(c.category, Money()) + Money(
+                    c.amount, c.amount if c.eligible else ZERO
+                )
+        return {c: result[c] for c in self.categories}
+
+    @cached_property
+    def by_field(self) -> dict[str, Money]:
+        """Money per main action field (every field of the strategy, zero when it has no measure)."""
+        return {f: _sum(mp.money for mp in self.measures if mp.field.id == f) for f in self.field_ids}
+
+    @cached_property
+    def by_phase(self) -> dict[str, Money]:
+        """Money per call phase (e.g. 'A', 'B'), in the order the phases first appear."""
+        keys = list(dict.fromkeys(mp.call_phase for mp in self.measures if mp.call_phase))
+        return {k: _sum(mp.money for mp in self.measures if mp.call_phase == k) for k in keys}
+
+    @cached_property
+    def own_by_partner(self) -> dict[str, Decimal]:
+        return {pid: sum((mp.own_of(pid) for mp in self.measures), ZERO) for pid in self.partner_ids}
+
+    @cached_property
+    def own_by_partner_year(self) -> dict[tuple[str, int], Decimal]:
+        result: dict[tuple[str, int], Decimal] = {(p, y): ZERO for p in self.partner_ids for y in self.years}
+        for mp in self.measures:
+            for key, value in mp.own_by_partner_year.items():
+                result[key] = result.get(key, ZERO) + value
+        return result
+
+    @cached_property
+    def lead_cost_by_partner(self) -> dict[str, Decimal]:
+        return {
+            pid: sum((mp.money.cost for mp in self.measures if mp.lead.id == pid), ZERO)
+            for pid in self.partner_ids
+        }
+
+    @property
+    def examples(self) -> int:
+        return sum(1 for mp in self.measures if mp.m.example)
+
+
+# --- annexes and sections ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AnnexStatus:
+    required: RequiredAnnex
+    partner: Partner | None  # for annexes required from every partner
+    annex: Annex | None  # the strategy's entry, if any
+    index: int | None  # its position in strategy.annexes
+
+    @property
+    def status(self) -> str:
+        return self.annex.status if self.annex else "fehlt"
+
+    @property
+    def present(self) -> bool:
+        return self.annex is not None and self.annex.status == "vorhanden"
+
+
+@dataclass(frozen=True)
+class SectionText:
+    """A text the applicant wrote that a section of the application shows."""
+
+    label: str  # e.g. "Kurzfassung" or "Ziel Z1: Beschreibung"
+    kind: str  # 'strategy', 'measure' or 'action_field'
+    ident: str  # file id ('' for the strategy)
+    loc: tuple[Any, ...]  # position in that file
+    text: str
+
+    @property
+    def chars(self) -> int:
+        return visible_chars(self.text)
+
+
+@dataclass(frozen=True)
+class SectionPlan:
+    section: Section
+    index: int
+    texts: tuple[SectionText, ...]
+    filled: bool
+
+    @property
+    def chars(self) -> int:
+        """Characters with spaces of the texts, as a reader sees them (the form's count)."""
+        return sum(t.chars for t in self.texts) + max(len(self.texts) - 1, 0)
+
+
+_TEXT_FIELDS = {
+    Block.summary: [("summary", "Kurzfassung")],
+    Block.situation: [("situation", "Ausgangslage")],
+    Block.vision: [("vision", "Leitbild")],
+    Block.cooperation: [("cooperation", "Interkommunale Zusammenarbeit")],
+    Block.participation: [("participation", "Beteiligung")],
+    Block.knowledge_transfer: [("knowledge_transfer", "Wissenstransfer und Open Source")],
+}
+
+
+def _section_texts(project: Project, block: Block, measures: Sequence[MeasurePlan]) -> list[SectionText]:
+    s = project.strategy
+    out: list[SectionText] = []
+    if block in _TEXT_FIELDS:
+        for name, label in _TEXT_FIELDS[block]:
+            out.append(SectionText(label, "strategy", "", (name,), getattr(s, name)))
+        if block is Block.situation:
+            out.append(SectionText("Region", "strategy", "", ("region", "description"), s.region.description))
+    elif block is Block.goals:
+        for i, g in enumerate(s.goals):
+            out.append(SectionText(f"Ziel {g.id}", "strategy", "", ("goals", i, "title"), g.title))
+            if g.description:
+                out.append(
+                    SectionText(f"Ziel {g.id}", "strategy", "", ("goals", i, "description"), g.description)
+                )
+    elif block is Block.partners:
+        for i, p in enumerate(s.partners):
+            out.append(SectionText(f"Partner {p.id}", "strategy", "", ("partners", i, "role"), p.role))
+    elif block is Block.action_fields:
+        for f in project.action_fields:
+            out.append(SectionText(f"Handlungsfeld {f.id}", "action_field", f.id, ("summary",), f.summary))
+            out.append(
+                SectionText(f"Handlungsfeld {f.id}", "action_field", f.id, ("description",), f.description)
+            )
+    elif block is Block.measures:
+        for mp in measures:
+            out.append(SectionText(f"Maßnahme {mp.id}", "measure", mp.id, ("summary",), mp.m.summary))
+            out.append(SectionText(f"Maßnahme {mp.id}", "measure", mp.id, ("description",), mp.m.description))
+    elif block is Block.risks:
+        for i, r in enumerate(s.risks):
+            out.append(
+                SectionText(f"Risiko {i + 1}", "strategy", "", ("risks", i, "mitigation"), r.mitigation)
+            )
+    return out
+
+
+def _filled(project: Project, block: Block, call: Call, measures: Sequence[MeasurePlan]) -> bool:
+    s = project.strategy
+    if block in _TEXT_FIELDS:
+        return any(getattr(s, name).strip() for name, _ in _TEXT_FIELDS[block])
+    items: dict[Block, Sequence[Any]] = {
+        Block.goals: s.goals,
+        Block.partners: s.partners,
+        Block.action_fields: project.action_fields,
+        Block.risks: s.risks,
+        Block.annexes: call.annexes,
+    }
+    return bool(items.get(block, measures))
+
+
+# --- the plan -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Plan:
+    project: Project
+    call: Call | None
+    applicant: Partner | None
+    coordinator: Partner | None
+    rate: Rate | None
+    measures: tuple[MeasurePlan, ...]
+    strategy: Budget  # every measure of the strategy
+    application: Budget  # the measures of the application (empty without a call)
+    annexes: tuple[AnnexStatus, ...]
+    sections: tuple[SectionPlan, ...]
+
+    @property
+    def rate_percent(self) -> Decimal | None:
+        return Decimal(str(self.rate.percent)) if self.rate else None
+
+    @cached_property
+    def by_id(self) -> dict[str, MeasurePlan]:
+        return {mp.id: mp for mp in self.measures}
+
+    @property
+    def excluded(self) -> tuple[MeasurePlan, ...]:
+        return tuple(mp for mp in self.measures if not mp.included)
+
+    def measures_in_field(self, field_id: str, *, primary_only: bool = False) -> list[MeasurePlan]:
+        if primary_only:
+            return [mp for mp in self.measures if mp.field.id == field_id]
+        return [
+            mp for mp in self.measures if mp.field.id == field_id or field_id in mp.m.further_action_fields
+        ]
+
+
+def resolve(project: Project, call: Call | None = None, *, use_default_call: bool = True) -> Plan:
+    """The plan of a project for ``call`` (default: the call selected in strategy.yaml)."""
+    if call is None and use_default_call:
+        call = project.call
+    s = project.strategy
+    applicant = project.partners.get(s.applicant) if s.applicant else None
+    coordinator = project.partners.get(s.coordinator) if s.coordinator else None
+    rate = call.rate_for(bool(applicant and applicant.budget_emergency)) if call else None
+    percent = Decimal(str(rate.percent)) if rate else None
+    measures = tuple(_measure(project, m, call, percent) for m in project.measures)
+    partner_ids = tuple(p.id for p in s.partners)
+    field_ids = tuple(f.id for f in project.action_fields)
+    included = tuple(mp for mp in measures if mp.included)
+    annexes: list[AnnexStatus] = []
+    sections: list[SectionPlan] = []
+    if call is not None:
+        for required in call.annexes:
+            present = [(i, a) for i, a in enumerate(s.annexes) if a.id == required.id]
+            if required.per_partner:
+                for p in s.partners:
+                    mine = [(i, a) for i, a in present if a.partner == p.id]
+                    best = next((x for x in mine if x[1].status == "vorhanden"), mine[0] if mine else None)
+                    annexes.append(
+                        AnnexStatus(required, p, best[1] if best else None, best[0] if best else None)
+                    )
+            elif present:
+                for i, a in present:
+                    annexes.append(AnnexStatus(required, project.partners.get(a.partner or ""), a, i))
+            else:
+                annexes.append(AnnexStatus(required, None, None, None))
+        for index, sec in enumerate(call.sections):
+            texts = tuple(t for b in sec.blocks for t in _section_texts(project, b, included))
+            filled = any(_filled(project, b, call, included) for b in sec.blocks)
+            sections.append(SectionPlan(sec, index, texts, filled))
+    return Plan(
+        project=project,
+        call=call,
+        applicant=applicant,
+        coordinator=coordinator,
+        rate=rate,
+        measures=measures,
+        strategy=Budget(measures, partner_ids, field_ids),
+        application=Budget(included, partner_ids, field_ids),
+        annexes=tuple(annexes),
+        sections=tuple(sections),
+    )
