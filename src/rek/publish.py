@@ -16,6 +16,7 @@ from .diagnostics import RekError
 from .diff import WORKTREE, _git, compare, load_revision, previous_tag
 from .diff import as_markdown as changes_markdown
 from .model import StrategyStatus
+from .placeholders import find as find_placeholders
 from .placeholders import refuse_if_any
 from .plan import resolve
 from .project import Project
@@ -108,9 +109,14 @@ def publish(
     tag = current_tag(root)
     version = version or tag or f"v{s.version}"
     problems = preflight(project, version=version, tag=tag, branch=branch, force=force)
-    if problems:
-        raise RekError("Nicht veröffentlicht:\n" + "\n".join(f"- {p}" for p in problems))
     adopted = s.status == StrategyStatus.adopted
+    if problems:  # every reason at once: with them the placeholders an adopted version may not have
+        gaps = find_placeholders(root, "error") if adopted else []
+        error = RekError(gaps) if gaps else None
+        text = "Nicht veröffentlicht:\n" + "\n".join(f"- {p}" for p in problems)
+        combined = RekError(text + ("\n" + error.text if error else ""))
+        combined.diagnostics = error.diagnostics if error else []
+        raise combined
     if adopted:  # no legal page with gaps in a published, adopted version
         refuse_if_any(root)
     title = f"{version} ({s.status.value})"
