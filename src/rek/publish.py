@@ -17,7 +17,6 @@ from .diff import WORKTREE, _git, compare, load_revision, previous_tag
 from .diff import as_markdown as changes_markdown
 from .model import StrategyStatus
 from .placeholders import find as find_placeholders
-from .placeholders import refuse_if_any
 from .plan import resolve
 from .project import Project
 
@@ -110,15 +109,15 @@ def publish(
     version = version or tag or f"v{s.version}"
     problems = preflight(project, version=version, tag=tag, branch=branch, force=force)
     adopted = s.status == StrategyStatus.adopted
-    if problems:  # every reason at once: with them the placeholders an adopted version may not have
-        gaps = find_placeholders(root, "error") if adopted else []
-        error = RekError(gaps) if gaps else None
-        text = "Nicht veröffentlicht:\n" + "\n".join(f"- {p}" for p in problems)
-        combined = RekError(text + ("\n" + error.text if error else ""))
-        combined.diagnostics = error.diagnostics if error else []
-        raise combined
-    if adopted:  # no legal page with gaps in a published, adopted version
-        refuse_if_any(root)
+    # no legal page with gaps in a published, adopted version; every reason is told at once
+    gaps = find_placeholders(root, severity="error") if adopted else []
+    if problems or gaps:
+        text = "\n".join(d.format() for d in sorted(gaps))
+        if problems:
+            text += ("\n" if text else "") + "Nicht veröffentlicht:\n" + "\n".join(f"- {p}" for p in problems)
+        elif gaps:
+            text += f"\nNicht veröffentlicht: {len(gaps)} Platzhalter in einer beschlossenen Fassung."
+        raise RekError(text)
     title = f"{version} ({s.status.value})"
     aliases = ["latest"] if adopted else ["entwurf"]
     if since is None:
