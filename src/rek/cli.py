@@ -120,7 +120,9 @@ def check(ctx: Context, call_id: str | None) -> None:
 
     call = _call(project, call_id)
     plan = resolve(project, call)
-    findings = sorted(check_plan(plan))
+    from . import monitoring
+
+    findings = sorted(check_plan(plan) + monitoring.findings(plan, monitoring.today()))
     for diag in findings:
         click.echo(styled(diag.format()), err=diag.severity == "error")
     errors = [d for d in findings if d.severity == "error"]

@@ -1,0 +1,85 @@
+"""Monitoring: warnings of `rek check` (fixtures with exact messages), indicator states, spending against plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+
+MONITORING = sorted(p for p in (FIXTURES / "monitoring").iterdir() if p.is_dir())
+
+
+def _warnings(err: str) -> list[str]:
+    return [line for line in err.splitlines() if ": warning: " in line and "Platzhalter" not in line]
+
+
+@pytest.mark.parametrize("fixture", MONITORING, ids=[p.name for p in MONITORING])
+def test_monitoring_fixture_warns_exactly(fixture: Path, minimal: Path, run, monkeypatch) -> None:
+    monkeypatch.setenv("REK_TODAY", "2026-11-25")
+    for item in fixture.rglob("*"):
+        if item.is_file() and item.name != "expected.txt":
+            target = minimal / item.relative_to(fixture)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(item, target)
+    result = run("check", cwd=minimal)
+    assert result.code == 0, result.err
+    assert _warnings(result.out) == (fixture / "expected.txt").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_minimal_project_has_no_monitoring_warning(minimal: Path, run, monkeypatch) -> None:
+    monkeypatch.setenv("REK_TODAY", "2026-11-25")
+    assert _warnings(run("check", cwd=minimal).out) == []
+
+
+def test_the_embedded_strategy_has_no_monitoring_warning(embedded: Path, run, monkeypatch) -> None:
+    monkeypatch.setenv("REK_TODAY", "2026-11-25")
+    result = run("check", cwd=embedded)
+    assert result.code == 0, result.err
+    assert _warnings(result.out) == []
+
+
+def _indicator(**extra):
+    from rek.model import Indicator
+
+    data = {"name": "Termine", "unit": "je Monat", "baseline": 100, "baseline_year": 2022, "target": 300}
+    return Indicator.model_validate({**data, "target_year": 2026, **extra})
+
+
+def test_indicator_states() -> None:
+    from rek import monitoring as mon
+
+    on = dt.date(2025, 6, 1)
+    assert mon.state(_indicator(), on) == mon.NO_DATA
+    # the straight line from 100 (2022) to 300 (2026) is at 200 by the end of 2024
+    assert mon.state(_indicator(measurements=[{"date": 2024, "value": 210}]), on) == mon.ON_TRACK
+    assert mon.state(_indicator(measurements=[{"date": 2024, "value": 150}]), on) == mon.OFF_TRACK
+    assert mon.state(_indicator(measurements=[{"date": 2024, "value": 300}]), on) == mon.REACHED
+    assert mon.state(_indicator(measurements=[{"date": 2024, "value": 150}]), dt.date(2027, 1, 2)) == mon.MISSED
+    # a falling target: fewer is better
+    falling = _indicator(baseline=50, target=10, measurements=[{"date": 2024, "value": 25}])
+    assert mon.state(falling, on) == mon.ON_TRACK
+
+
+def test_spending_against_plan_per_measure_year_and_field(embedded: Path) -> None:
+    from rek.plan import resolve
+    from rek.project import require_project
+
+    plan = resolve(require_project(embedded))
+    reporting = [mp for mp in plan.measures if mp.m.spending]
+    assert len(reporting) >= 8
+    for mp in reporting:
+        for row in mp.spending:
+            planned = mp.by_year[row.key].cost if row.key in mp.by_year else Decimal(0)
+            assert row.planned == planned
+            reported = [s.amount for s in mp.m.spending if s.year == row.key]
+            assert row.spent == (sum(reported, Decimal(0)) if reported else None)
+    total = plan.strategy.spending_total
+    assert total.spent == sum((mp.spent for mp in reporting), Decimal(0))
+    assert total.spent == sum((r.spent for r in plan.strategy.spending_by_field.values() if r.spent), Decimal(0))
+    by_year = plan.strategy.spending_by_year
+    assert sum((r.spent for r in by_year if r.spent), Decimal(0)) == total.spent
