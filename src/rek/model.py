@@ -436,6 +436,7 @@ class MeasureContact(Strict):
     url: Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=500)] | None = Field(
         default=None, title="Website"
     )
+    example: bool = Field(default=False, title="Beispielangabe", description="Stelle und Anschrift sind Beispiele")
 
 
 class Milestone(Strict):
