@@ -69,7 +69,9 @@ def test_indicator_states() -> None:
     assert mon.state(_indicator(measurements=[{"date": 2024, "value": 210}]), on) == mon.ON_TRACK
     assert mon.state(_indicator(measurements=[{"date": 2024, "value": 150}]), on) == mon.OFF_TRACK
     assert mon.state(_indicator(measurements=[{"date": 2024, "value": 300}]), on) == mon.REACHED
-    assert mon.state(_indicator(measurements=[{"date": 2024, "value": 150}]), dt.date(2027, 1, 2)) == mon.MISSED
+    assert (
+        mon.state(_indicator(measurements=[{"date": 2024, "value": 150}]), dt.date(2027, 1, 2)) == mon.MISSED
+    )
     # a falling target: fewer is better
     falling = _indicator(baseline=50, target=10, measurements=[{"date": 2024, "value": 25}])
     assert mon.state(falling, on) == mon.ON_TRACK
@@ -90,6 +92,8 @@ def test_spending_against_plan_per_measure_year_and_field(embedded: Path) -> Non
             assert row.spent == (sum(reported, Decimal(0)) if reported else None)
     total = plan.strategy.spending_total
     assert total.spent == sum((mp.spent for mp in reporting), Decimal(0))
-    assert total.spent == sum((r.spent for r in plan.strategy.spending_by_field.values() if r.spent), Decimal(0))
+    assert total.spent == sum(
+        (r.spent for r in plan.strategy.spending_by_field.values() if r.spent), Decimal(0)
+    )
     by_year = plan.strategy.spending_by_year
     assert sum((r.spent for r in by_year if r.spent), Decimal(0)) == total.spent

@@ -91,7 +91,9 @@ def _date_or_year(value: Any) -> Any:
     try:
         return _parse_date(value)
     except PydanticCustomError:
-        raise PydanticCustomError("rek_date_or_year", "ein Datum im Format JJJJ-MM-TT oder ein Jahr (JJJJ)") from None
+        raise PydanticCustomError(
+            "rek_date_or_year", "ein Datum im Format JJJJ-MM-TT oder ein Jahr (JJJJ)"
+        ) from None
 
 
 Number = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": "number"}, mode="validation")]
@@ -305,7 +307,9 @@ class Measurement(Strict):
         title="Aufschlüsselung",
         description="Teilwerte, z. B. je Landkreis: {Hameln-Pyrmont: 12, Holzminden: 7}",
     )
-    example: bool = Field(default=False, title="Beispielwert", description="Wert ist ein Beispiel, keine Quelle")
+    example: bool = Field(
+        default=False, title="Beispielwert", description="Wert ist ein Beispiel, keine Quelle"
+    )
     note: Text | None = Field(default=None, title="Anmerkung")
 
     @property
@@ -429,14 +433,18 @@ class MeasureContact(Strict):
     """Ansprechstelle einer Maßnahme: eine Funktion und eine Dienststelle, keine Person."""
 
     role: Text = Field(title="Funktion", description="z. B. 'Projektleitung Digitalisierung'")
-    office: Text = Field(title="Dienststelle", description="z. B. 'Landkreis Holzminden, Stabsstelle Digitalisierung'")
+    office: Text = Field(
+        title="Dienststelle", description="z. B. 'Landkreis Holzminden, Stabsstelle Digitalisierung'"
+    )
     address: list[Text] = Field(default_factory=list, title="Anschrift", description="eine Zeile je Eintrag")
     email: Text | None = Field(default=None, title="E-Mail (Funktionspostfach)")
     phone: Text | None = Field(default=None, title="Telefon (Zentrale)")
     url: Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=500)] | None = Field(
         default=None, title="Website"
     )
-    example: bool = Field(default=False, title="Beispielangabe", description="Stelle und Anschrift sind Beispiele")
+    example: bool = Field(
+        default=False, title="Beispielangabe", description="Stelle und Anschrift sind Beispiele"
+    )
 
 
 class Milestone(Strict):

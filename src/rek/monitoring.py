@@ -28,7 +28,13 @@ from .diagnostics import Diagnostic
 from .model import STATUS_LABELS, Indicator, Measure, Measurement, Status
 from .plan import MeasurePlan, Plan, SpendingRow
 
-REACHED, ON_TRACK, OFF_TRACK, MISSED, NO_DATA = "erreicht", "auf Kurs", "nicht auf Kurs", "verfehlt", "keine Messwerte"
+REACHED, ON_TRACK, OFF_TRACK, MISSED, NO_DATA = (
+    "erreicht",
+    "auf Kurs",
+    "nicht auf Kurs",
+    "verfehlt",
+    "keine Messwerte",
+)
 STATES = (REACHED, ON_TRACK, OFF_TRACK, MISSED, NO_DATA)
 FINISHED = (Status.done, Status.paused)
 
@@ -184,7 +190,12 @@ class Overview:
                 + (f" ({fmt.number(self.milestones_overdue)} überfällig)" if self.milestones_overdue else ""),
             ]
         )
-        rows.append(["Indikatoren mit Messwerten", f"{fmt.number(self.indicators - self.count(NO_DATA))} von {fmt.number(self.indicators)}"])
+        rows.append(
+            [
+                "Indikatoren mit Messwerten",
+                f"{fmt.number(self.indicators - self.count(NO_DATA))} von {fmt.number(self.indicators)}",
+            ]
+        )
         for name in (REACHED, ON_TRACK, OFF_TRACK, MISSED):
             if self.count(name):
                 rows.append([f"– {name}", fmt.number(self.count(name))])
@@ -234,9 +245,7 @@ def plan_overview(plan: Plan, on: dt.date, field: str | None = None) -> Overview
     if field is None:
         return overview(plan.measures, list(indicators(plan)), plan.strategy.spending_total, on)
     measures = plan.measures_in_field(field, primary_only=True)
-    return overview(
-        measures, list(indicators(plan, field=field)), plan.strategy.spending_by_field[field], on
-    )
+    return overview(measures, list(indicators(plan, field=field)), plan.strategy.spending_by_field[field], on)
 
 
 # --- warnings for `rek check` -----------------------------------------------------------------------

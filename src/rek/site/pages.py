@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .. import charts
+from .. import charts, monitoring
 from .. import formatting as fmt
 from ..locate import PACKAGE_DIR
 from ..mdtext import Md, environment, link, text
@@ -94,7 +94,13 @@ class SitePages:
             "priority_labels": PRIORITY_LABELS,
         }
         self.phases = {ph.id: ph for ph in s.phases}
-        self.env.globals.update(chart=self.chart, stack_table=stack_table)
+        self.today = monitoring.today()
+        self.env.globals.update(
+            chart=self.chart,
+            stack_table=stack_table,
+            progress=self.progress_table,
+            indicator_chart=self.indicator_chart,
+        )
 
     def _render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(self.base, **context)
@@ -120,6 +126,7 @@ class SitePages:
             measures=p.measures,
             counts={f.id: len(p.measures_in_field(f.id)) for f in p.action_fields},
             examples=sum(1 for m in p.measures if m.example),
+            overview=monitoring.plan_overview(self.plan, self.today),
         )
 
     def action_field(self, field_id: str) -> str:
@@ -129,6 +136,10 @@ class SitePages:
         further = [m for m in p.measures_in_field(field_id) if m.action_field != field_id]
         return self._render(
             "action_field.md.j2",
+            overview=monitoring.plan_overview(self.plan, self.today, field_id),
+            indicator_refs=[
+                r for r in monitoring.indicators(self.plan, field=field_id) if r.kind == "action_field"
+            ],
             f=f,
             goals=[self.base["goals"][g] for g in f.goals],
             indicator_rows=_indicator_rows(f.indicators),
@@ -163,6 +174,7 @@ class SitePages:
                     PRIORITY_LABELS[m.priority],
                     fmt_years(m.start.year, m.end.year),
                     fmt.euro(self.plan.by_id[m.id].money.cost) + (" (Beispiel)" if m.example else ""),
+                    "im Verzug" if monitoring.delay_reasons(m, self.today) else "nein",
                 ]
             )
         return self._render("catalogue.md.j2", rows=rows, measures=p.measures)
@@ -211,6 +223,142 @@ class SitePages:
             indicator_rows=_indicator_rows(m.indicators),
             dependents=p.dependents.get(m.id, []),
             refs=refs,
+            as_of=m.as_of or self.file_dates.get(m.id),
+            delays=monitoring.delay_reasons(m, self.today),
+            updates=m.timeline,
+            spending_rows=self.spending_rows(mp.spending),
+            indicator_refs=[
+                monitoring.IndicatorRef("measure", m.id, i, ind) for i, ind in enumerate(m.indicators)
+            ],
+        )
+
+    # --- monitoring ----------------------------------------------------------------------------
+    @cached_property
+    def file_dates(self) -> dict[str, Any]:
+        """Measure id -> date of the last commit of its file (one 'git log' call; empty outside git)."""
+        from ..gitdates import last_commit_dates
+
+        return last_commit_dates(self.p.root, "measures")
+
+    @staticmethod
+    def spending_rows(rows: Any) -> list[list[str]]:
+        """Plan (Soll) and actual spending (Ist) per year or group, as table cells."""
+        out = []
+        for r in rows:
+            out.append(
+                [
+                    str(r.key),
+                    fmt.euro(r.planned),
+                    "–" if r.spent is None else fmt.euro(r.spent),
+                    "–" if r.difference is None else fmt.euro(r.difference),
+                    "–" if r.percent is None else fmt.percent(r.percent),
+                ]
+            )
+        return out
+
+    def progress_table(self, overview: monitoring.Overview) -> str:
+        return stack_table(["Stand der Umsetzung", "Wert"], overview.rows(), "lr")
+
+    def indicator_chart(self, ref: monitoring.IndicatorRef) -> str:
+        """An indicator's line chart (wide and narrow) and its data table beside it."""
+        ind = ref.indicator
+        points = [
+            charts.Point(monitoring._position(x), x.value, monitoring.when(x), x.provisional)
+            for x in ind.series
+        ]
+        baseline = None
+        if ind.baseline is not None:
+            baseline = (float(ind.baseline_year or ind.series[0].year - 1), ind.baseline)
+        title = ind.name + (" (Beispielwerte)" if ind.example or any(x.example for x in ind.series) else "")
+        ident = f"ind-{ref.key}"
+        wide, narrow = (
+            re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+            for svg in (
+                charts.line_chart(
+                    ident + suffix, title, points, unit=ind.unit, baseline=baseline,
+                    target=(ind.target_year, ind.target), narrow=narrow,
+                )
+                for suffix, narrow in (("", False), ("-schmal", True))
+            )
+        )  # fmt: skip
+        rows = []
+        if ind.baseline is not None:
+            rows.append([str(ind.baseline_year or "–"), fmt.plain(ind.baseline), "Ausgangswert"])
+        for x in ind.series:
+            note = ", ".join(
+                part
+                for part in (
+                    "vorläufig" if x.provisional else "",
+                    x.source or "",
+                    "; ".join(f"{k}: {fmt.plain(v)}" for k, v in x.breakdown.items()),
+                    "Beispielwert" if x.example else "",
+                )
+                if part
+            )
+            rows.append([monitoring.when(x), fmt.plain(x.value), note])
+        rows.append([str(ind.target_year), fmt.plain(ind.target), "Ziel"])
+        state = monitoring.state(ind, self.today)
+        return (
+            f'<div class="rek-indicator" markdown="1">\n<div class="rek-chart">\n'
+            f'<div class="rek-chart-wide">{wide.strip()}</div>\n'
+            f'<div class="rek-chart-narrow">{narrow.strip()}</div>\n</div>\n'
+            f'<div class="rek-indicator-data" markdown="1">\n\n'
+            f"**Stand: {state}** · Einheit: {text(ind.unit)}\n\n"
+            + stack_table(["Jahr/Datum", "Wert", "Anmerkung"], rows, "lrl")
+            + "\n\n</div>\n</div>"
+        )
+
+    def progress_page(self) -> str:
+        p, plan = self.p, self.plan
+        field_rows = []
+        for f in p.action_fields:
+            o = monitoring.plan_overview(plan, self.today, f.id)
+            field_rows.append(
+                [
+                    link(f.title, f"handlungsfelder/{f.id}.md"),
+                    fmt.number(o.measures),
+                    fmt.number(o.delayed),
+                    f"{o.milestones_done} von {o.milestones}",
+                    f"{o.count(monitoring.REACHED) + o.count(monitoring.ON_TRACK)} von {o.indicators}",
+                    "–" if o.spending.spent is None else fmt.euro(o.spending.spent),
+                    fmt.euro(o.spending.planned) if o.spending.spent is not None else "–",
+                ]
+            )
+        delayed = [
+            [_link(m, "massnahme/"), "; ".join(monitoring.delay_reasons(m, self.today))]
+            for m in p.measures
+            if monitoring.delay_reasons(m, self.today)
+        ]
+        indicator_rows = []
+        for ref in monitoring.indicators(plan):
+            ind = ref.indicator
+            owner = (
+                link(p.fields[ref.owner].title, f"handlungsfelder/{ref.owner}.md")
+                if ref.kind == "action_field"
+                else link(ref.owner, f"massnahme/{ref.owner}.md")
+            )
+            last = ind.series[-1] if ind.series else None
+            indicator_rows.append(
+                [
+                    ind.name,
+                    owner,
+                    "–" if last is None else f"{fmt.plain(last.value)} ({monitoring.when(last)})",
+                    f"{fmt.plain(ind.target)} ({ind.target_year})",
+                    monitoring.state(ind, self.today),
+                ]
+            )
+        recent = sorted(
+            ((u, m) for m in p.measures for u in m.updates), key=lambda x: (x[0].date, x[1].id), reverse=True
+        )[:15]
+        return self._render(
+            "progress.md.j2",
+            overview=monitoring.plan_overview(plan, self.today),
+            field_rows=field_rows,
+            delayed=delayed,
+            indicator_rows=indicator_rows,
+            year_rows=self.spending_rows(plan.strategy.spending_by_year),
+            recent=recent,
+            has_feed=any(m.updates for m in p.measures),
         )
 
     def partner(self, partner_id: str) -> str:
@@ -465,6 +613,11 @@ class SitePages:
             yield f"massnahme/{m.id}.md", self.measure(m)
         for partner in p.strategy.partners:
             yield f"partner/{partner.id}.md", self.partner(partner.id)
+        yield "fortschritt.md", self.progress_page()
+        if any(m.updates for m in p.measures):
+            from .feed import FEED_PATH, atom
+
+            yield FEED_PATH, atom(p, str(p.site.get("site_url") or "") or None)
         yield "roadmap.md", self.roadmap()
         yield "finanzen.md", self.finances()
         yield "downloads.md", self.downloads(application_files or [])
@@ -486,6 +639,7 @@ class SitePages:
             {"Handlungsfelder": [{f.title: f"handlungsfelder/{f.id}.md"} for f in p.action_fields]},
             {"Maßnahmen": "massnahmen/index.md"},
             {"Partner": [{pt.name: f"partner/{pt.id}.md"} for pt in p.strategy.partners]},
+            {"Fortschritt": "fortschritt.md"},
             {"Roadmap": "roadmap.md"},
             {"Finanzen": "finanzen.md"},
             {"Änderungen": "aenderungen.md"},
