@@ -97,3 +97,36 @@ def test_spending_against_plan_per_measure_year_and_field(embedded: Path) -> Non
     )
     by_year = plan.strategy.spending_by_year
     assert sum((r.spent for r in by_year if r.spent), Decimal(0)) == total.spent
+
+
+def test_report_2025_opens_as_docx_and_pdf_with_the_year_s_updates(embedded: Path, run, tmp_path) -> None:
+    import docx
+    import pypdf
+
+    out = tmp_path / "bericht"
+    result = run("report", "--year", "2025", "--out", str(out), cwd=embedded)
+    assert result.code == 0, result.err
+    document = docx.Document(str(out / "umsetzungsbericht-2025.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Sachstand 2025" in text and "Ausgaben: Soll und Ist" in text
+    # an update of 2025 is in, one of 2026 is not
+    assert "Die Fahrgastzahlen steigen" in text
+    assert "Betriebsmodell nach Förderende beschlossen; die Plattform geht 2027" not in text
+    rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+    assert ["30.06.2025", "Erste vier Mobilstationen in Betrieb", "M14", "erreicht"] in rows
+    # M17 is paused: its open milestone of 2025 is open, not overdue
+    assert ["30.06.2025", "Fünf Coworking-Räume eröffnet", "M17", "offen"] in rows
+    reader = pypdf.PdfReader(str(out / "umsetzungsbericht-2025.pdf"))
+    pdf_text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Umsetzungsbericht 2025" in pdf_text and "Meilensteine 2025" in pdf_text
+    assert len(reader.pages) >= 3
+
+
+def test_report_status_is_the_status_of_the_year(embedded: Path) -> None:
+    from rek import monitoring
+    from rek.project import require_project
+
+    project = require_project(embedded)
+    m13 = project.measures_by_id["M13"]  # done at the end of 2025
+    assert monitoring.status_on(m13, dt.date(2024, 12, 31)).value == "in_progress"
+    assert monitoring.status_on(m13, dt.date(2025, 12, 31)).value == "done"

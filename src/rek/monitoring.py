@@ -143,6 +143,14 @@ def overdue_milestones(m: Measure, on: dt.date) -> list[int]:
     return [i for i, ms in enumerate(m.milestones) if ms.date < on and not ms.done]
 
 
+def status_on(m: Measure, on: dt.date) -> Status:
+    """The status on a day: from the newest update up to that day that names one, else the current one."""
+    dated = [u for u in m.updates if u.status is not None and u.date <= on]
+    if not dated or on >= max(u.date for u in m.updates):
+        return m.status
+    return max(dated, key=lambda u: u.date).status  # type: ignore[return-value]
+
+
 def delay_reasons(m: Measure, on: dt.date) -> list[str]:
     """Why a measure is 'im Verzug' (empty: it is not)."""
     reasons = []
@@ -236,7 +244,7 @@ def overview(
         delayed=delayed,
         indicator_states=tuple((s, n) for s, n in states.items() if n),
         spending=spending,
-        as_of=max((mp.m.as_of for mp in measures if mp.m.as_of), default=None),
+        as_of=max((u.date for mp in measures for u in mp.m.updates if u.date <= on), default=None),
     )
 
 
