@@ -130,3 +130,64 @@ def test_report_status_is_the_status_of_the_year(embedded: Path) -> None:
     m13 = project.measures_by_id["M13"]  # done at the end of 2025
     assert monitoring.status_on(m13, dt.date(2024, 12, 31)).value == "in_progress"
     assert monitoring.status_on(m13, dt.date(2025, 12, 31)).value == "done"
+
+
+def test_atom_feed_parses_and_carries_every_update(built_embedded: Path) -> None:
+    import feedparser
+
+    from conftest import ROOT
+    from rek.project import require_project
+
+    project = require_project(ROOT)
+    updates = sorted(((u.date, m.id) for m in project.measures for u in m.updates), reverse=True)
+    feed = feedparser.parse((built_embedded / "site" / "feed.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.language == "de"
+    assert len(feed.entries) == len(updates) > 20
+    first = feed.entries[0]
+    assert first.updated.startswith(updates[0][0].isoformat())
+    assert first.title.startswith(updates[0][1] + " ")
+    assert first.link.endswith(f"massnahme/{updates[0][1]}/")
+    assert len({e.id for e in feed.entries}) == len(feed.entries)
+    # every page links to the feed in its head
+    index = (built_embedded / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate" type="application/atom+xml"' in index
+
+
+def test_data_package_describes_every_download_and_validates(built_embedded: Path) -> None:
+    import json
+
+    from frictionless import validate
+
+    downloads = built_embedded / "site" / "downloads"
+    package = json.loads((downloads / "datapackage.json").read_text(encoding="utf-8"))
+    described = {r["path"] for r in package["resources"]}
+    present = {p.name for p in downloads.iterdir() if p.is_file()} - {"datapackage.json", "index.html"}
+    assert described == present
+    report = validate(str(downloads / "datapackage.json"))
+    assert report.valid, [e.message for task in report.tasks for e in task.errors][:5]
+
+
+def test_indicator_csv_has_one_row_per_measurement(built_embedded: Path) -> None:
+    import csv
+
+    from conftest import ROOT
+    from rek import monitoring
+    from rek.plan import resolve
+    from rek.project import require_project
+
+    plan = resolve(require_project(ROOT))
+    expected = sum(
+        len(r.indicator.measurements) + sum(len(x.breakdown) for x in r.indicator.measurements)
+        for r in monitoring.indicators(plan)
+    )
+    with (built_embedded / "site" / "downloads" / "indikatoren.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == expected > 50
+    m12 = [r for r in rows if r["indikator"] == "M12-1"]
+    assert [(r["jahr"], r["wert"], r["vorlaeufig"]) for r in m12] == [
+        ("2023", "8200", "False"),
+        ("2024", "16400", "False"),
+        ("2025", "24600", "True"),
+    ]
