@@ -512,7 +512,7 @@ def test_progress_overview_indicator_chart_and_feed_link(width: int, browser, ba
             assert "Meilensteine erreicht" in overview.inner_text()
             assert "Ausgaben (Ist)" in overview.inner_text()
             # the feed: in the head of every page and as a visible link in the footer
-            head = page.locator('link[rel="alternate"][type="application/atom+xml"]')
+            head = page.locator('link[rel~="alternate"][type="application/atom+xml"]')
             assert head.count() == 1
             feed = page.get_by_role("link", name="Atom-Feed: Sachstand")
             feed.scroll_into_view_if_needed()

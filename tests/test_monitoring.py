@@ -152,7 +152,7 @@ def test_atom_feed_parses_and_carries_every_update(built_embedded: Path) -> None
     assert len({e.id for e in feed.entries}) == len(feed.entries)
     # every page links to the feed in its head
     index = (built_embedded / "site" / "index.html").read_text(encoding="utf-8")
-    assert '<link rel="alternate" type="application/atom+xml"' in index
+    assert '<link rel="alternate feed" type="application/atom+xml"' in index
 
 
 def test_data_package_describes_every_download_and_validates(built_embedded: Path) -> None:
