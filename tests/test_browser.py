@@ -507,7 +507,7 @@ def test_progress_overview_indicator_chart_and_feed_link(width: int, browser, ba
         visit = Visit(browser, base_url + path, width)
         page = visit.page
         try:
-            overview = page.locator(".rek-stack table").filter(has_text="Stand der Umsetzung").first
+            overview = page.locator("article table").filter(has_text="Stand der Umsetzung").first
             assert overview.is_visible()
             assert "Meilensteine erreicht" in overview.inner_text()
             assert "Ausgaben (Ist)" in overview.inner_text()

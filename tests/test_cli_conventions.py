@@ -41,9 +41,9 @@ def test_verbose_shows_every_stage_with_counts_and_timings(run, minimal: Path, t
     stages = [line.split(" (")[0] for line in result.err.splitlines()]
     assert stages == [
         "[1] Dateien prüfen 3",
-        "[2] Seiten schreiben 21",
+        "[2] Seiten schreiben 22",
         "[3] Offene Daten schreiben 1/1",
-        "[4] MkDocs: Seiten bauen 13/13",
+        "[4] MkDocs: Seiten bauen 14/14",
     ], result.err
     assert "(Seiten " in result.out and "MkDocs " in result.out  # timings only with -v
     plain = run("build", "--no-application", "--out", str(tmp_path / "out"), cwd=minimal)

@@ -312,8 +312,8 @@ def line_chart(
     notes = ["Quadrat: Ausgangswert"] if baseline is not None else []
     if any(p.provisional for p in points):
         notes.append("hohler Kreis: vorläufig")
-    if notes:
-        body.append(_text(0, 8 + used + size, size, _fit(" · ".join(notes), size, width)))
+    for line in notes if narrow else ([" · ".join(notes)] if notes else []):
+        body.append(_text(0, 8 + used + size, size, _fit(line, size, width)))
         used += size + 8
     top = 8 + used + 10
     plot_h = 150 if narrow else 180

@@ -11,7 +11,7 @@ from typing import Any
 from .. import charts, monitoring
 from .. import formatting as fmt
 from ..locate import PACKAGE_DIR
-from ..mdtext import Md, environment, link, text
+from ..mdtext import Md, environment, link, table, text
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure, Status
 from ..plan import ZERO, Money, Plan, resolve, whole_euro_column
 from ..project import Project
@@ -257,7 +257,7 @@ class SitePages:
         return out
 
     def progress_table(self, overview: monitoring.Overview) -> str:
-        return stack_table(["Stand der Umsetzung", "Wert"], overview.rows(), "lr")
+        return table(["Stand der Umsetzung", "Wert"], overview.rows(), "lr")  # two columns fit a phone
 
     def indicator_chart(self, ref: monitoring.IndicatorRef) -> str:
         """An indicator's line chart (wide and narrow) and its data table beside it."""
