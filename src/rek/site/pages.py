@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from html import escape
 from typing import Any
 
 from .. import charts, monitoring
@@ -15,7 +16,7 @@ from ..mdtext import Md, environment, link, table, text
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure, Status
 from ..plan import ZERO, Money, Plan, resolve, whole_euro_column
 from ..project import Project
-from .htmltable import stack_table
+from .htmltable import plain_stack_table, stack_table
 
 TEMPLATES = PACKAGE_DIR / "templates" / "site"
 SERVICE_PAGES = ("leichte-sprache", "impressum", "datenschutz", "barrierefreiheit")  # last in the menu
@@ -71,6 +72,13 @@ def contact_block(c: Any) -> Md:
     return Md("  \n".join(lines))
 
 
+def _simple_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A small three-column HTML table of plain values (fits a phone without stacking; few tags)."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in rows)
+    return f'<table class="rek-series"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
 class SitePages:
     """Renders every page; ``files()`` yields (relative path, text) pairs."""
 
@@ -98,6 +106,7 @@ class SitePages:
         self.env.globals.update(
             chart=self.chart,
             stack_table=stack_table,
+            plain_table=plain_stack_table,
             progress=self.progress_table,
             indicator_chart=self.indicator_chart,
         )
@@ -259,8 +268,8 @@ class SitePages:
     def progress_table(self, overview: monitoring.Overview) -> str:
         return table(["Stand der Umsetzung", "Wert"], overview.rows(), "lr")  # two columns fit a phone
 
-    def indicator_chart(self, ref: monitoring.IndicatorRef) -> str:
-        """An indicator's line chart (wide and narrow) and its data table beside it."""
+    def indicator_svgs(self, ref: monitoring.IndicatorRef) -> tuple[str, str]:
+        """An indicator's line chart, wide and narrow (SVG files under assets/charts/)."""
         ind = ref.indicator
         points = [
             charts.Point(monitoring._position(x), x.value, monitoring.when(x), x.provisional)
@@ -270,17 +279,22 @@ class SitePages:
         if ind.baseline is not None:
             baseline = (float(ind.baseline_year or ind.series[0].year - 1), ind.baseline)
         title = ind.name + (" (Beispielwerte)" if ind.example or any(x.example for x in ind.series) else "")
-        ident = f"ind-{ref.key}"
         wide, narrow = (
-            re.sub(r"^<\?xml[^>]*>\s*", "", svg)
-            for svg in (
-                charts.line_chart(
-                    ident + suffix, title, points, unit=ind.unit, baseline=baseline,
-                    target=(ind.target_year, ind.target), narrow=narrow,
-                )
-                for suffix, narrow in (("", False), ("-schmal", True))
+            charts.line_chart(
+                f"ind-{ref.key}{suffix}", title, points, unit=ind.unit, baseline=baseline,
+                target=(ind.target_year, ind.target), narrow=narrow,
             )
+            for suffix, narrow in (("", False), ("-schmal", True))
         )  # fmt: skip
+        return wide, narrow
+
+    def indicator_chart(self, ref: monitoring.IndicatorRef) -> str:
+        """An indicator's line chart as an image (wide, or narrow on phones) and its data table below.
+
+        The chart is a file, not inline SVG: a measure page with charts stays small for MkDocs and the
+        search index; the image's text alternative is the chart's description, the table holds the values.
+        """
+        ind = ref.indicator
         rows = []
         if ind.baseline is not None:
             rows.append([str(ind.baseline_year or "–"), fmt.plain(ind.baseline), "Ausgangswert"])
@@ -298,14 +312,24 @@ class SitePages:
             rows.append([monitoring.when(x), fmt.plain(x.value), note])
         rows.append([str(ind.target_year), fmt.plain(ind.target), "Ziel"])
         state = monitoring.state(ind, self.today)
+        described = "; ".join(
+            f"{monitoring.when(x)}: {fmt.plain(x.value)}{' (vorläufig)' if x.provisional else ''}"
+            for x in ind.series
+        )
+        alt = f"Liniendiagramm {ind.name} ({ind.unit}): "
+        if ind.baseline is not None:
+            alt += f"Ausgangswert {fmt.plain(ind.baseline)}; "
+        alt += f"Messwerte {described}; Ziel {fmt.plain(ind.target)} bis {ind.target_year}."
+        src = f"../../assets/charts/ind-{ref.key}"
+        # pure HTML (no markdown attribute): Markdown passes it through untouched
         return (
-            f'<div class="rek-indicator" markdown="1">\n<div class="rek-chart">\n'
-            f'<div class="rek-chart-wide">{wide.strip()}</div>\n'
-            f'<div class="rek-chart-narrow">{narrow.strip()}</div>\n</div>\n'
-            f'<div class="rek-indicator-data" markdown="1">\n\n'
-            f"**Stand: {state}** · Einheit: {text(ind.unit)}\n\n"
-            + stack_table(["Jahr/Datum", "Wert", "Anmerkung"], rows, "lrl")
-            + "\n\n</div>\n</div>"
+            f'<div class="rek-indicator">\n<figure class="rek-indicator-chart"><picture>'
+            f'<source media="(max-width: 44.9375em)" srcset="{src}-schmal.svg">'
+            f'<img src="{src}.svg" alt="{escape(alt)}" width="680" loading="lazy"></picture></figure>\n'
+            f'<div class="rek-indicator-data">\n'
+            f"<p><strong>Stand: {escape(state)}</strong> · Einheit: {escape(ind.unit)}</p>\n"
+            + _simple_table(["Jahr/Datum", "Wert", "Anmerkung"], rows)
+            + "\n</div>\n</div>"
         )
 
     def progress_page(self) -> str:
@@ -632,6 +656,11 @@ class SitePages:
             yield f"{name}.md", markdown
         for name, svg in self.charts().items():
             yield f"assets/charts/{name}", svg
+        for ref in monitoring.indicators(self.plan):
+            if ref.indicator.measurements:
+                wide, narrow = self.indicator_svgs(ref)
+                yield f"assets/charts/ind-{ref.key}.svg", wide
+                yield f"assets/charts/ind-{ref.key}-schmal.svg", narrow
 
     def nav(self) -> list[dict[str, Any]]:
         """The menu (tabs on wide screens, the drawer on small ones); legal and help pages in one group."""
