@@ -531,7 +531,7 @@ def test_progress_overview_indicator_chart_and_feed_link(width: int, browser, ba
         assert charts.count() == 2
         chart = charts.first
         chart.scroll_into_view_if_needed()
-        assert chart.evaluate("i => i.complete && i.naturalWidth > 0")
+        assert chart.evaluate("i => i.decode().then(() => i.naturalWidth)") > 0  # loaded (lazily)
         # the narrow drawing on a phone, the wide one from a tablet up
         expected = "ind-M12-1-schmal.svg" if width < 720 else "ind-M12-1.svg"
         assert chart.evaluate("i => i.currentSrc").endswith(expected)
