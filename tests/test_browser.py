@@ -163,7 +163,7 @@ def test_page_is_clean_and_accessible(name: str, width: int, browser, base_url: 
         visit.close()
 
 
-KEY_TABLE_PAGES = ["catalogue", "measure", "action field", "partner", "roadmap"]
+KEY_TABLE_PAGES = ["catalogue", "measure", "action field", "partner", "roadmap", "downloads", "finances"]
 
 
 @pytest.mark.parametrize("name", KEY_TABLE_PAGES)

@@ -402,3 +402,28 @@ def test_embedded_docx_and_pdf_totals_equal_the_plan(built_embedded: Path) -> No
     assert funding[-1][1] == fmt.euro(budget.total.cost, True)
     text = " ".join(p.extract_text() for p in PdfReader(str(built_embedded / "antrag" / "antrag.pdf")).pages)
     assert fmt.euro(budget.total.grant, True).replace("\u00a0", " ") in text.replace("\u00a0", " ")
+
+
+# --- the template contract ---------------------------------------------------------------------------------
+def test_template_context_is_documented_and_every_shipped_template_renders() -> None:
+    from rek.application.document import TEMPLATES, build_context
+    from rek.mdtext import environment
+
+    plan = resolve(require_project(ROOT))
+    context = build_context(plan, "zeitplan.svg")
+    readme = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
+    documented = set(
+        re.findall(r"`([a-z_]+)`", readme.split("## Was die Vorlagen des Antrags bekommen", 1)[1])
+    )
+    assert set(context) - documented == set(), "undocumented template names"
+    env = environment(TEMPLATES)
+    shipped = sorted(
+        p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.md.j2") if "drafts" not in p.parts
+    )
+    assert "cover.md.j2" in shipped and "blocks/cost_plan.md.j2" in shipped
+    for name in shipped:
+        if name == "section.md.j2":
+            out = env.get_template(name).render(context, section=plan.call.sections[0])
+        else:
+            out = env.get_template(name).render(context)
+        assert out.strip(), name

@@ -134,3 +134,65 @@ def test_search_index_is_german_and_local(built_embedded: Path) -> None:
     assert index["config"]["lang"] == ["de"]
     assert any("Maßnahmenkatalog" in doc["title"] for doc in index["docs"])
     assert '<html lang="de"' in html(site, "index.html")
+
+
+def test_sitemap_lists_addresses_with_site_url_and_is_left_out_without(
+    embedded: Path, tmp_path: Path
+) -> None:
+    from rek.build import build
+
+    assert not (tmp_path / "none").exists()
+    build(require_project(embedded), tmp_path / "none", application=False)
+    assert not (tmp_path / "none" / "site" / "sitemap.xml").exists()  # no addresses to list
+    config = embedded / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "site_url: https://example.org/strategie/\n", encoding="utf-8"
+    )
+    build(require_project(embedded), tmp_path / "with", application=False)
+    sitemap = html(tmp_path / "with" / "site", "sitemap.xml")
+    assert "<loc>https://example.org/strategie/</loc>" in sitemap
+    assert "<loc>https://example.org/strategie/massnahme/M01/</loc>" in sitemap
+    assert "<loc>https://example.org/strategie/impressum/</loc>" in sitemap
+    # with site_url the 404 page links absolutely below the site's path, so it works at any depth
+    not_found = html(tmp_path / "with" / "site", "404.html")
+    assert 'href="/strategie/assets/rek/rek.css"' in not_found
+    # the print header names the page's address
+    assert "Adresse dieser Seite: https://example.org/strategie/massnahme/M01/" in html(
+        tmp_path / "with" / "site", "massnahme/M01/index.html"
+    )
+
+
+def test_legal_pages_come_from_the_data(built_embedded: Path) -> None:
+    project = require_project(ROOT)
+    legal = project.strategy.legal
+    assert legal is not None
+    site = built_embedded / "site"
+    imprint = html(site, "impressum/index.html")
+    assert "Angaben nach § 5 Digitale-Dienste-Gesetz (DDG)" in imprint
+    assert legal.publisher.name in imprint and "31785 Hameln" in imprint
+    statement = html(site, "barrierefreiheit/index.html")
+    assert (
+        "Schlichtungsstelle nach § 9d NBGG bei der Landesbeauftragten für Menschen mit Behinderungen"
+        in statement
+    )
+    assert f'href="{legal.enforcement.url}"' in statement
+    privacy = html(site, "datenschutz/index.html")
+    assert "Die Landesbeauftragte für den Datenschutz Niedersachsen" in privacy
+    # one licence statement, the same on the downloads page
+    licence = "Creative Commons Namensnennung 4.0 International (CC BY 4.0)"
+    assert licence in imprint and licence in html(site, "downloads/index.html")
+    data = json.loads((site / "downloads" / "massnahmen.json").read_text(encoding="utf-8"))
+    assert data["lizenz"]["name"] == "CC BY 4.0"
+    assert "Leichte Sprache" in html(site, "leichte-sprache/index.html")
+
+
+def test_a_content_page_replaces_the_generated_legal_page(embedded: Path) -> None:
+    from rek.site.pages import SitePages
+
+    (embedded / "content" / "impressum.md").write_text("# Impressum\n\nEigener Text.\n", encoding="utf-8")
+    pages = SitePages(require_project(embedded))
+    files = [name for name, _ in pages.files()]
+    assert files.count("impressum.md") == 1
+    assert dict(pages.files())["impressum.md"] == "# Impressum\n\nEigener Text.\n"
+    about = pages.nav()[-1]["Über diese Website"]
+    assert {"Impressum": "impressum.md"} in about and {"Datenschutzerklärung": "datenschutz.md"} in about

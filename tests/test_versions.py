@@ -196,6 +196,7 @@ def adopt(repo: Path) -> None:
 def test_publish_refuses_an_adopted_version_with_placeholders(repo: Path, run) -> None:
     adopt(repo)
     git(repo, "commit", "-qam", "beschlossen")
+    git(repo, "tag", "v1.0")
     result = run("publish", cwd=repo)
     assert result.code == 1
     lines = [line for line in result.err.splitlines() if ": error: " in line]
@@ -545,6 +546,7 @@ def test_publish_of_an_adopted_version_needs_a_tag(repo: Path, run) -> None:
         ),
         encoding="utf-8",
     )
+    fill_placeholders(repo)
     git(repo, "commit", "-qam", "beschlossen, noch ohne Tag")
     result = run("publish", cwd=repo)
     assert result.code == 1

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import interrupts, progress
+from .assets import checked_images
 from .checks import formal_findings, money_findings
 from .diagnostics import Diagnostic, RekError
 from .locate import PACKAGE_DIR, inside, safe_output_dir
@@ -24,7 +25,7 @@ from .plan import Plan, resolve
 from .project import Project
 from .site import config as site_config
 from .site.opendata import write_downloads
-from .site.pages import SitePages
+from .site.pages import IMAGES, SitePages
 
 MARKER = ".rek-build"
 ASSETS = PACKAGE_DIR / "site" / "assets"
@@ -123,6 +124,8 @@ def write_tree(
             write_downloads(plan, docs / "downloads", application_files)
             writer.keep(docs / "downloads")
             stage.advance(len(project.measures))
+    for relative, raw in checked_images(project.images):  # read and checked again: PNG or JPEG, no link
+        writer.put(IMAGES + relative, raw)
     cfg = site_config.mkdocs_config(project, pages.nav(), versioned=versioned)
     if preview_script is not None:
         cfg["extra_javascript"] = [*cfg.get("extra_javascript", []), PREVIEW_JS]

@@ -45,6 +45,19 @@ class Section(Strict):
     guidance: Markdown | None = Field(default=None, title="Was der Abschnitt enthalten muss")
     max_chars: Annotated[StrictInt, Field(gt=0)] | None = Field(default=None, title="Höchstzahl Zeichen")
     max_pages: Annotated[StrictInt, Field(gt=0)] | None = None
+    criteria: list[Id] = Field(
+        default_factory=list,
+        title="Bewertungskriterien",
+        description="Kennungen der Kriterien, die der Abschnitt beantwortet",
+    )
+    source: Source
+
+
+class Criterion(Strict):
+    """An evaluation criterion of the call (what the reviewers score)."""
+
+    id: Id
+    title: Text
     source: Source
 
 
@@ -113,6 +126,7 @@ class Call(Strict):
     min_action_fields: MinimumRule | None = None
     min_partners: MinimumRule | None = None
     sections: list[Section] = Field(min_length=1)
+    criteria: list[Criterion] = Field(default_factory=list, title="Bewertungskriterien")
     annexes: list[RequiredAnnex] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
 

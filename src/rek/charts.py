@@ -193,13 +193,21 @@ def measure_spans(measures: Iterable[Any], action_fields: Iterable[Any]) -> list
 
 
 def timeline(
-    ident: str, title: str, spans: list[Span], *, legend: list[Key] | None = None, narrow: bool = False
+    ident: str,
+    title: str,
+    spans: list[Span],
+    *,
+    legend: list[Key] | None = None,
+    narrow: bool = False,
+    labels_above: bool | None = None,
 ) -> str:
     """A Gantt chart: one bar per span from start to end, milestones as diamonds, a tick per year.
 
     legend: what the colours mean (e.g. one key per action field); a milestone key is added when any
-    span has milestones.
+    span has milestones. labels_above (default: narrow): each label in full width above its bar, so long
+    titles are never cut (the layout of the printed application).
     """
+    above = narrow if labels_above is None else labels_above
     size = 14 if narrow else 13
     width = NARROW if narrow else WIDE
     keys = list(legend or [])
@@ -207,9 +215,9 @@ def timeline(
         keys.append(Key("Meilenstein", None))
     body, used = _legend(keys, width, size, 8, narrow)
     axis = 8 + used + (8 if keys else 0)
-    label_room = 8 if narrow else 250  # narrow: labels above the bars, room for a milestone at the start
+    label_room = 8 if above else 250  # labels above the bars: room for a milestone at the start
     plot = width - label_room - 10
-    row = size + 26 if narrow else 24
+    row = size + 26 if above else 24
     first_row = axis + size + 10
     height = int(first_row + row * max(len(spans), 1) + 8)
     if spans:
@@ -238,7 +246,7 @@ def timeline(
             body.append(_text(x(dt.date(year, 7, 1)), axis + size, size, str(year), "middle"))
     for index, span in enumerate(spans):
         y = first_row + index * row
-        if narrow:
+        if above:
             body.append(_text(0, y + size, size, _fit(span.label, size, width)))
             bar_y = y + size + 6
         else:

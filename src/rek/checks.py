@@ -7,6 +7,7 @@ source as a note. The checks read only the :class:`~rek.plan.Plan`; they never r
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from . import formatting as fmt
@@ -72,6 +73,7 @@ def formal_findings(plan: Plan) -> list[Diagnostic]:
         _own_funds(found, plan)
         _phases(found, plan)
         _breadth(found, plan)
+        _criteria_and_deadline(found, plan)
     return found.items
 
 
@@ -362,4 +364,37 @@ def _breadth(found: _Findings, plan: Plan) -> None:
             f"Regel 'Mindestzahl Partner': zu wenige Partner im Verbund; gefunden: {len(s.partners)}, "
             f"erwartet: mindestens {call.min_partners.value}",
             rule=("Mindestzahl Partner", ("min_partners",), call.min_partners.source),
+        )
+
+
+def _criteria_and_deadline(found: _Findings, plan: Plan) -> None:
+    call = plan.call
+    assert call is not None
+    for cp in plan.criteria:
+        if not cp.answered:
+            found.add(
+                "call",
+                call.id,
+                ("criteria", cp.index, "title"),
+                f"Bewertungskriterium '{cp.criterion.title}' beantwortet kein Abschnitt und keine Maßnahme",
+                hint="Nennen Sie die Kennung unter 'criteria' eines Abschnitts im Profil oder einer Maßnahme: "
+                f"criteria: [{cp.criterion.id}]",
+                severity="warning",
+                rule=("Bewertungskriterien", ("criteria", cp.index), cp.criterion.source),
+            )
+    today = dt.date.today()
+    if call.deadline is not None and today > call.deadline:
+        found.add(
+            "call",
+            call.id,
+            ("deadline",),
+            f"Die Bewerbungsfrist des Aufrufs '{call.name}' endete am {fmt.date(call.deadline)}; ein Antrag vom "
+            f"{fmt.date(today)} käme zu spät",
+            hint="Für einen neuen Aufruf legen Sie ein eigenes Profil unter strategy/calls/ an.",
+            severity="warning",
+            rule=(
+                "Bewerbungsfrist",
+                ("deadline",),
+                call.sources[0] if call.sources else call.sections[0].source,
+            ),
         )

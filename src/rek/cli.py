@@ -104,14 +104,21 @@ def check(ctx: Context, call_id: str | None) -> None:
     """Alle Dateien prüfen; jeder Fehler mit Datei, Zeile und Spalte."""
     root = ctx.root()
     project, diags = load_project(root)
+    if project is not None and project.overrides:
+        from .overrides import trial
+
+        diags.extend(trial(project))
+        if diags.errors:
+            project = None
     placeholders = []
-    if project is not None:  # placeholders matter once the files are valid
+    if project is not None:  # placeholders matter once the files are valid (a reminder; -q hides it)
         from .placeholders import find as find_placeholders
 
         placeholders = find_placeholders(project.root)
-        diags.extend(placeholders)
     for diag in diags.sorted():
         click.echo(styled(diag.format()), err=diag.severity == "error")
+    for diag in placeholders:
+        say(styled(diag.format()))
     if project is None:
         click.echo(summary_line(diags.items), err=True)
         sys.exit(1)
@@ -129,6 +136,12 @@ def check(ctx: Context, call_id: str | None) -> None:
     if errors:
         click.echo(summary_line(findings), err=True)
         sys.exit(1)
+    if call is not None:
+        from .application.formtexts import count_line
+
+        say("Zeichen je Abschnitt des Antrags:")
+        for sp in plan.sections:
+            say(f"  {sp.section.title}: {count_line(sp, call.chars_per_page)}")
     extra = f", Förderaufruf '{call.id}' formal erfüllt" if call else ""
     if findings:
         extra += f" ({len(findings)} Hinweis(e), vor der Einreichung zu erledigen)"

@@ -113,8 +113,17 @@ def check(
             if goal not in goal_ids:
                 report.unknown(fdoc, ("goals", i), "s Ziel", goal, goal_ids)
 
+    criterion_ids = {c.id for call in calls for c in call.criteria}
     for call in calls:
         cdoc = docs.calls.get(call.id)
+        own = {c.id for c in call.criteria}
+        _duplicates(
+            [(c.id, ("criteria", i, "id")) for i, c in enumerate(call.criteria)], cdoc, "Kriterium", report
+        )
+        for si, section in enumerate(call.sections):
+            for ci, crit in enumerate(section.criteria):
+                if crit not in own:
+                    report.unknown(cdoc, ("sections", si, "criteria", ci), "s Kriterium", crit, own)
         _duplicates(
             [(s.id, ("sections", i, "id")) for i, s in enumerate(call.sections)], cdoc, "Abschnitt", report
         )
@@ -124,6 +133,11 @@ def check(
 
     by_id = {m.id: m for m in measures}
     for measure in measures:
+        for ci, crit in enumerate(measure.criteria):
+            if crit not in criterion_ids:
+                report.unknown(
+                    docs.measures.get(measure.id), ("criteria", ci), "s Kriterium", crit, criterion_ids
+                )
         _check_measure(
             measure,
             docs.measures.get(measure.id),

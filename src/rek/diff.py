@@ -70,8 +70,14 @@ def load_revision(root: Path, rev: str, workdir: Path) -> Project:
         folder.mkdir(parents=True, exist_ok=True)
         if present:
             archive = _git(root, "archive", "--format=tar", commit, *present)
-            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-                tar.extractall(folder, filter="data")
+            try:
+                with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                    tar.extractall(folder, filter="data")
+            except tarfile.FilterError as exc:  # e.g. a symbolic link out of the project in that commit
+                raise RekError(
+                    f"Die Strategie in '{rev}' enthält einen Eintrag, der aus dem Projekt hinausführt "
+                    f"('{getattr(exc, 'tarinfo', None) and exc.tarinfo.name}'); rek folgt keinen Links."
+                ) from None
     project, diags = load_project(folder)
     if project is None:
         shown = "\n".join(d.format() for d in diags.sorted()[:20])

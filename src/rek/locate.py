@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .diagnostics import RekError
@@ -38,8 +39,19 @@ def find_project(explicit: Path | None) -> tuple[Path, bool]:
 
 
 def safe_output_dir(project: Path, out: Path) -> Path:
-    """Refuse output folders that would put sources at risk: the project root, a source folder, a parent."""
+    """Refuse output folders that would put sources at risk: the project root, a source folder, a parent.
+
+    Also refused, before anything is written: an output folder that is a symbolic link, or lies under
+    one inside the project (a link there could lead the build anywhere).
+    """
     project = project.resolve()
+    given = Path(os.path.abspath(out))
+    link = _link_on_the_way(project, given)
+    if link is not None:
+        raise RekError(
+            f"Ausgabeordner '{given}' ist ein symbolischer Link oder liegt unter einem ('{link}'); rek schreibt "
+            "nicht durch Links, denn sie können aus dem Projekt hinausführen. Wählen Sie einen echten Ordner."
+        )
     out = out.resolve()
     if out == project or out in project.parents:
         raise RekError(
@@ -64,6 +76,22 @@ def safe_output_dir(project: Path, out: Path) -> Path:
             "Ausgabeordner. Wählen Sie einen leeren oder neuen Ordner."
         )
     return out
+
+
+def _link_on_the_way(project: Path, out: Path) -> Path | None:
+    """out itself if it is a link; else the first link between the project folder and out (if out is inside)."""
+    if out.is_symlink():
+        return out
+    try:
+        parts = out.relative_to(project).parts
+    except ValueError:
+        return None
+    current = project
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
 
 
 def inside(root: Path, relative: str) -> Path:

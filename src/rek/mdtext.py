@@ -1,8 +1,8 @@
 """Putting model text into Markdown safely, and the Jinja environment both renderers use.
 
 Plain-text fields (titles, names) are escaped so that no character of theirs acts as Markdown or HTML;
-Markdown fields (descriptions) are inserted as written, after ``rek check`` refused raw HTML in them,
-with their headings pushed below the page's own. Templates run in Jinja's sandbox and content is
+Markdown fields (descriptions) are re-emitted from their parsed tokens (``markup.render``), after
+``rek check`` refused everything outside the allow-list, with their headings pushed below the page's own. Templates run in Jinja's sandbox and content is
 only ever passed as data, never compiled as a template.
 """
 
@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import formatting as fmt
+from . import markup
+from .locate import PACKAGE_DIR
+from .overrides import template_error
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~^$])")
 # anything text() would change: special characters, whitespace to fold, a marker at the start
@@ -54,6 +57,14 @@ def text(value: Any) -> str:
     )
 
 
+def theme_text(value: str) -> str:
+    """Text from the strategy for a place where MkDocs or the theme insert it unescaped (also attributes).
+
+    Titles and names (``Text``) never hold '<' or '>'; a straight double quote becomes a typographic one.
+    """
+    return str(value).replace('"', "\u201d")
+
+
 def cell(value: Any) -> str:
     """Plain text for a table cell: escaped and on one line (rek's own Markdown kept as is)."""
     if isinstance(value, Md):
@@ -62,20 +73,9 @@ def cell(value: Any) -> str:
 
 
 def block(value: Any, level: int = 2) -> str:
-    """A Markdown field, with its ATX headings demoted so the top one sits at ``level + 1``."""
+    """A Markdown field as re-emitted from its parsed tokens, headings pushed down so the top one is ``level + 1``."""
     raw = "" if value is None else str(value).strip()
-    if not raw:
-        return ""
-    fence = False
-    lines = []
-    for line in raw.splitlines():
-        if line.lstrip().startswith(("```", "~~~")):
-            fence = not fence
-        if not fence and re.match(r"^#{1,6}\s", line):
-            hashes = len(line) - len(line.lstrip("#"))
-            line = "#" * min(6, hashes + level) + line[hashes:]
-        lines.append(line)
-    return "\n".join(lines)
+    return markup.render(raw, level) if raw else ""
 
 
 def table(
@@ -105,8 +105,24 @@ def table(
     return "\n".join(out)
 
 
+class _Environment(SandboxedEnvironment):
+    """Jinja's sandbox; an error raised in a project template becomes a diagnostic at templates/FILE:line."""
+
+    project_dir: Path | None = None
+
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        try:
+            super().handle_exception(source)
+        except Exception as exc:
+            mapped = template_error(exc, exc.__traceback__, self.project_dir) if self.project_dir else None
+            if mapped is None:
+                raise
+            raise mapped from None
+
+
 def environment(*template_dirs: Path) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    """Templates from the given folders, first match wins; the first one not inside rek is the project's."""
+    env = _Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs if d.is_dir()]),
         undefined=StrictUndefined,
         autoescape=False,  # output is Markdown; escaping is done by the filters above
@@ -125,4 +141,5 @@ def environment(*template_dirs: Path) -> SandboxedEnvironment:
         date=fmt.date,
     )
     env.globals.update(table=table)
+    env.project_dir = next((d for d in template_dirs if not d.resolve().is_relative_to(PACKAGE_DIR)), None)
     return env

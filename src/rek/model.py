@@ -6,6 +6,7 @@ The model knows nothing of MkDocs, Pandoc or files; see ``project.py`` for how f
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from decimal import Decimal
@@ -22,6 +23,8 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
+
+from .markup import MARKDOWN
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
@@ -69,17 +72,23 @@ def _percent(value: Decimal) -> Decimal:
     return value
 
 
+FIRST_DATE, LAST_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+
+
 def _parse_date(value: Any) -> Any:
+    date: dt.date | None = None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise PydanticCustomError("rek_date", "ein Datum im Format JJJJ-MM-TT")
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        with contextlib.suppress(ValueError):
+            date = dt.date.fromisoformat(value)
+    if date is None:
+        raise PydanticCustomError("rek_date", "ein Datum im Format JJJJ-MM-TT")
+    if not FIRST_DATE <= date <= LAST_DATE:
+        raise PydanticCustomError("rek_date_range", "ein Datum zwischen 1990-01-01 und 2100-12-31")
+    return date
 
 
 def _date_or_year(value: Any) -> Any:
@@ -128,8 +137,18 @@ DateOrYear = Annotated[
 ]
 """A day or a year (e.g. a measurement of a yearly statistic)."""
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="Kennung: Buchstaben, Ziffern, '-' und '_'")]
-Text = Annotated[str, Field(min_length=1, max_length=300)]
-Markdown = Annotated[str, Field(max_length=20_000, description="Markdown ohne HTML")]
+
+
+def _plain_text(value: str) -> str:
+    if "<" in value or ">" in value:
+        raise PydanticCustomError(
+            "rek_angle", "Text ohne '<' und '>' (Titel und Namen stehen auch in Navigation und Seitentiteln)"
+        )
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_plain_text)]
+Markdown = Annotated[str, Field(max_length=20_000, description="Markdown ohne HTML"), MARKDOWN]
 Year = Annotated[StrictInt, Field(ge=2000, le=2100)]
 
 
@@ -161,6 +180,27 @@ class Priority(StrEnum):
 
 
 PRIORITY_LABELS = {Priority.high: "Hoch", Priority.medium: "Mittel", Priority.low: "Niedrig"}
+
+
+SDG_LABELS = {
+    1: "Keine Armut",
+    2: "Kein Hunger",
+    3: "Gesundheit und Wohlergehen",
+    4: "Hochwertige Bildung",
+    5: "Geschlechtergleichheit",
+    6: "Sauberes Wasser und Sanitäreinrichtungen",
+    7: "Bezahlbare und saubere Energie",
+    8: "Menschenwürdige Arbeit und Wirtschaftswachstum",
+    9: "Industrie, Innovation und Infrastruktur",
+    10: "Weniger Ungleichheiten",
+    11: "Nachhaltige Städte und Gemeinden",
+    12: "Nachhaltige/r Konsum und Produktion",
+    13: "Maßnahmen zum Klimaschutz",
+    14: "Leben unter Wasser",
+    15: "Leben an Land",
+    16: "Frieden, Gerechtigkeit und starke Institutionen",
+    17: "Partnerschaften zur Erreichung der Ziele",
+}
 
 
 class StrategyStatus(StrEnum):
@@ -387,6 +427,9 @@ class Strategy(Strict):
     annexes: list[Annex] = Field(default_factory=list, title="Anlagen")
     sources: list[Source] = Field(default_factory=list)
     legal: Legal | None = Field(default=None, title="Rechtliche Angaben der Website")
+    applicant_details: ApplicantDetails | None = Field(
+        default=None, title="Angaben zum Antragsteller", description="für das Deckblatt des Antrags"
+    )
 
 
 class Risk(Strict):
@@ -540,6 +583,11 @@ class Measure(Strict):
     contact: MeasureContact | None = Field(default=None, title="Ansprechstelle")
     origin: Origin | None = Field(default=None, title="Herkunft")
     references: References = Field(default_factory=References, title="Bezüge")
+    criteria: list[Id] = Field(
+        default_factory=list,
+        title="Bewertungskriterien",
+        description="Kennungen der Kriterien des Förderaufrufs, die die Maßnahme beantwortet",
+    )
     example: bool = Field(
         default=False,
         title="Beispielzahlen",
@@ -609,6 +657,19 @@ class Accessibility(Strict):
     issues: list[Text] = Field(default_factory=list, title="Nicht barrierefreie Inhalte")
     method: Text = Field(title="Grundlage der Bewertung", description="z. B. 'Selbstbewertung'")
     date: Text = Field(title="Erstellt am")
+
+
+class ApplicantDetails(Strict):
+    """Angaben zum Antragsteller für das Deckblatt eines Förderantrags (Funktionen, keine Personen)."""
+
+    regional_key: Annotated[str, Field(pattern=r"^[0-9]{12}$")] = Field(
+        title="Amtlicher Regionalschlüssel (ARS)", description="12 Ziffern, z. B. 032520000000"
+    )
+    representative: Text = Field(title="Gesetzliche Vertretung", description="Funktion, z. B. 'Landrat'")
+    contact: Contact = Field(title="Ansprechstelle", description="Funktion und Dienstanschrift")
+    deputy: Contact | None = Field(default=None, title="Vertretung der Ansprechstelle")
+    example: bool = Field(default=False, title="Beispielangaben")
+    sources: list[Source] = Field(default_factory=list)
 
 
 class Legal(Strict):

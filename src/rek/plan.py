@@ -20,7 +20,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .call import Block, Call, Rate, RequiredAnnex, Section
+from .call import Block, Call, Criterion, Rate, RequiredAnnex, Section
 from .model import (
     ActionField,
     Annex,
@@ -29,7 +29,7 @@ from .model import (
     Partner,
     Phase,
 )
-from .textlength import visible_chars
+from .textlength import plain_text, visible_chars
 
 if TYPE_CHECKING:
     from .project import Project
@@ -483,10 +483,22 @@ class SectionPlan:
     texts: tuple[SectionText, ...]
     filled: bool
 
+    @cached_property
+    def text(self) -> str:
+        """The section as plain text for the funding portal's form field: one paragraph per line."""
+        return "\n".join(p for p in (plain_text(t.text).replace("\n\n", "\n") for t in self.texts) if p)
+
     @property
     def chars(self) -> int:
-        """Characters with spaces of the texts, as a reader sees them (the form's count)."""
-        return sum(t.chars for t in self.texts) + max(len(self.texts) - 1, 0)
+        """Characters with spaces of the form text, as the portal counts them (line breaks count one)."""
+        return len(self.text)
+
+    def limit(self, chars_per_page: int) -> int | None:
+        """The section's limit in characters: max_chars, or max_pages × characters per page (the lower)."""
+        limits = [self.section.max_chars] if self.section.max_chars else []
+        if self.section.max_pages:
+            limits.append(self.section.max_pages * chars_per_page)
+        return min(limits) if limits else None
 
 
 _TEXT_FIELDS = {
@@ -549,6 +561,20 @@ def _filled(project: Project, block: Block, call: Call, measures: Sequence[Measu
     return bool(items.get(block, measures))
 
 
+@dataclass(frozen=True)
+class CriterionPlan:
+    """An evaluation criterion and where the application answers it."""
+
+    criterion: Criterion
+    index: int
+    sections: tuple[Section, ...]
+    measures: tuple[MeasurePlan, ...]
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.sections or self.measures)
+
+
 # --- the plan -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Plan:
@@ -562,6 +588,7 @@ class Plan:
     application: Budget  # the measures of the application (empty without a call)
     annexes: tuple[AnnexStatus, ...]
     sections: tuple[SectionPlan, ...]
+    criteria: tuple[CriterionPlan, ...] = ()
 
     @property
     def rate_percent(self) -> Decimal | None:
@@ -617,6 +644,15 @@ def resolve(project: Project, call: Call | None = None, *, use_default_call: boo
             texts = tuple(t for b in sec.blocks for t in _section_texts(project, b, included))
             filled = any(_filled(project, b, call, included) for b in sec.blocks)
             sections.append(SectionPlan(sec, index, texts, filled))
+    criteria = tuple(
+        CriterionPlan(
+            c,
+            i,
+            tuple(sec for sec in call.sections if c.id in sec.criteria),
+            tuple(mp for mp in included if c.id in mp.m.criteria),
+        )
+        for i, c in enumerate(call.criteria if call else [])
+    )
     return Plan(
         project=project,
         call=call,
@@ -628,4 +664,5 @@ def resolve(project: Project, call: Call | None = None, *, use_default_call: boo
         application=Budget(included, partner_ids, field_ids),
         annexes=tuple(annexes),
         sections=tuple(sections),
+        criteria=criteria,
     )

@@ -9,13 +9,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import crossref
+from . import crossref, markup
+from .assets import load_assets
 from .call import Call
 from .diagnostics import Diagnostics, RekError
 from .model import ActionField, Goal, Measure, Partner, Strategy
-from .textrules import check_markdown_file, check_text
+from .overrides import load_overrides
+from .sitesettings import SiteSettings, load_settings, text_problem
+from .textrules import check_markdown_file, check_text, hidden_character
 from .validation import validate_doc
-from .yamlsource import YamlDoc, read_limited, read_yaml
+from .yamlsource import YamlDoc, parse_yaml_bytes, read_limited, read_yaml
 
 STRATEGY_FILE = Path("strategy/strategy.yaml")
 ACTION_FIELDS_DIR = Path("strategy/action-fields")
@@ -28,11 +31,13 @@ MAX_CONTENT_BYTES = 1024 * 1024
 
 @dataclass(frozen=True)
 class ContentPage:
-    """A hand-written Markdown page from content/."""
+    """A hand-written Markdown page from content/ (its text without front matter, checked by ``markup``)."""
 
     name: str
     title: str
     markdown: str
+    front_title: str | None = None
+    description: str | None = None
 
 
 @dataclass
@@ -43,7 +48,9 @@ class Project:
     measures: list[Measure]
     calls: dict[str, Call]
     pages: list[ContentPage]
-    site: dict[str, Any] = field(default_factory=dict)
+    site: SiteSettings = field(default_factory=SiteSettings)
+    images: dict[str, Path] = field(default_factory=dict)
+    overrides: list[str] = field(default_factory=list)
     warnings: list[Any] = field(default_factory=list)
     sources: dict[tuple[str, str], tuple[str, dict[Any, tuple[int, int]]]] = field(
         default_factory=dict, repr=False
@@ -144,17 +151,19 @@ def load_project(root: Path, *, strict: bool = True) -> tuple[Project | None, Di
             hint="Legen Sie mit 'rek init ORDNER' ein neues Projekt an.",
         )
     else:
-        doc = read_yaml(strategy_path, display_path(strategy_path), diags)
+        doc = read_yaml(strategy_path, display_path(strategy_path), diags, root)
         if doc is not None:
             docs.strategy = doc
-            check_text(doc, diags)
+            check_text(doc, diags, Strategy)
             strategy = validate_doc(doc, Strategy, diags)
 
-    action_fields = _load_many(root / ACTION_FIELDS_DIR, ActionField, diags, docs.action_fields)
-    measures = _load_many(root / MEASURES_DIR, Measure, diags, docs.measures)
-    calls_list = _load_many(root / CALLS_DIR, Call, diags, docs.calls)
-    pages = _load_pages(root / CONTENT_DIR, diags)
-    site = _load_site(root, diags)
+    action_fields = _load_many(root / ACTION_FIELDS_DIR, ActionField, diags, docs.action_fields, root)
+    measures = _load_many(root / MEASURES_DIR, Measure, diags, docs.measures, root)
+    calls_list = _load_many(root / CALLS_DIR, Call, diags, docs.calls, root)
+    images = load_assets(root, diags)
+    pages = _load_pages(root, root / CONTENT_DIR, images, diags)
+    site = _load_site(root, images, diags)
+    overrides = load_overrides(root, diags)
 
     if strategy is not None:
         crossref.check(strategy, action_fields, measures, calls_list, docs, diags)
@@ -171,6 +180,8 @@ def load_project(root: Path, *, strict: bool = True) -> tuple[Project | None, Di
         calls={c.id: c for c in calls_list},
         pages=pages,
         site=site,
+        images=images,
+        overrides=overrides,
         warnings=diags.warnings,
         sources=_source_maps(docs),
     )
@@ -210,7 +221,9 @@ def require_project(root: Path) -> Project:
     return project
 
 
-def _load_many(folder: Path, model: type[Any], diags: Diagnostics, store: dict[str, YamlDoc]) -> list[Any]:
+def _load_many(
+    folder: Path, model: type[Any], diags: Diagnostics, store: dict[str, YamlDoc], root: Path
+) -> list[Any]:
     items = []
     seen: dict[str, str] = {}  # id folded to lower case -> file, so M01.yaml/M01.yml/m01.yaml collide
     for path in _yaml_files(folder):
@@ -226,10 +239,10 @@ def _load_many(folder: Path, model: type[Any], diags: Diagnostics, store: dict[s
             )
             continue
         seen[folded] = display_path(path)
-        doc = read_yaml(path, display_path(path), diags)
+        doc = read_yaml(path, display_path(path), diags, root)
         if doc is None:
             continue
-        check_text(doc, diags)
+        check_text(doc, diags, model)
         item = validate_doc(doc, model, diags)
         if item is None:
             continue
@@ -248,16 +261,30 @@ def _load_many(folder: Path, model: type[Any], diags: Diagnostics, store: dict[s
     return items
 
 
-def _load_pages(folder: Path, diags: Diagnostics) -> list[ContentPage]:
-    pages = []
+def _load_pages(root: Path, folder: Path, images: dict[str, Path], diags: Diagnostics) -> list[ContentPage]:
+    pages: list[ContentPage] = []
+    if folder.is_symlink():
+        diags.add(
+            display_path(folder),
+            1,
+            1,
+            "content/ ist ein symbolischer Link; rek folgt keinen Links aus dem Projekt",
+        )
+        return pages
     if not folder.is_dir():
         return pages
+
+    def image(relative: str) -> str | None:
+        if relative[len("assets/") :] in images:
+            return None
+        return f"Bild '{relative[:60]}' gibt es nicht im Ordner assets/ (oder es wurde abgelehnt)"
+
     for path in sorted(folder.glob("*.md"), key=lambda p: natural_key(p.name)):
         display = display_path(path)
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", path.stem):
             diags.add(display, 1, 1, "Dateiname einer Seite: nur Kleinbuchstaben, Ziffern und '-' erlaubt")
             continue
-        raw = read_limited(path, display, diags, MAX_CONTENT_BYTES)
+        raw = read_limited(path, display, diags, MAX_CONTENT_BYTES, root=root)
         if raw is None:
             continue
         try:
@@ -266,49 +293,96 @@ def _load_pages(folder: Path, diags: Diagnostics) -> list[ContentPage]:
             line = raw.count(b"\n", 0, exc.start) + 1
             diags.add(display, line, 1, "Seite ist nicht UTF-8-kodiert")
             continue
-        check_markdown_file(display, text, diags)
-        title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), None)
+        front, body, _ = _front_matter(path, display, text, diags)
+        if front is None:
+            continue
+        before = len(diags.errors)
+        check_markdown_file(display, body, diags, images=image)
+        title = markup.heading_text(body)
         if not title:
             diags.add(display, 1, 1, "Seite braucht eine Überschrift '# Titel' als erste Überschrift")
             continue
-        pages.append(ContentPage(name=path.stem, title=title, markdown=text))
+        problem = text_problem(title)
+        if problem:
+            line = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("#")), 1)
+            diags.add(display, line, 1, f"Überschrift (Seitentitel in der Navigation): {problem}")
+            continue
+        if len(diags.errors) > before:
+            continue
+        pages.append(
+            ContentPage(
+                name=path.stem,
+                title=title,
+                markdown=body,
+                front_title=front.get("title"),
+                description=front.get("description"),
+            )
+        )
     return pages
 
 
-_SITE_KEYS = {
-    "site_name",
-    "site_url",
-    "site_description",
-    "site_author",
-    "copyright",
-    "repo_url",
-    "repo_name",
-    "theme",
-    "extra",
-}
+FRONT_MATTER_KEYS = ("title", "description")
 
 
-def _load_site(root: Path, diags: Diagnostics) -> dict[str, Any]:
-    """Base settings for the website from the project's mkdocs.yml (optional)."""
-    path = root / "mkdocs.yml"
-    if not path.is_file():
-        return {}
-    doc = read_yaml(path, display_path(path), diags)
+def _front_matter(
+    path: Path, display: str, text: str, diags: Diagnostics
+) -> tuple[dict[str, str] | None, str, int]:
+    """(front matter, body, lines before the body); only title and description are allowed, as plain text."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return {}, text, 0
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        diags.add(display, 1, 1, "Vorspann ('---' in der ersten Zeile) wird nicht mit '---' geschlossen")
+        return None, text, 0
+    local = Diagnostics()
+    doc = parse_yaml_bytes("\n".join(lines[1:end]).encode("utf-8"), path, display, local)
+    for item in local.items:
+        diags.add(display, item.line + 1, item.col, item.message, hint=item.hint, severity=item.severity)
     if doc is None:
-        return {}
+        return None, text, 0
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        diags.add(display, 2, 1, "Vorspann: erwartet: eine Zuordnung mit title und description")
+        return None, text, 0
+    result: dict[str, str] = {}
+    ok = True
+    for key, value in data.items():
+        line, col = doc.position((key,), key=True)
+        if key not in FRONT_MATTER_KEYS:
+            diags.add(
+                display,
+                line + 1,
+                col,
+                f"Feld '{key}' ist im Vorspann einer Seite nicht erlaubt",
+                hint="Erlaubt sind: title, description.",
+            )
+            ok = False
+            continue
+        problem = text_problem(value)
+        if problem is None:
+            hidden = hidden_character(value)
+            problem = hidden[1] if hidden else None
+        if problem:
+            line, col = doc.position((key,))
+            diags.add(display, line + 1, col, f"Feld '{key}': {problem}")
+            ok = False
+            continue
+        result[key] = value.strip()
+    body = "\n" * (end + 1) + "\n".join(lines[end + 1 :])
+    return (result if ok else None), body, 0
+
+
+def _load_site(root: Path, images: dict[str, Path], diags: Diagnostics) -> SiteSettings:
+    """Site settings from the project's mkdocs.yml (optional): typed, every value checked."""
+    path = root / "mkdocs.yml"
+    if not path.is_file() and not path.is_symlink():
+        return SiteSettings()
+    doc = read_yaml(path, display_path(path), diags, root)
+    if doc is None:
+        return SiteSettings()
     if not isinstance(doc.data, dict):
         diags.add(doc.display, 1, 1, "erwartet: eine Zuordnung (Schlüssel: Wert) auf oberster Ebene")
-        return {}
-    check_text(doc, diags)  # site name and copyright appear on every page
-    for key in doc.data:
-        if key not in _SITE_KEYS:
-            line, col = doc.position((key,), key=True)
-            diags.add(
-                doc.display,
-                line,
-                col,
-                f"Feld '{key}' wird von rek erzeugt oder nicht unterstützt",
-                hint="Erlaubt sind: " + ", ".join(sorted(_SITE_KEYS)),
-                severity="warning",
-            )
-    return {k: v for k, v in doc.data.items() if k in _SITE_KEYS}
+        return SiteSettings()
+    check_text(doc, diags)  # hidden characters in any value
+    return load_settings(doc, images, diags)

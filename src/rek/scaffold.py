@@ -140,7 +140,7 @@ def _refuse_invalid(text: str, path: Path) -> None:
     display = f"measures/{path.name}"
     doc = parse_yaml_bytes(text.encode("utf-8"), path, display, diags)
     if doc is not None:
-        check_text(doc, diags)
+        check_text(doc, diags, Measure)
         validate_doc(doc, Measure, diags)
     if diags:
         raise RekError(

@@ -1,57 +1,36 @@
-"""Rules for text taken from YAML: Markdown, but no raw HTML, no raw output blocks, no script links.
+"""Rules for text taken from YAML and content/: what a Markdown text may contain, and no hidden characters.
 
-Text from a strategy ends up in a web page and in DOCX/PDF documents. Markdown renderers pass raw HTML
-(and Pandoc passes raw ``{=typst}``/``{=openxml}`` blocks) straight through, so such text is refused
-at ``rek check``; renderers escape plain-text fields on top of that.
+Every string is checked for control characters and bidirectional controls (Trojan Source). Fields typed
+``Markdown`` in the model, and the pages of content/, are parsed with the one parser of ``markup``;
+everything outside its allow-list is refused here, at ``rek check``, with its line and column. Renderers
+write only what ``markup.render`` re-emits from the parsed tokens, and escape plain-text fields.
 """
 
 from __future__ import annotations
 
-import html
+import functools
 import re
+import types
+import typing
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from pydantic import BaseModel
+
+from . import markup
 from .diagnostics import Diagnostics
 from .validation import field_name
 from .yamlsource import Loc, YamlDoc
 
-_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>\n]*>?")
-_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^>\s]+>")
-_RAW_ATTRIBUTE = re.compile(r"\{=\s*[A-Za-z0-9_-]+\s*\}")
-_SCHEME = r"(?:javascript|vbscript|data|file|livescript|mocha)\s*:"
-# inline links ](x), reference definitions [a]: x, autolinks <x>; checked on the text with entities decoded
-_SCRIPT_LINK = re.compile(
-    r"(?:\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?|<)\s*" + _SCHEME, re.IGNORECASE | re.MULTILINE
-)
-# attribute lists ({: onclick=… }, { onerror=… }) set HTML attributes where attr_list is on
-_ATTRIBUTE_LIST = re.compile(r"\{[:\s][^}\n]*\bon[a-z]+\s*=", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# bidirectional controls reorder what a reader sees (Trojan Source, CVE-2021-42574)
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
-RULES: list[tuple[re.Pattern[str], str, str]] = [
-    (
-        _HTML_TAG,
-        "HTML ist in Texten nicht erlaubt (gefunden: {found})",
-        "Schreiben Sie Markdown statt HTML; ein '<' vor einem Buchstaben wird als HTML gelesen, "
-        "schreiben Sie sonst '&lt;' oder ein Leerzeichen dahinter.",
-    ),
-    (
-        _RAW_ATTRIBUTE,
-        "Rohe Ausgabeblöcke für Pandoc ({found}) sind in Texten nicht erlaubt",
-        "Formatieren Sie mit Markdown; rek erzeugt DOCX und PDF selbst.",
-    ),
-    (
-        _SCRIPT_LINK,
-        "Links mit Skript- oder Daten-Adressen sind nicht erlaubt (gefunden: {found})",
-        "Verlinken Sie nur auf https://…, mailto:… oder relative Seiten.",
-    ),
-    (
-        _ATTRIBUTE_LIST,
-        "Attributlisten mit Ereignissen ({found}) sind in Texten nicht erlaubt",
-        "Entfernen Sie die geschweiften Klammern mit 'on…='.",
-    ),
-    (_CONTROL, "Steuerzeichen im Text (Code {code})", "Entfernen Sie das unsichtbare Zeichen."),
-]
+CONTROL_HINT = "Entfernen Sie das unsichtbare Zeichen."
+BIDI_HINT = (
+    "Steuerzeichen für die Schreibrichtung können Text anders zeigen, als er gespeichert ist; "
+    "entfernen Sie das unsichtbare Zeichen."
+)
 
 
 def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
@@ -59,53 +38,147 @@ def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
         yield loc, value
     elif isinstance(value, dict):
         for key, item in value.items():
+            if isinstance(key, str):
+                yield loc, key
             yield from _strings(item, (*loc, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _strings(item, (*loc, index))
 
 
-def check_text(doc: YamlDoc, diags: Diagnostics) -> None:
-    """Check every string in a YAML document."""
+_HIDDEN = re.compile(f"{_CONTROL.pattern}|{BIDI.pattern}")
+
+
+def hidden_character(text: str) -> tuple[int, str, str] | None:
+    """(index, message, hint) of the first control or bidirectional character in text, or None."""
+    match = _HIDDEN.search(text)
+    if match is None:
+        return None
+    code = f"(Code U+{ord(match.group(0)):04X})"
+    if _CONTROL.match(match.group(0)):
+        return match.start(), f"Steuerzeichen im Text {code}", CONTROL_HINT
+    return match.start(), f"Steuerzeichen für die Schreibrichtung (Trojan Source) im Text {code}", BIDI_HINT
+
+
+def _is_markdown(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is typing.Annotated and any(
+        isinstance(meta, markup.MarkdownText) for meta in annotation.__metadata__
+    )
+
+
+def _arms(annotation: Any) -> list[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        return [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin is typing.Annotated:
+        return [typing.get_args(annotation)[0]] if not _is_markdown(annotation) else [annotation]
+    return [annotation]
+
+
+@functools.cache
+def _has_markdown(annotation: Any) -> bool:
+    """Whether a Markdown field can occur anywhere below a type (so the walk can skip the rest)."""
+    for arm in _arms(annotation):
+        if _is_markdown(arm):
+            return True
+        if isinstance(arm, type) and issubclass(arm, BaseModel):
+            if any(
+                _field_is_markdown(info) or _has_markdown(info.annotation)
+                for info in arm.model_fields.values()
+            ):
+                return True
+        elif typing.get_origin(arm) in (list, dict) and any(_has_markdown(a) for a in typing.get_args(arm)):
+            return True
+    return False
+
+
+def _field_is_markdown(info: Any) -> bool:
+    return any(isinstance(meta, markup.MarkdownText) for meta in info.metadata)
+
+
+def markdown_fields(annotation: Any, data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """(loc, text) of every value in raw YAML data that the model types as Markdown."""
+    if not _has_markdown(annotation):
+        return
+    for arm in _arms(annotation):
+        if _is_markdown(arm):
+            if isinstance(data, str):
+                yield loc, data
+            continue
+        origin = typing.get_origin(arm)
+        if isinstance(arm, type) and issubclass(arm, BaseModel) and isinstance(data, dict):
+            for name, info in arm.model_fields.items():
+                key = info.alias or name
+                if key not in data:
+                    continue
+                if _field_is_markdown(info):
+                    if isinstance(data[key], str):
+                        yield (*loc, key), data[key]
+                    continue
+                yield from markdown_fields(info.annotation, data[key], (*loc, key))
+            return
+        if origin is list and isinstance(data, list):
+            (inner,) = typing.get_args(arm) or (Any,)
+            for index, item in enumerate(data):
+                yield from markdown_fields(inner, item, (*loc, index))
+            return
+        if origin is dict and isinstance(data, dict):
+            inner = typing.get_args(arm)[1]
+            for key, item in data.items():
+                yield from markdown_fields(inner, item, (*loc, key))
+            return
+
+
+def check_text(doc: YamlDoc, diags: Diagnostics, model: Any = None) -> None:
+    """Check every string of a YAML document; with a model, parse its Markdown fields too."""
     for loc, text in _strings(doc.data, ()):
-        _check_string(text, diags, doc.display, lambda snippet, loc=loc: doc.find_text(loc, snippet), loc)
-
-
-def check_markdown_file(display: str, text: str, diags: Diagnostics) -> None:
-    """Check a hand-written Markdown page of content/."""
-    lines = text.splitlines()
-
-    def where(snippet: str) -> tuple[int, int]:
-        for number, line in enumerate(lines, start=1):
-            index = line.find(snippet)
-            if index >= 0:
-                return number, index + 1
-        return 1, 1
-
-    _check_string(text, diags, display, where, None)
-
-
-def _check_string(
-    text: str,
-    diags: Diagnostics,
-    display: str,
-    where: Callable[[str], tuple[int, int]],
-    loc: Loc | None,
-) -> None:
-    decoded = html.unescape(text)
-    for pattern, message, hint in RULES:
-        source = decoded if pattern is _SCRIPT_LINK else text
-        for match in pattern.finditer(source):
-            found = match.group(0)
-            if pattern is _HTML_TAG and _AUTOLINK.match(source, match.start()):
-                continue
-            line, col = where(found if pattern is not _CONTROL else text[: match.start()][-20:] or found)
-            prefix = f"Feld '{field_name(loc)}': " if loc is not None else ""
+        found = hidden_character(text)
+        if found:
+            index, message, hint = found
+            line, col = doc.find_text(loc, text[max(0, index - 20) : index] or text[index : index + 1])
+            diags.add(doc.display, line, col, f"Feld '{field_name(loc)}': {message}", hint=hint)
+    if model is None:
+        return
+    for loc, text in markdown_fields(model, doc.data):
+        start_line, start_col = doc.position(loc)
+        head = doc.lines[start_line - 1][start_col - 1 :] if 0 < start_line <= len(doc.lines) else ""
+        if head[:1] in ("|", ">"):  # a block scalar: its text starts on the next line
+            start_line += 1
+        for problem in markup.problems(text):
+            line, col = _find(doc.lines, start_line + problem.line, problem.snippet, start_line)
             diags.add(
-                display,
+                doc.display,
                 line,
                 col,
-                prefix + message.format(found=found[:40], code=f"0x{ord(found[0]):02x}"),
-                hint=hint,
+                f"Feld '{field_name(loc)}': {problem.message}",
+                hint="Erlaubt sind " + markup.ALLOWED + ".",
             )
-            break
+
+
+def _find(lines: list[str], guess: int, snippet: str, floor: int) -> tuple[int, int]:
+    """Line and column of snippet near the guessed line (1-based), else the guessed line's first text."""
+    candidates = [guess, *range(guess + 1, min(guess + 40, len(lines) + 1)), *range(guess - 1, floor - 1, -1)]
+    if snippet:
+        for number in candidates:
+            if 1 <= number <= len(lines):
+                index = lines[number - 1].lower().find(snippet.lower())
+                if index >= 0:
+                    return number, index + 1
+    number = min(max(guess, 1), max(len(lines), 1))
+    text = lines[number - 1] if lines else ""
+    return number, len(text) - len(text.lstrip()) + 1
+
+
+def check_markdown_file(
+    display: str, text: str, diags: Diagnostics, images: Callable[[str], str | None] | None = None
+) -> None:
+    """Check a hand-written Markdown page of content/ (text without its front matter)."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        found = hidden_character(line)
+        if found:
+            index, message, hint = found
+            diags.add(display, number, index + 1, message, hint=hint)
+    for problem in markup.problems(text, images=images):
+        line, col = _find(lines, problem.line + 1, problem.snippet, 1)
+        diags.add(display, line, col, problem.message, hint="Erlaubt sind " + markup.ALLOWED + ".")

@@ -9,6 +9,7 @@ Python data ourselves so that we can
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -196,14 +197,52 @@ def _translate_problem(problem: str, context: str | None) -> str:
     return f"YAML-Syntaxfehler: {german or 'Die Datei ist an dieser Stelle kein gültiges YAML'}"
 
 
-def read_limited(path: Path, display: str, diags: Diagnostics, limit: int = MAX_BYTES) -> bytes | None:
-    """The bytes of a regular file of at most limit bytes; FIFOs, devices and folders are refused."""
+def symlink_in(path: Path, root: Path | None) -> Path | None:
+    """The first symbolic link on the way from root to path (path itself included), or None."""
+    if root is None:
+        return None
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return None
+    current = root
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
+
+
+def refuse_symlink(link: Path, display: str, diags: Diagnostics) -> None:
+    diags.add(
+        display,
+        1,
+        1,
+        "Ist ein symbolischer Link oder liegt in einem verlinkten Ordner; rek folgt keinen Links, denn sie "
+        "können aus dem Projekt hinausführen",
+        hint="Legen Sie die Datei selbst in den Projektordner (kopieren statt verlinken).",
+    )
+
+
+def read_limited(
+    path: Path, display: str, diags: Diagnostics, limit: int = MAX_BYTES, root: Path | None = None
+) -> bytes | None:
+    """The bytes of a regular file of at most limit bytes; FIFOs, devices and folders are refused.
+
+    With root (the project folder), a file that is or lies under a symbolic link is refused, and the
+    file is opened without following a link, so a link swapped in after the check is not read either.
+    """
+    link = symlink_in(path, root)
+    if link is not None:
+        refuse_symlink(link, display, diags)
+        return None
     try:
         if not path.is_file():  # follows links: a link to /dev/zero or a FIFO is not a regular file
             what = "ein Ordner" if path.is_dir() else "keine normale Datei (Gerät, FIFO oder defekter Link)"
             diags.add(display, 1, 1, f"Kann nicht gelesen werden: ist {what}")
             return None
-        with path.open("rb") as handle:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        with os.fdopen(os.open(path, flags if root is not None else os.O_RDONLY), "rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as exc:
         diags.add(display, 1, 1, f"Datei kann nicht gelesen werden: {exc.strerror or exc}")
@@ -224,9 +263,9 @@ def _too_large(display: str, size: int, limit: int, diags: Diagnostics) -> None:
     )
 
 
-def read_yaml(path: Path, display: str, diags: Diagnostics) -> YamlDoc | None:
-    """Read path; on any problem add diagnostics and return None."""
-    raw = read_limited(path, display, diags)
+def read_yaml(path: Path, display: str, diags: Diagnostics, root: Path | None = None) -> YamlDoc | None:
+    """Read path (no symbolic links below root); on any problem add diagnostics and return None."""
+    raw = read_limited(path, display, diags, root=root)
     if raw is None:
         return None
     return parse_yaml_bytes(raw, path, display, diags)

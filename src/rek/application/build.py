@@ -11,7 +11,10 @@ from .. import formatting as fmt
 from ..plan import Plan
 from .costplan import write_costplan
 from .document import Application, render
-from .export import metadata_args, to_docx, to_pdf
+from .drafts import FOLDER as DRAFTS_FOLDER
+from .drafts import DraftFile, write_drafts
+from .export import metadata_args, rasterise_svg, to_docx, to_pdf
+from .formtexts import write_form_texts
 
 DRAFT_MARK = "Entwurf – formale Prüfung nicht bestanden"
 
@@ -24,11 +27,19 @@ class ApplicationFiles:
     pdf: Path | None
     xlsx: Path
     warnings: list[str] = field(default_factory=list)
+    # council drafts, letters of intent and the annex checklist, in entwuerfe/
+    drafts: list[DraftFile] = field(default_factory=list)
 
 
 def timeline_svg(app: Application) -> str:
-    spans = charts.measure_spans([mp.m for mp in app.measures], app.plan.project.action_fields)
-    return charts.timeline("antrag-timeline", "Zeitplan der Maßnahmen des Antrags", spans)
+    """The Gantt chart of the application: full titles above the bars, a legend of the action fields."""
+    fields = app.plan.project.action_fields
+    spans = charts.measure_spans([mp.m for mp in app.measures], fields)
+    used = sorted({s.color for s in spans})
+    legend = [charts.Key(fields[i].title, i) for i in used if i < len(fields)]
+    return charts.timeline(
+        "antrag-timeline", "Zeitplan der Maßnahmen des Antrags", spans, legend=legend, labels_above=True
+    )
 
 
 def write_application(
@@ -47,6 +58,7 @@ def write_application(
     markdown = folder / "antrag.md"
     banner = f"> **{DRAFT_MARK}.** Diese Fassung darf so nicht eingereicht werden; `rek check` nennt die Gründe.\n\n"
     markdown.write_text((banner if draft else "") + app.markdown, encoding="utf-8")
+    write_form_texts(plan, folder / "projekttexte.txt")
     xlsx = folder / "kosten-und-finanzierungsplan.xlsx"
     write_costplan(plan, xlsx)
     docx = pdf = None
@@ -56,9 +68,20 @@ def write_application(
         meta = metadata_args(s.title, f"Antrag im Förderaufruf {call.name}", fmt.date(dt.date.today()))
         templates = project.root / "templates"
         docx = folder / "antrag.docx"
-        to_docx(markdown, docx, meta, templates)
+        # Word gets the charts as PNG (older Word shows no SVG); the PDF keeps the vector SVG
+        word = folder / ".antrag-word.md"
+        text = markdown.read_text(encoding="utf-8")
+        for chart in ("zeitplan.svg", "kosten-jahr.svg"):
+            rasterise_svg(folder / chart)
+            text = text.replace(f"]({chart})", f"]({chart[:-4]}.png)")
+        word.write_text(text, encoding="utf-8")
+        try:
+            to_docx(word, docx, meta, templates)
+        finally:
+            word.unlink(missing_ok=True)
         pdf = folder / "antrag.pdf"
         warning = to_pdf(markdown, pdf, meta, templates, draft=draft)
         if warning:
             warnings.append(warning)
-    return ApplicationFiles(app, markdown, docx, pdf, xlsx, warnings)
+    drafts = write_drafts(plan, folder / DRAFTS_FOLDER, documents=documents)
+    return ApplicationFiles(app, markdown, docx, pdf, xlsx, warnings, drafts)

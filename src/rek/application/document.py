@@ -11,7 +11,7 @@ from .. import formatting as fmt
 from ..call import Call, Section
 from ..locate import PACKAGE_DIR
 from ..mdtext import Md, cell, environment
-from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory
+from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, SDG_LABELS, STATUS_LABELS, CostCategory
 from ..plan import ZERO, Budget, MeasurePlan, Money, Plan
 
 TEMPLATES = PACKAGE_DIR / "templates" / "application"
@@ -129,6 +129,15 @@ def _finance_tables(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _contact_text(contact: Any) -> str:
+    """A contact as one line: office, role and office address (no personal data needed)."""
+    if contact is None:
+        return "–"
+    parts = [contact.name, *([contact.role] if contact.role else []), *contact.address]
+    parts += [x for x in (contact.email, contact.phone) if x]
+    return ", ".join(parts)
+
+
 def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
     project = plan.project
     s = project.strategy
@@ -153,7 +162,35 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
         for st in plan.annexes
     ]
     excluded = {mp.id: mp.exclusion for mp in plan.excluded}
+    details = s.applicant_details
+    phases_applied = [
+        next((cp.title for cp in call.phases if cp.id == key), f"Phase {key}")
+        for key in plan.application.by_phase
+    ]
+    criteria_rows = [
+        [
+            cp.criterion.title,
+            "; ".join(sec.title for sec in cp.sections) or "–",
+            ", ".join(mp.id for mp in cp.measures) or "–",
+        ]
+        for cp in plan.criteria
+    ]
+    charta: dict[str, list[str]] = {}
+    sdgs: dict[int, list[str]] = {}
+    for mp in measures:
+        for line in mp.m.references.charta:
+            charta.setdefault(line, []).append(mp.id)
+        for number in mp.m.references.sdg:
+            sdgs.setdefault(number, []).append(mp.id)
     return {
+        "details": details,
+        "contact_text": _contact_text,
+        "phases_applied": phases_applied,
+        "criteria_rows": criteria_rows,
+        "charta_rows": [[line, ", ".join(ids)] for line, ids in sorted(charta.items())],
+        "sdg_rows": [[f"SDG {n}: {SDG_LABELS[n]}", ", ".join(ids)] for n, ids in sorted(sdgs.items())],
+        "sdg_labels": SDG_LABELS,
+        "goal_titles": {g.id: g.title for g in s.goals},
         "s": s,
         "call": call,
         "plan": plan,

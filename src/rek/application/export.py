@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
-from ..diagnostics import RekError
+from ..diagnostics import Diagnostics, RekError
 from ..locate import PACKAGE_DIR
 
 ASSETS = PACKAGE_DIR / "application" / "assets"
-# Markdown as rek writes it; raw HTML/TeX and raw blocks are off, so text can't smuggle output code.
-READER = "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
+# Markdown as rek writes it: no metadata blocks, citations, title blocks, raw HTML/TeX or raw blocks, so
+# text can't set template variables or smuggle output code. --sandbox: Pandoc reads no file or URL
+# besides those on its command line (images for DOCX are passed inline, see _inline_images).
+READER = (
+    "markdown-yaml_metadata_block-pandoc_title_block-citations-raw_html-raw_tex-raw_attribute"
+    "-tex_math_dollars-tex_math_single_backslash"
+)
+SANDBOX = ["--sandbox"]
+TYPST_SECONDS = 300
+TYPST_MEMORY = 4 * 1024**3  # address space of the Typst child process
 
 
 def pandoc_path() -> str:
@@ -24,13 +37,45 @@ def pandoc_path() -> str:
 
 
 def _pandoc(args: list[str], cwd: Path) -> None:
-    result = subprocess.run([pandoc_path(), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    try:
+        result = subprocess.run(
+            [pandoc_path(), *SANDBOX, *args], cwd=cwd, capture_output=True, text=True, timeout=600
+        )
+    except subprocess.TimeoutExpired:
+        raise RekError("Pandoc hat nach 600 Sekunden nicht geantwortet und wurde abgebrochen.") from None
     if result.returncode != 0:
-        raise RekError(f"Pandoc ist gescheitert (Code {result.returncode}): {result.stderr.strip()[:2000]}")
+        target = args[args.index("-o") + 1] if "-o" in args else "?"
+        raise RekError(
+            f"Pandoc ist gescheitert (Code {result.returncode}) beim Schreiben von {Path(target).name}: "
+            f"{result.stderr.strip()[:2000]}"
+        )
+
+
+_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([a-z0-9][a-z0-9-]*\.(?:svg|png|jpe?g))\)")
+_MIME = {"svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
+
+
+def _inline_images(markdown: Path) -> Path:
+    """A copy of the Markdown whose images (files rek wrote beside it) are data URLs: Pandoc's sandbox reads no files."""
+
+    def embed(match: re.Match[str]) -> str:
+        image = markdown.parent / match.group(2)
+        if image.is_symlink() or not image.is_file():
+            return match.group(0)
+        kind = _MIME[match.group(2).rsplit(".", 1)[1]]
+        data = base64.b64encode(image.read_bytes()).decode("ascii")
+        return f"![{match.group(1)}](data:{kind};base64,{data})"
+
+    target = markdown.with_name(markdown.stem + "-docx.md")
+    target.write_text(_IMAGE.sub(embed, markdown.read_text(encoding="utf-8")), encoding="utf-8")
+    return target
 
 
 def metadata_args(title: str, subtitle: str, date: str) -> list[str]:
-    return ["-M", f"title={title}", "-M", f"subtitle={subtitle}", "-M", f"date={date}", "-M", "lang=de-DE"]
+    return [
+        "-M", f"title={title}", "-M", f"subtitle={subtitle}", "-M", f"date={date}", "-M", "lang=de-DE",
+        "-M", "toc-title=Inhaltsverzeichnis",
+    ]  # fmt: skip
 
 
 def reference_docx(project_templates: Path) -> Path:
@@ -44,6 +89,14 @@ def typst_header(project_templates: Path) -> Path:
 
 
 def to_docx(markdown: Path, target: Path, meta: list[str], project_templates: Path) -> None:
+    source = _inline_images(markdown)
+    try:
+        _docx(source, target, meta, project_templates)
+    finally:
+        source.unlink(missing_ok=True)
+
+
+def _docx(markdown: Path, target: Path, meta: list[str], project_templates: Path) -> None:
     _pandoc(
         [
             "-f",
@@ -51,7 +104,7 @@ def to_docx(markdown: Path, target: Path, meta: list[str], project_templates: Pa
             "-t",
             "docx",
             "--toc",
-            "--number-sections",
+            # headings are numbered by their styles in reference.docx, not by typed numbers
             f"--reference-doc={reference_docx(project_templates)}",
             *meta,
             "-o",
@@ -94,8 +147,6 @@ def to_pdf(
     markdown: Path, target: Path, meta: list[str], project_templates: Path, *, draft: bool = False
 ) -> str | None:
     """Write the PDF: tagged and PDF/UA-1 where Typst can prove it; returns a warning otherwise."""
-    import typst
-
     source = target.with_suffix(".typ")
     extra: list[str] = []
     if draft:  # a fixed text of rek's own, never content
@@ -130,13 +181,127 @@ def to_pdf(
         markdown.parent,
     )
     source.write_text(with_alt_texts(source.read_text(encoding="utf-8")), encoding="utf-8")
-    try:
-        typst.compile(str(source), output=str(target), root=str(markdown.parent), pdf_standards=["ua-1"])
+    reason = typst_compile(source, target, markdown.parent, ua=True)
+    if reason is None:
         return None
-    except Exception as exc:  # typst raises its own error types; fall back to a tagged PDF
-        reason = str(exc)
-    try:
-        typst.compile(str(source), output=str(target), root=str(markdown.parent))
-    except Exception as exc:
-        raise RekError(f"Typst konnte das PDF nicht setzen: {exc}") from exc
+    failure = typst_compile(source, target, markdown.parent, ua=False)
+    if failure is not None:
+        raise typst_failure(failure, source, typst_header(project_templates))
     return f"Das PDF ist getaggt, erfüllt aber nicht PDF/UA-1 ({reason})."
+
+
+_LINE = re.compile(r" \(Zeile (\d+), Spalte (\d+)\)$")
+
+
+def typst_failure(message: str, source: Path, header: Path) -> RekError:
+    """Typst's failure as a diagnostic: in the project's header.typ if the line is one of its lines."""
+    where = _LINE.search(message)
+    text = _LINE.sub("", message)
+    if where and not header.resolve().is_relative_to(ASSETS.resolve()):
+        line, col = int(where.group(1)), int(where.group(2))
+        generated = source.read_text(encoding="utf-8").split("\n")
+        own = header.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        for start in range(len(generated) - len(own) + 1):
+            if generated[start : start + len(own)] == own and start < line <= start + len(own):
+                diags = Diagnostics()
+                diags.add(f"templates/application/{header.name}", line - start, col, f"Typst: {text}")
+                return RekError(diags)
+    place = f" ({source.name}:{where.group(1)}:{where.group(2)})" if where else ""
+    return RekError(f"Typst konnte das PDF nicht setzen: {text}{place}")
+
+
+_PACKAGE = re.compile(r'#\s*import\s*"@|"@[a-z]+/')
+
+
+def typst_compile(
+    source: Path, target: Path, root: Path, *, ua: bool, png_ppi: int | None = None
+) -> str | None:
+    """Compile in a child process: file reads confined to root, no packages, bounded in time and memory.
+
+    Returns None on success, else Typst's message (mapped to the source line where Typst names one).
+    """
+    text = source.read_text(encoding="utf-8")
+    if _PACKAGE.search(text):
+        raise RekError(
+            "Typst-Pakete ('@preview/…') werden nicht geladen; entfernen Sie den Import aus "
+            "templates/application/header.typ."
+        )
+    empty = root / ".typst-packages"
+    empty.mkdir(exist_ok=True)
+    job = {
+        "input": str(source),
+        "output": str(target),
+        "root": str(root),
+        "packages": str(empty),
+        "ua": ua,
+        "memory": TYPST_MEMORY,
+        **({"format": "png", "ppi": png_ppi} if png_ppi else {}),
+    }
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env.update(
+        HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9", ALL_PROXY="http://127.0.0.1:9"
+    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", _CHILD, json.dumps(job)],
+            capture_output=True,
+            text=True,
+            timeout=TYPST_SECONDS,
+            env=env,
+            cwd=root,
+        )
+    except subprocess.TimeoutExpired:
+        raise RekError(
+            f"Typst hat das PDF nicht in {TYPST_SECONDS} Sekunden gesetzt und wurde abgebrochen."
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            empty.rmdir()
+    if result.returncode == 0:
+        return None
+    message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"Code {result.returncode}"
+    if result.returncode < 0 or "MemoryError" in message or "memory allocation" in message:
+        raise RekError(
+            f"Typst hat beim Setzen des PDFs die Grenze von {TYPST_MEMORY // 1024**2} MB Speicher "
+            "überschritten und wurde abgebrochen."
+        )
+    return message[:2000]
+
+
+# the child: limit its own address space, then compile; errors go to stderr as one line
+_CHILD = """
+import json, resource, sys
+job = json.loads(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_AS, (job["memory"], job["memory"]))
+import typst
+extra = {"pdf_standards": ["ua-1"]} if job["ua"] else {}
+if job.get("format") == "png":
+    extra = {"format": "png", "ppi": job.get("ppi", 150)}
+try:
+    typst.compile(job["input"], output=job["output"], root=job["root"], package_path=job["packages"],
+                  package_cache_path=job["packages"], **extra)
+except Exception as exc:
+    import re
+    where = re.search(r"\\S+\\.typ:(\\d+):(\\d+)", getattr(exc, "diagnostic", "") or "")
+    place = f" (Zeile {where.group(1)}, Spalte {where.group(2)})" if where else ""
+    sys.stderr.write(" ".join(str(exc).split()) + place + "\\n")
+    sys.exit(1)
+"""
+
+
+def rasterise_svg(svg: Path, width_cm: float = 16.0, ppi: int = 150) -> Path:
+    """A PNG of one of rek's own SVG charts (for Word, which may not show SVG): Typst, in its sandbox."""
+    source = svg.with_name(f".{svg.stem}-png.typ")
+    source.write_text(
+        "#set page(width: auto, height: auto, margin: 4pt, fill: white)\n"
+        f'#image("{svg.name}", width: {width_cm}cm)\n',
+        encoding="utf-8",
+    )
+    target = svg.with_suffix(".png")
+    try:
+        problem = typst_compile(source, target, svg.parent, ua=False, png_ppi=ppi)
+    finally:
+        source.unlink(missing_ok=True)
+    if problem:
+        raise RekError(f"Typst konnte das Diagramm {svg.name} nicht als PNG setzen: {problem}")
+    return target

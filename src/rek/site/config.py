@@ -6,7 +6,9 @@ from typing import Any
 
 import yaml
 
+from ..mdtext import theme_text
 from ..project import Project
+from .pages import IMAGES
 
 THEME_DIR = "overrides"
 FOOTER_PAGES = [
@@ -24,7 +26,7 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
     site = project.site
     status = f"Version {s.version} ({s.status.value}"
     status += f", beschlossen am {s.adopted.strftime('%d.%m.%Y')})" if s.adopted else ")"
-    copyright_text = " · ".join(x for x in (str(site.get("copyright", "")).strip(), status) if x)
+    copyright_text = " · ".join(x for x in ((site.copyright or "").strip(), theme_text(status)) if x)
     theme: dict[str, Any] = {
         "name": "material",
         "custom_dir": THEME_DIR,  # rek's own small overrides: 404, print header, footer links, sitemap
@@ -38,25 +40,20 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
             "search.highlight",
             "toc.follow",
         ],
-        "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
+        "palette": {"scheme": site.scheme, "primary": site.primary, "accent": site.accent},
     }
-    user_theme = site.get("theme")
-    if isinstance(user_theme, dict):
-        for key in ("palette", "features", "favicon", "logo", "icon"):
-            if key in user_theme:
-                theme[key] = user_theme[key]
+    if site.logo:
+        theme["logo"] = IMAGES + site.logo
     extra: dict[str, Any] = {
         "generator": False,
-        "strategy": {"version": s.version, "status": s.status.value},
+        "strategy": {"version": theme_text(s.version), "status": s.status.value},
         "rek": _page_frame(project),
     }
-    if isinstance(site.get("extra"), dict):
-        extra.update({k: v for k, v in site["extra"].items() if k not in ("analytics", "consent", "social")})
     if versioned:
         extra["version"] = {"provider": "mike", "default": "latest"}
     config: dict[str, Any] = {
-        "site_name": str(site.get("site_name") or s.title),
-        "site_description": str(site.get("site_description") or s.short_title),
+        "site_name": site.site_name or theme_text(s.title),
+        "site_description": site.site_description or theme_text(s.short_title),
         "copyright": copyright_text,
         "docs_dir": "docs",
         "use_directory_urls": True,
@@ -77,8 +74,8 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
         "nav": nav,
     }
     for key in ("site_url", "site_author", "repo_url", "repo_name"):
-        if site.get(key):
-            config[key] = str(site[key])
+        if getattr(site, key):
+            config[key] = getattr(site, key)
     return config
 
 

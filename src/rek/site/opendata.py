@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,9 +32,15 @@ UPDATE_COLUMNS = ["massnahme", "datum", "status", "text", "beispieleintrag"]
 SPENDING_COLUMNS = ["massnahme", "jahr", "geplant_eur", "ausgegeben_eur", "differenz_eur"]
 
 
+# a formula may start after spaces and control characters, which spreadsheet programs skip
+_FORMULA_START = re.compile(
+    r"^[\s\x00-\x1f\x7f\u00a0\u2000-\u200b\u3000\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\n]"
+)
+
+
 def _safe_cell(value: Any) -> Any:
     """Keep spreadsheet programs from running text as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and _FORMULA_START.match(value):
         return "'" + value
     return value
 
@@ -109,7 +116,8 @@ def spending_rows(plan: Plan) -> list[list[Any]]:
 
 def _csv(header: list[str], rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends: with them the csv module also quotes cells holding a lone CR
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows([[_safe_cell(v) for v in row] for row in rows])
     return buffer.getvalue()

@@ -9,18 +9,30 @@ from functools import cached_property
 from html import escape
 from typing import Any
 
-from .. import charts, monitoring
+import yaml
+
+from .. import charts, markup, monitoring
 from .. import formatting as fmt
 from ..locate import PACKAGE_DIR
-from ..mdtext import Md, environment, link, table, text
+from ..mdtext import Md, environment, link, table, text, theme_text
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure, Status
 from ..plan import ZERO, Money, Plan, resolve, whole_euro_column
-from ..project import Project
+from ..project import ContentPage, Project
 from .htmltable import plain_stack_table, stack_table
 
 TEMPLATES = PACKAGE_DIR / "templates" / "site"
 SERVICE_PAGES = ("leichte-sprache", "impressum", "datenschutz", "barrierefreiheit")  # last in the menu
 TIMELINE_DETAIL_LIMIT = 80  # more measures: the chart shows one bar per action field
+
+
+IMAGES = "assets/projekt/"
+
+
+def content_page(page: ContentPage) -> str:
+    """A page of content/: checked front matter (title, description) and the text re-emitted from its tokens."""
+    front = {k: v for k, v in (("title", page.front_title), ("description", page.description)) if v}
+    head = "---\n" + yaml.safe_dump(front, allow_unicode=True, width=10_000) + "---\n\n" if front else ""
+    return head + markup.render(page.markdown, 0, IMAGES) + "\n"
 
 
 @dataclass(frozen=True)
@@ -651,7 +663,7 @@ class SitePages:
         yield "downloads.md", self.downloads(application_files or [])
         yield "aenderungen.md", self.changes_page()
         for page in p.pages:
-            yield f"{page.name}.md", page.markdown
+            yield f"{page.name}.md", content_page(page)
         for name, markdown in self.legal_pages().items():
             yield f"{name}.md", markdown
         for name, svg in self.charts().items():
@@ -669,9 +681,13 @@ class SitePages:
         content.update({page.name: page.title for page in p.pages})
         nav: list[dict[str, Any]] = [
             {"Start": "index.md"},
-            {"Handlungsfelder": [{f.title: f"handlungsfelder/{f.id}.md"} for f in p.action_fields]},
+            {
+                "Handlungsfelder": [
+                    {theme_text(f.title): f"handlungsfelder/{f.id}.md"} for f in p.action_fields
+                ]
+            },
             {"Maßnahmen": "massnahmen/index.md"},
-            {"Partner": [{pt.name: f"partner/{pt.id}.md"} for pt in p.strategy.partners]},
+            {"Partner": [{theme_text(pt.name): f"partner/{pt.id}.md"} for pt in p.strategy.partners]},
             {"Fortschritt": "fortschritt.md"},
             {"Roadmap": "roadmap.md"},
             {"Finanzen": "finanzen.md"},
