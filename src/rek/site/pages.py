@@ -657,7 +657,7 @@ class SitePages:
         if any(m.updates for m in p.measures):
             from .feed import FEED_PATH, atom
 
-            yield FEED_PATH, atom(p, str(p.site.get("site_url") or "") or None)
+            yield FEED_PATH, atom(p, p.site.site_url or None)
         yield "roadmap.md", self.roadmap()
         yield "finanzen.md", self.finances()
         yield "downloads.md", self.downloads(application_files or [])
