@@ -42,8 +42,31 @@ PARTNERS = ["hm", "hol", "ni", "shg"]
 STATUSES = ["idea", "planned", "in_progress", "done", "paused"]
 
 
-def synthetic(target: Path, count: int) -> Path:
-    """A valid strategy with `count` measures, built from the embedded one's strategy and fields."""
+def monitoring_yaml(i: int, year: int, measurements: int) -> tuple[str, str]:
+    """(indicator measurements, updates + spending + contact) for one synthetic measure."""
+    if not measurements:
+        return "", ""
+    series = "    measurements:\n" + "".join(
+        f"      - {{date: {2025 - measurements + 1 + k}, value: {(k + 1) * i}, source: Statistik, example: true}}\n"
+        for k in range(measurements)
+    )
+    rest = (
+        "updates:\n"
+        + "".join(
+            f"  - {{date: {year}-0{m}-15, status: in_progress, text: Sachstand {m} der Maßnahme {i}, example: true}}\n"
+            for m in (3, 6, 9)
+        )
+        + f"spending:\n  - {{year: {year}, amount: {5_000 + i}, example: true}}\n"
+        + "contact:\n  role: Projektleitung\n  office: Stabsstelle Digitalisierung\n  address: [Musterstraße 1, 31785 Hameln]\n"
+    )
+    return series, rest
+
+
+def synthetic(target: Path, count: int, measurements: int = 0) -> Path:
+    """A valid strategy with `count` measures, built from the embedded one's strategy and fields.
+
+    measurements: measured values per indicator (with them, each measure also gets three updates,
+    a year of spending and a contact: the monitoring data of issue 12)."""
     shutil.copytree(ROOT / "strategy", target / "strategy")
     shutil.copytree(ROOT / "content", target / "content")
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
@@ -63,6 +86,7 @@ def synthetic(target: Path, count: int) -> Path:
         amount = 10_000 + (i * 137) % 90_000
         grant = round(amount * 0.65, 2)
         dep = f"dependencies: [S{i - 1:0{width}d}]\n" if i > 1 and i % 3 == 0 else ""
+        series, rest = monitoring_yaml(i, year, measurements)
         (measures / f"{mid}.yaml").write_text(
             f"""id: {mid}
 title: Synthetische Maßnahme {i} im Handlungsfeld {field}
@@ -102,7 +126,7 @@ indicators:
     target: {i * 10}
     target_year: 2027
     example: true
-{dep}example: true
+{series}{rest}{dep}example: true
 """,
             encoding="utf-8",
         )
@@ -163,6 +187,47 @@ def bench_size(count: int, runs: int, work: Path) -> dict[str, float]:
         "mkdocs": best(plain),
         "ratio": best(whole) / best(plain),
     }
+
+
+def bench_monitoring(work: Path, runs: int, count: int = 1000, measurements: int = 10) -> dict[str, float]:
+    """The whole site build of `count` measures without and with monitoring data."""
+    rek = str(BIN / "rek")
+    result: dict[str, float] = {"measures": count, "measurements": measurements}
+    for label, n in (("without", 0), ("with", measurements)):
+        project_dir = synthetic(work / f"mon-{label}", count, n)
+        result[label] = best(
+            [
+                timed(
+                    [rek, "build", "--no-application", "--out", str(work / f"mon-out-{label}-{r}")],
+                    project_dir,
+                    env={**os.environ, "REK_TODAY": "2026-11-25"},
+                )
+                for r in range(runs)
+            ]
+        )
+    result["ratio"] = result["with"] / result["without"]
+    return result
+
+
+def monitoring_section(m: dict[str, float], runs: int) -> str:
+    return "\n".join(
+        [
+            "## Monitoring data (issue 12)",
+            "",
+            f"`python scripts/bench.py --monitoring-only` on {dt.date.today().isoformat()}, best of {runs} run(s):",
+            f"`rek build --no-application` of {int(m['measures']):,} synthetic measures, once without monitoring data",
+            f"and once with {int(m['measurements'])} measurements per indicator, three updates, a year of spending and",
+            "a contact per measure (so every measure page carries an indicator chart, the update timeline and",
+            "the plan/actual table, and the feed, the progress page and the CSV downloads are full).",
+            "",
+            "| measures | without monitoring | with monitoring | ratio |",
+            "| ---: | ---: | ---: | ---: |",
+            f"| {int(m['measures']):,} | {m['without']:.2f} s | {m['with']:.2f} s | {m['ratio']:.2f} |",
+            "",
+            f"Target: within 1.2x; measured {m['ratio']:.2f}x.",
+            "",
+        ]
+    )
 
 
 def bench_application(work: Path, runs: int) -> dict[str, float]:
@@ -385,7 +450,29 @@ def main() -> None:
     parser.add_argument("--no-preview", action="store_true", help="skip the rek serve latency")
     parser.add_argument("--no-milestones", action="store_true", help="skip the milestone-heavy build")
     parser.add_argument("--no-write", action="store_true", help="print only, do not write docs/benchmark.md")
+    parser.add_argument(
+        "--monitoring-only",
+        action="store_true",
+        help="only the build of 1,000 measures with and without monitoring data (section in docs/benchmark.md)",
+    )
     args = parser.parse_args()
+    if args.monitoring_only:
+        with tempfile.TemporaryDirectory(prefix="rek-bench-") as tmp:
+            m = bench_monitoring(Path(tmp), args.runs)
+        print(f"monitoring: without {m['without']:.2f}s with {m['with']:.2f}s ratio {m['ratio']:.2f}")
+        section = monitoring_section(m, args.runs)
+        if args.no_write:
+            print(section)
+            return
+        target = ROOT / "docs" / "benchmark.md"
+        text = target.read_text(encoding="utf-8") if target.exists() else "# Benchmark\n"
+        head, _, rest = text.partition("## Monitoring data (issue 12)")
+        tail = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
+        target.write_text(
+            head.rstrip("\n") + "\n\n" + section + ("\n" + tail if tail else ""), encoding="utf-8"
+        )
+        print(f"written {target}")
+        return
     with tempfile.TemporaryDirectory(prefix="rek-bench-") as tmp:
         work = Path(tmp)
         rows = []

@@ -118,6 +118,7 @@ class Visit:
 
 PAGES = {
     "start": "/",
+    "progress": "/fortschritt/",
     "action field": "/handlungsfelder/verwaltung/",
     "catalogue": "/massnahmen/",
     "measure": "/massnahme/M01/",
@@ -151,7 +152,13 @@ def test_page_is_clean_and_accessible(name: str, width: int, browser, base_url: 
         assert visit.page.evaluate("document.documentElement.scrollWidth") <= width
         # every page links to the plain-language page and the legal pages
         footer = visit.page.locator(".rek-footer-links a").all_inner_texts()
-        assert footer == ["Leichte Sprache", "Barrierefreiheit", "Datenschutz", "Impressum"]
+        assert footer == [
+            "Leichte Sprache",
+            "Barrierefreiheit",
+            "Datenschutz",
+            "Impressum",
+            "Atom-Feed: Sachstand",
+        ]
     finally:
         visit.close()
 
@@ -285,12 +292,12 @@ def test_catalogue_filters_and_sorts(browser, base_url: str) -> None:  # type: i
 def test_catalogue_filter_state_is_restored_from_the_address(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
     project = require_project(ROOT)
     plan = resolve(project)
-    planned = [m for m in project.measures if m.status == Status.planned]
-    query = urlencode({"status": STATUS_LABELS[Status.planned], "sortierung": "kosten-ab"})
+    planned = [m for m in project.measures if m.status == Status.in_progress]
+    query = urlencode({"status": STATUS_LABELS[Status.in_progress], "sortierung": "kosten-ab"})
     visit = Visit(browser, f"{base_url}/massnahmen/?{query}")
     page = visit.page
     try:
-        assert page.get_by_label("Status").input_value() == STATUS_LABELS[Status.planned]
+        assert page.get_by_label("Status").input_value() == STATUS_LABELS[Status.in_progress]
         assert page.get_by_label("Sortieren nach").input_value() == "kosten-ab"
         visible = page.locator(".rek-catalogue tbody tr:not([hidden])")
         assert visible.count() == len(planned)
@@ -302,7 +309,7 @@ def test_catalogue_filter_state_is_restored_from_the_address(browser, base_url: 
         page.get_by_label("Priorität").select_option("Hoch")
         params = parse_qs(urlparse(page.url).query)
         assert params == {
-            "status": [STATUS_LABELS[Status.planned]],
+            "status": [STATUS_LABELS[Status.in_progress]],
             "prioritaet": ["Hoch"],
             "sortierung": ["kosten-ab"],
         }
@@ -490,3 +497,66 @@ def test_serve_shows_validation_errors_as_a_banner(browser, minimal: Path, tmp_p
         process.terminate()
         process.wait(timeout=60)
         log.close()
+
+
+# --- monitoring (issue 12) ---------------------------------------------------------------------------
+@pytest.mark.parametrize("width", WIDTHS)
+def test_progress_overview_indicator_chart_and_feed_link(width: int, browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/", "/handlungsfelder/mobilitaet/", "/fortschritt/"):
+        visit = Visit(browser, base_url + path, width)
+        page = visit.page
+        try:
+            overview = page.locator("article table").filter(has_text="Stand der Umsetzung").first
+            assert overview.is_visible()
+            assert "Meilensteine erreicht" in overview.inner_text()
+            assert "Ausgaben (Ist)" in overview.inner_text()
+            # the feed: in the head of every page and as a visible link in the footer
+            head = page.locator('link[rel~="alternate"][type="application/atom+xml"]')
+            assert head.count() == 1
+            feed = page.get_by_role("link", name="Atom-Feed: Sachstand")
+            feed.scroll_into_view_if_needed()
+            assert feed.is_visible()
+            href = feed.get_attribute("href")
+            response = page.request.get(page.url.split("#")[0].rstrip("/") + "/" + href)
+            assert response.ok and b"<feed" in response.body()
+            assert visit.errors == [] and visit.external() == []
+            assert visit.axe() == []
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        finally:
+            visit.close()
+    visit = Visit(browser, base_url + "/massnahme/M12/", width)
+    page = visit.page
+    try:
+        charts = page.locator(".rek-indicator img")
+        assert charts.count() == 2
+        chart = charts.first
+        chart.scroll_into_view_if_needed()
+        assert chart.evaluate("i => i.decode().then(() => i.naturalWidth)") > 0  # loaded (lazily)
+        # the narrow drawing on a phone, the wide one from a tablet up
+        expected = "ind-M12-1-schmal.svg" if width < 720 else "ind-M12-1.svg"
+        assert chart.evaluate("i => i.currentSrc").endswith(expected)
+        alt = chart.get_attribute("alt")
+        assert "Messwerte 2023: 8.200" in alt and "Ziel 40.000 bis 2026" in alt
+        # the drawing keeps drawn text at 12 px or more at the size it is shown
+        box = chart.bounding_box()
+        assert box["width"] / (320 if width < 720 else 680) * 13 >= 12
+        table = page.locator(".rek-indicator-data table").first
+        assert table.is_visible() and "24.600" in table.inner_text()
+        assert page.get_by_text("Stand: 31.12.2025").is_visible()
+        assert page.locator(".rek-updates li").count() == 3
+        assert visit.axe() == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        visit.close()
+
+
+def test_catalogue_filters_measures_that_are_late(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    visit = Visit(browser, base_url + "/massnahmen/?verzug=im+Verzug")
+    page = visit.page
+    try:
+        assert page.get_by_label("Verzug").input_value() == "im Verzug"
+        ids = page.locator(".rek-catalogue tbody tr:not([hidden]) td:first-child").all_inner_texts()
+        assert ids == ["M16"]
+        assert visit.axe() == []
+    finally:
+        visit.close()

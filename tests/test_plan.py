@@ -31,6 +31,8 @@ MONEY_ATTRS = {
     "own_funds",
     "covered",
     "financing",
+    "spent",
+    "planned",
 }
 
 

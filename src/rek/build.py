@@ -121,7 +121,7 @@ def write_tree(
         writer.put(PREVIEW_JS, preview_script)
     if downloads:
         with progress.stage("Offene Daten schreiben", len(project.measures)) as stage:
-            write_downloads(plan, docs / "downloads")
+            write_downloads(plan, docs / "downloads", application_files)
             writer.keep(docs / "downloads")
             stage.advance(len(project.measures))
     for relative, raw in checked_images(project.images):  # read and checked again: PNG or JPEG, no link

@@ -11,6 +11,7 @@ it to the screen width, so its 14-unit text stays at 14 px or more on a 390 px s
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -270,3 +271,131 @@ def timeline(
         colours = [f"{COLOR_NAMES[k.color % len(COLORS)]}: {k.label}" for k in legend if k.color is not None]
         desc = f"Farben: {', '.join(colours)}. {desc}"
     return _svg(width, height, title, desc or "Keine Daten", body, ident)
+
+
+@dataclass
+class Point:
+    """One measured value on a year axis (``at``: the year, fractions for days within it)."""
+
+    at: float
+    value: Decimal
+    label: str  # e.g. '2024' or '01.05.2024'
+    provisional: bool = False
+
+
+def _ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """Round tick values from low to high (1, 2, 2.5 or 5 times a power of ten apart)."""
+    span = max(high - low, 1e-9)
+    raw = span / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(s * power for s in (1, 2, 2.5, 5, 10) if s * power >= raw * 0.999)
+    first = (low // step) * step
+    ticks = []
+    value = first
+    while not ticks or ticks[-1] < high - step * 0.001:
+        ticks.append(round(value, 6))
+        value += step
+    return ticks
+
+
+def line_chart(
+    ident: str,
+    title: str,
+    points: list[Point],
+    *,
+    unit: str,
+    baseline: tuple[float, Decimal] | None,
+    target: tuple[int, Decimal],
+    narrow: bool = False,
+) -> str:
+    """Measured values of an indicator over time as a line, the baseline and the target as marks.
+
+    Measured points are filled circles (provisional ones hollow); the baseline is a grey square, the
+    target a diamond in the target year with a dashed line from the newest value (or the baseline) to it.
+    """
+    size = 14 if narrow else 13
+    width = NARROW if narrow else WIDE
+    keys = [Key("Messwert", 0), Key("Ziel", None)]
+    body, used = _legend(keys, width, size, 8, narrow)
+    notes = ["Quadrat: Ausgangswert"] if baseline is not None else []
+    if any(p.provisional for p in points):
+        notes.append("hohler Kreis: vorläufig")
+    for line in notes if narrow else ([" · ".join(notes)] if notes else []):
+        body.append(_text(0, 8 + used + size, size, _fit(line, size, width)))
+        used += size + 8
+    top = 8 + used + 10
+    plot_h = 150 if narrow else 180
+    left = 8 + _width("0.000.000", size) if narrow else 90
+    right = width - _width("0000", size) / 2 - 4
+    values = [float(p.value) for p in points] + [float(target[1])]
+    years = [p.at for p in points] + [float(target[0])]
+    if baseline is not None:
+        values.append(float(baseline[1]))
+        years.append(baseline[0])
+    low, high = min(values + [0.0]), max(values)
+    if high == low:
+        high = low + 1
+    ticks = _ticks(low, high)
+    low, high = min(ticks[0], low), max(ticks[-1], high)
+    first_year, last_year = math.floor(min(years)), math.ceil(max(years))
+    if last_year == first_year:
+        last_year += 1
+    span = max(last_year - first_year, 1)
+
+    def x(at: float) -> float:
+        return left + (at - first_year) / span * (right - left)
+
+    def y(value: float) -> float:
+        return top + plot_h - (value - low) / (high - low) * plot_h
+
+    for tick in ticks:
+        ty = y(tick)
+        body.append(
+            f'<line x1="{left:.1f}" y1="{ty:.1f}" x2="{right:.1f}" y2="{ty:.1f}" stroke="#d0d0d0" stroke-width="1"/>'
+        )
+        body.append(_text(left - 6, ty + size / 3, size, fmt.plain(Decimal(str(tick))), "end"))
+    axis_y = top + plot_h
+    body.append(
+        f'<line x1="{left:.1f}" y1="{axis_y:.1f}" x2="{right:.1f}" y2="{axis_y:.1f}" stroke="#767676" stroke-width="1"/>'
+    )
+    step = 1
+    while (right - left) / span * step < _width("0000", size) + 8:
+        step += 1
+    for year in range(first_year, last_year + 1, step):
+        body.append(_text(x(year), axis_y + size + 6, size, str(year), "middle"))
+    # the way to the target: dashed, from the newest value (else the baseline) to the target
+    origin = (points[-1].at, float(points[-1].value)) if points else None
+    if origin is None and baseline is not None:
+        origin = (baseline[0], float(baseline[1]))
+    tx, ty = x(target[0]), y(float(target[1]))
+    if origin is not None:
+        body.append(
+            f'<line x1="{x(origin[0]):.1f}" y1="{y(origin[1]):.1f}" x2="{tx:.1f}" y2="{ty:.1f}" '
+            f'stroke="{COLORS[1]}" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+    if points:
+        path = " ".join(f"{x(p.at):.1f},{y(float(p.value)):.1f}" for p in points)
+        if baseline is not None:
+            path = f"{x(baseline[0]):.1f},{y(float(baseline[1])):.1f} " + path
+        body.append(f'<polyline points="{path}" fill="none" stroke="{COLORS[0]}" stroke-width="2.5"/>')
+    if baseline is not None:
+        bx, by = x(baseline[0]), y(float(baseline[1]))
+        body.append(f'<rect x="{bx - 5:.1f}" y="{by - 5:.1f}" width="10" height="10" fill="#595959"/>')
+    for p in points:
+        fill = "#ffffff" if p.provisional else COLORS[0]
+        body.append(
+            f'<circle cx="{x(p.at):.1f}" cy="{y(float(p.value)):.1f}" r="5" fill="{fill}" '
+            f'stroke="{COLORS[0]}" stroke-width="2"/>'
+        )
+    body.append(
+        f'<path d="M{tx:.1f} {ty - 8:.1f} l8 8 l-8 8 l-8 -8 z" fill="#ffffff" stroke="#111" stroke-width="2"/>'
+    )
+    height = int(axis_y + size + 14)
+    described = "; ".join(
+        f"{p.label}: {fmt.plain(p.value)}{' (vorläufig)' if p.provisional else ''}" for p in points
+    )
+    desc = f"Einheit: {unit}. "
+    if baseline is not None:
+        desc += f"Ausgangswert {fmt.plain(baseline[1])} ({int(baseline[0])}). "
+    desc += f"Messwerte: {described or 'keine'}. Ziel: {fmt.plain(target[1])} bis {target[0]}."
+    return _svg(width, height, title, desc, body, ident)

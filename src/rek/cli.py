@@ -1,4 +1,4 @@
-"""The `rek` command line: check, new, schema, build, application, diff, serve, init, publish."""
+"""The `rek` command line: check, new, schema, build, application, report, diff, serve, init, publish."""
 
 from __future__ import annotations
 
@@ -127,7 +127,9 @@ def check(ctx: Context, call_id: str | None) -> None:
 
     call = _call(project, call_id)
     plan = resolve(project, call)
-    findings = sorted(check_plan(plan))
+    from . import monitoring
+
+    findings = sorted(check_plan(plan) + monitoring.findings(plan, monitoring.today()))
     for diag in findings:
         click.echo(styled(diag.format()), err=diag.severity == "error")
     errors = [d for d in findings if d.severity == "error"]
@@ -396,6 +398,40 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
         f"{'Entwurf' if formal else 'Antrag'} geschrieben: {os.path.relpath(target)} (antrag.md, antrag.docx, "
         f"antrag.pdf, {files.xlsx.name}, projekttexte.txt, Entwürfe in entwuerfe/); {_count(len(files.app.measures), 'Maßnahme', 'Maßnahmen')}, "
         f"Zuwendung {euro(plan.application.total.grant, True)}."
+    )
+
+
+@cli.command()
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Berichtsjahr, z. B. 2025.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Ausgabeordner (Standard: build-bericht/).",
+)
+@pass_ctx
+def report(ctx: Context, year: int, out: Path | None) -> None:
+    """Den Umsetzungsbericht eines Jahres schreiben (Markdown, DOCX, PDF)."""
+    from . import monitoring
+    from .build import staged_output
+    from .checks import money_findings
+    from .plan import resolve
+    from .report import write_report
+
+    root = ctx.root()
+    project = require_project(root)
+    plan = resolve(project)
+    errors = [d for d in money_findings(plan) if d.severity == "error"]
+    if errors:
+        raise RekError(errors)
+    target = out or _default_out(ctx, root, "build-bericht")
+    with staged_output(root, target) as tmp:
+        files = write_report(plan, year, tmp, today=monitoring.today())
+    for warning in files.warnings:
+        click.echo(f"Warnung: {warning}", err=True)
+    say(
+        f"Umsetzungsbericht {year} geschrieben: {os.path.relpath(target)} ({files.markdown.name}, "
+        f"umsetzungsbericht-{year}.docx, umsetzungsbericht-{year}.pdf)."
     )
 
 

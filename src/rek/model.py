@@ -91,6 +91,20 @@ def _parse_date(value: Any) -> Any:
     return date
 
 
+def _date_or_year(value: Any) -> Any:
+    """A day (JJJJ-MM-TT) or a whole year (JJJJ): measurements are often only known per year."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 2000 <= value <= 2100:
+            return value
+        raise PydanticCustomError("rek_year", "ein Jahr zwischen 2000 und 2100 oder ein Datum (JJJJ-MM-TT)")
+    try:
+        return _parse_date(value)
+    except PydanticCustomError:
+        raise PydanticCustomError(
+            "rek_date_or_year", "ein Datum im Format JJJJ-MM-TT oder ein Jahr (JJJJ)"
+        ) from None
+
+
 Number = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": "number"}, mode="validation")]
 """A finite number written as a YAML number (not a string)."""
 Money = Annotated[
@@ -108,6 +122,20 @@ Percent = Annotated[
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100}, mode="validation"),
 ]
 Date = Annotated[dt.date, BeforeValidator(_parse_date), Field(json_schema_extra={"format": "date"})]
+DateOrYear = Annotated[
+    dt.date | int,
+    BeforeValidator(_date_or_year),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "integer", "minimum": 2000, "maximum": 2100},
+            ]
+        },
+        mode="validation",
+    ),
+]
+"""A day or a year (e.g. a measurement of a yearly statistic)."""
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="Kennung: Buchstaben, Ziffern, '-' und '_'")]
 
 
@@ -307,15 +335,51 @@ class Annex(Strict):
     file: Annotated[str, Field(max_length=200)] | None = None
 
 
+class Measurement(Strict):
+    """Ein gemessener Wert eines Indikators zu einem Datum oder für ein Jahr."""
+
+    date: DateOrYear = Field(title="Datum oder Jahr", description="JJJJ-MM-TT oder nur das Jahr (JJJJ)")
+    value: Number = Field(title="Wert")
+    source: Text | None = Field(default=None, title="Quelle", description="z. B. 'Statistik des Landkreises'")
+    provisional: bool = Field(default=False, title="Vorläufig", description="Wert kann sich noch ändern")
+    breakdown: dict[Annotated[str, Field(min_length=1, max_length=80)], Number] = Field(
+        default_factory=dict,
+        title="Aufschlüsselung",
+        description="Teilwerte, z. B. je Landkreis: {Hameln-Pyrmont: 12, Holzminden: 7}",
+    )
+    example: bool = Field(
+        default=False, title="Beispielwert", description="Wert ist ein Beispiel, keine Quelle"
+    )
+    note: Text | None = Field(default=None, title="Anmerkung")
+
+    @property
+    def year(self) -> int:
+        return self.date if isinstance(self.date, int) else self.date.year
+
+    @property
+    def day(self) -> dt.date:
+        """The day the value stands for (a year: its last day)."""
+        return dt.date(self.date, 12, 31) if isinstance(self.date, int) else self.date
+
+
 class Indicator(Strict):
     name: Text = Field(title="Indikator")
     unit: Annotated[str, Field(min_length=1, max_length=60)] = Field(title="Einheit")
     baseline: Number | None = Field(default=None, title="Ausgangswert")
+    baseline_year: Year | None = Field(default=None, title="Jahr des Ausgangswerts")
     target: Number = Field(title="Zielwert")
     target_year: Year = Field(title="Zieljahr")
     example: bool = Field(
         default=False, title="Beispielwert", description="Wert ist ein Beispiel, keine Quelle"
     )
+    measurements: list[Measurement] = Field(
+        default_factory=list, title="Messwerte", description="Gemessene Werte im Zeitverlauf"
+    )
+
+    @property
+    def series(self) -> list[Measurement]:
+        """The measurements in time order."""
+        return sorted(self.measurements, key=lambda x: x.day)
 
 
 class Region(Strict):
@@ -386,6 +450,44 @@ class ActionField(Strict):
     description: Markdown
     goals: list[Id] = Field(default_factory=list, title="Strategische Ziele")
     indicators: list[Indicator] = Field(default_factory=list)
+
+
+class Update(Strict):
+    """Ein Eintrag im Sachstand einer Maßnahme: was zu einem Datum erreicht ist."""
+
+    date: Date = Field(title="Datum")
+    status: Status | None = Field(default=None, title="Status zu diesem Datum")
+    text: Annotated[str, Field(min_length=1, max_length=5000)] = Field(
+        title="Sachstand", description="Markdown ohne HTML"
+    )
+    example: bool = Field(default=False, title="Beispieleintrag", description="Eintrag ist ein Beispiel")
+
+
+class Spending(Strict):
+    """Tatsächliche Ausgaben eines Jahres (Ist), neben den geplanten Kosten (Soll)."""
+
+    year: Year = Field(title="Jahr")
+    amount: Money = Field(title="Ausgegeben (Euro)")
+    note: Text | None = Field(default=None, title="Anmerkung")
+    example: bool = Field(default=False, title="Beispielwert")
+
+
+class MeasureContact(Strict):
+    """Ansprechstelle einer Maßnahme: eine Funktion und eine Dienststelle, keine Person."""
+
+    role: Text = Field(title="Funktion", description="z. B. 'Projektleitung Digitalisierung'")
+    office: Text = Field(
+        title="Dienststelle", description="z. B. 'Landkreis Holzminden, Stabsstelle Digitalisierung'"
+    )
+    address: list[Text] = Field(default_factory=list, title="Anschrift", description="eine Zeile je Eintrag")
+    email: Text | None = Field(default=None, title="E-Mail (Funktionspostfach)")
+    phone: Text | None = Field(default=None, title="Telefon (Zentrale)")
+    url: Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=500)] | None = Field(
+        default=None, title="Website"
+    )
+    example: bool = Field(
+        default=False, title="Beispielangabe", description="Stelle und Anschrift sind Beispiele"
+    )
 
 
 class Milestone(Strict):
@@ -472,6 +574,13 @@ class Measure(Strict):
     funding: Funding = Field(default_factory=Funding, title="Finanzierung")
     indicators: list[Indicator] = Field(default_factory=list, title="Indikatoren")
     dependencies: list[Id] = Field(default_factory=list, title="Abhängig von Maßnahmen")
+    updates: list[Update] = Field(
+        default_factory=list, title="Sachstand", description="Datierte Einträge zum Stand der Umsetzung"
+    )
+    spending: list[Spending] = Field(
+        default_factory=list, title="Ausgaben (Ist)", description="Tatsächliche Ausgaben je Jahr"
+    )
+    contact: MeasureContact | None = Field(default=None, title="Ansprechstelle")
     origin: Origin | None = Field(default=None, title="Herkunft")
     references: References = Field(default_factory=References, title="Bezüge")
     criteria: list[Id] = Field(
@@ -494,6 +603,16 @@ class Measure(Strict):
     @property
     def action_fields(self) -> list[str]:
         return [self.action_field, *[f for f in self.further_action_fields if f != self.action_field]]
+
+    @property
+    def timeline(self) -> list[Update]:
+        """The updates, newest first."""
+        return sorted(self.updates, key=lambda u: u.date, reverse=True)
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The date of the newest update ('Stand')."""
+        return max((u.date for u in self.updates), default=None)
 
 
 # --- legal pages of the website (Impressum, Datenschutz, Barrierefreiheit) -------------------------

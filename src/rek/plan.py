@@ -149,6 +149,38 @@ class CostLine:
     index: int  # position in the measure's costs list
 
 
+@dataclass(frozen=True)
+class SpendingRow:
+    """Planned cost (Soll) and actual spending (Ist) of one year or one group; ``spent`` None: not reported."""
+
+    key: Any  # a year, an action field id or 'total'
+    planned: Decimal
+    spent: Decimal | None
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Spent minus planned (negative: less spent than planned)."""
+        return None if self.spent is None else self.spent - self.planned
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Spent as a percentage of the plan (None without a plan or a figure)."""
+        if self.spent is None or not self.planned:
+            return None
+        return (self.spent * 100 / self.planned).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _spending_row(key: Any, rows: Iterable[SpendingRow]) -> SpendingRow:
+    """The total of several rows; spending counts only where it was reported."""
+    items = list(rows)
+    reported = [r.spent for r in items if r.spent is not None]
+    return SpendingRow(
+        key,
+        sum((r.planned for r in items), ZERO),
+        sum(reported, ZERO) if reported else None,
+    )
+
+
 # --- one measure ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class MeasurePlan:
@@ -170,6 +202,7 @@ class MeasurePlan:
     years: tuple[int, ...]
     by_year: Mapping[int, Money]
     own_by_partner_year: Mapping[tuple[str, int], Decimal]
+    spent_by_year: Mapping[int, Decimal]  # actual spending as reported, per year
 
     @property
     def id(self) -> str:
@@ -178,6 +211,25 @@ class MeasurePlan:
     @property
     def title(self) -> str:
         return self.m.title
+
+    @cached_property
+    def spending(self) -> tuple[SpendingRow, ...]:
+        """Plan and actual spending per year (every year of the plan or with spending)."""
+        years = sorted(set(self.years) | set(self.spent_by_year))
+        return tuple(
+            SpendingRow(y, self.by_year[y].cost if y in self.by_year else ZERO, self.spent_by_year.get(y))
+            for y in years
+        )
+
+    @property
+    def spent(self) -> Decimal | None:
+        """All spending reported so far (None: none reported)."""
+        return _spending_row("total", self.spending).spent
+
+    @property
+    def spending_total(self) -> SpendingRow:
+        """Planned cost of the years with reported spending against that spending."""
+        return _spending_row("total", (r for r in self.spending if r.spent is not None))
 
     def own_of(self, partner: str) -> Decimal:
         return next((euro for pid, _, euro in self.own_shares if pid == partner), ZERO)
@@ -275,7 +327,15 @@ def _measure(project: Project, m: Measure, call: Call | None, rate: Decimal | No
         years=years,
         by_year=by_year,
         own_by_partner_year=own_py,
+        spent_by_year=_spent_by_year(m),
     )
+
+
+def _spent_by_year(m: Measure) -> dict[int, Decimal]:
+    spent: dict[int, Decimal] = {}
+    for item in m.spending:
+        spent[item.year] = spent.get(item.year, ZERO) + item.amount
+    return dict(sorted(spent.items()))
 
 
 # --- totals of a set of measures ----------------------------------------------------------------
@@ -358,6 +418,30 @@ class Budget:
     @property
     def examples(self) -> int:
         return sum(1 for mp in self.measures if mp.m.example)
+
+    # --- spending against plan (Soll/Ist) ---
+    @cached_property
+    def spending_by_year(self) -> tuple[SpendingRow, ...]:
+        """Per year: planned cost of all measures and the spending reported for that year."""
+        years = sorted({r.key for mp in self.measures for r in mp.spending})
+        rows = {y: [r for mp in self.measures for r in mp.spending if r.key == y] for y in years}
+        return tuple(_spending_row(y, rows[y]) for y in years)
+
+    @cached_property
+    def spending_by_field(self) -> dict[str, SpendingRow]:
+        """Per main action field: planned cost of the reported years against the reported spending."""
+        return {
+            f: _spending_row(f, (mp.spending_total for mp in self.measures if mp.field.id == f))
+            for f in self.field_ids
+        }
+
+    @cached_property
+    def spending_total(self) -> SpendingRow:
+        """All measures: planned cost of the years with reported spending against that spending."""
+        return _spending_row("total", (mp.spending_total for mp in self.measures))
+
+    def spending_of_year(self, year: int) -> SpendingRow:
+        return next((r for r in self.spending_by_year if r.key == year), SpendingRow(year, ZERO, None))
 
 
 # --- annexes and sections ---------------------------------------------------------------------------

@@ -188,11 +188,19 @@ def load_project(root: Path, *, strict: bool = True) -> tuple[Project | None, Di
     return project, diags
 
 
+DEEP_KEYS = frozenset({"indicators", "milestones", "updates", "spending"})
+
+
 def _source_maps(docs: LoadedDocs) -> dict[tuple[str, str], tuple[str, dict[Any, tuple[int, int]]]]:
     """Where values stand, kept small: strategy and calls three levels deep, measures their top-level keys."""
 
     def shallow(doc: YamlDoc, depth: int) -> dict[Any, tuple[int, int]]:
-        return {loc: pos for loc, pos in doc.values.items() if len(loc) <= depth}
+        # monitoring warnings point into indicators[i].measurements[j] and milestones[i]
+        return {
+            loc: pos
+            for loc, pos in doc.values.items()
+            if len(loc) <= depth or (len(loc) <= 5 and loc[0] in DEEP_KEYS)
+        }
 
     maps: dict[tuple[str, str], tuple[str, dict[Any, tuple[int, int]]]] = {}
     if docs.strategy is not None:

@@ -94,10 +94,16 @@ def _page_frame(project: Project) -> dict[str, Any]:
         status_line += f" am {s.adopted.strftime('%d.%m.%Y')}"
     elif s.status.value == "Entwurf":
         status_line += " (noch nicht beschlossen)"
+    links = [{"title": title, "path": f"{name}/"} for name, title in FOOTER_PAGES if name in pages]
+    feed = None
+    if any(m.updates for m in project.measures):  # the Atom feed of updates (site/feed.py)
+        feed = {"title": f"{s.title}: Sachstand der Maßnahmen", "path": "feed.xml"}
+        links.append({"title": "Atom-Feed: Sachstand", "path": "feed.xml"})
     return {
         "status_line": status_line,
         "publisher": publisher,
-        "links": [{"title": title, "path": f"{name}/"} for name, title in FOOTER_PAGES if name in pages],
+        "links": links,
+        "feed": feed,
     }
 
 

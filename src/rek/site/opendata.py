@@ -12,6 +12,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from .. import monitoring
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from ..plan import Plan
 from ..scaffold import SCHEMAS, schema_json
@@ -22,6 +23,13 @@ MEASURE_COLUMNS = [
     "eigenanteil_eur", "im_antrag", "foerderphase", "beispielwerte",
 ]  # fmt: skip
 COST_COLUMNS = ["massnahme", "jahr", "kostenart", "betrag_eur", "foerderfaehig"]
+# tidy indicator series, one row per measurement (Open SDG style: year, units, series, disaggregation, value)
+INDICATOR_COLUMNS = [
+    "indikator", "ebene", "zugehoerig", "name", "einheit", "jahr", "datum", "aufschluesselung", "wert",
+    "vorlaeufig", "quelle", "beispielwert",
+]  # fmt: skip
+UPDATE_COLUMNS = ["massnahme", "datum", "status", "text", "beispieleintrag"]
+SPENDING_COLUMNS = ["massnahme", "jahr", "geplant_eur", "ausgegeben_eur", "differenz_eur"]
 
 
 # a formula may start after spaces and control characters, which spreadsheet programs skip
@@ -66,6 +74,44 @@ def measure_rows(plan: Plan) -> list[list[Any]]:
 
 def cost_rows(plan: Plan) -> list[list[Any]]:
     return [[mp.id, c.year, c.category, c.amount, c.eligible] for mp in plan.measures for c in mp.costs]
+
+
+def indicator_rows(plan: Plan) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for ref in monitoring.indicators(plan):
+        ind = ref.indicator
+        level = "handlungsfeld" if ref.kind == "action_field" else "massnahme"
+        for x in ind.series:
+            day = "" if isinstance(x.date, int) else x.date.isoformat()
+            example = x.example or ind.example
+            head = [ref.key, level, ref.owner, ind.name, ind.unit, x.year, day]
+            tail = [x.provisional, x.source or "", example]
+            rows.append([*head, "", x.value, *tail])
+            for group, value in x.breakdown.items():
+                rows.append([*head, group, value, *tail])
+    return rows
+
+
+def update_rows(plan: Plan) -> list[list[Any]]:
+    return [
+        [mp.id, u.date.isoformat(), u.status.value if u.status else "", u.text, u.example]
+        for mp in plan.measures
+        for u in sorted(mp.m.updates, key=lambda u: u.date)
+    ]
+
+
+def spending_rows(plan: Plan) -> list[list[Any]]:
+    return [
+        [
+            mp.id,
+            r.key,
+            r.planned,
+            "" if r.spent is None else r.spent,
+            "" if r.difference is None else r.difference,
+        ]
+        for mp in plan.measures
+        for r in mp.spending
+    ]
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> str:
@@ -141,11 +187,17 @@ def _number(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
-def write_downloads(plan: Plan, folder: Path) -> None:
+def write_downloads(plan: Plan, folder: Path, application_files: list[dict[str, str]] | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "massnahmen.json").write_text(as_json(plan), encoding="utf-8")
     (folder / "massnahmen.csv").write_text(_csv(MEASURE_COLUMNS, measure_rows(plan)), encoding="utf-8")
     (folder / "kosten.csv").write_text(_csv(COST_COLUMNS, cost_rows(plan)), encoding="utf-8")
+    (folder / "indikatoren.csv").write_text(_csv(INDICATOR_COLUMNS, indicator_rows(plan)), encoding="utf-8")
+    (folder / "sachstand.csv").write_text(_csv(UPDATE_COLUMNS, update_rows(plan)), encoding="utf-8")
+    (folder / "ausgaben.csv").write_text(_csv(SPENDING_COLUMNS, spending_rows(plan)), encoding="utf-8")
     workbook(plan).save(folder / "strategie.xlsx")
     for kind in SCHEMAS:
         (folder / f"{kind}.schema.json").write_text(schema_json(kind), encoding="utf-8")
+    from .datapackage import datapackage
+
+    (folder / "datapackage.json").write_text(datapackage(plan, application_files or []), encoding="utf-8")

@@ -6,18 +6,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from html import escape
 from typing import Any
 
 import yaml
 
-from .. import charts, markup
+from .. import charts, markup, monitoring
 from .. import formatting as fmt
 from ..locate import PACKAGE_DIR
-from ..mdtext import Md, environment, link, text, theme_text
+from ..mdtext import Md, environment, link, table, text, theme_text
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure, Status
 from ..plan import ZERO, Money, Plan, resolve, whole_euro_column
 from ..project import ContentPage, Project
-from .htmltable import stack_table
+from .htmltable import plain_stack_table, stack_table
 
 TEMPLATES = PACKAGE_DIR / "templates" / "site"
 SERVICE_PAGES = ("leichte-sprache", "impressum", "datenschutz", "barrierefreiheit")  # last in the menu
@@ -84,6 +85,13 @@ def contact_block(c: Any) -> Md:
     return Md("  \n".join(lines))
 
 
+def _simple_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A small three-column HTML table of plain values (fits a phone without stacking; few tags)."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in rows)
+    return f'<table class="rek-series"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
 class SitePages:
     """Renders every page; ``files()`` yields (relative path, text) pairs."""
 
@@ -107,7 +115,14 @@ class SitePages:
             "priority_labels": PRIORITY_LABELS,
         }
         self.phases = {ph.id: ph for ph in s.phases}
-        self.env.globals.update(chart=self.chart, stack_table=stack_table)
+        self.today = monitoring.today()
+        self.env.globals.update(
+            chart=self.chart,
+            stack_table=stack_table,
+            plain_table=plain_stack_table,
+            progress=self.progress_table,
+            indicator_chart=self.indicator_chart,
+        )
 
     def _render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(self.base, **context)
@@ -133,6 +148,7 @@ class SitePages:
             measures=p.measures,
             counts={f.id: len(p.measures_in_field(f.id)) for f in p.action_fields},
             examples=sum(1 for m in p.measures if m.example),
+            overview=monitoring.plan_overview(self.plan, self.today),
         )
 
     def action_field(self, field_id: str) -> str:
@@ -142,6 +158,10 @@ class SitePages:
         further = [m for m in p.measures_in_field(field_id) if m.action_field != field_id]
         return self._render(
             "action_field.md.j2",
+            overview=monitoring.plan_overview(self.plan, self.today, field_id),
+            indicator_refs=[
+                r for r in monitoring.indicators(self.plan, field=field_id) if r.kind == "action_field"
+            ],
             f=f,
             goals=[self.base["goals"][g] for g in f.goals],
             indicator_rows=_indicator_rows(f.indicators),
@@ -176,6 +196,7 @@ class SitePages:
                     PRIORITY_LABELS[m.priority],
                     fmt_years(m.start.year, m.end.year),
                     fmt.euro(self.plan.by_id[m.id].money.cost) + (" (Beispiel)" if m.example else ""),
+                    "im Verzug" if monitoring.delay_reasons(m, self.today) else "nein",
                 ]
             )
         return self._render("catalogue.md.j2", rows=rows, measures=p.measures)
@@ -224,6 +245,157 @@ class SitePages:
             indicator_rows=_indicator_rows(m.indicators),
             dependents=p.dependents.get(m.id, []),
             refs=refs,
+            as_of=m.as_of or self.file_dates.get(m.id),
+            delays=monitoring.delay_reasons(m, self.today),
+            updates=m.timeline,
+            spending_rows=self.spending_rows(mp.spending),
+            indicator_refs=[
+                monitoring.IndicatorRef("measure", m.id, i, ind) for i, ind in enumerate(m.indicators)
+            ],
+        )
+
+    # --- monitoring ----------------------------------------------------------------------------
+    @cached_property
+    def file_dates(self) -> dict[str, Any]:
+        """Measure id -> date of the last commit of its file (one 'git log' call; empty outside git)."""
+        from ..gitdates import last_commit_dates
+
+        return last_commit_dates(self.p.root, "measures")
+
+    @staticmethod
+    def spending_rows(rows: Any) -> list[list[str]]:
+        """Plan (Soll) and actual spending (Ist) per year or group, as table cells."""
+        out = []
+        for r in rows:
+            out.append(
+                [
+                    str(r.key),
+                    fmt.euro(r.planned),
+                    "–" if r.spent is None else fmt.euro(r.spent),
+                    "–" if r.difference is None else fmt.euro(r.difference),
+                    "–" if r.percent is None else fmt.percent(r.percent),
+                ]
+            )
+        return out
+
+    def progress_table(self, overview: monitoring.Overview) -> str:
+        return table(["Stand der Umsetzung", "Wert"], overview.rows(), "lr")  # two columns fit a phone
+
+    def indicator_svgs(self, ref: monitoring.IndicatorRef) -> tuple[str, str]:
+        """An indicator's line chart, wide and narrow (SVG files under assets/charts/)."""
+        ind = ref.indicator
+        points = [
+            charts.Point(monitoring._position(x), x.value, monitoring.when(x), x.provisional)
+            for x in ind.series
+        ]
+        baseline = None
+        if ind.baseline is not None:
+            baseline = (float(ind.baseline_year or ind.series[0].year - 1), ind.baseline)
+        title = ind.name + (" (Beispielwerte)" if ind.example or any(x.example for x in ind.series) else "")
+        wide, narrow = (
+            charts.line_chart(
+                f"ind-{ref.key}{suffix}", title, points, unit=ind.unit, baseline=baseline,
+                target=(ind.target_year, ind.target), narrow=narrow,
+            )
+            for suffix, narrow in (("", False), ("-schmal", True))
+        )  # fmt: skip
+        return wide, narrow
+
+    def indicator_chart(self, ref: monitoring.IndicatorRef) -> str:
+        """An indicator's line chart as an image (wide, or narrow on phones) and its data table below.
+
+        The chart is a file, not inline SVG: a measure page with charts stays small for MkDocs and the
+        search index; the image's text alternative is the chart's description, the table holds the values.
+        """
+        ind = ref.indicator
+        rows = []
+        if ind.baseline is not None:
+            rows.append([str(ind.baseline_year or "–"), fmt.plain(ind.baseline), "Ausgangswert"])
+        for x in ind.series:
+            note = ", ".join(
+                part
+                for part in (
+                    "vorläufig" if x.provisional else "",
+                    x.source or "",
+                    "; ".join(f"{k}: {fmt.plain(v)}" for k, v in x.breakdown.items()),
+                    "Beispielwert" if x.example else "",
+                )
+                if part
+            )
+            rows.append([monitoring.when(x), fmt.plain(x.value), note])
+        rows.append([str(ind.target_year), fmt.plain(ind.target), "Ziel"])
+        state = monitoring.state(ind, self.today)
+        described = "; ".join(
+            f"{monitoring.when(x)}: {fmt.plain(x.value)}{' (vorläufig)' if x.provisional else ''}"
+            for x in ind.series
+        )
+        alt = f"Liniendiagramm {ind.name} ({ind.unit}): "
+        if ind.baseline is not None:
+            alt += f"Ausgangswert {fmt.plain(ind.baseline)}; "
+        alt += f"Messwerte {described}; Ziel {fmt.plain(ind.target)} bis {ind.target_year}."
+        src = f"../../assets/charts/ind-{ref.key}"
+        # pure HTML (no markdown attribute): Markdown passes it through untouched
+        return (
+            f'<div class="rek-indicator">\n<figure class="rek-indicator-chart"><picture>'
+            f'<source media="(max-width: 44.9375em)" srcset="{src}-schmal.svg">'
+            f'<img src="{src}.svg" alt="{escape(alt)}" width="680" loading="lazy"></picture></figure>\n'
+            f'<div class="rek-indicator-data">\n'
+            f"<p><strong>Stand: {escape(state)}</strong> · Einheit: {escape(ind.unit)}</p>\n"
+            + _simple_table(["Jahr/Datum", "Wert", "Anmerkung"], rows)
+            + "\n</div>\n</div>"
+        )
+
+    def progress_page(self) -> str:
+        p, plan = self.p, self.plan
+        field_rows = []
+        for f in p.action_fields:
+            o = monitoring.plan_overview(plan, self.today, f.id)
+            field_rows.append(
+                [
+                    link(f.title, f"handlungsfelder/{f.id}.md"),
+                    fmt.number(o.measures),
+                    fmt.number(o.delayed),
+                    f"{o.milestones_done} von {o.milestones}",
+                    f"{o.count(monitoring.REACHED) + o.count(monitoring.ON_TRACK)} von {o.indicators}",
+                    "–" if o.spending.spent is None else fmt.euro(o.spending.spent),
+                    fmt.euro(o.spending.planned) if o.spending.spent is not None else "–",
+                ]
+            )
+        delayed = [
+            [_link(m, "massnahme/"), "; ".join(monitoring.delay_reasons(m, self.today))]
+            for m in p.measures
+            if monitoring.delay_reasons(m, self.today)
+        ]
+        indicator_rows = []
+        for ref in monitoring.indicators(plan):
+            ind = ref.indicator
+            owner = (
+                link(p.fields[ref.owner].title, f"handlungsfelder/{ref.owner}.md")
+                if ref.kind == "action_field"
+                else link(ref.owner, f"massnahme/{ref.owner}.md")
+            )
+            last = ind.series[-1] if ind.series else None
+            indicator_rows.append(
+                [
+                    ind.name,
+                    owner,
+                    "–" if last is None else f"{fmt.plain(last.value)} ({monitoring.when(last)})",
+                    f"{fmt.plain(ind.target)} ({ind.target_year})",
+                    monitoring.state(ind, self.today),
+                ]
+            )
+        recent = sorted(
+            ((u, m) for m in p.measures for u in m.updates), key=lambda x: (x[0].date, x[1].id), reverse=True
+        )[:15]
+        return self._render(
+            "progress.md.j2",
+            overview=monitoring.plan_overview(plan, self.today),
+            field_rows=field_rows,
+            delayed=delayed,
+            indicator_rows=indicator_rows,
+            year_rows=self.spending_rows(plan.strategy.spending_by_year),
+            recent=recent,
+            has_feed=any(m.updates for m in p.measures),
         )
 
     def partner(self, partner_id: str) -> str:
@@ -405,6 +577,10 @@ class SitePages:
         ("massnahmen.csv", "eine Zeile je Maßnahme mit Summen", "CSV (UTF-8, Komma)"),
         ("kosten.csv", "eine Zeile je Kostenposition", "CSV (UTF-8, Komma)"),
         ("strategie.xlsx", "Maßnahmen, Kosten und Finanzierung", "Excel"),
+        ("indikatoren.csv", "Messwerte der Indikatoren, eine Zeile je Messwert", "CSV (UTF-8, Komma)"),
+        ("sachstand.csv", "Sachstand der Maßnahmen, eine Zeile je Eintrag", "CSV (UTF-8, Komma)"),
+        ("ausgaben.csv", "geplante Kosten und Ausgaben je Maßnahme und Jahr", "CSV (UTF-8, Komma)"),
+        ("datapackage.json", "Beschreibung aller Downloads (Frictionless Data Package)", "JSON"),
         ("measure.schema.json", "JSON Schema eines Maßnahmensteckbriefs", "JSON Schema"),
         ("strategy.schema.json", "JSON Schema der Strategie", "JSON Schema"),
         ("action-field.schema.json", "JSON Schema eines Handlungsfelds", "JSON Schema"),
@@ -503,6 +679,11 @@ class SitePages:
             yield f"massnahme/{m.id}.md", self.measure(m)
         for partner in p.strategy.partners:
             yield f"partner/{partner.id}.md", self.partner(partner.id)
+        yield "fortschritt.md", self.progress_page()
+        if any(m.updates for m in p.measures):
+            from .feed import FEED_PATH, atom
+
+            yield FEED_PATH, atom(p, p.site.site_url or None)
         yield "roadmap.md", self.roadmap()
         yield "finanzen.md", self.finances()
         yield "downloads.md", self.downloads(application_files or [])
@@ -513,6 +694,11 @@ class SitePages:
             yield f"{name}.md", markdown
         for name, svg in self.charts().items():
             yield f"assets/charts/{name}", svg
+        for ref in monitoring.indicators(self.plan):
+            if ref.indicator.measurements:
+                wide, narrow = self.indicator_svgs(ref)
+                yield f"assets/charts/ind-{ref.key}.svg", wide
+                yield f"assets/charts/ind-{ref.key}-schmal.svg", narrow
 
     def nav(self) -> list[dict[str, Any]]:
         """The menu (tabs on wide screens, the drawer on small ones); legal and help pages in one group."""
@@ -528,6 +714,7 @@ class SitePages:
             },
             {"Maßnahmen": "massnahmen/index.md"},
             {"Partner": [{theme_text(pt.name): f"partner/{pt.id}.md"} for pt in p.strategy.partners]},
+            {"Fortschritt": "fortschritt.md"},
             {"Roadmap": "roadmap.md"},
             {"Finanzen": "finanzen.md"},
             {"Änderungen": "aenderungen.md"},

@@ -8,7 +8,8 @@
     { column: 2, label: "Handlungsfeld", key: "handlungsfeld", multi: true },
     { column: 3, label: "Partner", key: "partner", multi: true },
     { column: 4, label: "Status", key: "status", multi: false },
-    { column: 5, label: "Priorität", key: "prioritaet", multi: false }
+    { column: 5, label: "Priorität", key: "prioritaet", multi: false },
+    { column: 8, label: "Verzug", key: "verzug", multi: false }
   ];
   var NUMERIC = { 7: true };
   var SORT_KEY = "sortierung";
@@ -51,7 +52,7 @@
     var names = headers.map(function (th) { return th.textContent.trim(); });
 
     var intro = element("p", { "class": "rek-intro" },
-      "Mit den Auswahlfeldern lässt sich der Katalog nach Handlungsfeld, Partner, Status und Priorität " +
+      "Mit den Auswahlfeldern lässt sich der Katalog nach Handlungsfeld, Partner, Status, Priorität und Verzug " +
       "filtern und sortieren. Die Adresse dieser Seite hält die Auswahl fest: Sie können sie teilen oder " +
       "als Lesezeichen speichern.");
     var form = element("form", { "class": "rek-filters", role: "search", "aria-label": "Maßnahmen filtern" });

@@ -1,0 +1,197 @@
+"""Monitoring: warnings of `rek check` (fixtures with exact messages), indicator states, spending against plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+
+MONITORING = sorted(p for p in (FIXTURES / "monitoring").iterdir() if p.is_dir())
+
+
+def _warnings(err: str) -> list[str]:
+    return [line for line in err.splitlines() if ": warning: " in line and "Platzhalter" not in line]
+
+
+@pytest.mark.parametrize("fixture", MONITORING, ids=[p.name for p in MONITORING])
+def test_monitoring_fixture_warns_exactly(fixture: Path, minimal: Path, run, monkeypatch) -> None:
+    monkeypatch.setenv("REK_TODAY", "2026-11-25")
+    for item in fixture.rglob("*"):
+        if item.is_file() and item.name != "expected.txt":
+            target = minimal / item.relative_to(fixture)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(item, target)
+    result = run("check", cwd=minimal)
+    assert result.code == 0, result.err
+    assert _warnings(result.out) == (fixture / "expected.txt").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_minimal_project_has_no_monitoring_warning(minimal: Path, run, monkeypatch) -> None:
+    monkeypatch.setenv("REK_TODAY", "2026-11-25")
+    assert _warnings(run("check", cwd=minimal).out) == []
+
+
+def test_the_embedded_strategy_warns_only_where_the_example_data_says_why(
+    embedded: Path, run, monkeypatch
+) -> None:
+    """No stale status is left; one late milestone (M16) and three missed targets (M04, M17) are
+    deliberate example values that their updates explain, so that the demo shows each state."""
+    monkeypatch.setenv("REK_TODAY", "2026-11-25")
+    result = run("check", cwd=embedded)
+    assert result.code == 0, result.err
+    found = [
+        line.split(": warning: ")[0]
+        for line in _warnings(result.out)
+        if line.startswith(("measures/", "strategy/action-fields/"))
+    ]
+    assert found == [
+        "measures/M04.yaml:74:13",
+        "measures/M16.yaml:39:11",
+        "measures/M17.yaml:84:13",
+        "measures/M17.yaml:95:13",
+    ]
+
+
+def _indicator(**extra):
+    from rek.model import Indicator
+
+    data = {"name": "Termine", "unit": "je Monat", "baseline": 100, "baseline_year": 2022, "target": 300}
+    return Indicator.model_validate({**data, "target_year": 2026, **extra})
+
+
+def test_indicator_states() -> None:
+    from rek import monitoring as mon
+
+    on = dt.date(2025, 6, 1)
+    assert mon.state(_indicator(), on) == mon.NO_DATA
+    # the straight line from 100 (2022) to 300 (2026) is at 200 by the end of 2024
+    assert mon.state(_indicator(measurements=[{"date": 2024, "value": 210}]), on) == mon.ON_TRACK
+    assert mon.state(_indicator(measurements=[{"date": 2024, "value": 150}]), on) == mon.OFF_TRACK
+    assert mon.state(_indicator(measurements=[{"date": 2024, "value": 300}]), on) == mon.REACHED
+    assert (
+        mon.state(_indicator(measurements=[{"date": 2024, "value": 150}]), dt.date(2027, 1, 2)) == mon.MISSED
+    )
+    # a falling target: fewer is better
+    falling = _indicator(baseline=50, target=10, measurements=[{"date": 2024, "value": 25}])
+    assert mon.state(falling, on) == mon.ON_TRACK
+
+
+def test_spending_against_plan_per_measure_year_and_field(embedded: Path) -> None:
+    from rek.plan import resolve
+    from rek.project import require_project
+
+    plan = resolve(require_project(embedded))
+    reporting = [mp for mp in plan.measures if mp.m.spending]
+    assert len(reporting) >= 8
+    for mp in reporting:
+        for row in mp.spending:
+            planned = mp.by_year[row.key].cost if row.key in mp.by_year else Decimal(0)
+            assert row.planned == planned
+            reported = [s.amount for s in mp.m.spending if s.year == row.key]
+            assert row.spent == (sum(reported, Decimal(0)) if reported else None)
+    total = plan.strategy.spending_total
+    assert total.spent == sum((mp.spent for mp in reporting), Decimal(0))
+    assert total.spent == sum(
+        (r.spent for r in plan.strategy.spending_by_field.values() if r.spent), Decimal(0)
+    )
+    by_year = plan.strategy.spending_by_year
+    assert sum((r.spent for r in by_year if r.spent), Decimal(0)) == total.spent
+
+
+def test_report_2025_opens_as_docx_and_pdf_with_the_year_s_updates(embedded: Path, run, tmp_path) -> None:
+    import docx
+    import pypdf
+
+    out = tmp_path / "bericht"
+    result = run("report", "--year", "2025", "--out", str(out), cwd=embedded)
+    assert result.code == 0, result.err
+    document = docx.Document(str(out / "umsetzungsbericht-2025.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Sachstand 2025" in text and "Ausgaben: Soll und Ist" in text
+    # an update of 2025 is in, one of 2026 is not
+    assert "Die Fahrgastzahlen steigen" in text
+    assert "Betriebsmodell nach Förderende beschlossen; die Plattform geht 2027" not in text
+    rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+    assert ["30.06.2025", "Erste vier Mobilstationen in Betrieb", "M14", "erreicht"] in rows
+    # M17 is paused: its open milestone of 2025 is open, not overdue
+    assert ["30.06.2025", "Fünf Coworking-Räume eröffnet", "M17", "offen"] in rows
+    reader = pypdf.PdfReader(str(out / "umsetzungsbericht-2025.pdf"))
+    pdf_text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Umsetzungsbericht 2025" in pdf_text and "Meilensteine 2025" in pdf_text
+    assert len(reader.pages) >= 3
+
+
+def test_report_status_is_the_status_of_the_year(embedded: Path) -> None:
+    from rek import monitoring
+    from rek.project import require_project
+
+    project = require_project(embedded)
+    m13 = project.measures_by_id["M13"]  # done at the end of 2025
+    assert monitoring.status_on(m13, dt.date(2024, 12, 31)).value == "in_progress"
+    assert monitoring.status_on(m13, dt.date(2025, 12, 31)).value == "done"
+
+
+def test_atom_feed_parses_and_carries_every_update(built_embedded: Path) -> None:
+    import feedparser
+
+    from conftest import ROOT
+    from rek.project import require_project
+
+    project = require_project(ROOT)
+    updates = sorted(((u.date, m.id) for m in project.measures for u in m.updates), reverse=True)
+    feed = feedparser.parse((built_embedded / "site" / "feed.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.language == "de"
+    assert len(feed.entries) == len(updates) > 20
+    first = feed.entries[0]
+    assert first.updated.startswith(updates[0][0].isoformat())
+    assert first.title.startswith(updates[0][1] + " ")
+    assert first.link.endswith(f"massnahme/{updates[0][1]}/")
+    assert len({e.id for e in feed.entries}) == len(feed.entries)
+    # every page links to the feed in its head
+    index = (built_embedded / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate feed" type="application/atom+xml"' in index
+
+
+def test_data_package_describes_every_download_and_validates(built_embedded: Path) -> None:
+    import json
+
+    from frictionless import validate
+
+    downloads = built_embedded / "site" / "downloads"
+    package = json.loads((downloads / "datapackage.json").read_text(encoding="utf-8"))
+    described = {r["path"] for r in package["resources"]}
+    present = {p.name for p in downloads.iterdir() if p.is_file()} - {"datapackage.json", "index.html"}
+    assert described == present
+    report = validate(str(downloads / "datapackage.json"))
+    assert report.valid, [e.message for task in report.tasks for e in task.errors][:5]
+
+
+def test_indicator_csv_has_one_row_per_measurement(built_embedded: Path) -> None:
+    import csv
+
+    from conftest import ROOT
+    from rek import monitoring
+    from rek.plan import resolve
+    from rek.project import require_project
+
+    plan = resolve(require_project(ROOT))
+    expected = sum(
+        len(r.indicator.measurements) + sum(len(x.breakdown) for x in r.indicator.measurements)
+        for r in monitoring.indicators(plan)
+    )
+    with (built_embedded / "site" / "downloads" / "indikatoren.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == expected > 50
+    m12 = [r for r in rows if r["indikator"] == "M12-1"]
+    assert [(r["jahr"], r["wert"], r["vorlaeufig"]) for r in m12] == [
+        ("2023", "8200", "False"),
+        ("2024", "16400", "False"),
+        ("2025", "24600", "True"),
+    ]
