@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -77,3 +78,21 @@ def built_embedded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = work / "out"
     build(project, out)
     return out
+
+
+def with_call(project: Path) -> Path:
+    """Choose the call mpsc-2021 in a copy of the minimal project (profiles from the embedded strategy)."""
+    shutil.copytree(ROOT / "strategy" / "calls", project / "strategy" / "calls")
+    strategy = project / "strategy" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    text = re.sub(r"^# call: mpsc-2021.*$", "call: mpsc-2021", text, count=1, flags=re.M)
+    assert "\ncall: mpsc-2021\n" in text
+    # what the call asks for besides: committed own funds and the annexes (so the build may write it)
+    text = text.replace("    role: Antragsteller\n", "    role: Antragsteller\n    own_funds: 1000000\n", 1)
+    text += (
+        "annexes:\n  - {id: ratsbeschluss, title: Ratsbeschluss, partner: lk}\n"
+        "  - {id: absichtserklaerung, title: Absichtserklärung, partner: lk}\n"
+        "  - {id: kosten-und-finanzierungsplan, title: Kosten- und Finanzierungsplan}\n"
+    )
+    strategy.write_text(text, encoding="utf-8")
+    return project

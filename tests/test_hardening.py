@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, INIT_TEMPLATE, ROOT
+from conftest import FIXTURES, INIT_TEMPLATE, with_call
 from rek.diagnostics import RekError
 from rek.project import load_project, require_project
 from safety import scan_site
@@ -551,24 +551,6 @@ def test_failed_first_build_leaves_nothing(minimal: Path, run, tmp_path: Path, m
     assert result.code == 1
     assert not out.exists()
     assert leftovers(out.parent) == []
-
-
-def with_call(project: Path) -> Path:
-    """Choose the call mpsc-2021 in a copy of the minimal project (profiles from the embedded strategy)."""
-    shutil.copytree(ROOT / "strategy" / "calls", project / "strategy" / "calls")
-    strategy = project / "strategy" / "strategy.yaml"
-    text = strategy.read_text(encoding="utf-8")
-    text = re.sub(r"^# call: mpsc-2021.*$", "call: mpsc-2021", text, count=1, flags=re.M)
-    assert "\ncall: mpsc-2021\n" in text
-    # what the call asks for besides: committed own funds and the annexes (so the build may write it)
-    text = text.replace("    role: Antragsteller\n", "    role: Antragsteller\n    own_funds: 1000000\n", 1)
-    text += (
-        "annexes:\n  - {id: ratsbeschluss, title: Ratsbeschluss, partner: lk}\n"
-        "  - {id: absichtserklaerung, title: Absichtserklärung, partner: lk}\n"
-        "  - {id: kosten-und-finanzierungsplan, title: Kosten- und Finanzierungsplan}\n"
-    )
-    strategy.write_text(text, encoding="utf-8")
-    return project
 
 
 def test_failed_application_export_keeps_previous_output(

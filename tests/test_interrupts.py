@@ -7,7 +7,6 @@ the tests do not depend on the speed of the machine: the signal arrives in the s
 
 from __future__ import annotations
 
-import re
 import shutil
 import signal
 import subprocess
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import INIT_TEMPLATE, ROOT
+from conftest import INIT_TEMPLATE, ROOT, with_call
 from rek.project import require_project
 from test_hardening import leftovers, tree_digest
 
@@ -118,20 +117,7 @@ def test_interrupted_site_build_keeps_previous_output(
 def application_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("antrag") / "region"
     shutil.copytree(INIT_TEMPLATE, project)
-    shutil.copytree(ROOT / "strategy" / "calls", project / "strategy" / "calls")
-    strategy = project / "strategy" / "strategy.yaml"
-    text = re.sub(
-        r"^# call: mpsc-2021.*$", "call: mpsc-2021", strategy.read_text("utf-8"), count=1, flags=re.M
-    )
-    # what the call asks for besides, so that the application may be written at all
-    text = text.replace("    role: Antragsteller\n", "    role: Antragsteller\n    own_funds: 1000000\n", 1)
-    text += (
-        "annexes:\n  - {id: ratsbeschluss, title: Ratsbeschluss, partner: lk}\n"
-        "  - {id: absichtserklaerung, title: Absichtserklärung, partner: lk}\n"
-        "  - {id: kosten-und-finanzierungsplan, title: Kosten- und Finanzierungsplan}\n"
-    )
-    strategy.write_text(text, encoding="utf-8")
-    return project
+    return with_call(project)
 
 
 @pytest.mark.slow

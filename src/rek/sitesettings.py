@@ -15,47 +15,12 @@ from typing import Any
 from .diagnostics import Diagnostics
 from .yamlsource import YamlDoc
 
-PRIMARY = [
-    "red",
-    "pink",
-    "purple",
-    "deep-purple",
-    "indigo",
-    "blue",
-    "light-blue",
-    "cyan",
-    "teal",
-    "green",
-    "light-green",
-    "lime",
-    "yellow",
-    "amber",
-    "orange",
-    "deep-orange",
-    "brown",
-    "grey",
-    "blue-grey",
-    "black",
-    "white",
-]
+# Material for MkDocs' palette colour names: accents are the first 16 primaries (no greys, black, white)
 ACCENT = [
-    "red",
-    "pink",
-    "purple",
-    "deep-purple",
-    "indigo",
-    "blue",
-    "light-blue",
-    "cyan",
-    "teal",
-    "green",
-    "light-green",
-    "lime",
-    "yellow",
-    "amber",
-    "orange",
-    "deep-orange",
-]
+    "red", "pink", "purple", "deep-purple", "indigo", "blue", "light-blue", "cyan", "teal", "green",
+    "light-green", "lime", "yellow", "amber", "orange", "deep-orange",
+]  # fmt: skip
+PRIMARY = [*ACCENT, "brown", "grey", "blue-grey", "black", "white"]
 SCHEMES = ("default", "slate")
 TEXT_KEYS = ("site_name", "site_description", "site_author", "copyright", "repo_name")
 URL_KEYS = ("site_url", "repo_url")
