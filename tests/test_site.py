@@ -196,3 +196,25 @@ def test_a_content_page_replaces_the_generated_legal_page(embedded: Path) -> Non
     assert dict(pages.files())["impressum.md"] == "# Impressum\n\nEigener Text.\n"
     about = pages.nav()[-1]["Über diese Website"]
     assert {"Impressum": "impressum.md"} in about and {"Datenschutzerklärung": "datenschutz.md"} in about
+
+
+def test_every_relative_link_of_the_built_site_resolves(built_embedded: Path) -> None:
+    """rek writes the links of its stacked tables as HTML itself: each one must reach a page or file."""
+    import posixpath
+    import re as _re
+
+    site = built_embedded / "site"
+    broken = []
+    checked = 0
+    for page in site.rglob("*.html"):
+        folder = page.parent
+        for href in _re.findall(r'<a href="([^"#?]+)"', page.read_text(encoding="utf-8")):
+            if "://" in href or href.startswith(("mailto:", "/", "data:")):
+                continue
+            target = Path(posixpath.normpath(str(folder / href)))
+            if href.endswith("/"):
+                target = target / "index.html"
+            checked += 1
+            if not target.exists():
+                broken.append((str(page.relative_to(site)), href))
+    assert checked > 500 and broken == []

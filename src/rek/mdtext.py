@@ -34,9 +34,20 @@ class Md(str):
     __slots__ = ()
 
 
+class MdLink(Md):
+    """A link made by rek: the Markdown text, plus its label and target for writers of HTML."""
+
+    __slots__ = ("label", "target")
+
+    def __new__(cls, label: str, target: str) -> MdLink:
+        made = super().__new__(cls, f"[{text(label)}]({target})")
+        made.label, made.target = label, target
+        return made
+
+
 def link(label: str, target: str) -> Md:
     """A Markdown link with an escaped label; targets are built from validated ids only."""
-    return Md(f"[{text(label)}]({target})")
+    return MdLink(label, target)
 
 
 def text(value: Any) -> str:

@@ -8,11 +8,44 @@ semantics when the small-screen style changes the display of the table elements.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from html import escape
 from typing import Any
 
-from ..mdtext import cell
+from ..mdtext import Md, MdLink, cell
+
+
+def page_href(page: str, target: str) -> str | None:
+    """The address of a link target (relative to the Markdown page) in the built site, relative to the
+    page's own address, as MkDocs writes it with directory URLs; None for what is not a page or file."""
+    if not target or "://" in target or target.startswith(("mailto:", "<", "#", "/")):
+        return None
+
+    def address(path: str) -> str:
+        stem = path[:-3]
+        if posixpath.basename(stem) == "index":
+            stem = posixpath.dirname(stem)
+        return stem or "."
+
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
+    if resolved.startswith(".."):
+        return None
+    here = address(page) if page.endswith(".md") else "."
+    if resolved.endswith(".md"):
+        relative = posixpath.relpath(address(resolved), here)
+        return "./" if relative == "." else relative + "/"
+    return posixpath.relpath(resolved, here)
+
+
+def _html_cell(value: Any, page: str) -> str | None:
+    """A cell as HTML: escaped text, or rek's own link as an anchor; None when Markdown is needed."""
+    if isinstance(value, MdLink):
+        href = page_href(page, value.target)
+        return None if href is None else f'<a href="{escape(href)}">{escape(value.label)}</a>'
+    if isinstance(value, Md):
+        return None
+    return escape("" if value is None else str(value))
 
 
 def stack_table(
@@ -21,7 +54,15 @@ def stack_table(
     align: Iterable[str] | None = None,
     *,
     wide: bool = False,
+    page: str | None = None,
 ) -> str:
+    """With ``page`` (the Markdown page's path) a table whose cells are text and rek's links is written
+    as plain HTML with the links resolved here; Markdown (slow for MkDocs on long tables) only otherwise."""
+    rows = [list(r) for r in rows]
+    if page is not None:
+        html_rows = [[_html_cell(v, page) for v in r] for r in rows]
+        if all(c is not None for r in html_rows for c in r):
+            return _plain(list(headers), html_rows, align, wide=wide)
     heads = list(headers)
     aligns = list(align) if align is not None else ["l"] * len(heads)
 
@@ -55,10 +96,16 @@ def stack_table(
 def plain_stack_table(
     headers: Iterable[str], rows: Iterable[Iterable[Any]], align: Iterable[str] | None = None
 ) -> str:
-    """Like ``stack_table`` for plain-text cells (no links): pure HTML, every value escaped.
+    return _plain(list(headers), [[escape(str(v)) for v in r] for r in rows], align)
+
+
+def _plain(
+    headers: list[str], rows: list[list[str]], align: Iterable[str] | None = None, *, wide: bool = False
+) -> str:
+    """The table as pure HTML from cells that are already HTML (escaped text, rek's anchors).
 
     Markdown never looks inside it (no ``markdown`` attribute), which keeps pages with many such
-    tables (indicator series, spending per year) cheap for MkDocs to render.
+    tables (catalogue, roadmap, partner pages, indicator series) cheap for MkDocs to render.
     """
     heads = list(headers)
     aligns = list(align) if align is not None else ["l"] * len(heads)
@@ -70,7 +117,7 @@ def plain_stack_table(
         return f' class="{" ".join(names)}"' if names else ""
 
     out = [
-        '<div class="rek-stack"><table role="table">',
+        f'<div class="rek-stack{" rek-stack--wide" if wide else ""}"><table role="table">',
         '<thead role="rowgroup"><tr role="row">'
         + "".join(
             f'<th role="columnheader" scope="col"{cls(i)}>{escape(h)}</th>' for i, h in enumerate(heads)
@@ -83,7 +130,7 @@ def plain_stack_table(
             '<tr role="row">'
             + "".join(
                 f'<td role="cell" data-label="{escape(heads[i] if i < len(heads) else "")}"{cls(i, value)}>'
-                f"{escape(str(value))}</td>"
+                f"{value}</td>"
                 for i, value in enumerate(row)
             )
             + "</tr>"

@@ -116,9 +116,10 @@ class SitePages:
         }
         self.phases = {ph.id: ph for ph in s.phases}
         self.today = monitoring.today()
+        self.page: str | None = None  # the page being rendered (its tables resolve links with it)
         self.env.globals.update(
             chart=self.chart,
-            stack_table=stack_table,
+            stack_table=lambda *args, **kwargs: stack_table(*args, page=self.page, **kwargs),
             plain_table=plain_stack_table,
             progress=self.progress_table,
             indicator_chart=self.indicator_chart,
@@ -671,23 +672,33 @@ class SitePages:
     # --- everything ----------------------------------------------------------------------------
     def files(self, application_files: list[dict[str, str]] | None = None) -> Iterator[tuple[str, str]]:
         p = self.p
-        yield "index.md", self.index()
+        self.page = "index.md"
+        yield self.page, self.index()
         for f in p.action_fields:
-            yield f"handlungsfelder/{f.id}.md", self.action_field(f.id)
-        yield "massnahmen/index.md", self.catalogue()
+            self.page = f"handlungsfelder/{f.id}.md"
+            yield self.page, self.action_field(f.id)
+        self.page = "massnahmen/index.md"
+        yield self.page, self.catalogue()
         for m in p.measures:
-            yield f"massnahme/{m.id}.md", self.measure(m)
+            self.page = f"massnahme/{m.id}.md"
+            yield self.page, self.measure(m)
         for partner in p.strategy.partners:
-            yield f"partner/{partner.id}.md", self.partner(partner.id)
-        yield "fortschritt.md", self.progress_page()
+            self.page = f"partner/{partner.id}.md"
+            yield self.page, self.partner(partner.id)
+        self.page = "fortschritt.md"
+        yield self.page, self.progress_page()
         if any(m.updates for m in p.measures):
             from .feed import FEED_PATH, atom
 
             yield FEED_PATH, atom(p, p.site.site_url or None)
-        yield "roadmap.md", self.roadmap()
-        yield "finanzen.md", self.finances()
-        yield "downloads.md", self.downloads(application_files or [])
-        yield "aenderungen.md", self.changes_page()
+        self.page = "roadmap.md"
+        yield self.page, self.roadmap()
+        self.page = "finanzen.md"
+        yield self.page, self.finances()
+        self.page = "downloads.md"
+        yield self.page, self.downloads(application_files or [])
+        self.page = "aenderungen.md"
+        yield self.page, self.changes_page()
         for page in p.pages:
             yield f"{page.name}.md", content_page(page)
         for name, markdown in self.legal_pages().items():
