@@ -181,23 +181,35 @@ def bench_size(count: int, runs: int, work: Path) -> dict[str, float]:
     }
 
 
+def cpu_timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of a command; CPU (user + system of the child) moves less on a shared machine."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = timed(command, cwd, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def bench_monitoring(work: Path, runs: int, count: int = 1000, measurements: int = 10) -> dict[str, float]:
-    """The whole site build of `count` measures without and with monitoring data."""
+    """The whole site build of `count` measures without and with monitoring data, runs alternated."""
     rek = str(BIN / "rek")
+    env = {**os.environ, "REK_TODAY": "2026-11-25"}
+    dirs = {
+        "without": synthetic(work / "mon-without", count, 0),
+        "with": synthetic(work / "mon-with", count, measurements),
+    }
+    times: dict[str, list[tuple[float, float]]] = {"without": [], "with": []}
+    for r in range(runs):
+        for label, project_dir in dirs.items():
+            out = str(work / f"mon-out-{label}-{r}")
+            times[label].append(cpu_timed([rek, "build", "--no-application", "--out", out], project_dir, env))
     result: dict[str, float] = {"measures": count, "measurements": measurements}
-    for label, n in (("without", 0), ("with", measurements)):
-        project_dir = synthetic(work / f"mon-{label}", count, n)
-        result[label] = best(
-            [
-                timed(
-                    [rek, "build", "--no-application", "--out", str(work / f"mon-out-{label}-{r}")],
-                    project_dir,
-                    env={**os.environ, "REK_TODAY": "2026-11-25"},
-                )
-                for r in range(runs)
-            ]
-        )
+    for label, values in times.items():
+        result[label] = min(w for w, _ in values)
+        result[f"{label}_cpu"] = min(c for _, c in values)
     result["ratio"] = result["with"] / result["without"]
+    result["ratio_cpu"] = result["with_cpu"] / result["without_cpu"]
     return result
 
 
@@ -212,11 +224,14 @@ def monitoring_section(m: dict[str, float], runs: int) -> str:
             "a contact per measure (so every measure page carries an indicator chart, the update timeline and",
             "the plan/actual table, and the feed, the progress page and the CSV downloads are full).",
             "",
-            "| measures | without monitoring | with monitoring | ratio |",
-            "| ---: | ---: | ---: | ---: |",
-            f"| {int(m['measures']):,} | {m['without']:.2f} s | {m['with']:.2f} s | {m['ratio']:.2f} |",
+            "| 1,000 measures | without monitoring | with monitoring | ratio |",
+            "| :--- | ---: | ---: | ---: |",
+            f"| wall clock (best) | {m['without']:.2f} s | {m['with']:.2f} s | {m['ratio']:.2f} |",
+            f"| CPU of the build process (best) | {m['without_cpu']:.2f} s | {m['with_cpu']:.2f} s | {m['ratio_cpu']:.2f} |",
             "",
-            f"Target: within 1.2x; measured {m['ratio']:.2f}x.",
+            f"Target: within 1.2x; measured {m['ratio']:.2f}x wall clock, {m['ratio_cpu']:.2f}x CPU. Runs alternate",
+            "between the two strategies; the machine is shared (load average given below), so wall-clock",
+            "figures move; CPU time is steadier.",
             "",
         ]
     )
@@ -313,7 +328,10 @@ def main() -> None:
     if args.monitoring_only:
         with tempfile.TemporaryDirectory(prefix="rek-bench-") as tmp:
             m = bench_monitoring(Path(tmp), args.runs)
-        print(f"monitoring: without {m['without']:.2f}s with {m['with']:.2f}s ratio {m['ratio']:.2f}")
+        print(
+            f"monitoring: without {m['without']:.2f}s with {m['with']:.2f}s ratio {m['ratio']:.2f}; "
+            f"CPU {m['without_cpu']:.2f}s / {m['with_cpu']:.2f}s ratio {m['ratio_cpu']:.2f}"
+        )
         section = monitoring_section(m, args.runs)
         if args.no_write:
             print(section)
