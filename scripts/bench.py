@@ -3,9 +3,12 @@
 For each size it reports the time of `rek check`, of rek's generation step (docs tree), of the whole
 site build (`rek build --no-application`), and of plain `mkdocs build` of the same generated tree, and
 the ratio of the two. It also times the application export (DOCX + PDF) of the embedded strategy and of
-1,000 synthetic measures. Whole commands run as subprocesses, so start-up is counted on both sides.
+1,000 synthetic measures, the preview latency of `rek serve` (save of a measure file until its page
+serves the edit) at 100 and 1,000 measures and in the milestone-heavy case, and the build time and peak
+memory of 1,000 measures with 200 milestones each. Whole commands run as subprocesses, so start-up is
+counted on both sides.
 
-    python scripts/bench.py                  # all sizes, writes docs/benchmark.md
+    python scripts/bench.py                  # everything, writes docs/benchmark.md
     python scripts/bench.py --sizes 100 1000 --runs 1 --no-write
 """
 
@@ -13,13 +16,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
+import re
 import shutil
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -269,13 +277,121 @@ def bench_application(work: Path, runs: int) -> dict[str, float]:
     return {"embedded": best(embedded), "synthetic_1000": best(synthetic_times)}
 
 
-def report(rows: list[dict[str, float]], app: dict[str, float] | None, runs: int) -> str:
+def with_milestones(project: Path, per_measure: int) -> Path:
+    """Give every measure of a synthetic strategy `per_measure` milestones within its year."""
+    for path in sorted((project / "measures").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        year = int(re.search(r"start: (\d{4})", text).group(1))  # type: ignore[union-attr]
+        rows = "".join(
+            f"  - date: {year}-{1 + k % 12:02d}-{1 + k % 28:02d}\n    title: Meilenstein {k}\n"
+            for k in range(per_measure)
+        )
+        text = re.sub(r"milestones:\n  - date: .*\n    title: Halbzeit\n", "milestones:\n" + rows, text)
+        path.write_text(text, encoding="utf-8")
+    return project
+
+
+def bench_milestones(work: Path, measures: int = 1000, per_measure: int = 200) -> dict[str, float]:
+    """Whole site build of the milestone-heavy strategy: seconds and peak memory (MiB) of the process."""
+    project = with_milestones(synthetic(work / "milestones", measures), per_measure)
+    script = (
+        "import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "r = subprocess.run(sys.argv[1:], capture_output=True); "
+        "print(r.returncode, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    rek = str(BIN / "rek")
+    command = [sys.executable, "-c", script, rek, "build", "--no-application", "--out", str(work / "ms-out")]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True)
+    code, seconds, peak = result.stdout.split()
+    if code != "0":
+        raise SystemExit(f"milestone-heavy build failed: {result.stderr}")
+    return {"measures": measures, "milestones": measures * per_measure, "build": float(seconds),
+            "peak_mib": int(peak) / 1024}  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def bench_preview(project: Path, edits: int = 4) -> dict[str, float]:
+    """Start `rek serve`, then save edits to one measure file and time until its page serves each edit.
+
+    Two kinds alternate: a changed description (only the measure's page changes) and a changed title
+    (the catalogue, action-field and partner pages change too; they follow after the measure's page).
+    Before each edit the preview is idle (the previous update fully built).
+    """
+    port = _free_port()
+    measure = sorted((project / "measures").glob("*.yaml"))[
+        len(list((project / "measures").glob("*.yaml"))) // 2
+    ]
+    url = f"http://127.0.0.1:{port}/massnahme/{measure.stem}/"
+    status = f"http://127.0.0.1:{port}/assets/rek/vorschau.json"
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(BIN / "rek"), "serve", "--port", str(port)], cwd=project,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    original = measure.read_text(encoding="utf-8")
+    latencies: dict[str, list[float]] = {"description": [], "title": []}
+    try:
+        while "Synthetische" not in _get(url):
+            if process.poll() is not None or time.perf_counter() - started > 600:
+                raise SystemExit("rek serve did not start")
+            time.sleep(0.1)
+        startup = time.perf_counter() - started
+        for k in range(edits):
+            time.sleep(8)  # idle: the previous update (and its long lists) has been built
+            kind = "description" if k % 2 == 0 else "title"
+            marker = f"Bearbeitung{k}x"
+            if kind == "description":
+                text = original.replace("Diese Maßnahme ist", f"Diese Maßnahme {marker} ist", 1)
+            else:
+                text = original.replace("title: ", f"title: {marker} ", 1)
+            measure.write_text(text, encoding="utf-8")
+            saved = time.perf_counter()
+            while marker not in _get(url):
+                if time.perf_counter() - saved > 120:
+                    raise SystemExit("the edit did not show within 120 s")
+                time.sleep(0.02)
+            latencies[kind].append(time.perf_counter() - saved)
+        json.loads(_get(status) or "{}")
+    finally:
+        measure.write_text(original, encoding="utf-8")
+        process.terminate()
+        process.wait(timeout=120)
+    every = latencies["description"] + latencies["title"]
+    return {
+        "startup": startup,
+        "description": statistics.median(latencies["description"]),
+        "title": statistics.median(latencies["title"]),
+        "max": max(every),
+    }
+
+
+def report(
+    rows: list[dict[str, float]],
+    app: dict[str, float] | None,
+    runs: int,
+    preview: dict[str, dict[str, float]] | None = None,
+    milestones: dict[str, float] | None = None,
+) -> str:
     lines = [
         "# Benchmark",
         "",
         f"Measured with `python scripts/bench.py` on {dt.date.today().isoformat()}: {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, best of {runs} run(s). Times in seconds; whole commands as "
-        "subprocesses (start-up included).",
+        f"Python {platform.python_version()}, best of {runs} run(s), load average {os.getloadavg()[1]:.1f} "
+        "(5 min) when the report was written. Times in seconds; whole commands as subprocesses (start-up "
+        "included).",
         "",
         "| measures | `rek check` | generation (load + docs tree) | `rek build --no-application` | plain `mkdocs build` | ratio build / plain |",
         "| ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -311,6 +427,34 @@ def report(rows: list[dict[str, float]], app: dict[str, float] | None, runs: int
             f"| embedded (Weserbergland) | {app['embedded']:.2f} s |",
             f"| 1,000 synthetic measures | {app['synthetic_1000']:.2f} s |",
         ]
+    if preview:
+        lines += [
+            "",
+            "## Preview latency (`rek serve`)",
+            "",
+            "From saving a measure file to its page serving the edit (polled over HTTP every 20 ms), the",
+            "preview idle before each edit; median of the edits of each kind and the slowest edit. A changed",
+            "description changes only the measure's page; a changed title also changes the catalogue and the",
+            "pages of its action field and partners, which follow after the measure's page.",
+            "",
+            "| strategy | start until first page | description edit | title edit | slowest edit |",
+            "| :--- | ---: | ---: | ---: | ---: |",
+        ]
+        for name, p in preview.items():
+            lines.append(
+                f"| {name} | {p['startup']:.1f} s | {p['description']:.2f} s | {p['title']:.2f} s | {p['max']:.2f} s |"
+            )
+        lines.append("")
+        lines.append("Target: an edit to one measure visible in under 2 s at 1,000 measures.")
+    if milestones:
+        lines += [
+            "",
+            "## Milestone-heavy strategy",
+            "",
+            f"{milestones['measures']:,} measures with {milestones['milestones']:,} milestones in all: "
+            f"`rek build --no-application` {milestones['build']:.1f} s, peak memory "
+            f"{milestones['peak_mib']:,.0f} MiB (target: under 60 s and 2 GB; before the fix 314 s and 6.9 GB).",
+        ]
     lines += [
         "",
         "Generation writes every page, chart and download into the tree; plain MkDocs then only renders it,",
@@ -325,6 +469,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--no-application", action="store_true")
+    parser.add_argument("--no-preview", action="store_true", help="skip the rek serve latency")
+    parser.add_argument("--no-milestones", action="store_true", help="skip the milestone-heavy build")
     parser.add_argument("--no-write", action="store_true", help="print only, do not write docs/benchmark.md")
     parser.add_argument(
         "--monitoring-only",
@@ -369,7 +515,23 @@ def main() -> None:
             print(
                 f"application: embedded {app['embedded']:.2f}s, 1,000 measures {app['synthetic_1000']:.2f}s"
             )
-    text = report(rows, app, args.runs)
+        milestones = None if args.no_milestones else bench_milestones(work)
+        if milestones:
+            print(
+                f"milestones: build {milestones['build']:.1f}s, peak {milestones['peak_mib']:.0f} MiB",
+                flush=True,
+            )
+        preview: dict[str, dict[str, float]] = {}
+        if not args.no_preview:
+            cases = [("100 measures", 100, 0), ("1,000 measures", 1000, 0),
+                     ("1,000 measures × 200 milestones", 1000, 200)]  # fmt: skip
+            for name, count, per in cases:
+                project = synthetic(work / f"preview-{count}-{per}", count)
+                if per:
+                    with_milestones(project, per)
+                preview[name] = bench_preview(project)
+                print(f"preview {name}: {preview[name]}", flush=True)
+    text = report(rows, app, args.runs, preview, milestones)
     if not args.no_write:
         target = ROOT / "docs" / "benchmark.md"
         target.parent.mkdir(exist_ok=True)

@@ -141,7 +141,9 @@ def main() -> None:
         names = [st.name for st in doc.styles]
         if "Compact" in names:
             doc.styles["Compact"].paragraph_format.keep_with_next = True
-        # the contents on their own page after the title, every chapter on a new page
+        # short documents (council drafts, letters) keep chapters on the same page
+        doc.save(str(TARGET.with_name("reference-short.docx")))
+        # the application: the contents on their own page after the title, every chapter on a new page
         for name in ("TOC Heading", "Heading 1"):
             if name in [st.name for st in doc.styles]:
                 doc.styles[name].paragraph_format.page_break_before = True

@@ -114,7 +114,7 @@ def test_diff_covers_every_file_in_german(repo: Path, run) -> None:
     )
     call = repo / "strategy" / "calls" / "mpsc-2021.yaml"
     _edit(call, "chars_per_page: ", "chars_per_page: 1")
-    _edit(repo / "content" / "leichte-sprache.md", "\n", "\nNeue Anschrift.\n")
+    _edit(repo / "content" / "leichte-sprache.md", "\n", "\nEin neuer Satz.\n")
     result = run("diff", "v0.3", cwd=repo)
     assert result.code == 0, result.err
     out = result.out
@@ -535,17 +535,7 @@ def test_publish_never_overwrites_a_version_without_force(repo: Path, run) -> No
 
 
 def test_publish_of_an_adopted_version_needs_a_tag(repo: Path, run) -> None:
-    for path in [*repo.glob("strategy/*.yaml"), *repo.glob("content/*.md")]:  # a finished region: no gaps
-        path.write_text(
-            path.read_text(encoding="utf-8").replace("bitte ergänzen", "Muster 1"), encoding="utf-8"
-        )
-    strategy = repo / "strategy" / "strategy.yaml"
-    strategy.write_text(
-        strategy.read_text(encoding="utf-8").replace(
-            "status: Entwurf", "status: beschlossen\nadopted: 2027-03-01"
-        ),
-        encoding="utf-8",
-    )
+    adopt(repo)
     fill_placeholders(repo)
     git(repo, "commit", "-qam", "beschlossen, noch ohne Tag")
     result = run("publish", cwd=repo)
@@ -554,4 +544,14 @@ def test_publish_of_an_adopted_version_needs_a_tag(repo: Path, run) -> None:
     git(repo, "tag", "v1.0")
     mismatch = run("publish", "--version", "v1.1", cwd=repo)
     assert mismatch.code == 1 and "passt nicht zum Git-Tag 'v1.0'" in mismatch.err
-    assert run("publish", cwd=repo).code == 0
+    published = run("publish", cwd=repo)
+    assert published.code == 0, published.err
+
+
+def test_publish_names_every_reason_at_once(repo: Path, run) -> None:
+    adopt(repo)
+    git(repo, "commit", "-qam", "beschlossen, ohne Tag und mit Platzhaltern")
+    result = run("publish", cwd=repo)
+    assert result.code == 1
+    assert "Eine beschlossene Fassung wird nur von einem Git-Tag veröffentlicht" in result.err
+    assert "content/leichte-sprache.md:6:17: error: Platzhalter „bitte ergänzen“" in result.err

@@ -396,7 +396,7 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
         click.echo(f"Warnung: {warning}", err=True)
     say(
         f"{'Entwurf' if formal else 'Antrag'} geschrieben: {os.path.relpath(target)} (antrag.md, antrag.docx, "
-        f"antrag.pdf, {files.xlsx.name}); {_count(len(files.app.measures), 'Maßnahme', 'Maßnahmen')}, "
+        f"antrag.pdf, {files.xlsx.name}, projekttexte.txt, Entwürfe in entwuerfe/); {_count(len(files.app.measures), 'Maßnahme', 'Maßnahmen')}, "
         f"Zuwendung {euro(plan.application.total.grant, True)}."
     )
 

@@ -27,7 +27,7 @@ _PACKAGE = re.compile(r'"@[a-z]+/')
 
 
 def _known() -> set[str]:
-    names = {"application/reference.docx", "application/header.typ"}
+    names = {"application/reference.docx", "application/reference-short.docx", "application/header.typ"}
     for kind in ("site", "application"):
         names |= {p.relative_to(BUILT_IN).as_posix() for p in (BUILT_IN / kind).rglob("*.j2")}
     return names

@@ -9,6 +9,7 @@ Python data ourselves so that we can
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
@@ -475,6 +476,10 @@ def _date_problem(message: str) -> str:
     return "kein gültiges Kalenderdatum"
 
 
+_PLAIN_INT = re.compile(r"-?[1-9][0-9]{0,17}")
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 class _Converter:
     def __init__(self, doc: YamlDoc, diags: Diagnostics) -> None:
         self.doc = doc
@@ -519,7 +524,19 @@ class _Converter:
         return self._scalar(node)
 
     def _scalar(self, node: yaml.Node) -> Any:
-        if node.tag not in _SCALAR_TAGS:
+        tag = node.tag
+        # fast paths for what strategy files are made of (same results as PyYAML's constructor)
+        if tag == "tag:yaml.org,2002:str":
+            return node.value
+        if tag == "tag:yaml.org,2002:int" and _PLAIN_INT.fullmatch(node.value):
+            return int(node.value)
+        if tag == "tag:yaml.org,2002:timestamp" and _PLAIN_DATE.fullmatch(node.value):
+            try:
+                return dt.date(int(node.value[:4]), int(node.value[5:7]), int(node.value[8:10]))
+            except ValueError as exc:
+                self._error(node, f"Ungültiges Datum '{node.value}': {_date_problem(str(exc))}")
+                return None
+        if tag not in _SCALAR_TAGS:
             self._error(node, f"YAML-Markierung '{_tag(node.tag)}' wird nicht unterstützt", _TAG_HINT)
             return None
         try:

@@ -17,14 +17,9 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..model import COST_CATEGORY_LABELS, CostCategory
 from ..plan import ZERO, Plan
+from ..spreadsheet import safe_cell
 
 EURO_FORMAT = '#,##0.00 "€"'
-
-
-def _safe(text: str) -> str:
-    """No text cell may start like a formula (formula injection), not even after spaces."""
-    stripped = text.lstrip(" \t\r\n\x00\x0b\x0c")
-    return "'" + text if stripped[:1] in ("=", "+", "-", "@") else text
 
 
 def _f(value: Decimal) -> float:
@@ -53,8 +48,8 @@ def write_costplan(plan: Plan, path: Path) -> None:
     )
 
     def head(ws: xlsxwriter.worksheet.Worksheet, heading: str) -> int:
-        ws.write(0, 0, _safe(f"{heading}: {project.strategy.title}"), title)
-        ws.write(1, 0, _safe(f"Förderaufruf: {call.name}"))
+        ws.write(0, 0, safe_cell(f"{heading}: {project.strategy.title}"), title)
+        ws.write(1, 0, safe_cell(f"Förderaufruf: {call.name}"))
         if example_note:
             ws.write(2, 0, example_note, note)
         return 4
@@ -64,20 +59,20 @@ def write_costplan(plan: Plan, path: Path) -> None:
     row = head(ms, "Kosten- und Finanzierungsplan")
     ms.write(row, 0, "Fördersatz", bold)
     ms.write_number(row, 1, _f(plan.rate_percent / 100), percent)
-    ms.write(row, 2, _safe(plan.rate.label if plan.rate else ""))
+    ms.write(row, 2, safe_cell(plan.rate.label if plan.rate else ""))
     rate_cell = "$B$" + str(row + 1)
     row += 2
     headers = ["Kennung", "Maßnahme", "Phase", "Kosten", "förderfähig", "Zuwendung", "Drittmittel",
                "Eigenanteil", "Beispielwerte"]  # fmt: skip
     share_col0 = len(headers)
     headers += [f"Eigenanteil {p.short_name or p.name}" for p in partners]
-    ms.write_row(row, 0, [_safe(h) for h in headers], bold)
+    ms.write_row(row, 0, [safe_cell(h) for h in headers], bold)
     first = row + 1
     for mp in budget.measures:
         row += 1
         r = row + 1  # 1-based row number in formulas
-        ms.write_string(row, 0, _safe(mp.id))
-        ms.write_string(row, 1, _safe(mp.title))
+        ms.write_string(row, 0, safe_cell(mp.id))
+        ms.write_string(row, 1, safe_cell(mp.title))
         ms.write_string(row, 2, mp.call_phase or "")
         ms.write_number(row, 3, _f(mp.money.cost), money)
         ms.write_number(row, 4, _f(mp.money.eligible), money)
@@ -182,7 +177,7 @@ def write_costplan(plan: Plan, path: Path) -> None:
     first = row + 1
     for p in partners:
         row += 1
-        fs.write_string(row, 0, _safe(p.name))
+        fs.write_string(row, 0, safe_cell(p.name))
         for i, y in enumerate(years):
             fs.write_number(row, 1 + i, _f(budget.own_by_partner_year.get((p.id, y), ZERO)), money)
         end = xl_col_to_name(len(years))

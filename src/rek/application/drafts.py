@@ -254,6 +254,7 @@ def write_drafts(plan: Plan, folder: Path, *, documents: bool = True) -> list[Dr
                     f.docx,
                     metadata_args(f.draft.title, project.strategy.short_title, date),
                     templates,
+                    toc=False,  # a short draft needs no table of contents
                 )
                 for f in files
             ]

@@ -78,9 +78,11 @@ def metadata_args(title: str, subtitle: str, date: str) -> list[str]:
     ]  # fmt: skip
 
 
-def reference_docx(project_templates: Path) -> Path:
-    custom = project_templates / "application" / "reference.docx"
-    return custom if custom.is_file() else ASSETS / "reference.docx"
+def reference_docx(project_templates: Path, *, short: bool = False) -> Path:
+    """Word styles: the application's (chapters on new pages), or for short documents such as drafts."""
+    name = "reference-short.docx" if short else "reference.docx"
+    custom = project_templates / "application" / name
+    return custom if custom.is_file() else ASSETS / name
 
 
 def typst_header(project_templates: Path) -> Path:
@@ -88,24 +90,28 @@ def typst_header(project_templates: Path) -> Path:
     return custom if custom.is_file() else ASSETS / "header.typ"
 
 
-def to_docx(markdown: Path, target: Path, meta: list[str], project_templates: Path) -> None:
+def to_docx(
+    markdown: Path, target: Path, meta: list[str], project_templates: Path, *, toc: bool = True
+) -> None:
     source = _inline_images(markdown)
     try:
-        _docx(source, target, meta, project_templates)
+        _docx(source, target, meta, project_templates, toc=toc)
     finally:
         source.unlink(missing_ok=True)
 
 
-def _docx(markdown: Path, target: Path, meta: list[str], project_templates: Path) -> None:
+def _docx(
+    markdown: Path, target: Path, meta: list[str], project_templates: Path, *, toc: bool = True
+) -> None:
     _pandoc(
         [
             "-f",
             READER,
             "-t",
             "docx",
-            "--toc",
+            *(["--toc"] if toc else []),
             # headings are numbered by their styles in reference.docx, not by typed numbers
-            f"--reference-doc={reference_docx(project_templates)}",
+            f"--reference-doc={reference_docx(project_templates, short=not toc)}",
             *meta,
             "-o",
             str(target),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from .. import monitoring
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from ..plan import Plan
 from ..scaffold import SCHEMAS, schema_json
+from ..spreadsheet import safe_cell
 
 MEASURE_COLUMNS = [
     "id", "titel", "handlungsfeld", "weitere_handlungsfelder", "federfuehrung", "partner", "status",
@@ -33,18 +33,6 @@ SPENDING_COLUMNS = ["massnahme", "jahr", "geplant_eur", "ausgegeben_eur", "diffe
 
 
 # a formula may start after spaces and control characters, which spreadsheet programs skip
-_FORMULA_START = re.compile(
-    r"^[\s\x00-\x1f\x7f\u00a0\u2000-\u200b\u3000\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\n]"
-)
-
-
-def _safe_cell(value: Any) -> Any:
-    """Keep spreadsheet programs from running text as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and _FORMULA_START.match(value):
-        return "'" + value
-    return value
-
-
 def measure_rows(plan: Plan) -> list[list[Any]]:
     return [
         [
@@ -119,7 +107,7 @@ def _csv(header: list[str], rows: list[list[Any]]) -> str:
     # RFC 4180 line ends: with them the csv module also quotes cells holding a lone CR
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([[_safe_cell(v) for v in row] for row in rows])
+    writer.writerows([[safe_cell(v) for v in row] for row in rows])
     return buffer.getvalue()
 
 
@@ -155,11 +143,11 @@ def workbook(plan: Plan) -> Workbook:
     sheet = wb.create_sheet("Maßnahmen")
     sheet.append(MEASURE_COLUMNS)
     for row in measure_rows(plan):
-        sheet.append([_safe_cell(_number(v)) for v in row])
+        sheet.append([safe_cell(_number(v)) for v in row])
     sheet = wb.create_sheet("Kosten")
     sheet.append(COST_COLUMNS)
     for row in cost_rows(plan):
-        sheet.append([_safe_cell(_number(v)) for v in row])
+        sheet.append([safe_cell(_number(v)) for v in row])
     total = plan.strategy.total
     sheet = wb.create_sheet("Finanzierung")
     sheet.append(["Posten", "Betrag (EUR)"])

@@ -23,6 +23,7 @@ from .htmltable import plain_stack_table, stack_table
 TEMPLATES = PACKAGE_DIR / "templates" / "site"
 SERVICE_PAGES = ("leichte-sprache", "impressum", "datenschutz", "barrierefreiheit")  # last in the menu
 TIMELINE_DETAIL_LIMIT = 80  # more measures: the chart shows one bar per action field
+MILESTONE_LIST_LIMIT = 500  # more milestones: the roadmap lists the first and last of each measure
 
 
 IMAGES = "assets/projekt/"
@@ -444,18 +445,43 @@ class SitePages:
             [_link(m, "massnahme/"), fmt.date(m.start), fmt.date(m.end), STATUS_LABELS[m.status]]
             for m in p.measures
         ]
-        milestone_rows = sorted(
-            (
-                [fmt.date(ms.date), ms.title, _link(m, "massnahme/"), ms.date]
-                for m in p.measures
-                for ms in m.milestones
-            ),
-            key=lambda r: r[3],
-        )
+        total = sum(len(m.milestones) for m in p.measures)
+        summary = None
+        if total <= MILESTONE_LIST_LIMIT:
+            milestone_rows = [
+                r[:3]
+                for r in sorted(
+                    (
+                        [fmt.date(ms.date), ms.title, _link(m, "massnahme/"), ms.date]
+                        for m in p.measures
+                        for ms in m.milestones
+                    ),
+                    key=lambda r: r[3],
+                )
+            ]
+        else:  # one row per measure: a list of every milestone would make a page nobody reads
+            summary = (
+                f"Die {fmt.number(total)} Meilensteine stehen auf den Seiten der Maßnahmen und in den "
+                "offenen Daten; hier je Maßnahme der erste und der letzte."
+            )
+            milestone_rows = []
+            for m in p.measures:
+                if m.milestones:
+                    first = min(m.milestones, key=lambda ms: ms.date)
+                    last = max(m.milestones, key=lambda ms: ms.date)
+                    milestone_rows.append(
+                        [
+                            _link(m, "massnahme/"),
+                            fmt.number(len(m.milestones)),
+                            f"{fmt.date(first.date)}: {first.title}",
+                            f"{fmt.date(last.date)}: {last.title}",
+                        ]
+                    )
         return self._render(
             "roadmap.md.j2",
             timeline_rows=timeline_rows,
-            milestone_rows=[r[:3] for r in milestone_rows],
+            milestone_rows=milestone_rows,
+            milestone_summary=summary,
         )
 
     @staticmethod
