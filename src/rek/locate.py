@@ -80,13 +80,18 @@ def safe_output_dir(project: Path, out: Path) -> Path:
 
 def _link_on_the_way(project: Path, out: Path) -> Path | None:
     """out itself if it is a link; else the first link between the project folder and out (if out is inside)."""
-    if out.is_symlink():
-        return out
+    return out if out.is_symlink() else symlink_in(out, project)
+
+
+def symlink_in(path: Path, root: Path | None) -> Path | None:
+    """The first symbolic link on the way from root to path (path itself included), or None."""
+    if root is None:
+        return None
     try:
-        parts = out.relative_to(project).parts
+        parts = path.relative_to(root).parts
     except ValueError:
         return None
-    current = project
+    current = root
     for part in parts:
         current = current / part
         if current.is_symlink():

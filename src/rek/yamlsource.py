@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostics
+from .locate import symlink_in
 
 try:  # libyaml is much faster; PyYAML wheels ship it
     from yaml import CSafeLoader as _Loader
@@ -196,22 +197,6 @@ def translate_problem(problem: str, context: str | None = None) -> str | None:
 def _translate_problem(problem: str, context: str | None) -> str:
     german = translate_problem(problem, context)
     return f"YAML-Syntaxfehler: {german or 'Die Datei ist an dieser Stelle kein gültiges YAML'}"
-
-
-def symlink_in(path: Path, root: Path | None) -> Path | None:
-    """The first symbolic link on the way from root to path (path itself included), or None."""
-    if root is None:
-        return None
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        return None
-    current = root
-    for part in parts:
-        current = current / part
-        if current.is_symlink():
-            return current
-    return None
 
 
 def refuse_symlink(link: Path, display: str, diags: Diagnostics) -> None:
