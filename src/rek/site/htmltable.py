@@ -63,34 +63,9 @@ def stack_table(
         html_rows = [[_html_cell(v, page) for v in r] for r in rows]
         if all(c is not None for r in html_rows for c in r):
             return _plain(list(headers), html_rows, align, wide=wide)
-    heads = list(headers)
-    aligns = list(align) if align is not None else ["l"] * len(heads)
-
-    def cls(index: int, value: Any = "x") -> str:
-        names = ["rek-r"] if index < len(aligns) and aligns[index] == "r" else []
-        if not str(value).strip():
-            names.append("rek-empty")  # hidden in the stacked layout
-        return f' class="{" ".join(names)}"' if names else ""
-
-    out = [
-        f'<div class="rek-stack{" rek-stack--wide" if wide else ""}" markdown="1">',
-        '<table role="table" markdown="1">',
-        '<thead role="rowgroup" markdown="1"><tr role="row" markdown="1">'
-        + "".join(
-            f'<th role="columnheader" scope="col"{cls(i)}>{escape(h)}</th>' for i, h in enumerate(heads)
-        )
-        + "</tr></thead>",
-        '<tbody role="rowgroup" markdown="1">',
-    ]
-    for row in rows:
-        cells = "".join(
-            f'<td role="cell" data-label="{escape(heads[i] if i < len(heads) else "")}"{cls(i, value)} markdown="span">'
-            f"{cell(value)}</td>"
-            for i, value in enumerate(row)
-        )
-        out.append(f'<tr role="row" markdown="1">{cells}</tr>')
-    out += ["</tbody>", "</table>", "</div>"]
-    return "\n".join(out)
+    # Markdown cells: MkDocs resolves the links in them (markdown="span")
+    cells = [[(cell(v), not str(v).strip()) for v in r] for r in rows]
+    return _write(list(headers), cells, align, wide=wide, markdown=True)
 
 
 def plain_stack_table(
@@ -107,33 +82,47 @@ def _plain(
     Markdown never looks inside it (no ``markdown`` attribute), which keeps pages with many such
     tables (catalogue, roadmap, partner pages, indicator series) cheap for MkDocs to render.
     """
-    heads = list(headers)
-    aligns = list(align) if align is not None else ["l"] * len(heads)
+    cells = [[(value, not value.strip()) for value in row] for row in rows]
+    return _write(headers, cells, align, wide=wide, markdown=False)
 
-    def cls(index: int, value: Any = "x") -> str:
+
+def _write(
+    heads: list[str],
+    rows: list[list[tuple[str, bool]]],
+    align: Iterable[str] | None,
+    *,
+    wide: bool,
+    markdown: bool,
+) -> str:
+    """One writer for both kinds: rows of (cell content, empty); ``markdown`` marks the elements for
+    Python-Markdown's md_in_html, otherwise the HTML is left alone."""
+    aligns = list(align) if align is not None else ["l"] * len(heads)
+    md = ' markdown="1"' if markdown else ""
+
+    def cls(index: int, empty: bool = False) -> str:
         names = ["rek-r"] if index < len(aligns) and aligns[index] == "r" else []
-        if not str(value).strip():
-            names.append("rek-empty")
+        if empty:
+            names.append("rek-empty")  # hidden in the stacked layout
         return f' class="{" ".join(names)}"' if names else ""
 
-    out = [
-        f'<div class="rek-stack{" rek-stack--wide" if wide else ""}"><table role="table">',
-        '<thead role="rowgroup"><tr role="row">'
+    div = f'<div class="rek-stack{" rek-stack--wide" if wide else ""}"{md}>'
+    table = f'<table role="table"{md}>'
+    out = [div, table] if markdown else [div + table]
+    out += [
+        f'<thead role="rowgroup"{md}><tr role="row"{md}>'
         + "".join(
             f'<th role="columnheader" scope="col"{cls(i)}>{escape(h)}</th>' for i, h in enumerate(heads)
         )
         + "</tr></thead>",
-        '<tbody role="rowgroup">',
+        f'<tbody role="rowgroup"{md}>',
     ]
+    span = ' markdown="span"' if markdown else ""
     for row in rows:
-        out.append(
-            '<tr role="row">'
-            + "".join(
-                f'<td role="cell" data-label="{escape(heads[i] if i < len(heads) else "")}"{cls(i, value)}>'
-                f"{value}</td>"
-                for i, value in enumerate(row)
-            )
-            + "</tr>"
+        cells = "".join(
+            f'<td role="cell" data-label="{escape(heads[i] if i < len(heads) else "")}"{cls(i, empty)}{span}>'
+            f"{content}</td>"
+            for i, (content, empty) in enumerate(row)
         )
-    out += ["</tbody>", "</table></div>"]
+        out.append(f'<tr role="row"{md}>{cells}</tr>')
+    out += ["</tbody>", "</table>", "</div>"] if markdown else ["</tbody>", "</table></div>"]
     return "\n".join(out)
