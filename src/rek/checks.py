@@ -176,17 +176,13 @@ def _sections(found: _Findings, plan: Plan) -> None:
                 f"Regel 'Abschnitt {sec.title}': Pflichtabschnitt ist leer",
                 rule=rule,
             )
-        limit = sec.max_chars
-        what = f"höchstens {fmt.number(limit)} Zeichen" if limit else ""
-        if sec.max_pages is not None:
-            page_limit = sec.max_pages * call.chars_per_page
-            if limit is None or page_limit < limit:
-                limit = page_limit
-                what = (
-                    f"höchstens {fmt.plain(sec.max_pages)} Seiten à {fmt.number(call.chars_per_page)} Zeichen"
-                )
+        limit = sp.limit(call.chars_per_page)  # the same limit the form texts show
         if limit is None or sp.chars <= limit:
             continue
+        if limit == sec.max_chars:
+            what = f"höchstens {fmt.number(limit)} Zeichen"
+        else:
+            what = f"höchstens {fmt.plain(sec.max_pages)} Seiten à {fmt.number(call.chars_per_page)} Zeichen"
         longest = max(sp.texts, key=lambda t: t.chars)
         found.add(
             longest.kind,
@@ -198,7 +194,7 @@ def _sections(found: _Findings, plan: Plan) -> None:
             f"steht hier ({longest.label}, {fmt.number(longest.chars)} Zeichen).",
             rule=(
                 f"Abschnitt '{sec.title}'",
-                ("sections", sp.index, "max_chars" if sec.max_chars else "max_pages"),
+                ("sections", sp.index, "max_chars" if limit == sec.max_chars else "max_pages"),
                 sec.source,
             ),
         )
