@@ -353,7 +353,7 @@ def build(
 @pass_ctx
 def application(ctx: Context, call_id: str | None, out: Path | None, check_only: bool, draft: bool) -> None:
     """Den Förderantrag erzeugen (Markdown, DOCX, PDF, Kostenplan als XLSX) oder formal prüfen."""
-    from .checks import check_plan, formal_findings
+    from .checks import formal_findings, money_findings
     from .plan import resolve
 
     root = ctx.root()
@@ -362,10 +362,12 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
     if call is None:
         raise RekError("Kein Förderaufruf gewählt: setzen Sie 'call' in strategy/strategy.yaml oder --call.")
     plan = resolve(project, call)
-    findings = sorted(check_plan(plan))
+    # the same findings as check_plan, kept apart: money errors always stop, formal ones unless --draft
+    money_all, formal_all = money_findings(plan), formal_findings(plan)
+    money = [d for d in money_all if d.severity == "error"]
+    findings = sorted(money_all + formal_all)
     for diag in findings:
         click.echo(styled(diag.format()), err=True)
-    errors = [d for d in findings if d.severity == "error"]
     if check_only:
         # the submission check: what is still 'in Vorbereitung' counts as missing here
         if findings:
@@ -375,8 +377,7 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
             sys.exit(1)
         say(f"Der Antrag erfüllt die formalen Anforderungen des Aufrufs '{call.name}'.")
         return
-    formal = [d for d in formal_findings(plan) if d.severity == "error"]
-    money = [d for d in errors if d not in formal]
+    formal = [d for d in formal_all if d.severity == "error"]
     if money or (formal and not draft):
         click.echo(summary_line(findings), err=True)
         if formal and not money:
