@@ -139,8 +139,8 @@ class SitePages:
             *[[f"davon {label}", str(count)] for label, count in by_status.items()],  # 'davon geplant'...
             ["Handlungsfelder", str(len(p.action_fields))],
             ["Partner", str(len(p.strategy.partners))],
-            *self._money_rows(total)[:1],
-            *self._money_rows(total)[2:],
+            # the money rows of the finance page, without "davon förderfähig"
+            *(row for row in self._money_rows(total) if row[0] != "davon förderfähig"),
         ]
         return self._render(
             "index.md.j2",
