@@ -6,7 +6,6 @@ comes from. The formal checks in ``application/checks.py`` read only this model.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
@@ -138,6 +137,3 @@ class Call(Strict):
                 if rate.when == when:
                     return rate
         return self.rates[0]
-
-    def rate_fraction(self, budget_emergency: bool) -> Decimal:
-        return Decimal(str(self.rate_for(budget_emergency).percent)) / 100
