@@ -129,26 +129,6 @@ dependencies: []
 """
 
 
-def _refuse_invalid(text: str, path: Path) -> None:
-    """The new file must pass the same checks as any measure file (e.g. no HTML in the title)."""
-    from .diagnostics import Diagnostics
-    from .textrules import check_text
-    from .validation import validate_doc
-    from .yamlsource import parse_yaml_bytes
-
-    diags = Diagnostics()
-    display = f"measures/{path.name}"
-    doc = parse_yaml_bytes(text.encode("utf-8"), path, display, diags)
-    if doc is not None:
-        check_text(doc, diags, Measure)
-        validate_doc(doc, Measure, diags)
-    if diags:
-        raise RekError(
-            "Die neue Maßnahme wäre ungültig und wurde nicht angelegt:\n"
-            + "\n".join(d.format() for d in diags.sorted())
-        )
-
-
 def new_measure(
     root: Path,
     strategy: Strategy,
@@ -176,23 +156,15 @@ def new_measure(
     if lead not in partner_ids:
         raise RekError(f"Unbekannter Partner '{lead}'. Bekannt sind: {', '.join(partner_ids)}")
     measure_id = measure_id or next_measure_id(existing)
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", measure_id):
-        raise RekError(f"Ungültige Kennung '{measure_id}': erlaubt sind Buchstaben, Ziffern, '-' und '_'.")
-    if len(title) > 300 or not title.strip():
-        raise RekError("Der Titel muss 1 bis 300 Zeichen lang sein.")
-    folder = root / "measures"
-    folder.mkdir(exist_ok=True)
-    path = folder / f"{measure_id}.yaml"
+    _check_id(measure_id)
+    _check_text(title, "Der Titel")
+    path = root / "measures" / f"{measure_id}.yaml"
     # a measure needs a phase once a call is selected: the latest phase that maps to a call phase
     phase = next((p for p in reversed(strategy.phases) if p.call_phase), strategy.phases[-1])
     text = measure_yaml(measure_id, title, action_field, lead, today or dt.date.today(), phase)
-    _refuse_invalid(text, path)
-    try:
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(text)
-    except FileExistsError:
-        raise RekError(f"Datei '{path}' gibt es schon; rek überschreibt keine bestehenden Dateien.") from None
-    return path
+    # the new file must pass the same checks as any measure file (e.g. no HTML in the title)
+    _validated(text, path, f"measures/{path.name}", Measure, "Die neue Maßnahme")
+    return _write_new(path, text)
 
 
 REK_SOURCE_MARKER = "__REK_PACKAGE__"
@@ -316,7 +288,7 @@ def _validated(text: str, path: Path, display: str, model: type, what: str) -> N
     diags = Diagnostics()
     doc = parse_yaml_bytes(text.encode("utf-8"), path, display, diags)
     if doc is not None:
-        check_text(doc, diags)
+        check_text(doc, diags, model)  # with the model: its Markdown fields are parsed too
         validate_doc(doc, model, diags)
     if diags:
         raise RekError(
