@@ -96,3 +96,12 @@ def with_call(project: Path) -> Path:
     )
     strategy.write_text(text, encoding="utf-8")
     return project
+
+
+def overlay(fixture: Path, project: Path) -> None:
+    """Copy a fixture's files (all but expected.txt) over a project."""
+    for item in fixture.rglob("*"):
+        if item.is_file() and item.name != "expected.txt":
+            target = project / item.relative_to(fixture)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(item, target)

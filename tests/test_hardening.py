@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, INIT_TEMPLATE, with_call
+from conftest import FIXTURES, INIT_TEMPLATE, overlay, with_call
 from rek.diagnostics import RekError
 from rek.project import load_project, require_project
 from safety import scan_site
@@ -60,14 +60,6 @@ def time_limit(seconds: int) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-
-
-def overlay(fixture: Path, project: Path) -> None:
-    for item in fixture.rglob("*"):
-        if item.is_file() and item.name != "expected.txt":
-            target = project / item.relative_to(fixture)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(item, target)
 
 
 def tree_digest(root: Path) -> dict[str, tuple[str, ...]]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, overlay
 
 MONITORING = sorted(p for p in (FIXTURES / "monitoring").iterdir() if p.is_dir())
 
@@ -21,11 +20,7 @@ def _warnings(err: str) -> list[str]:
 @pytest.mark.parametrize("fixture", MONITORING, ids=[p.name for p in MONITORING])
 def test_monitoring_fixture_warns_exactly(fixture: Path, minimal: Path, run, monkeypatch) -> None:
     monkeypatch.setenv("REK_TODAY", "2026-11-25")
-    for item in fixture.rglob("*"):
-        if item.is_file() and item.name != "expected.txt":
-            target = minimal / item.relative_to(fixture)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(item, target)
+    overlay(fixture, minimal)
     result = run("check", cwd=minimal)
     assert result.code == 0, result.err
     assert _warnings(result.out) == (fixture / "expected.txt").read_text(encoding="utf-8").splitlines()
