@@ -190,3 +190,65 @@ def test_indicator_csv_has_one_row_per_measurement(built_embedded: Path) -> None
         ("2024", "16400", "False"),
         ("2025", "24600", "True"),
     ]
+
+
+def _series_block(measurements: list[dict], **extra) -> str:
+    from conftest import ROOT
+    from rek import monitoring
+    from rek.plan import resolve
+    from rek.project import require_project
+    from rek.site.pages import SitePages
+
+    plan = resolve(require_project(ROOT))
+    ind = _indicator(measurements=measurements, **extra)
+    return SitePages(plan).indicator_chart(monitoring.IndicatorRef("measure", "M99", 0, ind))
+
+
+def test_series_table_says_once_what_every_value_shares() -> None:
+    html = _series_block(
+        [
+            {"date": 2023, "value": 150, "source": "Terminstatistik", "example": True},
+            {"date": 2024, "value": 210, "source": "Terminstatistik", "example": True},
+        ]
+    )
+    assert "<p><strong>Stand: auf Kurs</strong> · Quelle: Terminstatistik · Beispielwerte</p>" in html
+    assert '<th scope="col">Wert (je Monat)</th></tr>' in html  # two columns: nothing differs per row
+    assert "Anmerkung" not in html
+    rows = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows == (
+        "<tr><td>Ausgangswert 2022</td><td>100</td></tr>"
+        "<tr><td>2023</td><td>150</td></tr>"
+        "<tr><td>2024</td><td>210</td></tr>"
+        "<tr><td>Ziel 2026</td><td>300</td></tr>"
+    )
+
+
+def test_series_table_notes_what_differs_from_row_to_row() -> None:
+    html = _series_block(
+        [
+            {
+                "date": 2023,
+                "value": 150,
+                "source": "Terminstatistik",
+                "breakdown": {"Hameln": 90, "Rinteln": 60},
+            },
+            {
+                "date": "2024-06-30",
+                "value": 210,
+                "source": "Umfrage & Zählung",
+                "provisional": True,
+                "example": True,
+            },
+            {"date": 2025, "value": 230, "note": "neue Zählweise"},
+        ]
+    )
+    assert "<p><strong>Stand: nicht auf Kurs</strong></p>" in html  # no common source, not all examples
+    assert '<th scope="col">Anmerkung</th>' in html
+    rows = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows == (
+        "<tr><td>Ausgangswert 2022</td><td>100</td><td></td></tr>"
+        "<tr><td>2023</td><td>150</td><td>Terminstatistik, Hameln: 90; Rinteln: 60</td></tr>"
+        "<tr><td>30.06.2024</td><td>210</td><td>vorläufig, Umfrage &amp; Zählung, Beispielwert</td></tr>"
+        "<tr><td>2025</td><td>230</td><td>neue Zählweise</td></tr>"
+        "<tr><td>Ziel 2026</td><td>300</td><td></td></tr>"
+    )

@@ -86,7 +86,7 @@ def contact_block(c: Any) -> Md:
 
 
 def _simple_table(headers: list[str], rows: list[list[str]]) -> str:
-    """A small three-column HTML table of plain values (fits a phone without stacking; few tags)."""
+    """A small HTML table of plain values, two or three columns (fits a phone without stacking; few tags)."""
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in rows)
     return f'<table class="rek-series"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -307,33 +307,51 @@ class SitePages:
 
         The chart is a file, not inline SVG: a measure page with charts stays small for MkDocs and the
         search index; the image's text alternative is the chart's description, the table holds the values.
+        What every measurement shares (source, example flag) is said once above the table; a notes column
+        appears only for what differs from row to row (vorläufig, another source, a breakdown, a note).
         """
         ind = ref.indicator
-        rows = []
-        if ind.baseline is not None:
-            rows.append([str(ind.baseline_year or "–"), fmt.plain(ind.baseline), "Ausgangswert"])
-        for x in ind.series:
-            note = ", ".join(
+        series = ind.series
+        sources = {x.source for x in series}
+        common_source = sources.pop() if len(sources) == 1 else None
+        all_examples = all(x.example for x in series)
+        notes = [
+            ", ".join(
                 part
                 for part in (
                     "vorläufig" if x.provisional else "",
-                    x.source or "",
+                    x.source if x.source and common_source is None else "",
                     "; ".join(f"{k}: {fmt.plain(v)}" for k, v in x.breakdown.items()),
-                    "Beispielwert" if x.example else "",
+                    x.note or "",
+                    "Beispielwert" if x.example and not all_examples else "",
                 )
                 if part
             )
-            rows.append([monitoring.when(x), fmt.plain(x.value), note])
-        rows.append([str(ind.target_year), fmt.plain(ind.target), "Ziel"])
+            for x in series
+        ]
+        with_notes = any(notes)
+        rows = []
+        if ind.baseline is not None:
+            label = f"Ausgangswert {ind.baseline_year}" if ind.baseline_year else "Ausgangswert"
+            rows.append([label, fmt.plain(ind.baseline)] + ([""] if with_notes else []))
+        for x, note in zip(series, notes, strict=True):
+            rows.append([monitoring.when(x), fmt.plain(x.value)] + ([note] if with_notes else []))
+        rows.append([f"Ziel {ind.target_year}", fmt.plain(ind.target)] + ([""] if with_notes else []))
         state = monitoring.state(ind, self.today)
         described = "; ".join(
             f"{monitoring.when(x)}: {fmt.plain(x.value)}{' (vorläufig)' if x.provisional else ''}"
-            for x in ind.series
+            for x in series
         )
         alt = f"Liniendiagramm {ind.name} ({ind.unit}): "
         if ind.baseline is not None:
             alt += f"Ausgangswert {fmt.plain(ind.baseline)}; "
         alt += f"Messwerte {described}; Ziel {fmt.plain(ind.target)} bis {ind.target_year}."
+        about = [f"<strong>Stand: {escape(state)}</strong>"]
+        if common_source:
+            about.append(f"Quelle: {escape(common_source)}")
+        if all_examples:
+            about.append("Beispielwerte")
+        headers = ["Jahr/Datum", f"Wert ({ind.unit})"] + (["Anmerkung"] if with_notes else [])
         src = f"../../assets/charts/ind-{ref.key}"
         # pure HTML (no markdown attribute): Markdown passes it through untouched
         return (
@@ -341,9 +359,7 @@ class SitePages:
             f'<source media="(max-width: 44.9375em)" srcset="{src}-schmal.svg">'
             f'<img src="{src}.svg" alt="{escape(alt)}" width="680" loading="lazy"></picture></figure>\n'
             f'<div class="rek-indicator-data">\n'
-            f"<p><strong>Stand: {escape(state)}</strong> · Einheit: {escape(ind.unit)}</p>\n"
-            + _simple_table(["Jahr/Datum", "Wert", "Anmerkung"], rows)
-            + "\n</div>\n</div>"
+            f"<p>{' · '.join(about)}</p>\n" + _simple_table(headers, rows) + "\n</div>\n</div>"
         )
 
     def progress_page(self) -> str:
