@@ -34,13 +34,15 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str], ident:
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{ident}-title {ident}-desc">\n'
         f'<title id="{ident}-title">{escape(title)}</title>\n'
         f'<desc id="{ident}-desc">{escape(desc)}</desc>\n'
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>\n' + "\n".join(body) + "\n</svg>\n"
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>\n'
+        f'<g {FONT} fill="#111">\n' + "\n".join(body) + "\n</g>\n</svg>\n"
     )
 
 
 def _text(x: float, y: float, size: int, text: str, anchor: str = "start") -> str:
     anchor_attr = f' text-anchor="{anchor}"' if anchor != "start" else ""
-    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}"{anchor_attr} {FONT} fill="#111">{escape(text)}</text>'
+    # font and colour come from the group around the chart's body (see _svg)
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}"{anchor_attr}>{escape(text)}</text>'
 
 
 def _fit(text: str, size: int, room: float) -> str:

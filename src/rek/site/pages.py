@@ -282,8 +282,13 @@ class SitePages:
     def progress_table(self, overview: monitoring.Overview) -> str:
         return table(["Stand der Umsetzung", "Wert"], overview.rows(), "lr")  # two columns fit a phone
 
-    def indicator_svgs(self, ref: monitoring.IndicatorRef) -> tuple[str, str]:
-        """An indicator's line chart, wide and narrow (SVG files under assets/charts/)."""
+    def indicator_svg(self, ref: monitoring.IndicatorRef) -> str:
+        """An indicator's line chart (an SVG file under assets/charts/), in the narrow layout only.
+
+        One drawing serves every screen: stretched to a phone's width its 14-unit text stays at 12 px or
+        more, and on wider screens it is shown at up to 380 px with the data table beside it. One file per
+        indicator, not a wide and a narrow one: a strategy with many indicators writes half the files.
+        """
         ind = ref.indicator
         points = [
             charts.Point(monitoring._position(x), x.value, monitoring.when(x), x.provisional)
@@ -293,17 +298,13 @@ class SitePages:
         if ind.baseline is not None:
             baseline = (float(ind.baseline_year or ind.series[0].year - 1), ind.baseline)
         title = ind.name + (" (Beispielwerte)" if ind.example or any(x.example for x in ind.series) else "")
-        wide, narrow = (
-            charts.line_chart(
-                f"ind-{ref.key}{suffix}", title, points, unit=ind.unit, baseline=baseline,
-                target=(ind.target_year, ind.target), narrow=narrow,
-            )
-            for suffix, narrow in (("", False), ("-schmal", True))
+        return charts.line_chart(
+            f"ind-{ref.key}", title, points, unit=ind.unit, baseline=baseline,
+            target=(ind.target_year, ind.target), narrow=True,
         )  # fmt: skip
-        return wide, narrow
 
     def indicator_chart(self, ref: monitoring.IndicatorRef) -> str:
-        """An indicator's line chart as an image (wide, or narrow on phones) and its data table below.
+        """An indicator's line chart as an image and its data table (beside it on wide screens, below on phones).
 
         The chart is a file, not inline SVG: a measure page with charts stays small for MkDocs and the
         search index; the image's text alternative is the chart's description, the table holds the values.
@@ -355,9 +356,8 @@ class SitePages:
         src = f"../../assets/charts/ind-{ref.key}"
         # pure HTML (no markdown attribute): Markdown passes it through untouched
         return (
-            f'<div class="rek-indicator">\n<figure class="rek-indicator-chart"><picture>'
-            f'<source media="(max-width: 44.9375em)" srcset="{src}-schmal.svg">'
-            f'<img src="{src}.svg" alt="{escape(alt)}" width="680" loading="lazy"></picture></figure>\n'
+            f'<div class="rek-indicator">\n<figure class="rek-indicator-chart">'
+            f'<img src="{src}.svg" alt="{escape(alt)}" width="{charts.NARROW}" loading="lazy"></figure>\n'
             f'<div class="rek-indicator-data">\n'
             f"<p>{' · '.join(about)}</p>\n" + _simple_table(headers, rows) + "\n</div>\n</div>"
         )
@@ -723,9 +723,7 @@ class SitePages:
             yield f"assets/charts/{name}", svg
         for ref in monitoring.indicators(self.plan):
             if ref.indicator.measurements:
-                wide, narrow = self.indicator_svgs(ref)
-                yield f"assets/charts/ind-{ref.key}.svg", wide
-                yield f"assets/charts/ind-{ref.key}-schmal.svg", narrow
+                yield f"assets/charts/ind-{ref.key}.svg", self.indicator_svg(ref)
 
     def nav(self) -> list[dict[str, Any]]:
         """The menu (tabs on wide screens, the drawer on small ones); legal and help pages in one group."""
