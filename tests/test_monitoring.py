@@ -252,3 +252,19 @@ def test_series_table_notes_what_differs_from_row_to_row() -> None:
         "<tr><td>2025</td><td>230</td><td>neue Zählweise</td></tr>"
         "<tr><td>Ziel 2026</td><td>300</td><td></td></tr>"
     )
+
+
+def test_each_indicator_appears_once_on_its_measure_page(built_embedded: Path) -> None:
+    """An indicator with measured values has its own block (heading, chart, table with baseline and
+    target); the overview table lists only the indicators without values."""
+    site = built_embedded / "site" / "massnahme"
+    m01 = (site / "M01" / "index.html").read_text(encoding="utf-8")
+    assert "Zieljahr" in m01 and 'class="rek-indicator"' not in m01  # no values yet: the table
+    m12 = (site / "M12" / "index.html").read_text(encoding="utf-8")
+    section = m12.split('id="indikatoren"')[1].split("<h2")[0]
+    assert "Zieljahr" not in section and section.count('class="rek-indicator"') == 2
+    assert "Fahrgäste im Rufbus je Jahr (Beispielwert)</h3>" in section
+    assert (
+        "<td>Ausgangswert 2022</td><td>0</td>" in section and "<td>Ziel 2026</td><td>40.000</td>" in section
+    )
+    assert '<th scope="col">Wert (Fahrgäste)</th>' in section

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import crossref, markup
+from . import crossref, heap, markup
 from .assets import load_assets
 from .call import Call
 from .diagnostics import Diagnostics, RekError
@@ -136,6 +136,11 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 def load_project(root: Path, *, strict: bool = True) -> tuple[Project | None, Diagnostics]:
     """Load and validate everything; return the project (None on errors) and all diagnostics."""
+    with heap.bulk_load():
+        return _load_project(root, strict=strict)
+
+
+def _load_project(root: Path, *, strict: bool) -> tuple[Project | None, Diagnostics]:
     root = root.resolve()
     diags = Diagnostics()
     docs = LoadedDocs()
@@ -215,9 +220,11 @@ def _source_maps(docs: LoadedDocs) -> dict[tuple[str, str], tuple[str, dict[Any,
 
 
 def require_project(root: Path) -> Project:
+    """The project for a one-shot command (what it loads stays out of later garbage collections)."""
     project, diags = load_project(root)
     if project is None:
         raise RekError(diags)
+    heap.settle()
     return project
 
 

@@ -46,8 +46,13 @@ def _link(m: Measure, prefix: str) -> Md:
     return link(f"{m.id} {m.title}", f"{prefix}{m.id}.md")
 
 
+EXAMPLE_MARK = " (Beispielwert)"
+
+
 def _indicator_rows(indicators: list[Any]) -> list[list[str]]:
-    return [fmt.indicator_row(i, " (Beispielwert)") for i in indicators]
+    """The overview table's rows: indicators without measured values (one with values has its own
+    block, whose heading, column header and first and last rows say what the row would)."""
+    return [fmt.indicator_row(i, EXAMPLE_MARK) for i in indicators if not i.measurements]
 
 
 # a status inside a sentence ('davon abgeschlossen'); the labels themselves start with a capital
@@ -113,6 +118,7 @@ class SitePages:
             "measures": project.measures_by_id,
             "status_labels": STATUS_LABELS,
             "priority_labels": PRIORITY_LABELS,
+            "example_mark": EXAMPLE_MARK,
         }
         self.phases = {ph.id: ph for ph in s.phases}
         self.today = monitoring.today()
@@ -331,7 +337,7 @@ class SitePages:
             for x in series
         ]
         with_notes = any(notes)
-        rows = []
+        rows: list[list[str]] = []
         if ind.baseline is not None:
             label = f"Ausgangswert {ind.baseline_year}" if ind.baseline_year else "Ausgangswert"
             rows.append([label, fmt.plain(ind.baseline)] + ([""] if with_notes else []))
