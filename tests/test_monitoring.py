@@ -268,3 +268,27 @@ def test_each_indicator_appears_once_on_its_measure_page(built_embedded: Path) -
         "<td>Ausgangswert 2022</td><td>0</td>" in section and "<td>Ziel 2026</td><td>40.000</td>" in section
     )
     assert '<th scope="col">Wert (Fahrgäste)</th>' in section
+
+
+def test_build_prints_the_monitoring_warnings_of_check(embedded: Path, run, monkeypatch, tmp_path) -> None:
+    """What the site shows as late or missed is named by `rek build` too, at the same place as by check."""
+    monkeypatch.setenv("REK_TODAY", "2026-11-25")
+    checked = [line for line in _warnings(run("check", cwd=embedded).out) if line.startswith("measures/")]
+    result = run("build", "--no-application", "--out", str(tmp_path / "out"), cwd=embedded)
+    assert result.code == 0, result.err
+    built = [line for line in result.err.splitlines() if ": warning: " in line]
+    assert checked and built == checked
+
+
+def test_heap_settling_is_undone_when_a_command_ends(embedded: Path, run, tmp_path) -> None:
+    """One-shot commands keep the loaded strategy out of later garbage collections, and hand it back
+    when the command ends (several commands in one process, as here, do not pile it up)."""
+    import gc
+
+    from rek.project import require_project
+
+    require_project(embedded)
+    assert gc.get_freeze_count() > 0  # settled
+    gc.unfreeze()
+    assert run("build", "--no-application", "--out", str(tmp_path / "out"), cwd=embedded).code == 0
+    assert gc.get_freeze_count() == 0

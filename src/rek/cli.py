@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from . import __version__, clicktext, interrupts
+from . import __version__, clicktext, heap, interrupts
 from .diagnostics import RekError, summary_line
 from .formatting import euro
 from .locate import find_project
@@ -321,9 +321,16 @@ def build(
 
         changes = changes_page(root, since, None)
     target = out or _default_out(ctx, root, "build")
-    report = run_build(project, target, site=site, application=application, changes=changes, draft=draft)
+    from . import monitoring
+    from .plan import resolve
+
+    plan = resolve(project)
+    report = run_build(plan, target, site=site, application=application, changes=changes, draft=draft)
     for message in report.warnings:
         click.echo(f"Warnung: {message}", err=True)
+    # what the site shows as late or missed, with the place to change it (the same warnings as rek check)
+    for diag in sorted(monitoring.findings(plan, monitoring.today())):
+        click.echo(styled(diag.format()), err=True)
     parts = []
     if site:
         parts.append(f"Website mit {report.pages} Seiten in {os.path.relpath(target / 'site')}")
@@ -545,7 +552,7 @@ def _plausible_only(exc: click.ClickException) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: no traceback reaches a user; exit 1 for their mistakes, 2 for ours, 130 for interrupts."""
-    with interrupts.handled():
+    with interrupts.handled(), heap.settled_until_done():
         code = _run(argv)
     sys.exit(code)
 

@@ -30,3 +30,13 @@ def settle() -> None:
     """Leave everything loaded so far out of later collections: a one-shot command keeps it until it
     exits. Not for `rek serve`, which loads the strategy again on every edit."""
     gc.freeze()
+
+
+@contextmanager
+def settled_until_done() -> Iterator[None]:
+    """Around a whole command: what settle() left out is handed back to the collector at the end (for
+    callers that run several commands in one process, such as the tests)."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
