@@ -258,7 +258,8 @@ def plan_overview(plan: Plan, on: dt.date, field: str | None = None) -> Overview
 
 # --- warnings for `rek check` -----------------------------------------------------------------------
 def findings(plan: Plan, on: dt.date) -> list[Diagnostic]:
-    """Warnings: stale statuses, overdue milestones, implausible measurements, missed targets."""
+    """Warnings: stale statuses, overdue milestones, spending outside the runtime or in the future,
+    implausible measurements, missed targets."""
     project = plan.project
     found: list[Diagnostic] = []
 
@@ -287,6 +288,25 @@ def findings(plan: Plan, on: dt.date) -> list[Diagnostic]:
                 "(nicht als erreicht markiert)",
                 "Setzen Sie 'done: true', wenn er erreicht ist, sonst ein neues Datum.",
             )
+        for i, item in enumerate(m.spending):
+            if item.year > on.year:
+                add(
+                    "measure",
+                    m.id,
+                    ("spending", i, "year"),
+                    f"Feld 'spending[{i}].year': Ausgaben für {item.year} sind gemeldet, das Jahr hat aber noch "
+                    "nicht begonnen",
+                    "Melden Sie unter 'spending' nur, was ausgegeben ist; Geplantes steht unter 'costs'.",
+                )
+            elif not m.start.year <= item.year <= m.end.year:
+                add(
+                    "measure",
+                    m.id,
+                    ("spending", i, "year"),
+                    f"Feld 'spending[{i}].year': Ausgaben im Jahr {item.year} liegen außerhalb der Laufzeit "
+                    f"{m.start.year} bis {m.end.year}",
+                    "Verlängern Sie 'start' oder 'end', wenn die Maßnahme länger läuft, sonst prüfen Sie das Jahr.",
+                )
     for ref in indicators(plan):
         _indicator_findings(ref, on, add)
     return found
