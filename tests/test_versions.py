@@ -555,3 +555,34 @@ def test_publish_names_every_reason_at_once(repo: Path, run) -> None:
     assert result.code == 1
     assert "Eine beschlossene Fassung wird nur von einem Git-Tag veröffentlicht" in result.err
     assert "content/leichte-sprache.md:6:17: error: Platzhalter „bitte ergänzen“" in result.err
+
+
+def test_diff_names_measurements_updates_and_spending_by_their_date(repo: Path, run) -> None:
+    measure = repo / "measures" / "M01.yaml"
+    _edit(
+        measure,
+        "example: true\n",
+        "indicators:\n  - name: Online gebuchte Termine\n    unit: Termine\n    target: 500\n    target_year: 2027\n"
+        "    measurements:\n      - {date: 2027-03-31, value: 120}\n"
+        "updates:\n  - {date: 2027-04-01, status: in_progress, text: Die ersten Termine sind gebucht.}\n"
+        "spending:\n  - {year: 2027, amount: 4000}\n"
+        "example: true\n",
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Messwert")
+    git(repo, "tag", "v0.3")
+    _edit(
+        measure,
+        "{date: 2027-03-31, value: 120}",
+        "{date: 2027-03-31, value: 140}\n      - {date: 2027-06-30, value: 260, provisional: true}",
+    )
+    _edit(measure, "text: Die ersten Termine sind gebucht.", "text: Die ersten 140 Termine sind gebucht.")
+    _edit(measure, "amount: 4000}", "amount: 4500}")
+    out = run("diff", "v0.3", cwd=repo).out
+    assert "    Indikator „Online gebuchte Termine“: Messwert „31.03.2027“: Wert: 120 → 140" in out
+    assert "    Indikator „Online gebuchte Termine“: Messwert „30.06.2027“: – → neu (260, vorläufig)" in out
+    assert (
+        "    Sachstand „01.04.2027“: Sachstand: Die ersten Termine sind gebucht. → Die ersten 140 Termine sind gebucht."
+        in out
+    )
+    assert "    Ausgaben „2027“: Ausgegeben: 4.000\u00a0€ → 4.500\u00a0€" in out

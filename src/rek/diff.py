@@ -150,6 +150,9 @@ LABELS: dict[tuple[str, str] | str, str] = {
 # one item of a list, for 'Indikator „Online-Dienste“: Zielwert'
 ITEM_LABELS = {
     "milestones": "Meilenstein",
+    "measurements": "Messwert",
+    "updates": "Sachstand",
+    "spending": "Ausgaben",
     "indicators": "Indikator",
     "third_parties": "Drittmittel",
     "partners": "Partner",
@@ -240,10 +243,17 @@ def _value(value: Any, name: str = "") -> str:
 
 
 def _item_key(item: BaseModel) -> str:
+    """What names one item of a list: its id, name or title; a measurement or an update its day or
+    year, spending its year ('Messwert „2024“', not the position in the list)."""
     for name in ("id", "name", "title", "label", "url"):
         value = getattr(item, name, None)
         if value:
             return str(value)
+    when = getattr(item, "date", None) or getattr(item, "year", None)
+    if isinstance(when, dt.date):
+        return fmt.date(when)
+    if isinstance(when, int):
+        return str(when)
     return ""
 
 
@@ -361,6 +371,10 @@ def _summary(item: Any) -> str:
     if hasattr(item, "target") and hasattr(item, "target_year"):
         unit = f" {item.unit}" if getattr(item, "unit", "") else ""
         return f" (Zielwert {_value(item.target)}{unit} bis {item.target_year})"
+    if hasattr(item, "value") and hasattr(item, "provisional"):  # a measurement, named by its date
+        return f" ({_value(item.value)}{', vorläufig' if item.provisional else ''})"
+    if hasattr(item, "status") and hasattr(item, "text"):  # an update, named by its date
+        return f" ({_value(item.status)})"
     if hasattr(item, "date") and isinstance(item.date, dt.date):
         return f" ({fmt.date(item.date)})"
     if hasattr(item, "amount"):
