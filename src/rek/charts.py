@@ -5,7 +5,8 @@ All text is XML-escaped. Colours meet 3:1 contrast against white for graphical o
 
 Every chart comes in two layouts: ``wide`` (680 units, shown at about its own size from a tablet
 upwards, text 13 px) and ``narrow`` (320 units, labels above the bars, for phones: the site stretches
-it to the screen width, so its 14-unit text stays at 14 px or more on a 390 px screen).
+it to the screen width, so its 14-unit text stays at 14 px or more on a 390 px screen). The site's
+indicator line charts use the narrow layout alone, as one file each (see ``site.pages.indicator_svg``).
 """
 
 from __future__ import annotations
