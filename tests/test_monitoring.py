@@ -292,3 +292,21 @@ def test_heap_settling_is_undone_when_a_command_ends(embedded: Path, run, tmp_pa
     gc.unfreeze()
     assert run("build", "--no-application", "--out", str(tmp_path / "out"), cwd=embedded).code == 0
     assert gc.get_freeze_count() == 0
+
+
+def test_line_chart_labels_the_target_year_when_it_skips_years() -> None:
+    import re
+
+    from rek import charts
+
+    points = [
+        charts.Point(2022.0, Decimal(20), "2022", False),
+        charts.Point(2025.0, Decimal(52), "2025", True),
+    ]
+    for narrow in (True, False):
+        svg = charts.line_chart(
+            "t", "Termine", points, unit="je Monat", baseline=(2021.0, Decimal(0)), target=(2026, Decimal(60)),
+            narrow=narrow,
+        )  # fmt: skip
+        years = re.findall(r'text-anchor="middle">(\d{4})</text>', svg)
+        assert years[0] == "2026" and (narrow is False or len(years) < 6)  # the narrow one skips years

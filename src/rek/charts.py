@@ -364,7 +364,8 @@ def line_chart(
     step = 1
     while (right - left) / span * step < _width("0000", size) + 8:
         step += 1
-    for year in range(first_year, last_year + 1, step):
+    # counted back from the last year (the target's, as a rule), so the target year always has its label
+    for year in range(last_year, first_year - 1, -step):
         body.append(_text(x(year), axis_y + size + 6, size, str(year), "middle"))
     # the way to the target: dashed, from the newest value (else the baseline) to the target
     origin = (points[-1].at, float(points[-1].value)) if points else None
