@@ -20,6 +20,8 @@ from html import escape
 from typing import Any
 
 from . import formatting as fmt
+from . import monitoring
+from .model import Indicator
 
 COLORS = ["#1f4e79", "#b35900", "#2e7d32", "#6a1b9a", "#c62828", "#00695c", "#4e342e", "#37474f"]
 COLOR_NAMES = ["dunkelblau", "orange", "grün", "violett", "rot", "petrol", "braun", "schiefergrau"]
@@ -299,6 +301,23 @@ def _ticks(low: float, high: float, count: int = 4) -> list[float]:
         ticks.append(round(value, 6))
         value += step
     return ticks
+
+
+def indicator_chart(
+    ident: str, title: str, ind: Indicator, *, narrow: bool = False, until: int | None = None
+) -> str:
+    """An indicator's line chart (site and report): its measurements (up to the year ``until``), baseline
+    and target. A baseline without a year stands a year before the first measurement."""
+    points = [
+        Point(monitoring.position(x), x.value, monitoring.when(x), x.provisional)
+        for x in ind.series
+        if until is None or x.year <= until
+    ]
+    baseline = None
+    if ind.baseline is not None:
+        baseline = (float(ind.baseline_year or ind.series[0].year - 1), ind.baseline)
+    target = (ind.target_year, ind.target)
+    return line_chart(ident, title, points, unit=ind.unit, baseline=baseline, target=target, narrow=narrow)
 
 
 def line_chart(

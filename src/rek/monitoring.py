@@ -76,11 +76,11 @@ def _start(ind: Indicator) -> tuple[float, Decimal] | None:
         year = ind.baseline_year or (series[0].year if series else ind.target_year)
         return float(year), ind.baseline
     if series:
-        return _position(series[0]), series[0].value
+        return position(series[0]), series[0].value
     return None
 
 
-def _position(x: Measurement) -> float:
+def position(x: Measurement) -> float:
     """A measurement's place on a year axis (a yearly value counts at the end of its year)."""
     if isinstance(x.date, int):
         return float(x.date)
@@ -112,7 +112,7 @@ def state(ind: Indicator, on: dt.date) -> str:
     span = ind.target_year - first_year
     if span <= 0:
         return OFF_TRACK
-    share = Decimal(str(min(max((_position(latest) - first_year) / span, 0.0), 1.0)))
+    share = Decimal(str(min(max((position(latest) - first_year) / span, 0.0), 1.0)))
     expected = first_value + (ind.target - first_value) * share
     ahead = latest.value >= expected if rising(ind) else latest.value <= expected
     return ON_TRACK if ahead else OFF_TRACK

@@ -136,22 +136,8 @@ def render(plan: Plan, year: int, today: dt.date) -> tuple[str, dict[str, str]]:
     ctx = context(plan, year, today)
     images = {}
     for ref, name in ctx["indicator_charts"]:
-        ind = ref.indicator
-        points = [
-            charts.Point(monitoring._position(x), x.value, monitoring.when(x), x.provisional)
-            for x in ind.series
-            if x.year <= year
-        ]
-        baseline = None
-        if ind.baseline is not None:
-            baseline = (float(ind.baseline_year or ind.series[0].year - 1), ind.baseline)
-        images[name] = charts.line_chart(
-            f"bericht-{ref.key}",
-            ind.name,
-            points,
-            unit=ind.unit,
-            baseline=baseline,
-            target=(ind.target_year, ind.target),
+        images[name] = charts.indicator_chart(
+            f"bericht-{ref.key}", ref.indicator.name, ref.indicator, until=year
         )
     return env.get_template("umsetzungsbericht.md.j2").render(ctx), images
 

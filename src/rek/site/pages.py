@@ -296,18 +296,8 @@ class SitePages:
         indicator, not a wide and a narrow one: a strategy with many indicators writes half the files.
         """
         ind = ref.indicator
-        points = [
-            charts.Point(monitoring._position(x), x.value, monitoring.when(x), x.provisional)
-            for x in ind.series
-        ]
-        baseline = None
-        if ind.baseline is not None:
-            baseline = (float(ind.baseline_year or ind.series[0].year - 1), ind.baseline)
         title = ind.name + (" (Beispielwerte)" if ind.example or any(x.example for x in ind.series) else "")
-        return charts.line_chart(
-            f"ind-{ref.key}", title, points, unit=ind.unit, baseline=baseline,
-            target=(ind.target_year, ind.target), narrow=True,
-        )  # fmt: skip
+        return charts.indicator_chart(f"ind-{ref.key}", title, ind, narrow=True)
 
     def indicator_chart(self, ref: monitoring.IndicatorRef) -> str:
         """An indicator's line chart as an image and its data table (beside it on wide screens, below on phones).
