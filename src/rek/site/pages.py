@@ -327,13 +327,14 @@ class SitePages:
             for x in series
         ]
         with_notes = any(notes)
+        blank = [""] if with_notes else []
         rows: list[list[str]] = []
         if ind.baseline is not None:
             label = f"Ausgangswert {ind.baseline_year}" if ind.baseline_year else "Ausgangswert"
-            rows.append([label, fmt.plain(ind.baseline)] + ([""] if with_notes else []))
+            rows.append([label, fmt.plain(ind.baseline), *blank])
         for x, note in zip(series, notes, strict=True):
             rows.append([monitoring.when(x), fmt.plain(x.value)] + ([note] if with_notes else []))
-        rows.append([f"Ziel {ind.target_year}", fmt.plain(ind.target)] + ([""] if with_notes else []))
+        rows.append([f"Ziel {ind.target_year}", fmt.plain(ind.target), *blank])
         state = monitoring.state(ind, self.today)
         described = "; ".join(
             f"{monitoring.when(x)}: {fmt.plain(x.value)}{' (vorläufig)' if x.provisional else ''}"
