@@ -79,6 +79,9 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
+SETTLED = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+
+
 class Visit:
     """One page with every request and console error recorded (width: the viewport in CSS pixels)."""
 
@@ -103,6 +106,10 @@ class Visit:
         ]
 
     def axe(self) -> list[dict]:
+        # judge every element in its settled state: without this, axe may read a colour halfway through a
+        # transition (Material fades the menu tabs out when the page is scrolled) and the result would
+        # depend on timing
+        self.page.add_style_tag(content=SETTLED)
         self.page.add_script_tag(path=str(AXE))
         result = self.page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
