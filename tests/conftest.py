@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,17 @@ from rek.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 INIT_TEMPLATE = ROOT / "src" / "rek" / "templates" / "init"
+# The reference day (Stichtag) of every test: late measures, missed targets, deadlines and document dates
+# are computed from it, never from the machine's clock (tests/test_clock.py runs them at other dates).
+REFERENCE_DAY = "2026-11-25"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reference_day() -> Iterator[str]:
+    """Pin the reference day for the whole session (in-process and for every rek subprocess)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REK_TODAY", REFERENCE_DAY)
+        yield REFERENCE_DAY
 
 
 class Result:

@@ -18,25 +18,20 @@ def _warnings(err: str) -> list[str]:
 
 
 @pytest.mark.parametrize("fixture", MONITORING, ids=[p.name for p in MONITORING])
-def test_monitoring_fixture_warns_exactly(fixture: Path, minimal: Path, run, monkeypatch) -> None:
-    monkeypatch.setenv("REK_TODAY", "2026-11-25")
+def test_monitoring_fixture_warns_exactly(fixture: Path, minimal: Path, run) -> None:
     overlay(fixture, minimal)
     result = run("check", cwd=minimal)
     assert result.code == 0, result.err
     assert _warnings(result.out) == (fixture / "expected.txt").read_text(encoding="utf-8").splitlines()
 
 
-def test_the_minimal_project_has_no_monitoring_warning(minimal: Path, run, monkeypatch) -> None:
-    monkeypatch.setenv("REK_TODAY", "2026-11-25")
+def test_the_minimal_project_has_no_monitoring_warning(minimal: Path, run) -> None:
     assert _warnings(run("check", cwd=minimal).out) == []
 
 
-def test_the_embedded_strategy_warns_only_where_the_example_data_says_why(
-    embedded: Path, run, monkeypatch
-) -> None:
+def test_the_embedded_strategy_warns_only_where_the_example_data_says_why(embedded: Path, run) -> None:
     """No stale status is left; one late milestone (M16) and three missed targets (M04, M17) are
     deliberate example values that their updates explain, so that the demo shows each state."""
-    monkeypatch.setenv("REK_TODAY", "2026-11-25")
     result = run("check", cwd=embedded)
     assert result.code == 0, result.err
     found = [
@@ -270,9 +265,8 @@ def test_each_indicator_appears_once_on_its_measure_page(built_embedded: Path) -
     assert '<th scope="col">Wert (Fahrgäste)</th>' in section
 
 
-def test_build_prints_the_monitoring_warnings_of_check(embedded: Path, run, monkeypatch, tmp_path) -> None:
+def test_build_prints_the_monitoring_warnings_of_check(embedded: Path, run, tmp_path) -> None:
     """What the site shows as late or missed is named by `rek build` too, at the same place as by check."""
-    monkeypatch.setenv("REK_TODAY", "2026-11-25")
     checked = [line for line in _warnings(run("check", cwd=embedded).out) if line.startswith("measures/")]
     result = run("build", "--no-application", "--out", str(tmp_path / "out"), cwd=embedded)
     assert result.code == 0, result.err

@@ -203,6 +203,7 @@ def timeline(
     spans: list[Span],
     *,
     legend: list[Key] | None = None,
+    today: dt.date,
     narrow: bool = False,
     labels_above: bool | None = None,
 ) -> str:
@@ -229,7 +230,7 @@ def timeline(
         first = min(s.start for s in spans)
         last = max(s.end for s in spans)
     else:
-        first = last = dt.date.today()
+        first = last = today  # no measures: the year of the reference day
     start = dt.date(first.year, 1, 1)
     end = dt.date(last.year + 1, 1, 1)
     days = max((end - start).days, 1)

@@ -7,7 +7,6 @@ source as a note. The checks read only the :class:`~rek.plan.Plan`; they never r
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from . import formatting as fmt
@@ -378,7 +377,7 @@ def _criteria_and_deadline(found: _Findings, plan: Plan) -> None:
                 severity="warning",
                 rule=("Bewertungskriterien", ("criteria", cp.index), cp.criterion.source),
             )
-    today = dt.date.today()
+    today = plan.today
     if call.deadline is not None and today > call.deadline:
         found.add(
             "call",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import sys
@@ -22,8 +23,16 @@ clicktext.install()
 
 
 class Context:
-    def __init__(self, project: Path | None) -> None:
+    def __init__(self, project: Path | None, stichtag: str | None = None) -> None:
         self.explicit = project
+        self.stichtag = stichtag
+
+    @property
+    def today(self) -> dt.date:
+        """The reference day of this run (--stichtag, else REK_TODAY, else the machine's date)."""
+        from .clock import reference_day
+
+        return reference_day(self.stichtag)
 
     def root(self) -> Path:
         if self.explicit is not None:
@@ -79,12 +88,18 @@ def styled(text: str) -> str:
     default=None,
     help="Projektordner (Standard: aktueller Ordner, sonst die eingebettete Strategie).",
 )
+@click.option(
+    "--stichtag",
+    metavar="JJJJ-MM-TT",
+    default=None,
+    help="Stichtag für Verzug, Meilensteine, Fristen und Datumsangaben (Standard: REK_TODAY, sonst heute).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Nur Fehler und Warnungen ausgeben.")
 @click.option("-v", "--verbose", is_flag=True, help="Mehr ausgeben: jede Arbeitsstufe mit Anzahl und Dauer.")
 @click.pass_context
-def cli(ctx: click.Context, project: Path | None, quiet: bool, verbose: bool) -> None:
+def cli(ctx: click.Context, project: Path | None, stichtag: str | None, quiet: bool, verbose: bool) -> None:
     """rek – Strategie als Code für Smart Regions."""
-    ctx.obj = Context(project)
+    ctx.obj = Context(project, stichtag)
     VERBOSITY[0] = 0 if quiet else 2 if verbose else 1
     ctx.color = colour()
     from . import progress
@@ -107,7 +122,7 @@ def check(ctx: Context, call_id: str | None) -> None:
     if project is not None and project.overrides:
         from .overrides import trial
 
-        diags.extend(trial(project))
+        diags.extend(trial(project, ctx.today))
         if diags.errors:
             project = None
     placeholders = []
@@ -126,10 +141,10 @@ def check(ctx: Context, call_id: str | None) -> None:
     from .plan import resolve
 
     call = _call(project, call_id)
-    plan = resolve(project, call)
+    plan = resolve(project, call, today=ctx.today)
     from . import monitoring
 
-    findings = sorted(check_plan(plan) + monitoring.findings(plan, monitoring.today()))
+    findings = sorted(check_plan(plan) + monitoring.findings(plan, plan.today))
     for diag in findings:
         click.echo(styled(diag.format()), err=diag.severity == "error")
     errors = [d for d in findings if d.severity == "error"]
@@ -203,6 +218,7 @@ def new_measure(
         action_field=action_field,
         lead=lead,
         measure_id=measure_id,
+        today=ctx.today,
     )
     say(f"Angelegt: {os.path.relpath(path)}")
 
@@ -324,12 +340,12 @@ def build(
     from . import monitoring
     from .plan import resolve
 
-    plan = resolve(project)
+    plan = resolve(project, today=ctx.today)
     report = run_build(plan, target, site=site, application=application, changes=changes, draft=draft)
     for message in report.warnings:
         click.echo(f"Warnung: {message}", err=True)
     # what the site shows as late or missed, with the place to change it (the same warnings as rek check)
-    for diag in sorted(monitoring.findings(plan, monitoring.today())):
+    for diag in sorted(monitoring.findings(plan, plan.today)):
         click.echo(styled(diag.format()), err=True)
     parts = []
     if site:
@@ -368,7 +384,7 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
     call = _call(project, call_id)
     if call is None:
         raise RekError("Kein Förderaufruf gewählt: setzen Sie 'call' in strategy/strategy.yaml oder --call.")
-    plan = resolve(project, call)
+    plan = resolve(project, call, today=ctx.today)
     # the same findings as check_plan, kept apart: money errors always stop, formal ones unless --draft
     money_all, formal_all = money_findings(plan), formal_findings(plan)
     money = [d for d in money_all if d.severity == "error"]
@@ -420,7 +436,6 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
 @pass_ctx
 def report(ctx: Context, year: int, out: Path | None) -> None:
     """Den Umsetzungsbericht eines Jahres schreiben (Markdown, DOCX, PDF)."""
-    from . import monitoring
     from .build import staged_output
     from .checks import money_findings
     from .plan import resolve
@@ -428,13 +443,13 @@ def report(ctx: Context, year: int, out: Path | None) -> None:
 
     root = ctx.root()
     project = require_project(root)
-    plan = resolve(project)
+    plan = resolve(project, today=ctx.today)
     errors = [d for d in money_findings(plan) if d.severity == "error"]
     if errors:
         raise RekError(errors)
     target = out or _default_out(ctx, root, "build-bericht")
     with staged_output(root, target) as tmp:
-        files = write_report(plan, year, tmp, today=monitoring.today())
+        files = write_report(plan, year, tmp)
     for warning in files.warnings:
         click.echo(f"Warnung: {warning}", err=True)
     say(
@@ -478,7 +493,9 @@ def publish(
 
     root = ctx.root()
     project = require_project(root)
-    done = run_publish(project, version=version, branch=branch, push=push, since=since, force=force)
+    done = run_publish(
+        project, version=version, branch=branch, push=push, since=since, force=force, today=ctx.today
+    )
     say(
         f"Veröffentlicht: {done.title} im Zweig '{done.branch}' (Alias: {', '.join(done.aliases)})"
         + (f"; Änderungen seit {done.since}." if done.since else ".")
@@ -494,7 +511,13 @@ def serve(ctx: Context, host: str, port: int) -> None:
     from .serve import serve as run_serve
 
     root = ctx.root()
-    run_serve(root, host, port, lambda message: click.echo(message, err=True))
+    run_serve(
+        root,
+        host,
+        port,
+        lambda message: click.echo(message, err=True),
+        ctx.today if ctx.stichtag else None,
+    )
 
 
 @cli.command()

@@ -17,7 +17,6 @@ else the first measurement) to the target in the target year:
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,15 +36,6 @@ REACHED, ON_TRACK, OFF_TRACK, MISSED, NO_DATA = (
 )
 STATES = (REACHED, ON_TRACK, OFF_TRACK, MISSED, NO_DATA)
 FINISHED = (Status.done, Status.paused)
-
-
-def today() -> dt.date:
-    """The reference day: REK_TODAY (JJJJ-MM-TT, for reproducible builds and tests), else the real day."""
-    value = os.environ.get("REK_TODAY", "")
-    try:
-        return dt.date.fromisoformat(value) if value else dt.date.today()
-    except ValueError:
-        return dt.date.today()
 
 
 def when(x: Measurement) -> str:

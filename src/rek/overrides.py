@@ -157,7 +157,7 @@ def _below(filename: str, folder: Path) -> str | None:
         return None
 
 
-def trial(project) -> Diagnostics:  # type: ignore[no-untyped-def]
+def trial(project, today=None) -> Diagnostics:  # type: ignore[no-untyped-def]
     """Render what uses the project's overrides once, in memory; errors as diagnostics (for rek check)."""
     diags = Diagnostics()
     if not project.overrides:
@@ -165,7 +165,7 @@ def trial(project) -> Diagnostics:  # type: ignore[no-untyped-def]
     from .plan import resolve
 
     try:
-        plan = resolve(project)
+        plan = resolve(project, today=today)
         if any(name.startswith("site/") for name in project.overrides):
             from .site.pages import SitePages
 

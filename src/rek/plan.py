@@ -1,6 +1,6 @@
 """The resolved plan: money, phases and call rules computed once, for every output and every check.
 
-``resolve(project, call)`` turns the validated model into immutable objects: each measure with its
+``resolve(project, call, today=day)`` turns the validated model into immutable objects: each measure with its
 action field, partners, phase, eligible cost under the call's category rule, rate, grant, third-party
 funds and own share per partner and year; totals by phase, year, partner, partner × year, action
 field and category; applicant, coordinator, annex status and the section texts with their lengths.
@@ -14,12 +14,14 @@ total exactly, to the cent.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from . import clock
 from .call import Block, Call, Criterion, Rate, RequiredAnnex, Section
 from .model import (
     ActionField,
@@ -588,6 +590,7 @@ class Plan:
     application: Budget  # the measures of the application (empty without a call)
     annexes: tuple[AnnexStatus, ...]
     sections: tuple[SectionPlan, ...]
+    today: dt.date  # the reference day (Stichtag) every check, page, chart and document reads
     criteria: tuple[CriterionPlan, ...] = ()
 
     @property
@@ -610,8 +613,18 @@ class Plan:
         ]
 
 
-def resolve(project: Project, call: Call | None = None, *, use_default_call: bool = True) -> Plan:
-    """The plan of a project for ``call`` (default: the call selected in strategy.yaml)."""
+def resolve(
+    project: Project,
+    call: Call | None = None,
+    *,
+    today: dt.date | None = None,
+    use_default_call: bool = True,
+) -> Plan:
+    """The plan of a project for ``call`` (default: the call selected in strategy.yaml) on the day ``today``.
+
+    ``today`` is the reference day (Stichtag); without it, ``clock.reference_day()`` (REK_TODAY or the
+    machine's date).
+    """
     if call is None and use_default_call:
         call = project.call
     s = project.strategy
@@ -664,5 +677,6 @@ def resolve(project: Project, call: Call | None = None, *, use_default_call: boo
         application=Budget(included, partner_ids, field_ids),
         annexes=tuple(annexes),
         sections=tuple(sections),
+        today=today or clock.reference_day(),
         criteria=criteria,
     )

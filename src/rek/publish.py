@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -101,6 +102,7 @@ def publish(
     push: bool,
     since: str | None,
     force: bool = False,
+    today: dt.date | None = None,
 ) -> Published:
     root = project.root
     _git(root, "rev-parse", "--git-dir")  # a clear error outside a git repository
@@ -130,7 +132,7 @@ def publish(
             old = load_revision(root, since, Path(tmp) / "old")
             changes = changes_markdown(compare(old, project, since, version))
         tree = Path(tmp) / "tree"
-        write_tree(resolve(project), tree, changes=changes, versioned=True)
+        write_tree(resolve(project, today=today), tree, changes=changes, versioned=True)
         command = [
             _mike(), "deploy", "--config-file", str(tree / "mkdocs.yml"), "--branch", branch,
             "--title", title, "--update-aliases", "--message", f"rek publish {version} ({s.status.value})",

@@ -47,9 +47,9 @@ def reference_day(year: int, today: dt.date) -> dt.date:
     return min(dt.date(year, 12, 31), today)
 
 
-def context(plan: Plan, year: int, today: dt.date) -> dict[str, Any]:
+def context(plan: Plan, year: int) -> dict[str, Any]:
     project = plan.project
-    on = reference_day(year, today)
+    on = reference_day(year, plan.today)
     fields = project.fields
     status_rows = []
     for mp in plan.measures:
@@ -129,11 +129,11 @@ def context(plan: Plan, year: int, today: dt.date) -> dict[str, Any]:
     }
 
 
-def render(plan: Plan, year: int, today: dt.date) -> tuple[str, dict[str, str]]:
+def render(plan: Plan, year: int) -> tuple[str, dict[str, str]]:
     """The report's Markdown and its chart files (name -> SVG)."""
     project = plan.project
     env = environment(project.root / "templates" / "report", TEMPLATES)
-    ctx = context(plan, year, today)
+    ctx = context(plan, year)
     images = {}
     for ref, name in ctx["indicator_charts"]:
         images[name] = charts.indicator_chart(
@@ -142,12 +142,10 @@ def render(plan: Plan, year: int, today: dt.date) -> tuple[str, dict[str, str]]:
     return env.get_template("umsetzungsbericht.md.j2").render(ctx), images
 
 
-def write_report(
-    plan: Plan, year: int, folder: Path, *, today: dt.date, documents: bool = True
-) -> ReportFiles:
+def write_report(plan: Plan, year: int, folder: Path, *, documents: bool = True) -> ReportFiles:
     project = plan.project
     folder.mkdir(parents=True, exist_ok=True)
-    markdown_text, images = render(plan, year, today)
+    markdown_text, images = render(plan, year)
     for name, svg in images.items():
         (folder / name).write_text(svg, encoding="utf-8")
     stem = f"umsetzungsbericht-{year}"
@@ -156,7 +154,7 @@ def write_report(
     docx = pdf = None
     warnings: list[str] = []
     if documents:
-        meta = metadata_args(f"Umsetzungsbericht {year}", project.strategy.title, fmt.date(today))
+        meta = metadata_args(f"Umsetzungsbericht {year}", project.strategy.title, fmt.date(plan.today))
         templates = project.root / "templates"
         docx = folder / f"{stem}.docx"
         to_docx(markdown, docx, meta, templates)

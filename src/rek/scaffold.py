@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from . import clock
 from .call import Call
 from .diagnostics import RekError
 from .model import ActionField, Measure, Strategy
@@ -161,7 +162,7 @@ def new_measure(
     path = root / "measures" / f"{measure_id}.yaml"
     # a measure needs a phase once a call is selected: the latest phase that maps to a call phase
     phase = next((p for p in reversed(strategy.phases) if p.call_phase), strategy.phases[-1])
-    text = measure_yaml(measure_id, title, action_field, lead, today or dt.date.today(), phase)
+    text = measure_yaml(measure_id, title, action_field, lead, today or clock.reference_day(), phase)
     # the new file must pass the same checks as any measure file (e.g. no HTML in the title)
     _validated(text, path, f"measures/{path.name}", Measure, "Die neue Maßnahme")
     return _write_new(path, text)

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import shutil
@@ -26,6 +27,7 @@ from .build import PREVIEW_STATUS, TreeWriter, write_tree
 from .diagnostics import Diagnostics, summary_line
 from .mdtext import text
 from .model import Measure
+from .plan import resolve
 from .project import Project, load_project
 from .site.opendata import write_downloads
 from .site.pages import SitePages
@@ -67,8 +69,8 @@ PREVIEW_SCRIPT = """// rek serve: Fehler der Strategie über jeder Seite der Vor
 class CachedPages(SitePages):
     """Site pages whose measure pages are rendered again only when something they show changed."""
 
-    def __init__(self, project: Project, cache: dict[Any, Any]) -> None:
-        super().__init__(project)
+    def __init__(self, project: Project, cache: dict[Any, Any], today: dt.date | None = None) -> None:
+        super().__init__(resolve(project, today=today))
         self.cache = cache
         context = (
             project.strategy,
@@ -132,8 +134,11 @@ class Preview:
     charts and the downloads follow. So the edited page shows at once, the long lists a moment later.
     """
 
-    def __init__(self, root: Path, tree: Path, report: Callable[[str], None]) -> None:
+    def __init__(
+        self, root: Path, tree: Path, report: Callable[[str], None], today: dt.date | None = None
+    ) -> None:
         self.root, self.tree, self.report = root, tree, report
+        self.today = today  # a fixed reference day (--stichtag), else the day of each update
         self.pages: dict[Any, Any] = {}
         self.valid_once = False
         self.built: threading.Event | None = None
@@ -156,7 +161,7 @@ class Preview:
         if project is None:
             with self.lock:
                 return self._invalid(diags)
-        pages = CachedPages(project, self.pages)
+        pages = CachedPages(project, self.pages, self.today)
         files = list(pages.files([]))
         writer = TreeWriter(self.tree / "docs", incremental=True)
         if self.valid_once:
@@ -241,7 +246,9 @@ class Watcher:
                     self.report(f"Vorschau konnte nicht aktualisiert werden: {exc}")
 
 
-def serve(root: Path, host: str, port: int, report: Callable[[str], None]) -> None:
+def serve(
+    root: Path, host: str, port: int, report: Callable[[str], None], today: dt.date | None = None
+) -> None:
     """Serve the preview with MkDocs' live-reload server; dirty rebuilds of what rek rewrote."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -259,7 +266,7 @@ def serve(root: Path, host: str, port: int, report: Callable[[str], None]) -> No
     thread: threading.Thread | None = None
     built = threading.Event()
     try:
-        preview = Preview(root, tree, report)
+        preview = Preview(root, tree, report, today)
         if not preview.regenerate():
             report("Die Strategie hat Fehler; die Vorschau zeigt sie, bis alle Dateien gültig sind.")
         preview.built = built

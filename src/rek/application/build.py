@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +37,12 @@ def timeline_svg(app: Application) -> str:
     used = sorted({s.color for s in spans})
     legend = [charts.Key(fields[i].title, i) for i in used if i < len(fields)]
     return charts.timeline(
-        "antrag-timeline", "Zeitplan der Maßnahmen des Antrags", spans, legend=legend, labels_above=True
+        "antrag-timeline",
+        "Zeitplan der Maßnahmen des Antrags",
+        spans,
+        legend=legend,
+        today=app.plan.today,
+        labels_above=True,
     )
 
 
@@ -65,7 +69,7 @@ def write_application(
     warnings: list[str] = []
     if documents:
         s = project.strategy
-        meta = metadata_args(s.title, f"Antrag im Förderaufruf {call.name}", fmt.date(dt.date.today()))
+        meta = metadata_args(s.title, f"Antrag im Förderaufruf {call.name}", fmt.date(plan.today))
         templates = project.root / "templates"
         docx = folder / "antrag.docx"
         # Word gets the charts as PNG (older Word shows no SVG); the PDF keeps the vector SVG

@@ -15,6 +15,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from .. import clock
 from ..model import COST_CATEGORY_LABELS, CostCategory
 from ..plan import ZERO, Plan
 from ..spreadsheet import safe_cell
@@ -34,6 +35,9 @@ def write_costplan(plan: Plan, path: Path) -> None:
     partners = project.strategy.partners
     years = list(budget.years)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    stamp = clock.source_datetime()
+    if stamp is not None:
+        wb.set_properties({"created": stamp})
     bold = wb.add_format({"bold": True})
     title = wb.add_format({"bold": True, "font_size": 13})
     money = wb.add_format({"num_format": EURO_FORMAT})

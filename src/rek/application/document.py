@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -197,7 +196,7 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
         "rate": plan.rate,
         "applicant": plan.applicant,
         "coordinator": plan.coordinator,
-        "today": dt.date.today(),
+        "today": plan.today,
         "fields": project.action_fields,
         "measures": measures,
         "total": plan.application.total,

@@ -8,7 +8,6 @@ through the application's Pandoc path. Every figure comes from the resolved plan
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -176,7 +175,7 @@ def build_context(plan: Plan) -> dict[str, Any]:
         "applicant_nom": named(plan.applicant)[0] if plan.applicant else "",
         "coordinator": plan.coordinator,
         "coordinator_nom": named(plan.coordinator)[0] if plan.coordinator else "",
-        "today": dt.date.today(),
+        "today": plan.today,
         "total": budget.total,
         "years": [str(y) for y in years],
         "first_year": str(years[0]) if years else "",
@@ -238,7 +237,7 @@ def write_drafts(plan: Plan, folder: Path, *, documents: bool = True) -> list[Dr
     folder.mkdir(parents=True, exist_ok=True)
     project = plan.project
     templates = project.root / "templates"
-    date = fmt.date(dt.date.today())
+    date = fmt.date(plan.today)
     files: list[DraftFile] = []
     for d in render_drafts(plan):
         markdown = folder / f"{d.stem}.md"

@@ -276,13 +276,15 @@ def typst_compile(
 
 # the child: limit its own address space, then compile; errors go to stderr as one line
 _CHILD = """
-import json, resource, sys
+import json, os, resource, sys
 job = json.loads(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (job["memory"], job["memory"]))
 import typst
 extra = {"pdf_standards": ["ua-1"]} if job["ua"] else {}
 if job.get("format") == "png":
     extra = {"format": "png", "ppi": job.get("ppi", 150)}
+if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():  # reproducible PDFs (clock.source_date_epoch)
+    extra["timestamp"] = int(os.environ["SOURCE_DATE_EPOCH"])
 try:
     typst.compile(job["input"], output=job["output"], root=job["root"], package_path=job["packages"],
                   package_cache_path=job["packages"], **extra)

@@ -121,7 +121,7 @@ class SitePages:
             "example_mark": EXAMPLE_MARK,
         }
         self.phases = {ph.id: ph for ph in s.phases}
-        self.today = monitoring.today()
+        self.today = plan.today
         self.page: str | None = None  # the page being rendered (its tables resolve links with it)
         self.env.globals.update(
             chart=self.chart,
@@ -286,7 +286,11 @@ class SitePages:
         return out
 
     def progress_table(self, overview: monitoring.Overview) -> str:
-        return table(["Stand der Umsetzung", "Wert"], overview.rows(), "lr")  # two columns fit a phone
+        # two columns fit a phone; the reference day says when "im Verzug" and "verfehlt" were judged
+        return (
+            table(["Stand der Umsetzung", "Wert"], overview.rows(), "lr")
+            + f"\n\nAusgewertet zum Stichtag {fmt.date(self.plan.today)}."
+        )
 
     def indicator_svg(self, ref: monitoring.IndicatorRef) -> str:
         """An indicator's line chart (an SVG file under assets/charts/), in the narrow layout only.
@@ -641,7 +645,12 @@ class SitePages:
         partners = [charts.Bar(pt.name, [fin.own_by_partner[pt.id]]) for pt in p.strategy.partners]
         return {
             "timeline": charts.timeline(
-                "timeline" + suffix, "Zeitplan der Maßnahmen", spans, legend=legend, narrow=narrow
+                "timeline" + suffix,
+                "Zeitplan der Maßnahmen",
+                spans,
+                legend=legend,
+                today=self.plan.today,
+                narrow=narrow,
             ),
             "kosten-jahr": charts.cost_by_year("kosten-jahr" + suffix, fin, narrow=narrow),
             "kosten-handlungsfeld": charts.bar_chart(
