@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 
 from . import formatting as fmt
 from . import markup
 from .locate import PACKAGE_DIR
 from .overrides import template_error
+from .sandbox import TemplateSandbox
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~^$])")
 # anything text() would change: special characters, whitespace to fold, a marker at the start
@@ -116,8 +116,8 @@ def table(
     return "\n".join(out)
 
 
-class _Environment(SandboxedEnvironment):
-    """Jinja's sandbox; an error raised in a project template becomes a diagnostic at templates/FILE:line."""
+class _Environment(TemplateSandbox):
+    """rek's template sandbox (plain data only, ``sandbox.py``); an error raised in a project template becomes a diagnostic at templates/FILE:line."""
 
     project_dir: Path | None = None
 
@@ -131,7 +131,7 @@ class _Environment(SandboxedEnvironment):
             raise mapped from None
 
 
-def environment(*template_dirs: Path) -> SandboxedEnvironment:
+def environment(*template_dirs: Path) -> TemplateSandbox:
     """Templates from the given folders, first match wins; the first one not inside rek is the project's."""
     env = _Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs if d.is_dir()]),
@@ -151,6 +151,6 @@ def environment(*template_dirs: Path) -> SandboxedEnvironment:
         percent=fmt.percent,
         date=fmt.date,
     )
-    env.globals.update(table=table)
+    env.helper("table", table)
     env.project_dir = next((d for d in template_dirs if not d.resolve().is_relative_to(PACKAGE_DIR)), None)
     return env

@@ -143,11 +143,29 @@ def template_error(exc: BaseException, tb: TracebackType | None, folder: Path) -
     if where is None:
         return None
     diags = Diagnostics()
-    message = (
+    message = german_message(
         exc.message if isinstance(exc, TemplateError) and exc.message else f"{type(exc).__name__}: {exc}"
     )
     diags.add(where[0], where[1], 1, f"Fehler beim Anwenden der Vorlage: {message}")
     return RekError(diags)
+
+
+_UNDEFINED = re.compile(r"^'([^']+)' is undefined$")
+_NO_ATTRIBUTE = re.compile(r"^'(.+?)(?: object)?' has no attribute '([^']+)'$")
+_RANGE = re.compile(
+    r"^(?:OverflowError: )?Range too big\. The sandbox blocks ranges larger than MAX_RANGE \((\d+)\)\.$"
+)
+
+
+def german_message(message: str) -> str:
+    """Jinja's English messages for the usual mistakes in a template, in German."""
+    if match := _UNDEFINED.match(message):
+        return f"'{match.group(1)}' gibt es in dieser Vorlage nicht (siehe templates/README.md)"
+    if match := _NO_ATTRIBUTE.match(message):
+        return f"'{match.group(1)}' hat kein Feld '{match.group(2)}'"
+    if match := _RANGE.match(message):
+        return f"range() ist in Vorlagen auf {int(match.group(1)):,} Werte begrenzt".replace(",", ".")
+    return message
 
 
 def _below(filename: str, folder: Path) -> str | None:

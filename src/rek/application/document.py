@@ -183,7 +183,6 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
             sdgs.setdefault(number, []).append(mp.id)
     return {
         "details": details,
-        "contact_text": _contact_text,
         "phases_applied": phases_applied,
         "criteria_rows": criteria_rows,
         "charta_rows": [[line, ", ".join(ids)] for line, ids in sorted(charta.items())],
@@ -192,7 +191,7 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
         "goal_titles": {g.id: g.title for g in s.goals},
         "s": s,
         "call": call,
-        "plan": plan,
+        "excluded": plan.excluded,
         "rate": plan.rate,
         "applicant": plan.applicant,
         "coordinator": plan.coordinator,
@@ -255,6 +254,7 @@ def render(plan: Plan, *, timeline_image: str = "timeline.svg") -> Application:
     """The application of ``plan.call`` as Markdown (cover and one part per section of the call)."""
     project = plan.project
     env = environment(project.root / "templates" / "application", TEMPLATES)
+    env.helper("contact_text", _contact_text)
     context = build_context(plan, timeline_image)
     cover = env.get_template("cover.md.j2").render(context)
     section_template = env.get_template("section.md.j2")

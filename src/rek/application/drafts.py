@@ -168,7 +168,7 @@ def build_context(plan: Plan) -> dict[str, Any]:
     return {
         "s": project.strategy,
         "call": call,
-        "plan": plan,
+        "application_measures": plan.application.measures,
         "rate": plan.rate,
         "applicant": plan.applicant,
         "applicant_dat": named(plan.applicant)[1] if plan.applicant else "dem Antragsteller",

@@ -129,6 +129,7 @@ class SitePages:
             plain_table=plain_stack_table,
             progress=self.progress_table,
             indicator_chart=self.indicator_chart,
+            contact=contact_block,
         )
 
     def _render(self, name: str, **context: Any) -> str:
@@ -570,7 +571,6 @@ class SitePages:
         context = {
             "legal": legal,
             "a": legal.accessibility,
-            "contact": contact_block,
             "licence_statement": self.licence_statement(),
             "status_text": status_text(self.p.strategy),
             "easy_language": "leichte-sprache" in own,

@@ -1,0 +1,167 @@
+"""Templates see plain data: every context of every shipped template, and what an override may reach.
+
+A template from a project's templates/ folder is contributor input. The contexts rek builds hold only
+plain values (str, numbers, Decimal, dates, containers) and rek's data records (``sandbox.is_view``) —
+no project, no plan, no Path — and the sandbox refuses everything else when an override asks for it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+
+from conftest import ROOT
+from rek import sandbox
+from rek.application.document import render
+from rek.application.drafts import render_drafts
+from rek.plan import resolve
+from rek.project import require_project
+from rek.report import render as render_report
+from rek.site.pages import SitePages
+
+TEMPLATES = ROOT / "src" / "rek" / "templates"
+SHIPPED = sorted(
+    p.relative_to(TEMPLATES).as_posix()
+    for kind in ("site", "application", "report")
+    for p in (TEMPLATES / kind).rglob("*.j2")
+)
+
+
+def walk(value: Any, path: str, seen: set[int], helpers: set[int]) -> Iterator[str]:
+    """Every place in a context that holds something other than plain data (as 'path: type')."""
+    if isinstance(value, sandbox.PLAIN):
+        return
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, dict | type(Path.__dict__)):
+        for key, item in value.items():
+            yield from walk(key, f"{path}[key]", seen, helpers)
+            yield from walk(item, f"{path}[{key!r}]", seen, helpers)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for index, item in enumerate(value):
+            yield from walk(item, f"{path}[{index}]", seen, helpers)
+    elif sandbox.is_view(value):
+        for name in sorted(sandbox.view_attributes(type(value)) or ()):
+            yield from walk(getattr(value, name), f"{path}.{name}", seen, helpers)
+    elif id(value) not in helpers:
+        yield f"{path}: {type(value).__module__}.{type(value).__qualname__}"
+
+
+@pytest.fixture
+def captured(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[tuple[dict[str, Any], set[int]]]]:
+    """Template name -> the contexts it was rendered with (and the ids of its environment's helpers)."""
+    seen: dict[str, list[tuple[dict[str, Any], set[int]]]] = {}
+    original = jinja2.Template.new_context
+
+    def new_context(self: jinja2.Template, vars: Any = None, shared: bool = False, locals: Any = None):  # noqa: A002
+        context = original(self, vars, shared, locals)
+        helpers = {id(v) for v in self.environment.globals.values()}
+        own = {k: v for k, v in context.get_all().items() if k not in self.environment.globals}
+        seen.setdefault(self.name or "?", []).append((own, helpers))
+        return context
+
+    monkeypatch.setattr(jinja2.Template, "new_context", new_context)
+    return seen
+
+
+def render_everything(project_dir: Path) -> None:
+    plan = resolve(require_project(project_dir))
+    list(SitePages(plan).files())
+    if plan.call is not None:
+        render(plan)
+        render_drafts(plan)
+    render_report(plan, 2025)
+
+
+def test_every_context_of_every_shipped_template_holds_plain_data_only(captured, embedded: Path) -> None:
+    render_everything(embedded)
+    problems = []
+    for name, contexts in captured.items():
+        for context, helpers in contexts:
+            seen: set[int] = set()
+            for key, value in context.items():
+                problems.extend(f"{name}: {p}" for p in walk(value, key, seen, helpers))
+    assert problems == []
+    shipped = {name.split("/", 1)[1] for name in SHIPPED}
+    rendered = set(captured)
+    assert shipped - rendered == set(), "every shipped template was rendered and walked"
+
+
+def test_the_view_types_hold_no_path_and_no_project() -> None:
+    """What a view record's fields and properties are typed as: never a path, a project or a plan."""
+    from rek import call, model, monitoring, plan
+
+    views = [
+        cls
+        for module in (model, call, plan, monitoring)
+        for cls in vars(module).values()
+        if isinstance(cls, type) and sandbox.view_attributes(cls) is not None
+    ]
+    assert len(views) > 30
+    for cls in views:
+        hints = str(getattr(cls, "__annotations__", {}))
+        assert "Path" not in hints and "Project" not in hints and "'Plan'" not in hints, cls
+    assert sandbox.view_attributes(plan.Plan) is None
+    assert sandbox.view_attributes(Path) is None
+
+
+# --- an override that asks for more -----------------------------------------------------------
+ATTEMPTS = {
+    # what reached the file system through plan.project.root in round 3
+    "plan-project-root": "{{ plan.project.root.read_text() }}",
+    "measure-to-project": "{{ measures[0].m.__class__.__init__.__globals__ }}",
+    "budget-to-measures": "{% for mp in fin_measures %}{{ mp.own_of('hm') }}{% endfor %}",
+    "partner-method": "{{ applicant.model_dump() }}",
+    "enum-class": "{{ s.status.__class__ }}",
+    "str-format-map": "{{ 'x'.format_map(s) }}",
+    "measure-mro": "{{ measures[0].__class__.__mro__ }}",
+    "model-method": "{{ s.model_dump_json() }}",
+    "model-parse-file": "{{ s.parse_file('/etc/hostname') }}",
+    "model-copy": "{{ s.model_copy(update={'title': 'x'}) }}",
+    "format-attribute": "{{ '{0.__class__}'.format(s) }}",
+    "filter-attr": "{{ s | attr('model_dump') }}",
+    "map-attribute": "{{ measures | map(attribute='m.model_config') | first }}",
+    "helper-internals": "{{ table.__globals__ }}",
+    "loop-internals": "{% for x in [1] %}{{ loop._iterable }}{% endfor %}",
+    "range-huge": "{{ range(10**9) | list | length }}",
+    "date-replace": "{{ today.replace(year=1) }}",
+    "dict-pop": "{{ {'a': 1}.pop('a') }}",
+}
+
+
+@pytest.fixture
+def override_project(tmp_path: Path) -> Path:
+    target = tmp_path / "weserbergland"
+    target.mkdir()
+    for name in ("strategy", "measures", "content"):
+        shutil.copytree(ROOT / name, target / name)
+    return target
+
+
+@pytest.mark.parametrize("name", list(ATTEMPTS))
+def test_an_override_that_reaches_for_more_than_data_fails_with_a_message(
+    name: str, override_project: Path, run
+) -> None:
+    cover = override_project / "templates" / "application" / "cover.md.j2"
+    cover.parent.mkdir(parents=True)
+    shipped = (TEMPLATES / "application" / "cover.md.j2").read_text(encoding="utf-8")
+    cover.write_text(shipped + "\n" + ATTEMPTS[name] + "\n", encoding="utf-8")
+    line = shipped.count("\n") + 2
+    result = run("check", cwd=override_project)
+    assert result.code == 1, result.out + result.err
+    assert "Traceback" not in result.err
+    assert (
+        f"templates/application/cover.md.j2:{line}:1: error: Fehler beim Anwenden der Vorlage:" in result.err
+    ), result.err
+    assert any(
+        word in result.err for word in ("nicht erlaubt", "gibt es in dieser Vorlage nicht", "begrenzt")
+    ), result.err
+    built = run("build", "--out", str(override_project / "out"), cwd=override_project)
+    assert built.code == 1 and "templates/application/cover.md.j2" in built.err
+    assert not (override_project / "out").exists()
