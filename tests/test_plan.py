@@ -406,8 +406,7 @@ def test_embedded_docx_and_pdf_totals_equal_the_plan(built_embedded: Path) -> No
 
 # --- the template contract ---------------------------------------------------------------------------------
 def test_template_context_is_documented_and_every_shipped_template_renders() -> None:
-    from rek.application.document import TEMPLATES, build_context
-    from rek.mdtext import environment
+    from rek.application.document import TEMPLATES, build_context, template_environment
 
     plan = resolve(require_project(ROOT))
     context = build_context(plan, "zeitplan.svg")
@@ -416,7 +415,7 @@ def test_template_context_is_documented_and_every_shipped_template_renders() -> 
         re.findall(r"`([a-z_]+)`", readme.split("## Was die Vorlagen des Antrags bekommen", 1)[1])
     )
     assert set(context) - documented == set(), "undocumented template names"
-    env = environment(TEMPLATES)
+    env = template_environment()
     shipped = sorted(
         p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.md.j2") if "drafts" not in p.parts
     )

@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, Template
 
+from . import figures, markup
 from . import formatting as fmt
-from . import markup
+from .diagnostics import Diagnostics, RekError
 from .locate import PACKAGE_DIR
 from .overrides import template_error
 from .sandbox import TemplateSandbox
@@ -120,6 +121,33 @@ class _Environment(TemplateSandbox):
     """rek's template sandbox (plain data only, ``sandbox.py``); an error raised in a project template becomes a diagnostic at templates/FILE:line."""
 
     project_dir: Path | None = None
+    reference: _Environment | None = None  # rek's own templates, same filters and helpers
+    used: set[str]  # the project's templates loaded since the last render_checked
+
+    def _load_template(self, name: str, globals: Any) -> Template:  # noqa: A002
+        template = super()._load_template(name, globals)
+        if self.project_dir is not None and template.filename:
+            relative = _below(template.filename, self.project_dir)
+            if relative is not None:
+                self.used.add(relative)
+        return template
+
+    def render_checked(self, name: str, *args: Any, **context: Any) -> str:
+        """Render a template; where the project's templates took part, every figure must be rek's own.
+
+        The same template of rek with the same context is the reference (``figures.py``): an override may
+        leave a figure out, not show one that rek would not. A difference is a RekError at the override.
+        """
+        self.used = set()
+        rendered = self.get_template(name).render(*args, **context)
+        used, self.used = sorted(self.used), set()
+        if not used or self.reference is None or self.project_dir is None:
+            return rendered
+        expected = self.reference.get_template(name).render(*args, **context)
+        missing = figures.unbacked(rendered, expected)
+        if missing:
+            raise RekError(_figure_diagnostics(self.project_dir, used, missing))
+        return rendered
 
     def handle_exception(self, source: str | None = None) -> NoReturn:
         try:
@@ -150,7 +178,40 @@ def environment(*template_dirs: Path) -> TemplateSandbox:
         number=fmt.plain,
         percent=fmt.percent,
         date=fmt.date,
+        capitalize_first=lambda v: v[:1].upper() + v[1:],
     )
     env.helper("table", table)
+    env.used = set()
     env.project_dir = next((d for d in template_dirs if not d.resolve().is_relative_to(PACKAGE_DIR)), None)
+    if env.project_dir is not None and env.project_dir.is_dir():
+        reference = environment(*(d for d in template_dirs if d != env.project_dir))
+        reference.globals = env.globals  # the same helpers (chart, table, …), registered on either
+        env.reference = reference
     return env
+
+
+def _below(filename: str, folder: Path) -> str | None:
+    try:
+        return Path(filename).resolve().relative_to(folder.resolve()).as_posix()
+    except (ValueError, OSError):
+        return None
+
+
+def _figure_diagnostics(folder: Path, used: list[str], missing: list[str]) -> Diagnostics:
+    """Each figure at the override that writes it (or at every override that took part)."""
+    diags = Diagnostics()
+    sources = {name: (folder / name).read_text(encoding="utf-8", errors="replace") for name in used}
+    for figure in missing:
+        lines = {name: figures.written_at(sources[name], figure) for name in used}
+        literal = [name for name in used if lines[name] is not None]
+        for name in literal or used:
+            diags.add(
+                f"templates/{folder.name}/{name}",
+                lines[name] or 1,
+                1,
+                f"Die Vorlage zeigt „{figure}“, eine Zahl, die rek mit denselben Daten nicht zeigt; Beträge und "
+                "Sätze kommen aus dem Plan und lassen sich in eigenen Vorlagen weglassen oder umstellen, nicht "
+                "ändern oder erfinden",
+                hint="Zeigen Sie Zahlen mit den Feldern und Filtern von rek, z. B. {{ total.grant | euro_cents }}.",
+            )
+    return diags

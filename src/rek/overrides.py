@@ -1,11 +1,15 @@
 """Template overrides in the project's templates/ folder: loaded and compiled when the project is loaded.
 
-A project may replace rek's own templates (templates/site/*.md.j2, templates/application/**/*.md.j2)
-and the document styles (templates/application/reference.docx, header.typ). Every file is read
-without following links, every Jinja template is compiled at load time (a syntax error points into
-templates/FILE:line), and ``rek check`` renders the pages once when there are overrides, so an error
-that only shows while rendering is found by check as well. ``template_error`` turns an error raised
-while rendering into the same ``templates/FILE:line`` diagnostic for ``rek build``.
+A project may replace rek's own templates (templates/site/*.md.j2, templates/application/**/*.md.j2,
+templates/report/*.md.j2) and the document styles (templates/application/reference.docx, header.typ).
+Templates are contributor input: they run in rek's sandbox (``sandbox.py``: plain data only), cannot
+change a figure (``figures.py``), and a header.typ may not import, evaluate or read (``typstguard.py``).
+Loading only loads: every file is read without following links, every Jinja template is compiled (a
+syntax error points into templates/FILE:line) and header.typ is read by the guard. ``trial`` is the
+check stage: ``rek check`` renders every output an override feeds, as ``rek build`` does, and lets Typst
+set the header once, so an error that only shows while rendering is found by check as well.
+``template_error`` turns an error raised while rendering into the same ``templates/FILE:line``
+diagnostic for ``rek build``.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
+from . import typstguard
 from .diagnostics import Diagnostics, RekError
 from .locate import PACKAGE_DIR
 from .yamlsource import read_limited, refuse_symlink
@@ -23,12 +29,12 @@ from .yamlsource import read_limited, refuse_symlink
 TEMPLATES_DIR = "templates"
 BUILT_IN = PACKAGE_DIR / "templates"
 MAX_TEMPLATE_BYTES = 512 * 1024
-_PACKAGE = re.compile(r'"@[a-z]+/')
+TEMPLATE_KINDS = ("site", "application", "report")  # templates/<kind>/: one per renderer
 
 
 def _known() -> set[str]:
     names = {"application/reference.docx", "application/reference-short.docx", "application/header.typ"}
-    for kind in ("site", "application"):
+    for kind in TEMPLATE_KINDS:
         names |= {p.relative_to(BUILT_IN).as_posix() for p in (BUILT_IN / kind).rglob("*.j2")}
     return names
 
@@ -83,18 +89,11 @@ def load_overrides(root: Path, diags: Diagnostics) -> list[str]:
             diags.add(display, 1, 1, "Vorlage ist nicht UTF-8-kodiert")
             continue
         if relative.endswith(".typ"):
-            match = _PACKAGE.search(source)
-            if match:
-                line = source.count("\n", 0, match.start()) + 1
-                diags.add(
-                    display, line, 1, "Typst-Pakete ('@preview/…') werden nicht geladen; rek lädt nichts nach"
-                )
-                continue
-            problem = _probe_typst(source)
-            if problem is not None:
-                diags.add(display, problem[0], problem[1], f"Typst: {problem[2]}")
-                continue
-            found.append(relative)
+            refused = typstguard.problems(source)
+            for line, col, message in refused:
+                diags.add(display, line, col, message)
+            if not refused:
+                found.append(relative)
             continue
         try:
             env.compile(source, relative, str(path))
@@ -176,24 +175,41 @@ def _below(filename: str, folder: Path) -> str | None:
 
 
 def trial(project, today=None) -> Diagnostics:  # type: ignore[no-untyped-def]
-    """Render what uses the project's overrides once, in memory; errors as diagnostics (for rek check)."""
+    """Render what uses the project's overrides once, in memory (for rek check); errors as diagnostics.
+
+    Every output a template kind feeds is rendered as ``rek build`` renders it — with the same sandbox
+    and the same check of figures (``figures.py``) — and a header.typ is set once by Typst. Each output
+    separately, so every error is reported at once. Nothing is written but Typst's probe in a temporary
+    folder.
+    """
     diags = Diagnostics()
     if not project.overrides:
         return diags
+    from .application.document import render
+    from .application.drafts import render_drafts
     from .plan import resolve
+    from .report import render as render_report
+    from .site.pages import SitePages
 
-    try:
-        plan = resolve(project, today=today)
-        if any(name.startswith("site/") for name in project.overrides):
-            from .site.pages import SitePages
-
-            for _ in SitePages(plan).files([]):
-                pass
-        application = [n for n in project.overrides if n.startswith("application/") and n.endswith(".j2")]
-        if plan.call is not None and application:
-            from .application.document import render
-
-            render(plan)
-    except RekError as exc:
-        diags.extend(exc.diagnostics)
+    plan = resolve(project, today=today)
+    kinds = {name.split("/", 1)[0] for name in project.overrides if name.endswith(".j2")}
+    steps: list[Any] = []
+    if "site" in kinds:
+        steps.append(lambda: list(SitePages(plan).files([])))
+    if "application" in kinds and plan.call is not None:
+        steps += [lambda: render(plan), lambda: render_drafts(plan)]
+    if "report" in kinds:
+        steps.append(lambda: render_report(plan, plan.today.year))
+    for step in steps:
+        try:
+            step()
+        except RekError as exc:
+            diags.extend(exc.diagnostics)
+    if "application/header.typ" in project.overrides:
+        header = project.root / TEMPLATES_DIR / "application" / "header.typ"
+        problem = _probe_typst(header.read_text(encoding="utf-8"))
+        if problem is not None:
+            diags.add(
+                f"{TEMPLATES_DIR}/application/header.typ", problem[0], problem[1], f"Typst: {problem[2]}"
+            )
     return diags

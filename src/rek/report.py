@@ -139,7 +139,7 @@ def render(plan: Plan, year: int) -> tuple[str, dict[str, str]]:
         images[name] = charts.indicator_chart(
             f"bericht-{ref.key}", ref.indicator.name, ref.indicator, until=year
         )
-    return env.get_template("umsetzungsbericht.md.j2").render(ctx), images
+    return env.render_checked("umsetzungsbericht.md.j2", ctx), images
 
 
 def write_report(plan: Plan, year: int, folder: Path, *, documents: bool = True) -> ReportFiles:

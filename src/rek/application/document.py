@@ -12,6 +12,7 @@ from ..locate import PACKAGE_DIR
 from ..mdtext import Md, cell, environment
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, SDG_LABELS, STATUS_LABELS, CostCategory
 from ..plan import ZERO, Budget, MeasurePlan, Money, Plan
+from ..sandbox import TemplateSandbox
 
 TEMPLATES = PACKAGE_DIR / "templates" / "application"
 
@@ -250,17 +251,23 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
     }
 
 
+def template_environment(root: Path | None = None) -> TemplateSandbox:
+    """The environment of the application's templates: the project's overrides first, then rek's own."""
+    env = environment(*([root / "templates" / "application"] if root else []), TEMPLATES)
+    env.helper("contact_text", _contact_text)
+    return env
+
+
 def render(plan: Plan, *, timeline_image: str = "timeline.svg") -> Application:
     """The application of ``plan.call`` as Markdown (cover and one part per section of the call)."""
     project = plan.project
-    env = environment(project.root / "templates" / "application", TEMPLATES)
-    env.helper("contact_text", _contact_text)
+    env = template_environment(project.root)
     context = build_context(plan, timeline_image)
-    cover = env.get_template("cover.md.j2").render(context)
-    section_template = env.get_template("section.md.j2")
+    cover = env.render_checked("cover.md.j2", context)
     sections = [
-        RenderedSection(sec, section_template.render(context, section=sec)) for sec in plan.call.sections
-    ]  # type: ignore[union-attr]
+        RenderedSection(sec, env.render_checked("section.md.j2", context, section=sec))
+        for sec in plan.call.sections  # type: ignore[union-attr]
+    ]
     return Application(plan=plan, cover=cover, sections=sections)
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import formatting as fmt
-from ..mdtext import Md, cell, environment
+from ..mdtext import Md, cell
 from ..model import MUNICIPAL_KINDS, Partner, PartnerKind
 from ..plan import ZERO, MeasurePlan, Plan
-from .document import TEMPLATES
+from .document import template_environment
 from .export import metadata_args, to_docx
 
 FOLDER = "entwuerfe"
@@ -190,12 +190,8 @@ def build_context(plan: Plan) -> dict[str, Any]:
 def render_drafts(plan: Plan) -> list[Draft]:
     """The council drafts (municipal partners), letters of intent (every partner) and the annex checklist."""
     project = plan.project
-    env = environment(project.root / "templates" / "application", TEMPLATES)
-    env.filters["capitalize_first"] = lambda v: v[:1].upper() + v[1:]
+    env = template_environment(project.root)
     base = build_context(plan)
-    council = env.get_template("drafts/beschlussvorlage.md.j2")
-    letter = env.get_template("drafts/absichtserklaerung.md.j2")
-    checklist = env.get_template("drafts/anlagen.md.j2")
     drafts: list[Draft] = []
     for p in council_partners(plan):
         context = {**base, **_partner_context(plan, p)}
@@ -205,7 +201,7 @@ def render_drafts(plan: Plan) -> list[Draft]:
                 p,
                 f"beschlussvorlage-{_slug(p.id)}",
                 f"Beschlussvorlage (Entwurf) – {p.name}",
-                council.render(context),
+                env.render_checked("drafts/beschlussvorlage.md.j2", context),
             )
         )
     for p in project.strategy.partners:
@@ -216,7 +212,7 @@ def render_drafts(plan: Plan) -> list[Draft]:
                 p,
                 f"absichtserklaerung-{_slug(p.id)}",
                 f"Absichtserklärung (Entwurf) – {p.name}",
-                letter.render(context),
+                env.render_checked("drafts/absichtserklaerung.md.j2", context),
             )
         )
     names = [f"{d.stem}.docx" for d in drafts]
@@ -226,7 +222,7 @@ def render_drafts(plan: Plan) -> list[Draft]:
             None,
             "anlagen-checkliste",
             "Checkliste der Anlagen",
-            checklist.render(base, draft_files=names),
+            env.render_checked("drafts/anlagen.md.j2", base, draft_files=names),
         )
     )
     return drafts

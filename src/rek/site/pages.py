@@ -133,7 +133,7 @@ class SitePages:
         )
 
     def _render(self, name: str, **context: Any) -> str:
-        return self.env.get_template(name).render(self.base, **context)
+        return self.env.render_checked(name, self.base, **context)
 
     # --- pages -------------------------------------------------------------------------------
     def index(self) -> str:
