@@ -16,6 +16,9 @@ docs/hardening.md lists the classes and their counts.
 
 from __future__ import annotations
 
+import struct
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -135,3 +138,170 @@ def test_every_path_the_site_generates_is_reserved(embedded: Path, minimal: Path
     assert {"404.html", "sitemap.xml", "sitemap.xml.gz", "search", "assets"} <= site
     own_small = {page.name for page in small.pages} | set(REPLACEABLE_PAGES)
     assert [p for p in site if not _covered(p, own_small)] == []
+
+
+# --- 2. images are bounded by pixels -----------------------------------------------------------------
+
+PIXELS = "erlaubt sind höchstens 40.000.000 Pixel (40 Megapixel) und 20.000 Pixel je Seite"
+
+
+def png_header(width: int, height: int, rest: bytes = b"") -> bytes:
+    """A PNG signature and IHDR chunk of that size (what a decoder allocates for), then rest."""
+    data = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    ihdr = struct.pack(">I", 13) + b"IHDR" + data + struct.pack(">I", zlib.crc32(b"IHDR" + data))
+    return b"\x89PNG\r\n\x1a\n" + ihdr + rest
+
+
+def png(width: int, height: int) -> bytes:
+    """A complete PNG (one colour, compressed well: a huge one stays a small file)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" + b"\xff\x00\x00" * width
+    packer = zlib.compressobj(9)
+    body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    return png_header(width, height, chunk(b"IDAT", body) + chunk(b"IEND", b""))
+
+
+def jpeg(width: int, height: int, before: bytes = b"") -> bytes:
+    """SOI, a JFIF APP0 segment, optional segments, a baseline frame header (SOF0) of that size, EOI."""
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + before + sof0 + b"\xff\xd9"
+
+
+# defect -> (file name, bytes, message after 'assets/<name>:1:1: error: ')
+IMAGES: dict[str, tuple[str, Callable[[], bytes], str]] = {
+    "png-30000-square-decompression-bomb": (
+        "bombe.png",
+        lambda: png_header(30_000, 30_000, b"\x00" * 64),
+        f"Bild hat zu viele Pixel: 30.000 × 30.000 = 900.000.000 Pixel; {PIXELS}",
+    ),
+    "png-just-over-40-megapixels": (
+        "gross.png",
+        lambda: png_header(8_001, 5_000),
+        f"Bild hat zu viele Pixel: 8.001 × 5.000 = 40.005.000 Pixel; {PIXELS}",
+    ),
+    "png-one-row-of-a-million-pixels": (
+        "zeile.png",
+        lambda: png_header(1_000_000, 1),
+        f"Bild ist zu breit oder zu hoch: 1.000.000 × 1 Pixel; {PIXELS}",
+    ),
+    "png-zero-width": ("leer.png", lambda: png_header(0, 10), f"Bild hat keine Fläche: 0 × 10 Pixel; {PIXELS}, mindestens 1 × 1"),
+    "png-largest-width-field": (
+        "breit.png",
+        lambda: png_header(0xFFFFFFFF, 1),
+        f"Bild hat zu viele Pixel: 4.294.967.295 × 1 = 4.294.967.295 Pixel; {PIXELS}",
+    ),
+    "png-signature-only": (
+        "kopf.png",
+        lambda: b"\x89PNG\r\n\x1a\n",
+        f"PNG-Kopf nicht lesbar: nach der PNG-Kennung fehlt der IHDR-Block mit der Bildgröße; {PIXELS}",
+    ),
+    "png-other-chunk-first": (
+        "text.png",
+        lambda: b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"tEXt" + b"\x00" * 17,
+        f"PNG-Kopf nicht lesbar: nach der PNG-Kennung fehlt der IHDR-Block mit der Bildgröße; {PIXELS}",
+    ),
+    "jpeg-30000-square": (
+        "bombe.jpg",
+        lambda: jpeg(30_000, 30_000),
+        f"Bild hat zu viele Pixel: 30.000 × 30.000 = 900.000.000 Pixel; {PIXELS}",
+    ),
+    "jpeg-height-zero-dnl": ("dnl.jpg", lambda: jpeg(640, 0), f"Bild hat keine Fläche: 640 × 0 Pixel; {PIXELS}, mindestens 1 × 1"),
+    "jpeg-segment-past-the-end": (
+        "kurz.jpeg",
+        lambda: b"\xff\xd8\xff\xe1\xff\xf0Exif",
+        f"JPEG-Kopf nicht lesbar: ein Segment an Byte 2 reicht über das Dateiende hinaus; {PIXELS}",
+    ),
+    "jpeg-image-data-before-frame-header": (
+        "ohne-sof.jpg",
+        lambda: b"\xff\xd8\xff\xda\x00\x02" + b"\x00" * 32,
+        f"JPEG-Kopf nicht lesbar: keine Bildgröße (SOF-Segment) vor den Bilddaten; {PIXELS}",
+    ),
+    "jpeg-garbage-after-soi": (
+        "muell.jpg",
+        lambda: b"\xff\xd8\xff\xe0\x00\x04ab" + b"<html>",
+        f"JPEG-Kopf nicht lesbar: an Byte 8 beginnt kein JPEG-Segment; {PIXELS}",
+    ),
+    "jpeg-endless-fill-bytes": (
+        "fuell.jpg",
+        lambda: b"\xff\xd8" + b"\xff" * 4_000_000,
+        f"JPEG-Kopf nicht lesbar: die Datei endet vor der Bildgröße (SOF-Segment); {PIXELS}",
+    ),
+    "jpeg-thousands-of-empty-segments": (
+        "segmente.jpg",
+        lambda: b"\xff\xd8" + b"\xff\xfe\x00\x02" * 2_000 + jpeg(10, 10)[2:],
+        f"JPEG-Kopf nicht lesbar: mehr als 1.000 Segmente vor der Bildgröße; {PIXELS}",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("defect", list(IMAGES))
+def test_image_beyond_the_pixel_bounds_is_refused_at_the_file(defect: str, minimal: Path, run) -> None:
+    filename, data, message = IMAGES[defect]
+    (minimal / "assets").mkdir()
+    (minimal / "assets" / filename).write_bytes(data())
+    result = run("check", cwd=minimal)
+    assert_clean_refusal(result, f"assets/{filename}")
+    assert result.error_lines == [f"assets/{filename}:1:1: error: {message}"], result.err
+
+
+def test_real_decompression_bomb_is_small_as_a_file_and_refused(minimal: Path, run) -> None:
+    """A complete 30,000 × 30,000 PNG compresses to a few MB: the byte limit alone would let it through."""
+    data = png(30_000, 30_000)
+    assert len(data) < 5 * 1024 * 1024
+    (minimal / "assets").mkdir()
+    (minimal / "assets" / "bombe.png").write_bytes(data)
+    result = run("check", cwd=minimal)
+    assert result.error_lines == [
+        f"assets/bombe.png:1:1: error: Bild hat zu viele Pixel: 30.000 × 30.000 = 900.000.000 Pixel; {PIXELS}"
+    ], result.err
+
+
+def test_logo_beyond_the_pixel_bounds_is_refused_by_check_and_build(
+    minimal: Path, run, tmp_path: Path
+) -> None:
+    (minimal / "assets").mkdir()
+    (minimal / "assets" / "logo.png").write_bytes(png_header(20_001, 2))
+    (minimal / "mkdocs.yml").write_text(
+        "site_name: Region\ntheme:\n  logo: assets/logo.png\n", encoding="utf-8"
+    )
+    line = f"assets/logo.png:1:1: error: Bild ist zu breit oder zu hoch: 20.001 × 2 Pixel; {PIXELS}"
+    check = run("check", cwd=minimal)
+    assert_clean_refusal(check)
+    assert line in check.error_lines and "mkdocs.yml:3:9: error:" in check.err, check.err
+    out = tmp_path / "out"
+    built = run("build", "--no-application", "--out", str(out), cwd=minimal)
+    assert_clean_refusal(built)
+    assert built.error_lines == check.error_lines and not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("gross.png", png_header(8_000, 5_000, b"\x00" * 16)),  # exactly 40 megapixels
+        ("hoch.png", png_header(2_000, 20_000)),  # exactly the longest side
+        ("foto.jpg", jpeg(7_000, 5_000, b"\xff\xfe\x00\x05abc" + b"\xff\xe1\x00\x04xy")),
+        ("progressiv.jpeg", jpeg(640, 480).replace(b"\xff\xc0", b"\xff\xc2")),
+    ],
+)
+def test_images_within_the_bounds_are_accepted(name: str, data: bytes, minimal: Path) -> None:
+    (minimal / "assets").mkdir()
+    (minimal / "assets" / name).write_bytes(data)
+    project, diags = load_project(minimal)
+    assert project is not None, [d.format() for d in diags.items]
+    assert name in project.images
+
+
+def test_small_valid_png_is_still_built(minimal: Path, tmp_path: Path) -> None:
+    from rek.build import build
+
+    (minimal / "assets").mkdir()
+    (minimal / "assets" / "karte.png").write_bytes(png(3, 2))
+    (minimal / "content" / "karte.md").write_text("# Karte\n\n![Karte](assets/karte.png)\n", encoding="utf-8")
+    project, diags = load_project(minimal)
+    assert project is not None, [d.format() for d in diags.items]
+    build(project, tmp_path / "out", application=False)
+    assert (tmp_path / "out" / "site" / "assets" / "projekt" / "karte.png").read_bytes() == png(3, 2)
