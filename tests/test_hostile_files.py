@@ -16,13 +16,16 @@ docs/hardening.md lists the classes and their counts.
 
 from __future__ import annotations
 
+import shutil
 import struct
+import subprocess
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from rek.layout import REPLACEABLE_PAGES, RESERVED_PAGES, page_slug
 from rek.project import load_project
 from test_hardening import assert_clean_refusal
@@ -305,3 +308,191 @@ def test_small_valid_png_is_still_built(minimal: Path, tmp_path: Path) -> None:
     assert project is not None, [d.format() for d in diags.items]
     build(project, tmp_path / "out", application=False)
     assert (tmp_path / "out" / "site" / "assets" / "projekt" / "karte.png").read_bytes() == png(3, 2)
+
+
+# --- 3. history is read as committed -------------------------------------------------------------------
+
+M01 = "measures/M01.yaml"
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def committer(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in {
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    }.items():
+        monkeypatch.setenv(key, value)
+
+
+def _change_costs(repo: Path) -> None:
+    measure = repo / M01
+    text = measure.read_text(encoding="utf-8")
+    assert "amount: 20000" in text and "grant: 13000" in text
+    measure.write_text(text.replace("amount: 20000", "amount: 30000").replace("grant: 13000", "grant: 19500"))
+
+
+@pytest.fixture
+def export_ignore_history(minimal: Path, committer: None) -> Path:
+    """First commit: a .gitattributes that hides measures/ from 'git archive' and rewrites every file with
+    export-subst; second commit: M01's costs changed (the attributes stay)."""
+    (minimal / ".gitattributes").write_text("measures/** export-ignore\n* export-subst\n", encoding="utf-8")
+    strategy = minimal / "strategy" / "strategy.yaml"
+    strategy.write_text(strategy.read_text(encoding="utf-8") + "# $Format:%H$\n", encoding="utf-8")
+    git(minimal, "init", "-q", "-b", "main")
+    git(minimal, "add", "-A")
+    git(minimal, "commit", "-qm", "erste Fassung")
+    _change_costs(minimal)
+    git(minimal, "commit", "-qam", "Kosten M01")
+    return minimal
+
+
+CHANGED = [
+    "~ Maßnahme M01 Online-Terminvergabe im Bürgerbüro",
+    "    Kosten 2027: 20.000\u00a0€ → 30.000\u00a0€",
+    "    Finanzierung: Zuwendung: 13.000\u00a0€ → 19.500\u00a0€",
+]
+
+
+def test_export_ignore_does_not_make_a_changed_measure_new(export_ignore_history: Path, run) -> None:
+    result = run("diff", "HEAD~1", cwd=export_ignore_history)
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[:4] == ["Änderungen von HEAD~1 zu Arbeitsstand", *CHANGED], result.out
+    assert "(neu" not in result.out and "Strategie" not in result.out
+    between = run("diff", "HEAD~1", "HEAD", cwd=export_ignore_history)
+    assert between.out.splitlines()[:4] == ["Änderungen von HEAD~1 zu HEAD", *CHANGED], between.out
+
+
+def test_export_ignore_does_not_change_the_changes_page(
+    export_ignore_history: Path, run, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "build", "--since", "HEAD~1", "--no-application", "--out", str(out), cwd=export_ignore_history
+    )
+    assert result.code == 0, result.err
+    page = (out / "site" / "aenderungen" / "index.html").read_text(encoding="utf-8")
+    assert "Geändert" in page and "Kosten 2027: 20.000\u00a0€ → 30.000\u00a0€" in page
+    assert '<h2 id="neu">' not in page
+
+
+def test_filters_and_textconv_of_the_repository_are_not_run(
+    export_ignore_history: Path, run, tmp_path: Path
+) -> None:
+    """A filter or textconv driver in the repository's configuration, named by .gitattributes, never runs
+    while old revisions are read, and hooks or an fsmonitor neither."""
+    repo = export_ignore_history
+    marker = tmp_path / "ausgefuehrt"
+    command = f"sh -c 'touch {marker}; cat'"
+    (repo / ".gitattributes").write_text("* filter=fremd diff=fremd\n", encoding="utf-8")
+    git(repo, "add", ".gitattributes")
+    git(repo, "commit", "-qm", "Attribute")
+    for key in ("filter.fremd.clean", "filter.fremd.smudge", "diff.fremd.textconv", "core.fsmonitor"):
+        git(repo, "config", key, command)
+    (repo / M01).write_text((repo / M01).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert run("diff", "HEAD~2", cwd=repo).out.splitlines()[1:4] == CHANGED
+    from rek.gitdates import last_commit_dates
+    from rek.gitsafe import run_git
+
+    assert "M01" in last_commit_dates(repo, "measures")
+    assert run_git(repo, "status", "--porcelain").returncode == 0
+    assert not marker.exists()
+
+
+def test_symbolic_link_in_an_old_revision_is_refused_not_followed(
+    minimal: Path, committer: None, run, tmp_path: Path
+) -> None:
+    secret = tmp_path / "geheim.md"
+    secret.write_text("# GEHEIMNIS\n", encoding="utf-8")
+    (minimal / "content" / "geheim.md").symlink_to(secret)
+    git(minimal, "init", "-q", "-b", "main")
+    git(minimal, "add", "-A")
+    git(minimal, "commit", "-qm", "mit Link")
+    (minimal / "content" / "geheim.md").unlink()
+    result = run("diff", "HEAD", cwd=minimal)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.splitlines()[:2] == [
+        "Die Strategie in 'HEAD' ist nicht gültig:",
+        "content/geheim.md:1:1: error: Ist in 'HEAD' ein symbolischer Link; rek folgt keinen Links, denn sie "
+        "können aus dem Projekt hinausführen",
+    ], result.err
+    assert "GEHEIMNIS" not in result.err + result.out
+
+
+def test_symbolic_link_as_a_project_folder_in_an_old_revision_is_refused(
+    minimal: Path, committer: None, run, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "woanders"
+    shutil.move(minimal / "measures", elsewhere)
+    (minimal / "measures").symlink_to(elsewhere)
+    git(minimal, "init", "-q", "-b", "main")
+    git(minimal, "add", "-A")
+    git(minimal, "commit", "-qm", "Ordner als Link")
+    (minimal / "measures").unlink()
+    shutil.move(elsewhere, minimal / "measures")
+    result = run("diff", "HEAD", cwd=minimal)
+    assert result.code == 1
+    assert "measures:1:1: error: Ist in 'HEAD' ein symbolischer Link" in result.err, result.err
+
+
+def test_oversized_file_in_an_old_revision_is_refused_before_it_is_read(
+    minimal: Path, committer: None, run
+) -> None:
+    big = minimal / "measures" / "M02.yaml"
+    big.write_bytes(b"# " + b"x" * (2 * 1024 * 1024) + b"\n")
+    git(minimal, "init", "-q", "-b", "main")
+    git(minimal, "add", "-A")
+    git(minimal, "commit", "-qm", "zu groß")
+    big.unlink()
+    result = run("diff", "HEAD", cwd=minimal)
+    assert result.code == 1
+    assert result.err.splitlines()[:2] == [
+        "Die Strategie in 'HEAD' ist nicht gültig:",
+        "measures/M02.yaml:1:1: error: Datei ist zu groß: 2.097.155 Bytes, erlaubt sind höchstens 2.097.152 Bytes",
+    ], result.err
+
+
+def test_submodule_in_an_old_revision_is_skipped(minimal: Path, committer: None, run) -> None:
+    git(minimal, "init", "-q", "-b", "main")
+    git(minimal, "add", "-A")
+    git(minimal, "commit", "-qm", "eins")
+    head = git(minimal, "rev-parse", "HEAD").strip()
+    git(minimal, "update-index", "--add", "--cacheinfo", f"160000,{head},content/modul")
+    git(minimal, "update-index", "--add", "--cacheinfo", f"160000,{head},measures/M09.yaml")
+    git(minimal, "commit", "-qm", "Submodule")
+    result = run("diff", "HEAD", cwd=minimal)
+    assert result.code == 0, result.err
+    assert result.out == "Änderungen von HEAD zu Arbeitsstand: keine.\n"
+
+
+def test_project_in_a_subfolder_of_the_repository(tmp_path: Path, committer: None, run) -> None:
+    repo = tmp_path / "repo"
+    project = repo / "regionen" / "muster"
+    shutil.copytree(ROOT / "src" / "rek" / "templates" / "init", project)
+    (repo / ".gitattributes").write_text("regionen/** export-ignore\n", encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "eins")
+    _change_costs(project)
+    result = run("diff", "HEAD", cwd=project)
+    assert result.out.splitlines()[1:4] == CHANGED, result.err
+
+
+def test_old_revision_with_an_image_on_a_content_page_is_read_with_its_image(
+    minimal: Path, committer: None, run
+) -> None:
+    """assets/ belongs to a revision: a page showing an image in it stays valid in the old revision."""
+    (minimal / "assets").mkdir()
+    (minimal / "assets" / "karte.png").write_bytes(png(3, 2))
+    (minimal / "content" / "karte.md").write_text("# Karte\n\n![Karte](assets/karte.png)\n", encoding="utf-8")
+    git(minimal, "init", "-q", "-b", "main")
+    git(minimal, "add", "-A")
+    git(minimal, "commit", "-qm", "mit Bild")
+    _change_costs(minimal)
+    result = run("diff", "HEAD", cwd=minimal)
+    assert result.out.splitlines()[1:4] == CHANGED, result.err
