@@ -11,36 +11,40 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import io
 import re
 import subprocess
-import tarfile
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel
 
 from . import formatting as fmt
+from .assets import MAX_IMAGE_BYTES
 from .diagnostics import RekError
+from .gitsafe import export_tree, run_git
+from .layout import MARKDOWN_SUFFIXES
 from .mdtext import link, table, text
 from .model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from .plan import measure_cost
 from .plan import resolve as resolve_plan
-from .project import Project, load_project
+from .project import MAX_CONTENT_BYTES, Project, load_project
+from .yamlsource import MAX_BYTES
 
 WORKTREE = "WORKTREE"
-PATHS = ["strategy", "measures", "content", "mkdocs.yml"]
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def _git(root: Path, *args: str) -> bytes:
     try:
-        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=120)
+        result = run_git(root, *args)
     except FileNotFoundError:
         raise RekError("git ist nicht installiert; 'rek diff' braucht git.") from None
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise RekError(f"git {args[0] if args else ''}: {exc}") from None
     if result.returncode != 0:
         raise RekError(f"git {' '.join(args)}: {result.stderr.decode('utf-8', 'replace').strip()}")
     return result.stdout
@@ -59,25 +63,45 @@ def resolve(root: Path, rev: str) -> str:
         ) from None
 
 
+def read_limit(path: PurePosixPath) -> int | None:
+    """The size limit of a file of an old revision that the project loader reads, or None (not read)."""
+    parts = path.parts
+    yaml = path.suffix in YAML_SUFFIXES
+    if parts in (("mkdocs.yml",), ("strategy", "strategy.yaml")):
+        return MAX_BYTES
+    if len(parts) == 3 and parts[:2] in (("strategy", "action-fields"), ("strategy", "calls")) and yaml:
+        return MAX_BYTES
+    if len(parts) == 2 and parts[0] == "measures" and yaml:
+        return MAX_BYTES
+    if len(parts) == 2 and parts[0] == "content" and path.suffix.casefold() in MARKDOWN_SUFFIXES:
+        return MAX_CONTENT_BYTES
+    if 2 <= len(parts) <= 6 and parts[0] == "assets":  # load_assets goes four folders deep
+        return MAX_IMAGE_BYTES
+    return None
+
+
 def load_revision(root: Path, rev: str, workdir: Path) -> Project:
-    """Load the project as it was at rev (or the work tree)."""
+    """Load the project as it was committed at rev (or the work tree).
+
+    The files are read blob by blob (``gitsafe.export_tree``), never through ``git archive``: attributes
+    such as ``export-ignore`` in that revision cannot hide or rewrite a file.
+    """
     if rev == WORKTREE:
         folder = root
     else:
         commit = resolve(root, rev)
-        present = [p for p in PATHS if _git(root, "ls-tree", "--name-only", commit, p).strip()]
         folder = workdir / commit[:12]
-        folder.mkdir(parents=True, exist_ok=True)
-        if present:
-            archive = _git(root, "archive", "--format=tar", commit, *present)
-            try:
-                with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-                    tar.extractall(folder, filter="data")
-            except tarfile.FilterError as exc:  # e.g. a symbolic link out of the project in that commit
-                raise RekError(
-                    f"Die Strategie in '{rev}' enthält einen Eintrag, der aus dem Projekt hinausführt "
-                    f"('{getattr(exc, 'tarinfo', None) and exc.tarinfo.name}'); rek folgt keinen Links."
-                ) from None
+        if folder.exists():  # the same commit on both sides: read once
+            return _load(folder, rev)
+        folder.mkdir(parents=True)
+        refused = export_tree(root, commit, folder, rev, read_limit)
+        if refused.errors:
+            shown = "\n".join(d.format() for d in refused.sorted()[:20])
+            raise RekError(f"Die Strategie in '{rev}' ist nicht gültig:\n{shown}")
+    return _load(folder, rev)
+
+
+def _load(folder: Path, rev: str) -> Project:
     project, diags = load_project(folder)
     if project is None:
         shown = "\n".join(d.format() for d in diags.sorted()[:20])

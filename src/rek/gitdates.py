@@ -6,24 +6,20 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
+from .gitsafe import run_git
+
 
 def last_commit_dates(root: Path, folder: str) -> dict[str, dt.date]:
     """File stem -> date of the newest commit that touched it; empty when git or the history is missing."""
     try:
-        result = subprocess.run(
-            ["git", "log", "--format=%x00%cs", "--name-only", "--", folder],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
+        result = run_git(root, "log", "--no-show-signature", "--format=%x00%cs", "--name-only", "--", folder)
     except (OSError, subprocess.SubprocessError):
         return {}
     if result.returncode != 0:
         return {}
     dates: dict[str, dt.date] = {}
     current: dt.date | None = None
-    for line in result.stdout.splitlines():
+    for line in result.stdout.decode("utf-8", "replace").splitlines():
         if line.startswith("\0"):
             try:
                 current = dt.date.fromisoformat(line[1:])

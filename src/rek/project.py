@@ -13,6 +13,18 @@ from . import crossref, heap, markup
 from .assets import load_assets
 from .call import Call
 from .diagnostics import Diagnostics, RekError
+from .layout import (
+    ACTION_FIELDS_DIR,
+    CALLS_DIR,
+    CONTENT_DIR,
+    MARKDOWN_SUFFIXES,
+    MEASURES_DIR,
+    PAGE_SUFFIX,
+    REPLACEABLE_PAGES,
+    STRATEGY_FILE,
+    page_slug,
+    reserved_page,
+)
 from .model import ActionField, Goal, Measure, Partner, Strategy
 from .overrides import load_overrides
 from .sitesettings import SiteSettings, load_settings, text_problem
@@ -20,11 +32,6 @@ from .textrules import check_markdown_file, check_text, hidden_character
 from .validation import validate_doc
 from .yamlsource import YamlDoc, parse_yaml_bytes, read_limited, read_yaml
 
-STRATEGY_FILE = Path("strategy/strategy.yaml")
-ACTION_FIELDS_DIR = Path("strategy/action-fields")
-CALLS_DIR = Path("strategy/calls")
-MEASURES_DIR = Path("measures")
-CONTENT_DIR = Path("content")
 SOURCE_DIRS = ("strategy", "measures", "content", "templates", ".git")
 MAX_CONTENT_BYTES = 1024 * 1024
 
@@ -286,8 +293,10 @@ def _load_pages(root: Path, folder: Path, images: dict[str, Path], diags: Diagno
             return None
         return f"Bild '{relative[:60]}' gibt es nicht im Ordner assets/ (oder es wurde abgelehnt)"
 
-    for path in sorted(folder.glob("*.md"), key=lambda p: natural_key(p.name)):
+    for path in _page_files(folder):
         display = display_path(path)
+        if not _page_name_allowed(path, display, diags):
+            continue
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", path.stem):
             diags.add(display, 1, 1, "Dateiname einer Seite: nur Kleinbuchstaben, Ziffern und '-' erlaubt")
             continue
@@ -326,6 +335,39 @@ def _load_pages(root: Path, folder: Path, images: dict[str, Path], diags: Diagno
             )
         )
     return pages
+
+
+def _page_files(folder: Path) -> list[Path]:
+    """Every entry of content/ with a Markdown ending MkDocs knows (.md, .markdown, .MD …), by name."""
+    found = [p for p in folder.iterdir() if p.suffix.casefold() in MARKDOWN_SUFFIXES]
+    return sorted(found, key=lambda p: natural_key(p.name))
+
+
+def _page_name_allowed(path: Path, display: str, diags: Diagnostics) -> bool:
+    """A content page may not take the name of a generated page or folder of the site (compared as the
+    site would name it: without the ending, case-folded), and it ends in '.md'."""
+    allowed = ", ".join(f"{name}.md" for name in REPLACEABLE_PAGES)
+    what = reserved_page(path.name)
+    if what is not None:
+        diags.add(
+            display,
+            1,
+            1,
+            f"Der Seitenname '{page_slug(path.name)}' ist reserviert: rek erzeugt dort {what}; eine Seite "
+            f"in content/ darf keine erzeugte Seite ersetzen (erlaubt ist das nur für {allowed})",
+            hint=f"Benennen Sie die Datei um, z. B. in '{page_slug(path.name)}-erlaeuterung.md'.",
+        )
+        return False
+    if path.suffix != PAGE_SUFFIX:
+        diags.add(
+            display,
+            1,
+            1,
+            f"Seiten in content/ enden auf '{PAGE_SUFFIX}' (klein geschrieben); gefunden: '{path.suffix}'",
+            hint=f"Benennen Sie die Datei in '{path.stem}{PAGE_SUFFIX}' um.",
+        )
+        return False
+    return True
 
 
 FRONT_MATTER_KEYS = ("title", "description")
