@@ -9,10 +9,12 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, RekError
 from ..locate import PACKAGE_DIR
+from . import refdoc
 
 ASSETS = PACKAGE_DIR / "application" / "assets"
 # Markdown as rek writes it: no metadata blocks, citations, title blocks, raw HTML/TeX or raw blocks, so
@@ -85,6 +87,38 @@ def reference_docx(project_templates: Path, *, short: bool = False) -> Path:
     return custom if custom.is_file() else ASSETS / name
 
 
+def clean_reference_docx(project_templates: Path, folder: Path, *, short: bool = False) -> Path:
+    """The reference document Pandoc gets, written into folder: rebuilt from styles only (refdoc.py).
+
+    The project's file is read again without following links and checked as ``rek check`` does;
+    what Word would fetch or run is refused, and Pandoc never sees the file itself.
+    """
+    from ..overrides import MAX_TEMPLATE_BYTES
+    from ..yamlsource import read_limited
+
+    name = "reference-short.docx" if short else "reference.docx"
+    own = (ASSETS / name).read_bytes()
+    source = reference_docx(project_templates, short=short)
+    data = own
+    if source != ASSETS / name:
+        display = f"templates/application/{name}"
+        diags = Diagnostics()
+        raw = read_limited(source, display, diags, MAX_TEMPLATE_BYTES, root=project_templates.parent)
+        if raw is None or not refdoc.check_reference(raw, display, diags):
+            raise RekError(diags)
+        data = raw
+    try:
+        cleaned = refdoc.clean_reference(data, fallback=own)
+    except refdoc.PackageError as exc:
+        diags = Diagnostics()
+        diags.add(f"templates/application/{name}", 1, 1, f"Word-Vorlage {exc}")
+        raise RekError(diags) from None
+    handle, path = tempfile.mkstemp(prefix=".reference-", suffix=".docx", dir=folder)
+    with os.fdopen(handle, "wb") as out:
+        out.write(cleaned)
+    return Path(path)
+
+
 def typst_header(project_templates: Path) -> Path:
     custom = project_templates / "application" / "header.typ"
     return custom if custom.is_file() else ASSETS / "header.typ"
@@ -94,15 +128,15 @@ def to_docx(
     markdown: Path, target: Path, meta: list[str], project_templates: Path, *, toc: bool = True
 ) -> None:
     source = _inline_images(markdown)
+    reference = clean_reference_docx(project_templates, markdown.parent, short=not toc)
     try:
-        _docx(source, target, meta, project_templates, toc=toc)
+        _docx(source, target, meta, reference, toc=toc)
     finally:
         source.unlink(missing_ok=True)
+        reference.unlink(missing_ok=True)
 
 
-def _docx(
-    markdown: Path, target: Path, meta: list[str], project_templates: Path, *, toc: bool = True
-) -> None:
+def _docx(markdown: Path, target: Path, meta: list[str], reference: Path, *, toc: bool = True) -> None:
     _pandoc(
         [
             "-f",
@@ -111,7 +145,7 @@ def _docx(
             "docx",
             *(["--toc"] if toc else []),
             # headings are numbered by their styles in reference.docx, not by typed numbers
-            f"--reference-doc={reference_docx(project_templates, short=not toc)}",
+            f"--reference-doc={reference}",
             *meta,
             "-o",
             str(target),
