@@ -159,7 +159,7 @@ def write_report(
         meta = metadata_args(f"Umsetzungsbericht {year}", project.strategy.title, fmt.date(today))
         templates = project.root / "templates"
         docx = folder / f"{stem}.docx"
-        to_docx(markdown, docx, meta, templates)
+        to_docx(markdown, docx, meta, templates, images=list(images))
         pdf = folder / f"{stem}.pdf"
         warning = to_pdf(markdown, pdf, meta, templates)
         if warning:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import os
@@ -10,6 +9,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, RekError
@@ -19,7 +19,7 @@ from . import refdoc
 ASSETS = PACKAGE_DIR / "application" / "assets"
 # Markdown as rek writes it: no metadata blocks, citations, title blocks, raw HTML/TeX or raw blocks, so
 # text can't set template variables or smuggle output code. --sandbox: Pandoc reads no file or URL
-# besides those on its command line (images for DOCX are passed inline, see _inline_images).
+# besides those on its command line (rek's own images reach the DOCX by a Lua filter, see image_args).
 READER = (
     "markdown-yaml_metadata_block-pandoc_title_block-citations-raw_html-raw_tex-raw_attribute"
     "-tex_math_dollars-tex_math_single_backslash"
@@ -53,24 +53,25 @@ def _pandoc(args: list[str], cwd: Path) -> None:
         )
 
 
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([a-z0-9][a-z0-9-]*\.(?:svg|png|jpe?g))\)")
-_MIME = {"svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
+_IMAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.(?:svg|png|jpe?g)$")
+IMAGES_FILTER = ASSETS / "images.lua"
 
 
-def _inline_images(markdown: Path) -> Path:
-    """A copy of the Markdown whose images (files rek wrote beside it) are data URLs: Pandoc's sandbox reads no files."""
+def image_args(folder: Path, images: Sequence[str]) -> list[str]:
+    """Pandoc options that embed rek's own images (files rek wrote into folder) and nothing else.
 
-    def embed(match: re.Match[str]) -> str:
-        image = markdown.parent / match.group(2)
-        if image.is_symlink() or not image.is_file():
-            return match.group(0)
-        kind = _MIME[match.group(2).rsplit(".", 1)[1]]
-        data = base64.b64encode(image.read_bytes()).decode("ascii")
-        return f"![{match.group(1)}](data:{kind};base64,{data})"
-
-    target = markdown.with_name(markdown.stem + "-docx.md")
-    target.write_text(_IMAGE.sub(embed, markdown.read_text(encoding="utf-8")), encoding="utf-8")
-    return target
+    The Lua filter puts exactly these files into Pandoc's media bag; Pandoc embeds an Image element
+    whose target is one of the names (once, however often it occurs). Text that only looks like an
+    image, e.g. in a code span, is never touched, and the sandbox reads no other file.
+    """
+    names = [
+        name
+        for name in images
+        if _IMAGE_NAME.match(name) and (folder / name).is_file() and not (folder / name).is_symlink()
+    ]
+    if not names:
+        return []
+    return [f"--lua-filter={IMAGES_FILTER}", *(arg for name in names for arg in ("-M", f"rek-images={name}"))]
 
 
 def metadata_args(title: str, subtitle: str, date: str) -> list[str]:
@@ -125,18 +126,25 @@ def typst_header(project_templates: Path) -> Path:
 
 
 def to_docx(
-    markdown: Path, target: Path, meta: list[str], project_templates: Path, *, toc: bool = True
+    markdown: Path,
+    target: Path,
+    meta: list[str],
+    project_templates: Path,
+    *,
+    toc: bool = True,
+    images: Sequence[str] = (),
 ) -> None:
-    source = _inline_images(markdown)
+    """Write the DOCX; ``images`` names the image files rek wrote beside the Markdown (embedded)."""
     reference = clean_reference_docx(project_templates, markdown.parent, short=not toc)
     try:
-        _docx(source, target, meta, reference, toc=toc)
+        _docx(markdown, target, meta, reference, toc=toc, images=images)
     finally:
-        source.unlink(missing_ok=True)
         reference.unlink(missing_ok=True)
 
 
-def _docx(markdown: Path, target: Path, meta: list[str], reference: Path, *, toc: bool = True) -> None:
+def _docx(
+    markdown: Path, target: Path, meta: list[str], reference: Path, *, toc: bool, images: Sequence[str]
+) -> None:
     _pandoc(
         [
             "-f",
@@ -146,6 +154,7 @@ def _docx(markdown: Path, target: Path, meta: list[str], reference: Path, *, toc
             *(["--toc"] if toc else []),
             # headings are numbered by their styles in reference.docx, not by typed numbers
             f"--reference-doc={reference}",
+            *image_args(markdown.parent, images),
             *meta,
             "-o",
             str(target),
