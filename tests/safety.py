@@ -6,6 +6,10 @@ refresh; a base, iframe, object, embed or frame element, or a form that sends so
 of rek's own (assets/rek/) or the theme's (assets/javascripts/, assets/stylesheets/); an inline script
 that is not one of the theme's known ones; any resource (script, stylesheet, image, icon, media,
 CSS url()) from another host. Links (<a href>) may go to other hosts: they load nothing.
+
+Every DOCX and XLSX package (the site's downloads, the application, the drafts, the report) is opened
+too (scan_office): an external target other than a web link, an attachedTemplate, a field or formula
+that fetches, macros, OLE objects, ActiveX or altChunk is a finding (rek.application.refdoc).
 """
 
 from __future__ import annotations
@@ -154,4 +158,18 @@ def scan_site(site: Path) -> list[str]:
     findings: list[str] = []
     for path in pages:
         findings += scan_page(path.relative_to(site).as_posix(), path.read_text(encoding="utf-8"))
+    return findings + scan_office(site)
+
+
+def office_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".docx", ".xlsx") and p.is_file())
+
+
+def scan_office(folder: Path) -> list[str]:
+    """Every finding in every DOCX and XLSX below folder: what Word or Excel would fetch, run or embed."""
+    from rek.application.refdoc import inspect_file
+
+    findings: list[str] = []
+    for path in office_files(folder):
+        findings += [f"{path.relative_to(folder).as_posix()}: {f}" for f in inspect_file(path)]
     return findings

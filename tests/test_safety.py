@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from conftest import INIT_TEMPLATE
 from rek import markup
 from rek.project import load_project
-from safety import scan_page, scan_site
+from safety import scan_office, scan_page, scan_site
 
 EXAMPLES = int(os.environ.get("REK_FUZZ_EXAMPLES", "150"))
 FAST = settings(
@@ -83,6 +83,7 @@ def test_safety_scan_accepts_theme_and_rek_assets() -> None:
 
 def test_embedded_site_passes_the_safety_scan(built_embedded: Path) -> None:
     assert scan_site(built_embedded / "site") == []
+    assert scan_office(built_embedded) == []  # the application, its drafts and the cost plan too
 
 
 def test_minimal_site_passes_the_safety_scan(minimal: Path, tmp_path: Path) -> None:

@@ -78,9 +78,11 @@ def load_overrides(root: Path, diags: Diagnostics) -> list[str]:
         if raw is None:
             continue
         if relative.endswith(".docx"):
+            from .application.refdoc import check_reference
+
             if not raw.startswith(b"PK\x03\x04"):
                 diags.add(display, 1, 1, "Ist keine Word-Datei (DOCX)")
-            else:
+            elif check_reference(raw, display, diags):  # styles only: nothing Word fetches or runs
                 found.append(relative)
             continue
         try:

@@ -157,7 +157,7 @@ def write_report(plan: Plan, year: int, folder: Path, *, documents: bool = True)
         meta = metadata_args(f"Umsetzungsbericht {year}", project.strategy.title, fmt.date(plan.today))
         templates = project.root / "templates"
         docx = folder / f"{stem}.docx"
-        to_docx(markdown, docx, meta, templates)
+        to_docx(markdown, docx, meta, templates, images=list(images))
         pdf = folder / f"{stem}.pdf"
         warning = to_pdf(markdown, pdf, meta, templates)
         if warning:

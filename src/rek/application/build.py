@@ -80,7 +80,7 @@ def write_application(
             text = text.replace(f"]({chart})", f"]({chart[:-4]}.png)")
         word.write_text(text, encoding="utf-8")
         try:
-            to_docx(word, docx, meta, templates)
+            to_docx(word, docx, meta, templates, images=("zeitplan.png", "kosten-jahr.png"))
         finally:
             word.unlink(missing_ok=True)
         pdf = folder / "antrag.pdf"

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, RekError
 from ..locate import PACKAGE_DIR
+from . import refdoc
 
 ASSETS = PACKAGE_DIR / "application" / "assets"
 # Markdown as rek writes it: no metadata blocks, citations, title blocks, raw HTML/TeX or raw blocks, so
 # text can't set template variables or smuggle output code. --sandbox: Pandoc reads no file or URL
-# besides those on its command line (images for DOCX are passed inline, see _inline_images).
+# besides those on its command line (rek's own images reach the DOCX by a Lua filter, see image_args).
 READER = (
     "markdown-yaml_metadata_block-pandoc_title_block-citations-raw_html-raw_tex-raw_attribute"
     "-tex_math_dollars-tex_math_single_backslash"
@@ -51,24 +53,25 @@ def _pandoc(args: list[str], cwd: Path) -> None:
         )
 
 
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([a-z0-9][a-z0-9-]*\.(?:svg|png|jpe?g))\)")
-_MIME = {"svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
+_IMAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.(?:svg|png|jpe?g)$")
+IMAGES_FILTER = ASSETS / "images.lua"
 
 
-def _inline_images(markdown: Path) -> Path:
-    """A copy of the Markdown whose images (files rek wrote beside it) are data URLs: Pandoc's sandbox reads no files."""
+def image_args(folder: Path, images: Sequence[str]) -> list[str]:
+    """Pandoc options that embed rek's own images (files rek wrote into folder) and nothing else.
 
-    def embed(match: re.Match[str]) -> str:
-        image = markdown.parent / match.group(2)
-        if image.is_symlink() or not image.is_file():
-            return match.group(0)
-        kind = _MIME[match.group(2).rsplit(".", 1)[1]]
-        data = base64.b64encode(image.read_bytes()).decode("ascii")
-        return f"![{match.group(1)}](data:{kind};base64,{data})"
-
-    target = markdown.with_name(markdown.stem + "-docx.md")
-    target.write_text(_IMAGE.sub(embed, markdown.read_text(encoding="utf-8")), encoding="utf-8")
-    return target
+    The Lua filter puts exactly these files into Pandoc's media bag; Pandoc embeds an Image element
+    whose target is one of the names (once, however often it occurs). Text that only looks like an
+    image, e.g. in a code span, is never touched, and the sandbox reads no other file.
+    """
+    names = [
+        name
+        for name in images
+        if _IMAGE_NAME.match(name) and (folder / name).is_file() and not (folder / name).is_symlink()
+    ]
+    if not names:
+        return []
+    return [f"--lua-filter={IMAGES_FILTER}", *(arg for name in names for arg in ("-M", f"rek-images={name}"))]
 
 
 def metadata_args(title: str, subtitle: str, date: str) -> list[str]:
@@ -85,23 +88,62 @@ def reference_docx(project_templates: Path, *, short: bool = False) -> Path:
     return custom if custom.is_file() else ASSETS / name
 
 
+def clean_reference_docx(project_templates: Path, folder: Path, *, short: bool = False) -> Path:
+    """The reference document Pandoc gets, written into folder: rebuilt from styles only (refdoc.py).
+
+    The project's file is read again without following links and checked as ``rek check`` does;
+    what Word would fetch or run is refused, and Pandoc never sees the file itself.
+    """
+    from ..overrides import MAX_TEMPLATE_BYTES
+    from ..yamlsource import read_limited
+
+    name = "reference-short.docx" if short else "reference.docx"
+    own = (ASSETS / name).read_bytes()
+    source = reference_docx(project_templates, short=short)
+    data = own
+    if source != ASSETS / name:
+        display = f"templates/application/{name}"
+        diags = Diagnostics()
+        raw = read_limited(source, display, diags, MAX_TEMPLATE_BYTES, root=project_templates.parent)
+        if raw is None or not refdoc.check_reference(raw, display, diags):
+            raise RekError(diags)
+        data = raw
+    try:
+        cleaned = refdoc.clean_reference(data, fallback=own)
+    except refdoc.PackageError as exc:
+        diags = Diagnostics()
+        diags.add(f"templates/application/{name}", 1, 1, f"Word-Vorlage {exc}")
+        raise RekError(diags) from None
+    handle, path = tempfile.mkstemp(prefix=".reference-", suffix=".docx", dir=folder)
+    with os.fdopen(handle, "wb") as out:
+        out.write(cleaned)
+    return Path(path)
+
+
 def typst_header(project_templates: Path) -> Path:
     custom = project_templates / "application" / "header.typ"
     return custom if custom.is_file() else ASSETS / "header.typ"
 
 
 def to_docx(
-    markdown: Path, target: Path, meta: list[str], project_templates: Path, *, toc: bool = True
+    markdown: Path,
+    target: Path,
+    meta: list[str],
+    project_templates: Path,
+    *,
+    toc: bool = True,
+    images: Sequence[str] = (),
 ) -> None:
-    source = _inline_images(markdown)
+    """Write the DOCX; ``images`` names the image files rek wrote beside the Markdown (embedded)."""
+    reference = clean_reference_docx(project_templates, markdown.parent, short=not toc)
     try:
-        _docx(source, target, meta, project_templates, toc=toc)
+        _docx(markdown, target, meta, reference, toc=toc, images=images)
     finally:
-        source.unlink(missing_ok=True)
+        reference.unlink(missing_ok=True)
 
 
 def _docx(
-    markdown: Path, target: Path, meta: list[str], project_templates: Path, *, toc: bool = True
+    markdown: Path, target: Path, meta: list[str], reference: Path, *, toc: bool, images: Sequence[str]
 ) -> None:
     _pandoc(
         [
@@ -111,7 +153,8 @@ def _docx(
             "docx",
             *(["--toc"] if toc else []),
             # headings are numbered by their styles in reference.docx, not by typed numbers
-            f"--reference-doc={reference_docx(project_templates, short=not toc)}",
+            f"--reference-doc={reference}",
+            *image_args(markdown.parent, images),
             *meta,
             "-o",
             str(target),
