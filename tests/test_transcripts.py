@@ -30,7 +30,11 @@ def test_check_of_a_valid_project_transcript(minimal: Path, run) -> None:
 def test_check_without_placeholders_is_silent(minimal: Path, run) -> None:
     for path in (minimal / "strategy" / "strategy.yaml", minimal / "content" / "leichte-sprache.md"):
         path.write_text(
-            path.read_text(encoding="utf-8").replace("bitte ergänzen", "ausgefüllt"), encoding="utf-8"
+            path.read_text(encoding="utf-8")
+            .replace('email: "bitte ergänzen"', 'email: "poststelle@example.org"')  # addresses stay addresses
+            .replace('phone: "bitte ergänzen"', 'phone: "+49 5151 903-0"')
+            .replace("bitte ergänzen", "ausgefüllt"),
+            encoding="utf-8",
         )
     result = run("check", cwd=minimal)
     assert (result.code, result.out, result.err) == (

@@ -179,7 +179,11 @@ def test_build_since_writes_the_changes_page(repo: Path, run, tmp_path: Path) ->
 def fill_placeholders(repo: Path) -> None:
     for path in (repo / "strategy" / "strategy.yaml", repo / "content" / "leichte-sprache.md"):
         path.write_text(
-            path.read_text(encoding="utf-8").replace("bitte ergänzen", "ausgefüllt"), encoding="utf-8"
+            path.read_text(encoding="utf-8")
+            .replace('email: "bitte ergänzen"', 'email: "poststelle@example.org"')  # addresses stay addresses
+            .replace('phone: "bitte ergänzen"', 'phone: "+49 5151 903-0"')
+            .replace("bitte ergänzen", "ausgefüllt"),
+            encoding="utf-8",
         )
 
 

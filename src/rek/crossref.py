@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -10,7 +12,7 @@ from . import formatting as fmt
 from . import suggest
 from .call import Call
 from .diagnostics import Diagnostics
-from .model import MUNICIPAL_KINDS, ActionField, Measure, Strategy
+from .model import MAX_MONEY, MAX_MONEY_TEXT, MUNICIPAL_KINDS, ActionField, Measure, Strategy
 from .yamlsource import Loc, YamlDoc
 
 if TYPE_CHECKING:
@@ -58,6 +60,130 @@ def _duplicates(items: list[tuple[str, Loc]], doc: YamlDoc | None, what: str, re
             seen[value] = loc
 
 
+def id_key(value: str) -> str:
+    """An id as it becomes a file or URL name (partner/<id>/, beschlussvorlage-<id>.docx, charts):
+    case-folded, every run of other characters than letters and digits one '-', none at the ends."""
+    return re.sub(r"[^a-z0-9]+", "-", value.casefold()).strip("-")
+
+
+@dataclass(frozen=True)
+class _IdAt:
+    what: str
+    value: str
+    doc: YamlDoc | None
+    loc: Loc
+
+    def where(self) -> str:
+        if self.doc is None:
+            return "?"
+        line, col = self.doc.position(self.loc)
+        return f"{self.doc.display}:{line}:{col}"
+
+
+ID_HINT = (
+    "Erlaubt sind Kennungen, die sich auch ohne Unterschied zwischen Groß- und Kleinschreibung und "
+    "zwischen '-' und '_' unterscheiden; ändern Sie eine der beiden."
+)
+
+
+def _collisions(items: list[_IdAt], report: _Reporter, name: str, *, across_kinds: bool = False) -> None:
+    """Ids that differ but become the same name: an error at each of them, naming the other's place.
+    Exact duplicates of one kind are left to ``_duplicates``; across_kinds: only pairs of two kinds."""
+    from .validation import field_name
+
+    groups: dict[str, dict[tuple[str, str], _IdAt]] = {}
+    for item in items:
+        groups.setdefault(id_key(item.value), {}).setdefault((item.what, item.value), item)
+    for key, group in groups.items():
+        firsts = list(group.values())
+        for item in firsts:
+            for other in firsts:
+                if other is item or (across_kinds and other.what == item.what):
+                    continue
+                report.at(
+                    item.doc,
+                    item.loc,
+                    f"Feld '{field_name(item.loc)}': {item.what} '{item.value}' ist nicht eindeutig: "
+                    f"{other.what} '{other.value}' ({other.where()}) ergibt denselben {name.format(key=key)}",
+                    ID_HINT,
+                )
+
+
+def _check_ids(
+    strategy: Strategy,
+    action_fields: list[ActionField],
+    measures: list[Measure],
+    docs: LoadedDocs,
+    report: _Reporter,
+) -> None:
+    sdoc = docs.strategy
+    names = "Datei- und Adressnamen '{key}'"
+    for what, key, entries in (
+        ("Partner", "partners", strategy.partners),
+        ("Ziel", "goals", strategy.goals),
+        ("Phase", "phases", strategy.phases),
+    ):
+        _collisions([_IdAt(what, e.id, sdoc, (key, i, "id")) for i, e in enumerate(entries)], report, names)
+    fields = [_IdAt("Handlungsfeld", f.id, docs.action_fields.get(f.id), ("id",)) for f in action_fields]
+    items = [_IdAt("Maßnahme", m.id, docs.measures.get(m.id), ("id",)) for m in measures]
+    _collisions(fields, report, names)
+    _collisions(items, report, names)
+    # indicator charts and downloads are named '<owner>-<n>' for measures and action fields alike
+    _collisions(
+        fields + items, report, "Namen '{key}' für Diagrammdateien (assets/charts/ind-…)", across_kinds=True
+    )
+
+
+MONEY_HINT = (
+    "Erlaubt sind Beträge und Summen bis 1.000.000.000.000 € (1 Billion); darüber halten die Tabellen (XLSX) "
+    "die Summen nicht mehr auf den Cent genau."
+)
+
+
+def _check_money_totals(
+    strategy: Strategy, measures: list[Measure], docs: LoadedDocs, report: _Reporter
+) -> None:
+    """Each kind of amount summed over the strategy stays at most MAX_MONEY, so every total that a table
+    shows (per measure, year, category, partner, the strategy) is exact to the cent in an XLSX double."""
+    kinds: dict[str, list[tuple[Decimal, YamlDoc | None, Loc]]] = {
+        "Kosten": [],
+        "Zuwendungen und Drittmittel": [],
+        "Ausgaben (Ist)": [],
+        "zugesagten Eigenmittel": [],
+    }
+    for m in measures:
+        doc = docs.measures.get(m.id)
+        kinds["Kosten"] += [(c.amount, doc, ("costs", i, "amount")) for i, c in enumerate(m.costs)]
+        kinds["Zuwendungen und Drittmittel"].append((m.funding.grant, doc, ("funding", "grant")))
+        kinds["Zuwendungen und Drittmittel"] += [
+            (t.amount, doc, ("funding", "third_parties", i, "amount"))
+            for i, t in enumerate(m.funding.third_parties)
+        ]
+        kinds["Ausgaben (Ist)"] += [
+            (x.amount, doc, ("spending", i, "amount")) for i, x in enumerate(m.spending)
+        ]
+    kinds["zugesagten Eigenmittel"] = [
+        (p.own_funds, docs.strategy, ("partners", i, "own_funds"))
+        for i, p in enumerate(strategy.partners)
+        if p.own_funds is not None
+    ]
+    from .validation import field_name
+
+    for label, amounts in kinds.items():
+        total = Decimal(0)
+        for amount, doc, loc in amounts:
+            total += amount
+            if total > MAX_MONEY:
+                report.at(
+                    doc,
+                    loc,
+                    f"Feld '{field_name(loc)}': mit diesem Betrag übersteigt die Summe aller {label} der Strategie "
+                    f"{MAX_MONEY_TEXT}; gefunden: {fmt.euro(total, True)}",
+                    MONEY_HINT,
+                )
+                break
+
+
 def check(
     strategy: Strategy,
     action_fields: list[ActionField],
@@ -79,6 +205,8 @@ def check(
     )
     _duplicates([(g.id, ("goals", i, "id")) for i, g in enumerate(strategy.goals)], sdoc, "Ziel", report)
     _duplicates([(p.id, ("phases", i, "id")) for i, p in enumerate(strategy.phases)], sdoc, "Phase", report)
+    _check_ids(strategy, action_fields, measures, docs, report)
+    _check_money_totals(strategy, measures, docs, report)
     for i, phase in enumerate(strategy.phases):
         if phase.end < phase.start:
             report.at(

@@ -79,6 +79,19 @@ def plain_destination(url: str) -> str:
     return _INVISIBLE.sub("", text).lower()
 
 
+# an e-mail address as a mailto: link may carry it: one '@', no '?', '&', '%', '=' or spaces (no
+# headers such as ?cc= or ?body=), a domain name with a dot and a top-level domain of letters
+EMAIL_RE = re.compile(
+    r"(?=.{6,254}$)(?=[^@]{1,64}@)[A-Za-z0-9+_-]+(?:\.[A-Za-z0-9+_-]+)*"
+    r"@(?:[^\W_](?:[^\W_]|-){0,62}\.)+[^\W\d_]{2,63}"
+)
+
+
+def is_email(value: str) -> bool:
+    """Whether value is an e-mail address that a mailto: link may be built from."""
+    return EMAIL_RE.fullmatch(value) is not None
+
+
 def link_problem(url: str) -> str | None:
     """Why a link destination is refused, or None."""
     plain = plain_destination(url)
@@ -86,6 +99,12 @@ def link_problem(url: str) -> str | None:
     if scheme:
         if scheme.group(1) not in LINK_SCHEMES:
             return f"Links mit der Adressart '{scheme.group(1)}:' sind nicht erlaubt"
+        raw = url.strip()[len("mailto:") :]  # as written, too: no '%20' or '&#64;' the decoding removed
+        if scheme.group(1) == "mailto" and not (is_email(plain[len("mailto:") :]) and is_email(raw)):
+            return (
+                "Links mit mailto: nur auf genau eine E-Mail-Adresse wie 'mailto:poststelle@landkreis-muster.de' "
+                "(ohne '?', '&', '%', '=' und Leerzeichen, also ohne Zusätze wie ?subject= oder ?cc=)"
+            )
         if scheme.group(1) != "mailto" and not re.match(r"^https?://[^/?#\\]", plain):
             return "Link ohne Rechnername nach https://"
         return None

@@ -24,13 +24,20 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .markup import MARKDOWN
+from .invisible import is_placeholder
+from .markup import MARKDOWN, is_email
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
 
 
 MAX_NUMBER = 10**15
+# Money: at most 10^12 euro (1 Billion), for every amount and (crossref) every sum of a kind across the
+# strategy. XLSX keeps numbers as IEEE doubles, which hold every decimal of up to 15 significant digits
+# exactly; 999 999 999 999.99 has 15, so each amount and each total reads back to the cent. (Cents stay
+# exact up to 2^53 cents, about 9 * 10^13 euro; the lower, rounder cap leaves room for sums.)
+MAX_MONEY = 10**12
+MAX_MONEY_TEXT = "1 Billion Euro (10^12)"
 
 
 def _number(value: Any) -> Any:
@@ -63,6 +70,16 @@ def _cents(value: Decimal) -> Decimal:
                 {"whole": whole},
             )
         raise PydanticCustomError("rek_cents", "einen Betrag in Euro mit höchstens zwei Nachkommastellen")
+    return value
+
+
+def _money_range(value: Decimal) -> Decimal:
+    if value > MAX_MONEY:
+        raise PydanticCustomError(
+            "rek_money_range",
+            f"einen Betrag bis {MAX_MONEY_TEXT}; größere Beträge halten die Tabellen (XLSX) nicht mehr auf "
+            "den Cent genau",
+        )
     return value
 
 
@@ -111,10 +128,11 @@ Money = Annotated[
     Decimal,
     AfterValidator(_cents),
     AfterValidator(_non_negative),
+    AfterValidator(_money_range),
     BeforeValidator(_number),
-    WithJsonSchema({"type": "number", "minimum": 0}, mode="validation"),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": MAX_MONEY}, mode="validation"),
 ]
-"""An amount in euro: a plain number (not a string), finite, not negative, at most two decimals."""
+"""An amount in euro: a plain number (not a string), finite, 0 to 10^12, at most two decimals."""
 Percent = Annotated[
     Decimal,
     AfterValidator(_percent),
@@ -148,6 +166,43 @@ def _plain_text(value: str) -> str:
 
 
 Text = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_plain_text)]
+
+EMAIL_RULE = (
+    "eine E-Mail-Adresse wie 'poststelle@landkreis-muster.de' (vor dem einen '@' Buchstaben, Ziffern, '.', "
+    "'_', '+' und '-', danach ein Domainname mit Punkt; kein '?', '&', '%', '=' und keine Leerzeichen) oder "
+    "den Platzhalter 'bitte ergänzen'"
+)
+PHONE_RE = re.compile(r"(?=(?:\D*\d){3,20}\D*$)\+?[0-9(][0-9 ()/-]*[0-9)]")
+PHONE_RULE = (
+    "eine Telefonnummer wie '+49 5151 903-0' oder '05151 / 903-0' (Ziffern, Leerzeichen, '+' am Anfang, "
+    "'/', '-' und Klammern) oder den Platzhalter 'bitte ergänzen'"
+)
+
+
+def _email(value: str) -> str:
+    if not is_email(value) and not is_placeholder(value):
+        raise PydanticCustomError("rek_email", EMAIL_RULE)
+    return value
+
+
+def _phone(value: str) -> str:
+    if PHONE_RE.fullmatch(value) is None and not is_placeholder(value):
+        raise PydanticCustomError("rek_phone", PHONE_RULE)
+    return value
+
+
+Email = Annotated[
+    str,
+    Field(min_length=1, max_length=254, description="E-Mail-Adresse oder 'bitte ergänzen'"),
+    AfterValidator(_email),
+]
+Phone = Annotated[
+    str,
+    Field(
+        min_length=1, max_length=80, description="Telefonnummer: Ziffern, Leerzeichen, +, /, - und Klammern"
+    ),
+    AfterValidator(_phone),
+]
 Markdown = Annotated[str, Field(max_length=20_000, description="Markdown ohne HTML"), MARKDOWN]
 Year = Annotated[StrictInt, Field(ge=2000, le=2100)]
 
@@ -480,8 +535,8 @@ class MeasureContact(Strict):
         title="Dienststelle", description="z. B. 'Landkreis Holzminden, Stabsstelle Digitalisierung'"
     )
     address: list[Text] = Field(default_factory=list, title="Anschrift", description="eine Zeile je Eintrag")
-    email: Text | None = Field(default=None, title="E-Mail (Funktionspostfach)")
-    phone: Text | None = Field(default=None, title="Telefon (Zentrale)")
+    email: Email | None = Field(default=None, title="E-Mail (Funktionspostfach)")
+    phone: Phone | None = Field(default=None, title="Telefon (Zentrale)")
     url: Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=500)] | None = Field(
         default=None, title="Website"
     )
@@ -628,8 +683,8 @@ class Contact(Strict):
     name: Text = Field(title="Name der Stelle oder Person")
     role: Text | None = Field(default=None, title="Funktion", description="z. B. 'Verbundkoordination'")
     address: list[Text] = Field(default_factory=list, title="Anschrift", description="eine Zeile je Eintrag")
-    email: Text | None = Field(default=None, title="E-Mail")
-    phone: Text | None = Field(default=None, title="Telefon")
+    email: Email | None = Field(default=None, title="E-Mail")
+    phone: Phone | None = Field(default=None, title="Telefon")
     url: WebAddress | None = Field(default=None, title="Website")
 
 

@@ -2,6 +2,11 @@
 
 ``rek check`` shows each as a warning; ``rek publish`` refuses an adopted version while one is left,
 because an Impressum or accessibility statement with gaps does not meet the legal requirements.
+
+The search reads the text as a reader sees it (``invisible.normalise``): NFKC, invisible and format
+characters (the soft hyphen too) left out, YAML escapes and HTML character references decoded, any
+whitespace between the words (no-break space, the line break of folded YAML text), any case. A file
+larger than the loaders accept is not skipped silently: it is reported, so that publishing stops.
 """
 
 from __future__ import annotations
@@ -9,13 +14,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import yamlsource
 from .diagnostics import Diagnostic, RekError
+from .invisible import PLACEHOLDER, normalise
 from .project import display_path, natural_key
 
-MARKER = re.compile(r"bitte\s+ergänzen", re.IGNORECASE)
+MARKER = PLACEHOLDER
 PATTERNS = ("strategy/**/*.yaml", "strategy/**/*.yml", "measures/*.yaml", "measures/*.yml", "content/*.md",
             "mkdocs.yml", "templates/**/*.j2")  # fmt: skip
-MAX_BYTES = 1024 * 1024
+MAX_BYTES = yamlsource.MAX_BYTES  # the largest file any loader accepts (YAML; pages and templates less)
+MESSAGE = "Platzhalter „bitte ergänzen“: diese Angabe fehlt noch"
+_BREAK = re.compile(r"\r\n|\r|\n")
 HINT = "Tragen Sie die fehlende Angabe ein; eine beschlossene Fassung wird mit Platzhaltern nicht veröffentlicht."
 
 
@@ -34,28 +43,44 @@ def _files(root: Path) -> list[Path]:
 
 def find(root: Path, severity: str = "warning") -> list[Diagnostic]:
     """Every placeholder in the project's source files, in file order."""
-    items = []
+    items: list[Diagnostic] = []
     for path in _files(root):
+        display = display_path(path)
         try:
-            if path.stat().st_size > MAX_BYTES:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)
         except OSError:
             continue
-        display = display_path(path)
-        for number, line in enumerate(text.splitlines(), start=1):
-            for match in MARKER.finditer(line):
-                items.append(
-                    Diagnostic(
-                        display,
-                        number,
-                        match.start() + 1,
-                        "Platzhalter „bitte ergänzen“: diese Angabe fehlt noch",
-                        severity,
-                        None if items else HINT,  # the hint once, not after every line
-                    )
+        if len(raw) > MAX_BYTES:
+            items.append(
+                Diagnostic(
+                    display,
+                    1,
+                    1,
+                    f"Datei ist größer als {MAX_BYTES // (1024 * 1024)} MB und wurde nicht nach Platzhaltern "
+                    "durchsucht",
+                    severity,
+                    "Verkleinern Sie die Datei; rek liest so große Dateien nicht.",
                 )
+            )
+            continue
+        for line, col in positions(raw.decode("utf-8", errors="replace")):
+            items.append(Diagnostic(display, line, col, MESSAGE, severity, None if items else HINT))
     return items
+
+
+def positions(text: str) -> list[tuple[int, int]]:
+    """(line, column) of every placeholder in text, both 1-based, the column in characters."""
+    plain, offsets = normalise(text)
+    starts = [0] + [m.end() for m in _BREAK.finditer(text)]
+    found = []
+    line = 0
+    for match in MARKER.finditer(plain):
+        offset = offsets[match.start()]
+        while line + 1 < len(starts) and starts[line + 1] <= offset:
+            line += 1
+        found.append((line + 1, offset - starts[line] + 1))
+    return found
 
 
 def refuse_if_any(root: Path) -> None:

@@ -1,6 +1,8 @@
 """Rules for text taken from YAML and content/: what a Markdown text may contain, and no hidden characters.
 
-Every string is checked for control characters and bidirectional controls (Trojan Source). Fields typed
+Every string is checked for control characters, bidirectional controls (Trojan Source) and invisible or
+format characters (``invisible``: one rule, with the emoji joiners and the soft hyphen allowed); in
+Markdown, character references such as ``&#x202E;`` are held to the same rule. Fields typed
 ``Markdown`` in the model, and the pages of content/, are parsed with the one parser of ``markup``;
 everything outside its allow-list is refused here, at ``rek check``, with its line and column. Renderers
 write only what ``markup.render`` re-emits from the parsed tokens, and escape plain-text fields.
@@ -9,6 +11,7 @@ write only what ``markup.render`` re-emits from the parsed tokens, and escape pl
 from __future__ import annotations
 
 import functools
+import html
 import re
 import types
 import typing
@@ -17,20 +20,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import markup
+from . import invisible, markup
 from .diagnostics import Diagnostics
 from .validation import field_name
 from .yamlsource import Loc, YamlDoc
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# bidirectional controls reorder what a reader sees (Trojan Source, CVE-2021-42574)
-BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-
-CONTROL_HINT = "Entfernen Sie das unsichtbare Zeichen."
-BIDI_HINT = (
-    "Steuerzeichen für die Schreibrichtung können Text anders zeigen, als er gespeichert ist; "
-    "entfernen Sie das unsichtbare Zeichen."
-)
+# one rule for every string: control, bidirectional and invisible characters (see ``invisible``)
+BIDI = invisible.BIDI
+CONTROL_HINT = invisible.CONTROL_HINT
+BIDI_HINT = invisible.BIDI_HINT
 
 
 def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
@@ -46,18 +44,52 @@ def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
             yield from _strings(item, (*loc, index))
 
 
-_HIDDEN = re.compile(f"{_CONTROL.pattern}|{BIDI.pattern}")
-
-
 def hidden_character(text: str) -> tuple[int, str, str] | None:
-    """(index, message, hint) of the first control or bidirectional character in text, or None."""
-    match = _HIDDEN.search(text)
-    if match is None:
+    """(index, message, hint) of the first control, bidirectional or invisible character in text, or None."""
+    return invisible.find_hidden(text)
+
+
+_REFERENCE = re.compile(r"&(?:#[xX][0-9A-Fa-f]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def hidden_reference(text: str) -> tuple[int, str, str, str] | None:
+    """(index, reference, message, hint) of the first character reference (&#x202E;) that stands for a
+    refused character: Markdown decodes references, so they are held to the same rule."""
+    if "&" not in text:
         return None
-    code = f"(Code U+{ord(match.group(0)):04X})"
-    if _CONTROL.match(match.group(0)):
-        return match.start(), f"Steuerzeichen im Text {code}", CONTROL_HINT
-    return match.start(), f"Steuerzeichen für die Schreibrichtung (Trojan Source) im Text {code}", BIDI_HINT
+    for match in _REFERENCE.finditer(text):
+        decoded = html.unescape(match.group(0))
+        if decoded == match.group(0):
+            continue
+        found = invisible.find_hidden(decoded)
+        if found:
+            return match.start(), match.group(0), found[1], found[2]
+    return None
+
+
+_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+
+
+def _locate(doc: YamlDoc, loc: Loc, text: str, index: int) -> tuple[int, int]:
+    """Line and column of text[index] in the file: the character itself where it stands literally,
+    else (an escape such as \\u200b) the start of the text before it."""
+    line, col = doc.position(loc)
+    char = text[index]
+    prefix = _BREAKS.split(text[:index])[-1][-20:]
+    last = min(line + 2000, len(doc.lines) + 1)
+    for snippet, shift in ((prefix + char, len(prefix)), (char, 0)):
+        if not snippet or _BREAKS.match(char):
+            continue
+        for number in range(line, last):
+            found = doc.lines[number - 1].find(snippet, col - 1 if number == line else 0)
+            if found >= 0:
+                return number, found + shift + 1
+    if _BREAKS.match(char) and prefix:  # a line separator ends its line in the file
+        for number in range(line, last):
+            text_line = doc.lines[number - 1]
+            if text_line.endswith(prefix):
+                return number, len(text_line) + 1
+    return doc.find_text(loc, text[max(0, index - 20) : index] or text[index : index + 1])
 
 
 def _is_markdown(annotation: Any) -> bool:
@@ -135,11 +167,22 @@ def check_text(doc: YamlDoc, diags: Diagnostics, model: Any = None) -> None:
         found = hidden_character(text)
         if found:
             index, message, hint = found
-            line, col = doc.find_text(loc, text[max(0, index - 20) : index] or text[index : index + 1])
+            line, col = _locate(doc, loc, text, index)
             diags.add(doc.display, line, col, f"Feld '{field_name(loc)}': {message}", hint=hint)
     if model is None:
         return
     for loc, text in markdown_fields(model, doc.data):
+        reference = hidden_reference(text)
+        if reference:
+            index, ref, message, hint = reference
+            line, col = doc.find_text(loc, ref)
+            diags.add(
+                doc.display,
+                line,
+                col,
+                f"Feld '{field_name(loc)}': Zeichenreferenz '{ref}': {message}",
+                hint=hint,
+            )
         start_line, start_col = doc.position(loc)
         head = doc.lines[start_line - 1][start_col - 1 :] if 0 < start_line <= len(doc.lines) else ""
         if head[:1] in ("|", ">"):  # a block scalar: its text starts on the next line
@@ -174,11 +217,21 @@ def check_markdown_file(
 ) -> None:
     """Check a hand-written Markdown page of content/ (text without its front matter)."""
     lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
-        found = hidden_character(line)
-        if found:
-            index, message, hint = found
-            diags.add(display, number, index + 1, message, hint=hint)
+    # lines counted by line feeds here: splitlines() would also split at U+2028 and hide it
+    reported = 0
+    for index, message, hint in invisible.all_hidden(text):
+        number = text.count("\n", 0, index) + 1
+        if number != reported:  # the first on each line
+            diags.add(display, number, index - text.rfind("\n", 0, index), message, hint=hint)
+            reported = number
+    start = 0
+    while (reference := hidden_reference(text[start:])) is not None:
+        index, ref, message, hint = reference
+        index += start
+        number = text.count("\n", 0, index) + 1
+        col = index - text.rfind("\n", 0, index)
+        diags.add(display, number, col, f"Zeichenreferenz '{ref}': {message}", hint=hint)
+        start = index + len(ref)
     for problem in markup.problems(text, images=images):
         line, col = _find(lines, problem.line + 1, problem.snippet, 1)
         diags.add(display, line, col, problem.message, hint="Erlaubt sind " + markup.ALLOWED + ".")
