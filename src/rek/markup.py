@@ -318,7 +318,10 @@ def _inline(children: list[Token], image_prefix: str, one_line: bool = False) ->
         elif kind == "softbreak":
             out.append(" ")
         elif kind == "hardbreak":
-            out.append(" " if one_line else "  \n")
+            # a break at the start, after another break or at the end would become an empty line, i.e. a
+            # new paragraph, when read again: only a break between two pieces of text is kept
+            if out and out[-1] not in (" ", "  \n"):
+                out.append(" " if one_line else "  \n")
         elif kind in ("em_open", "em_close"):
             out.append("*")
         elif kind in ("strong_open", "strong_close"):
@@ -335,6 +338,8 @@ def _inline(children: list[Token], image_prefix: str, one_line: bool = False) ->
             alt = escape("".join(c.content for c in child.children or []))
             src = urllib.parse.unquote(str(child.attrs.get("src", "")))
             out.append(f"![{alt}]({_url(image_prefix + src[len(IMAGE_FOLDER) :])})")
+    while out and out[-1] == "  \n":
+        out.pop()
     lines = "".join(out).split("\n")
     return "\n".join(_line_start(ln.lstrip(" ")) for ln in lines)
 

@@ -34,6 +34,7 @@ from ..diagnostics import Diagnostics
 MAX_MEMBERS = 300
 MAX_MEMBER_BYTES = 20 * 1024**2
 MAX_TOTAL_BYTES = 64 * 1024**2
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the time stamp of every part of a rebuilt package
 
 R_NS = {
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -534,7 +535,8 @@ def clean_reference(data: bytes, fallback: bytes | None = None) -> bytes:
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("[Content_Types].xml", types)
-        for part, body in out.items():
-            package.writestr(part, body)
+        # a fixed time stamp on every part (not the time of writing): Pandoc keeps the parts' times, and
+        # the same sources must give the same DOCX
+        for part, body in {"[Content_Types].xml": types, **out}.items():
+            package.writestr(zipfile.ZipInfo(part, date_time=ZIP_TIME), body, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
