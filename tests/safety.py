@@ -9,7 +9,7 @@ CSS url()) from another host. Links (<a href>) may go to other hosts: they load 
 
 Every DOCX and XLSX package (the site's downloads, the application, the drafts, the report) is opened
 too (scan_office): an external target other than a web link, an attachedTemplate, a field or formula
-that fetches, macros, OLE objects, ActiveX or altChunk is a finding (rek.application.refdoc).
+that fetches, macros, OLE objects, ActiveX or altChunk is a finding (rek.refdoc).
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def office_files(folder: Path) -> list[Path]:
 
 def scan_office(folder: Path) -> list[str]:
     """Every finding in every DOCX and XLSX below folder: what Word or Excel would fetch, run or embed."""
-    from rek.application.refdoc import inspect_file
+    from rek.refdoc import inspect_file
 
     findings: list[str] = []
     for path in office_files(folder):

@@ -30,7 +30,7 @@ def test_minimal_project_is_valid(minimal: Path, run) -> None:
 
 def test_committed_schemas_match_the_model() -> None:
     from conftest import ROOT
-    from rek.scaffold import SCHEMAS, schema_json
+    from rek.jsonschemas import SCHEMAS, schema_json
 
     for kind in SCHEMAS:
         committed = (ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")

@@ -21,9 +21,8 @@ from conftest import REFERENCE_DAY, ROOT
 from rek import clock
 from rek.application.document import render
 from rek.application.drafts import render_drafts
-from rek.checks import check_plan
+from rek.checks import check_plan, monitoring_findings
 from rek.diagnostics import RekError
-from rek.monitoring import findings
 from rek.plan import resolve
 from rek.project import require_project
 from rek.site.pages import SitePages
@@ -38,7 +37,7 @@ def outputs(project_dir: Path) -> dict[str, str]:
     found = {f"site/{name}": text for name, text in SitePages(plan).files()}
     found["antrag.md"] = render(plan).markdown
     found.update({f"entwuerfe/{d.stem}.md": d.markdown for d in render_drafts(plan)})
-    found["findings"] = "\n".join(d.format() for d in sorted(check_plan(plan) + findings(plan, plan.today)))
+    found["findings"] = "\n".join(d.format() for d in sorted(check_plan(plan) + monitoring_findings(plan)))
     return found
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from rek.application import export, refdoc
+from rek import refdoc
+from rek.application import export
 from rek.diagnostics import RekError
 from rek.project import load_project
 from safety import office_files, scan_office

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from rek.scaffold import SCHEMAS, ecma_pattern
+from rek.jsonschemas import SCHEMAS, ecma_pattern
 
 CHECK = Path(sys.executable).parent / "check-jsonschema"
 FILES = {

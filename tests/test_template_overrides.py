@@ -126,14 +126,14 @@ HEADERS = {
 def test_a_header_that_imports_evaluates_or_reads_is_refused_before_typst_runs(
     name: str, minimal: Path, run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rek import overrides
+    from rek import rehearsal
 
     source, line, col, word = HEADERS[name]
     (minimal / "templates" / "application").mkdir(parents=True)
     (minimal / "templates" / "application" / "header.typ").write_text(
         '#set text(lang: "de")\n' + source + "\n", encoding="utf-8"
     )
-    monkeypatch.setattr(overrides, "_probe_typst", lambda *_: pytest.fail("Typst ran on a refused header"))
+    monkeypatch.setattr(rehearsal, "_probe_typst", lambda *_: pytest.fail("Typst ran on a refused header"))
     result = run("check", cwd=minimal)
     matches = assert_clean_refusal(result, "templates/application/header.typ")
     assert (int(matches[0]["line"]), int(matches[0]["col"])) == (line + 1, col), result.err

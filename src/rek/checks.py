@@ -7,12 +7,14 @@ source as a note. The checks read only the :class:`~rek.plan.Plan`; they never r
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from . import formatting as fmt
+from . import monitoring
 from .call import Source
 from .diagnostics import Diagnostic
-from .model import COST_CATEGORY_LABELS, CostCategory
+from .model import COST_CATEGORY_LABELS, STATUS_LABELS, CostCategory
 from .plan import ZERO, MeasurePlan, Plan
 
 
@@ -393,3 +395,96 @@ def _criteria_and_deadline(found: _Findings, plan: Plan) -> None:
                 call.sources[0] if call.sources else call.sections[0].source,
             ),
         )
+
+
+# --- monitoring: the warnings of rek check and rek build --------------------------------------
+def monitoring_findings(plan: Plan) -> list[Diagnostic]:
+    """Warnings on the plan's reference day: stale statuses, overdue milestones, spending outside the
+    runtime or in the future, implausible measurements, missed targets (the judgements: ``monitoring``)."""
+    on = plan.today
+    project = plan.project
+    found: list[Diagnostic] = []
+
+    def add(kind: str, ident: str, loc: tuple[Any, ...], message: str, hint: str | None = None) -> None:
+        path, line, col = project.position(kind, ident, loc)
+        found.append(Diagnostic(path, line, col, message, "warning", hint))
+
+    for m in project.measures:
+        if monitoring.stale(m, on):
+            add(
+                "measure",
+                m.id,
+                ("status",),
+                f"Feld 'status': die Laufzeit endete am {fmt.date(m.end)}, der Status ist aber noch "
+                f"„{STATUS_LABELS[m.status]}“",
+                "Setzen Sie 'status' auf done oder paused, verlängern Sie 'end' oder beschreiben Sie unter "
+                "'updates' den Sachstand.",
+            )
+        for i in monitoring.overdue_milestones(m, on):
+            ms = m.milestones[i]
+            add(
+                "measure",
+                m.id,
+                ("milestones", i, "date"),
+                f"Feld 'milestones[{i}]': Meilenstein „{ms.title}“ ist seit dem {fmt.date(ms.date)} überfällig "
+                "(nicht als erreicht markiert)",
+                "Setzen Sie 'done: true', wenn er erreicht ist, sonst ein neues Datum.",
+            )
+        for i, item in enumerate(m.spending):
+            if item.year > on.year:
+                add(
+                    "measure",
+                    m.id,
+                    ("spending", i, "year"),
+                    f"Feld 'spending[{i}].year': Ausgaben für {item.year} sind gemeldet, das Jahr hat aber noch "
+                    "nicht begonnen",
+                    "Melden Sie unter 'spending' nur, was ausgegeben ist; Geplantes steht unter 'costs'.",
+                )
+            elif not m.start.year <= item.year <= m.end.year:
+                add(
+                    "measure",
+                    m.id,
+                    ("spending", i, "year"),
+                    f"Feld 'spending[{i}].year': Ausgaben im Jahr {item.year} liegen außerhalb der Laufzeit "
+                    f"{m.start.year} bis {m.end.year}",
+                    "Verlängern Sie 'start' oder 'end', wenn die Maßnahme länger läuft, sonst prüfen Sie das Jahr.",
+                )
+    for ref in monitoring.indicators(plan):
+        _indicator_findings(ref, on, add)
+    return found
+
+
+def _indicator_findings(ref: monitoring.IndicatorRef, on: dt.date, add: Any) -> None:
+    ind = ref.indicator
+    base = ("indicators", ref.index)
+    where = f"indicators[{ref.index}]"
+    for j, x in enumerate(ind.measurements):
+        loc = (*base, "measurements", j, "date")
+        if ind.baseline_year is not None and x.year < ind.baseline_year:
+            add(
+                ref.kind,
+                ref.owner,
+                loc,
+                f"Feld '{where}.measurements[{j}].date': Messwert von {monitoring.when(x)} liegt vor dem Jahr des "
+                f"Ausgangswerts ({ind.baseline_year})",
+            )
+        if (x.year > on.year) if isinstance(x.date, int) else (x.date > on):
+            add(
+                ref.kind,
+                ref.owner,
+                loc,
+                f"Feld '{where}.measurements[{j}].date': Messwert von {monitoring.when(x)} liegt in der Zukunft",
+                "Tragen Sie nur gemessene Werte ein; Ziele gehören in 'target'.",
+            )
+    if ind.target_year < on.year:
+        until = [x for x in ind.series if x.year <= ind.target_year]
+        if until and not monitoring.reached(ind, until[-1].value):
+            last = until[-1]
+            add(
+                ref.kind,
+                ref.owner,
+                (*base, "target"),
+                f"Feld '{where}.target': Ziel „{ind.name}“ verfehlt: Zielwert {fmt.plain(ind.target)} "
+                f"{ind.unit} bis {ind.target_year}, gemessen {fmt.plain(last.value)} {ind.unit} ({monitoring.when(last)})",
+                "Beschreiben Sie im Sachstand, warum, oder setzen Sie ein neues Ziel mit neuem Zieljahr.",
+            )

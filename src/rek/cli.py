@@ -120,7 +120,7 @@ def check(ctx: Context, call_id: str | None) -> None:
     root = ctx.root()
     project, diags = load_project(root)
     if project is not None and project.overrides:
-        from .overrides import trial
+        from .rehearsal import trial
 
         diags.extend(trial(project, ctx.today))
         if diags.errors:
@@ -137,14 +137,13 @@ def check(ctx: Context, call_id: str | None) -> None:
     if project is None:
         click.echo(summary_line(diags.items), err=True)
         sys.exit(1)
-    from .checks import check_plan
+    from .checks import check_plan, monitoring_findings
     from .plan import resolve
 
     call = _call(project, call_id)
     plan = resolve(project, call, today=ctx.today)
-    from . import monitoring
 
-    findings = sorted(check_plan(plan) + monitoring.findings(plan, plan.today))
+    findings = sorted(check_plan(plan) + monitoring_findings(plan))
     for diag in findings:
         click.echo(styled(diag.format()), err=diag.severity == "error")
     errors = [d for d in findings if d.severity == "error"]
@@ -283,7 +282,7 @@ def new_goal(ctx: Context, title: str, goal_id: str | None) -> None:
 @pass_ctx
 def schema(ctx: Context, kind: str | None, out: Path | None) -> None:
     """JSON Schema für Editoren ausgeben (eine Art auf stdout oder alle in schemas/)."""
-    from .scaffold import schema_json, write_schemas
+    from .jsonschemas import schema_json, write_schemas
 
     if kind:
         click.echo(schema_json(kind), nl=False)
@@ -337,7 +336,7 @@ def build(
 
         changes = changes_page(root, since, None)
     target = out or _default_out(ctx, root, "build")
-    from . import monitoring
+    from .checks import monitoring_findings
     from .plan import resolve
 
     plan = resolve(project, today=ctx.today)
@@ -345,7 +344,7 @@ def build(
     for message in report.warnings:
         click.echo(f"Warnung: {message}", err=True)
     # what the site shows as late or missed, with the place to change it (the same warnings as rek check)
-    for diag in sorted(monitoring.findings(plan, plan.today)):
+    for diag in sorted(monitoring_findings(plan)):
         click.echo(styled(diag.format()), err=True)
     parts = []
     if site:

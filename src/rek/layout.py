@@ -15,6 +15,8 @@ MEASURES_DIR = Path("measures")
 CONTENT_DIR = Path("content")
 ASSETS_DIR = "assets"
 SITE_SETTINGS = "mkdocs.yml"
+TEMPLATES_DIR = "templates"
+MAX_TEMPLATE_BYTES = 512 * 1024  # one template, reference document or header.typ
 
 # the file ending of a content page; other Markdown endings MkDocs knows are refused, not silently ignored
 PAGE_SUFFIX = ".md"

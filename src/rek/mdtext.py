@@ -9,18 +9,17 @@ only ever passed as data, never compiled as a template.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, Template
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, Template, TemplateNotFound
 
 from . import figures, markup
 from . import formatting as fmt
 from .diagnostics import Diagnostics, RekError
-from .locate import PACKAGE_DIR
-from .overrides import template_error
 from .sandbox import TemplateSandbox
+from .templateerror import template_error
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~^$])")
 # anything text() would change: special characters, whitespace to fold, a marker at the start
@@ -120,7 +119,8 @@ def table(
 class _Environment(TemplateSandbox):
     """rek's template sandbox (plain data only, ``sandbox.py``); an error raised in a project template becomes a diagnostic at templates/FILE:line."""
 
-    project_dir: Path | None = None
+    project_dir: Path | None = None  # the project's templates/<kind> folder (for messages)
+    sources: dict[str, str]  # the project's templates as loaded (name -> text)
     reference: _Environment | None = None  # rek's own templates, same filters and helpers
     used: set[str]  # the project's templates loaded since the last render_checked
 
@@ -146,7 +146,7 @@ class _Environment(TemplateSandbox):
         expected = self.reference.get_template(name).render(*args, **context)
         missing = figures.unbacked(rendered, expected)
         if missing:
-            raise RekError(_figure_diagnostics(self.project_dir, used, missing))
+            raise RekError(_figure_diagnostics(self.project_dir, self.sources, used, missing))
         return rendered
 
     def handle_exception(self, source: str | None = None) -> NoReturn:
@@ -159,10 +159,33 @@ class _Environment(TemplateSandbox):
             raise mapped from None
 
 
-def environment(*template_dirs: Path) -> TemplateSandbox:
-    """Templates from the given folders, first match wins; the first one not inside rek is the project's."""
+class _ProjectLoader(BaseLoader):
+    """A project's template overrides as read and compiled at load (``Project.templates``), not read again."""
+
+    def __init__(self, sources: Mapping[str, str], folder: Path) -> None:
+        self.sources, self.folder = dict(sources), folder
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        if template not in self.sources:
+            raise TemplateNotFound(template)
+        return self.sources[template], str(self.folder / template), lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.sources)
+
+
+def environment(
+    builtin: Path | None = None, *, overrides: Mapping[str, str] | None = None, folder: Path | None = None
+) -> TemplateSandbox:
+    """rek's templates from ``builtin``; a project's ``overrides`` (name -> text, as loaded from ``folder``,
+    the project's templates/<kind>) come first. Every renderer and the load-time compile use this."""
+    loaders: list[BaseLoader] = []
+    if overrides and folder is not None:
+        loaders.append(_ProjectLoader(overrides, folder))
+    if builtin is not None:
+        loaders.append(FileSystemLoader(str(builtin)))
     env = _Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs if d.is_dir()]),
+        loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=False,  # output is Markdown; escaping is done by the filters above
         keep_trailing_newline=True,
@@ -182,9 +205,10 @@ def environment(*template_dirs: Path) -> TemplateSandbox:
     )
     env.helper("table", table)
     env.used = set()
-    env.project_dir = next((d for d in template_dirs if not d.resolve().is_relative_to(PACKAGE_DIR)), None)
-    if env.project_dir is not None and env.project_dir.is_dir():
-        reference = environment(*(d for d in template_dirs if d != env.project_dir))
+    env.sources = dict(overrides or {})
+    env.project_dir = folder
+    if env.sources and builtin is not None:
+        reference = environment(builtin)
         reference.globals = env.globals  # the same helpers (chart, table, …), registered on either
         env.reference = reference
     return env
@@ -197,10 +221,11 @@ def _below(filename: str, folder: Path) -> str | None:
         return None
 
 
-def _figure_diagnostics(folder: Path, used: list[str], missing: list[str]) -> Diagnostics:
+def _figure_diagnostics(
+    folder: Path, sources: Mapping[str, str], used: list[str], missing: list[str]
+) -> Diagnostics:
     """Each figure at the override that writes it (or at every override that took part)."""
     diags = Diagnostics()
-    sources = {name: (folder / name).read_text(encoding="utf-8", errors="replace") for name in used}
     for figure in missing:
         lines = {name: figures.written_at(sources[name], figure) for name in used}
         literal = [name for name in used if lines[name] is not None]

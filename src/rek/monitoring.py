@@ -20,10 +20,8 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from . import formatting as fmt
-from .diagnostics import Diagnostic
 from .model import STATUS_LABELS, Indicator, Measure, Measurement, Status
 from .plan import MeasurePlan, Plan, SpendingRow
 
@@ -244,95 +242,3 @@ def plan_overview(plan: Plan, on: dt.date, field: str | None = None) -> Overview
         return overview(plan.measures, list(indicators(plan)), plan.strategy.spending_total, on)
     measures = plan.measures_in_field(field, primary_only=True)
     return overview(measures, list(indicators(plan, field=field)), plan.strategy.spending_by_field[field], on)
-
-
-# --- warnings for `rek check` -----------------------------------------------------------------------
-def findings(plan: Plan, on: dt.date) -> list[Diagnostic]:
-    """Warnings: stale statuses, overdue milestones, spending outside the runtime or in the future,
-    implausible measurements, missed targets."""
-    project = plan.project
-    found: list[Diagnostic] = []
-
-    def add(kind: str, ident: str, loc: tuple[Any, ...], message: str, hint: str | None = None) -> None:
-        path, line, col = project.position(kind, ident, loc)
-        found.append(Diagnostic(path, line, col, message, "warning", hint))
-
-    for m in project.measures:
-        if stale(m, on):
-            add(
-                "measure",
-                m.id,
-                ("status",),
-                f"Feld 'status': die Laufzeit endete am {fmt.date(m.end)}, der Status ist aber noch "
-                f"„{STATUS_LABELS[m.status]}“",
-                "Setzen Sie 'status' auf done oder paused, verlängern Sie 'end' oder beschreiben Sie unter "
-                "'updates' den Sachstand.",
-            )
-        for i in overdue_milestones(m, on):
-            ms = m.milestones[i]
-            add(
-                "measure",
-                m.id,
-                ("milestones", i, "date"),
-                f"Feld 'milestones[{i}]': Meilenstein „{ms.title}“ ist seit dem {fmt.date(ms.date)} überfällig "
-                "(nicht als erreicht markiert)",
-                "Setzen Sie 'done: true', wenn er erreicht ist, sonst ein neues Datum.",
-            )
-        for i, item in enumerate(m.spending):
-            if item.year > on.year:
-                add(
-                    "measure",
-                    m.id,
-                    ("spending", i, "year"),
-                    f"Feld 'spending[{i}].year': Ausgaben für {item.year} sind gemeldet, das Jahr hat aber noch "
-                    "nicht begonnen",
-                    "Melden Sie unter 'spending' nur, was ausgegeben ist; Geplantes steht unter 'costs'.",
-                )
-            elif not m.start.year <= item.year <= m.end.year:
-                add(
-                    "measure",
-                    m.id,
-                    ("spending", i, "year"),
-                    f"Feld 'spending[{i}].year': Ausgaben im Jahr {item.year} liegen außerhalb der Laufzeit "
-                    f"{m.start.year} bis {m.end.year}",
-                    "Verlängern Sie 'start' oder 'end', wenn die Maßnahme länger läuft, sonst prüfen Sie das Jahr.",
-                )
-    for ref in indicators(plan):
-        _indicator_findings(ref, on, add)
-    return found
-
-
-def _indicator_findings(ref: IndicatorRef, on: dt.date, add: Any) -> None:
-    ind = ref.indicator
-    base = ("indicators", ref.index)
-    where = f"indicators[{ref.index}]"
-    for j, x in enumerate(ind.measurements):
-        loc = (*base, "measurements", j, "date")
-        if ind.baseline_year is not None and x.year < ind.baseline_year:
-            add(
-                ref.kind,
-                ref.owner,
-                loc,
-                f"Feld '{where}.measurements[{j}].date': Messwert von {when(x)} liegt vor dem Jahr des "
-                f"Ausgangswerts ({ind.baseline_year})",
-            )
-        if (x.year > on.year) if isinstance(x.date, int) else (x.date > on):
-            add(
-                ref.kind,
-                ref.owner,
-                loc,
-                f"Feld '{where}.measurements[{j}].date': Messwert von {when(x)} liegt in der Zukunft",
-                "Tragen Sie nur gemessene Werte ein; Ziele gehören in 'target'.",
-            )
-    if ind.target_year < on.year:
-        until = [x for x in ind.series if x.year <= ind.target_year]
-        if until and not reached(ind, until[-1].value):
-            last = until[-1]
-            add(
-                ref.kind,
-                ref.owner,
-                (*base, "target"),
-                f"Feld '{where}.target': Ziel „{ind.name}“ verfehlt: Zielwert {fmt.plain(ind.target)} "
-                f"{ind.unit} bis {ind.target_year}, gemessen {fmt.plain(last.value)} {ind.unit} ({when(last)})",
-                "Beschreiben Sie im Sachstand, warum, oder setzen Sie ein neues Ziel mit neuem Zieljahr.",
-            )

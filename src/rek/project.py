@@ -58,6 +58,8 @@ class Project:
     site: SiteSettings = field(default_factory=SiteSettings)
     images: dict[str, Path] = field(default_factory=dict)
     overrides: list[str] = field(default_factory=list)
+    # the text of every Jinja template override, as read and compiled at load ('site/measure.md.j2' -> …)
+    templates: dict[str, str] = field(default_factory=dict, repr=False)
     warnings: list[Any] = field(default_factory=list)
     sources: dict[tuple[str, str], tuple[str, dict[Any, tuple[int, int]]]] = field(
         default_factory=dict, repr=False
@@ -76,6 +78,14 @@ class Project:
         """'path:line:col' of a value in a source file, for messages."""
         display, line, col = self.position(kind, ident, loc)
         return f"{display}:{line}:{col}"
+
+    def templates_for(self, kind: str) -> tuple[dict[str, str], Path]:
+        """The project's template overrides of one kind (site, application, report) and their folder."""
+        prefix = f"{kind}/"
+        found = {
+            name[len(prefix) :]: text for name, text in self.templates.items() if name.startswith(prefix)
+        }
+        return found, self.root / "templates" / kind
 
     @cached_property
     def partners(self) -> dict[str, Partner]:
@@ -193,7 +203,10 @@ def _load_project(root: Path, *, strict: bool) -> tuple[Project | None, Diagnost
         pages=pages,
         site=site,
         images=images,
-        overrides=overrides,
+        overrides=list(overrides),
+        templates={
+            name: text for name, text in overrides.items() if text is not None and name.endswith(".j2")
+        },
         warnings=diags.warnings,
         sources=_source_maps(docs),
     )

@@ -132,7 +132,8 @@ def context(plan: Plan, year: int) -> dict[str, Any]:
 def render(plan: Plan, year: int) -> tuple[str, dict[str, str]]:
     """The report's Markdown and its chart files (name -> SVG)."""
     project = plan.project
-    env = environment(project.root / "templates" / "report", TEMPLATES)
+    overrides, folder = project.templates_for("report")
+    env = environment(TEMPLATES, overrides=overrides, folder=folder)
     ctx = context(plan, year)
     images = {}
     for ref, name in ctx["indicator_charts"]:

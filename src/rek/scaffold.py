@@ -1,4 +1,4 @@
-"""Scaffolding: new measure files (with the next free id) and the JSON Schemas for editors."""
+"""Scaffolding: new measure, action-field, partner and goal entries, and new projects (``rek init``)."""
 
 from __future__ import annotations
 
@@ -10,70 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from . import clock
-from .call import Call
 from .diagnostics import RekError
+from .jsonschemas import write_schemas
 from .model import ActionField, Measure, Strategy
-
-SCHEMAS = {
-    "strategy": Strategy,
-    "action-field": ActionField,
-    "measure": Measure,
-    "call": Call,
-}
-
-
-# what may follow a backslash in an ECMAScript regular expression with the unicode flag ('u'), which
-# JSON Schema tools use (check-jsonschema, ajv in yaml-language-server): syntax characters and escapes
-_ECMA_ESCAPES = set("^$\\.*+?()[]{}|/-") | set("dDwWsSbBnrtfv0123456789cxukpP")
-
-
-def ecma_pattern(pattern: str) -> str:
-    """A Python regex as valid ECMAScript (unicode mode): drop escapes that only Python allows (e.g. \\")."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\" and i + 1 < len(pattern):
-            following = pattern[i + 1]
-            out.append(following if following not in _ECMA_ESCAPES else char + following)
-            i += 2
-            continue
-        out.append(char)
-        i += 1
-    return "".join(out)
-
-
-def _ecma_patterns(node: object) -> None:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "pattern" and isinstance(value, str):
-                node[key] = ecma_pattern(value)
-            else:
-                _ecma_patterns(value)
-    elif isinstance(node, list):
-        for item in node:
-            _ecma_patterns(item)
-
-
-def schema_json(kind: str) -> str:
-    model = SCHEMAS[kind]
-    schema = model.model_json_schema()
-    _ecma_patterns(schema)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"{kind}.schema.json"
-    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-
-
-def write_schemas(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for kind in SCHEMAS:
-        path = folder / f"{kind}.schema.json"
-        text = schema_json(kind)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
 
 
 def next_measure_id(existing: list[str]) -> str:

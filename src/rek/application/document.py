@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import formatting as fmt
 from ..call import Call, Section
@@ -13,6 +13,9 @@ from ..mdtext import Md, cell, environment
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, SDG_LABELS, STATUS_LABELS, CostCategory
 from ..plan import ZERO, Budget, MeasurePlan, Money, Plan
 from ..sandbox import TemplateSandbox
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 TEMPLATES = PACKAGE_DIR / "templates" / "application"
 
@@ -251,9 +254,10 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
     }
 
 
-def template_environment(root: Path | None = None) -> TemplateSandbox:
+def template_environment(project: Project | None = None) -> TemplateSandbox:
     """The environment of the application's templates: the project's overrides first, then rek's own."""
-    env = environment(*([root / "templates" / "application"] if root else []), TEMPLATES)
+    overrides, folder = project.templates_for("application") if project else ({}, None)
+    env = environment(TEMPLATES, overrides=overrides, folder=folder)
     env.helper("contact_text", _contact_text)
     return env
 
@@ -261,7 +265,7 @@ def template_environment(root: Path | None = None) -> TemplateSandbox:
 def render(plan: Plan, *, timeline_image: str = "timeline.svg") -> Application:
     """The application of ``plan.call`` as Markdown (cover and one part per section of the call)."""
     project = plan.project
-    env = template_environment(project.root)
+    env = template_environment(project)
     context = build_context(plan, timeline_image)
     cover = env.render_checked("cover.md.j2", context)
     sections = [

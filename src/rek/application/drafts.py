@@ -190,7 +190,7 @@ def build_context(plan: Plan) -> dict[str, Any]:
 def render_drafts(plan: Plan) -> list[Draft]:
     """The council drafts (municipal partners), letters of intent (every partner) and the annex checklist."""
     project = plan.project
-    env = template_environment(project.root)
+    env = template_environment(project)
     base = build_context(plan)
     drafts: list[Draft] = []
     for p in council_partners(plan):

@@ -12,9 +12,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from .. import refdoc
 from ..diagnostics import Diagnostics, RekError
+from ..layout import MAX_TEMPLATE_BYTES
 from ..locate import PACKAGE_DIR
-from . import refdoc
 
 ASSETS = PACKAGE_DIR / "application" / "assets"
 # Markdown as rek writes it: no metadata blocks, citations, title blocks, raw HTML/TeX or raw blocks, so
@@ -94,7 +95,6 @@ def clean_reference_docx(project_templates: Path, folder: Path, *, short: bool =
     The project's file is read again without following links and checked as ``rek check`` does;
     what Word would fetch or run is refused, and Pandoc never sees the file itself.
     """
-    from ..overrides import MAX_TEMPLATE_BYTES
     from ..yamlsource import read_limited
 
     name = "reference-short.docx" if short else "reference.docx"

@@ -12,9 +12,9 @@ from typing import Any
 from openpyxl import Workbook
 
 from .. import monitoring
+from ..jsonschemas import SCHEMAS, schema_json
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from ..plan import Plan
-from ..scaffold import SCHEMAS, schema_json
 from ..spreadsheet import safe_cell
 
 MEASURE_COLUMNS = [

@@ -106,7 +106,8 @@ class SitePages:
         project = plan.project
         self.p = project
         self.plan = plan
-        self.env = environment(project.root / "templates" / "site", TEMPLATES)
+        overrides, folder = project.templates_for("site")
+        self.env = environment(TEMPLATES, overrides=overrides, folder=folder)
         self.fin = plan.strategy  # every measure of the strategy
         self.changes = changes_markdown
         s = project.strategy

@@ -29,7 +29,7 @@ from pathlib import Path
 from xml.dom import minidom
 from xml.etree import ElementTree as ET
 
-from ..diagnostics import Diagnostics
+from .diagnostics import Diagnostics
 
 MAX_MEMBERS = 300
 MAX_MEMBER_BYTES = 20 * 1024**2
