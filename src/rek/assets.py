@@ -20,14 +20,10 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics, RekError
 from .formatting import number
-from .layout import ASSETS_DIR
+from .layout import ASSETS_DIR, MAX_IMAGE_BYTES, MAX_IMAGES, MAX_PIXELS, MAX_SIDE
 from .yamlsource import refuse_symlink
 
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # 40 megapixels: a full-frame camera picture; 160 MB decoded as RGBA
-MAX_SIDE = 20_000  # pixels a side: a wide panorama, but not 40 million pixels in one row
 MAX_JPEG_SEGMENTS = 1_000  # segments before the frame header (a camera writes about ten)
-MAX_IMAGES = 500
 NAME = re.compile(r"[a-z0-9_][a-z0-9._-]{0,99}")
 _MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
 

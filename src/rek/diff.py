@@ -23,19 +23,29 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import formatting as fmt
-from .assets import MAX_IMAGE_BYTES
 from .diagnostics import RekError
 from .gitsafe import export_tree, run_git
-from .layout import MARKDOWN_SUFFIXES
+from .layout import (
+    ACTION_FIELDS_DIR,
+    ASSETS_DIR,
+    CALLS_DIR,
+    CONTENT_DIR,
+    MARKDOWN_SUFFIXES,
+    MAX_CONTENT_BYTES,
+    MAX_IMAGE_BYTES,
+    MAX_YAML_BYTES,
+    MEASURES_DIR,
+    SITE_SETTINGS,
+    STRATEGY_FILE,
+    YAML_SUFFIXES,
+)
 from .mdtext import link, table, text
 from .model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from .plan import measure_cost
 from .plan import resolve as resolve_plan
-from .project import MAX_CONTENT_BYTES, Project, load_project
-from .yamlsource import MAX_BYTES
+from .project import Project, load_project
 
 WORKTREE = "WORKTREE"
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def _git(root: Path, *args: str) -> bytes:
@@ -65,17 +75,15 @@ def resolve(root: Path, rev: str) -> str:
 
 def read_limit(path: PurePosixPath) -> int | None:
     """The size limit of a file of an old revision that the project loader reads, or None (not read)."""
-    parts = path.parts
-    yaml = path.suffix in YAML_SUFFIXES
-    if parts in (("mkdocs.yml",), ("strategy", "strategy.yaml")):
-        return MAX_BYTES
-    if len(parts) == 3 and parts[:2] in (("strategy", "action-fields"), ("strategy", "calls")) and yaml:
-        return MAX_BYTES
-    if len(parts) == 2 and parts[0] == "measures" and yaml:
-        return MAX_BYTES
-    if len(parts) == 2 and parts[0] == "content" and path.suffix.casefold() in MARKDOWN_SUFFIXES:
+    parts, folder = path.parts, path.parent
+    if path in (PurePosixPath(SITE_SETTINGS), PurePosixPath(STRATEGY_FILE)):
+        return MAX_YAML_BYTES
+    yaml_folders = {PurePosixPath(d) for d in (ACTION_FIELDS_DIR, CALLS_DIR, MEASURES_DIR)}
+    if folder in yaml_folders and path.suffix in YAML_SUFFIXES:
+        return MAX_YAML_BYTES
+    if folder == PurePosixPath(CONTENT_DIR) and path.suffix.casefold() in MARKDOWN_SUFFIXES:
         return MAX_CONTENT_BYTES
-    if 2 <= len(parts) <= 6 and parts[0] == "assets":  # load_assets goes four folders deep
+    if 2 <= len(parts) <= 6 and parts[0] == ASSETS_DIR:  # load_assets goes four folders deep
         return MAX_IMAGE_BYTES
     return None
 

@@ -1,6 +1,7 @@
-"""Where things lie: the folders of a strategy repository and the names the generated site reserves.
+"""Where things lie and how big they may be: the one layout table of a strategy repository.
 
-One place for these names: ``project`` reads them when it loads content pages, and a test checks that every
+Folders, file patterns, template kinds, size limits and the names the generated site reserves, in one
+place that every room reads (loading, placeholders, history, templates, assets). A test checks that every
 path the site generator and MkDocs write is covered by :data:`RESERVED_PAGES`, so the two cannot drift.
 """
 
@@ -16,7 +17,41 @@ CONTENT_DIR = Path("content")
 ASSETS_DIR = "assets"
 SITE_SETTINGS = "mkdocs.yml"
 TEMPLATES_DIR = "templates"
+SCHEMAS_DIR = "schemas"
+# what the live preview watches, and the folders no output may lie in or above
+WATCHED = ("strategy", str(MEASURES_DIR), str(CONTENT_DIR), TEMPLATES_DIR, SITE_SETTINGS)
+SOURCE_FOLDERS = (
+    "strategy",
+    str(MEASURES_DIR),
+    str(CONTENT_DIR),
+    TEMPLATES_DIR,
+    SCHEMAS_DIR,
+    "src",
+    "tests",
+    ".git",
+)
+TEMPLATE_KINDS = ("site", "application", "report")  # templates/<kind>/: one per renderer
+YAML_SUFFIXES = (".yaml", ".yml")
+# the files that hold the strategy's text (placeholders are searched there)
+SOURCE_PATTERNS = (
+    *(f"strategy/**/*{s}" for s in YAML_SUFFIXES),
+    *(f"{MEASURES_DIR}/*{s}" for s in YAML_SUFFIXES),
+    f"{CONTENT_DIR}/*.md",
+    SITE_SETTINGS,
+    f"{TEMPLATES_DIR}/**/*.j2",
+)
+
+# size limits: a file above its limit is refused with its size, never read whole
+MAX_YAML_BYTES = 2 * 1024 * 1024  # a measure file is a few KB; 2 MB is generous
+MAX_CONTENT_BYTES = 1024 * 1024  # one page of content/
 MAX_TEMPLATE_BYTES = 512 * 1024  # one template, reference document or header.typ
+MAX_IMAGE_BYTES = 5 * 1024 * 1024  # one image of assets/
+MAX_PIXELS = 40_000_000  # 40 megapixels: a full-frame camera picture; 160 MB decoded as RGBA
+MAX_SIDE = 20_000  # pixels a side: a wide panorama, but not 40 million pixels in one row
+MAX_IMAGES = 500  # images in assets/
+MAX_FILE_BYTES = max(
+    MAX_YAML_BYTES, MAX_CONTENT_BYTES, MAX_TEMPLATE_BYTES
+)  # the largest text file any loader reads
 
 # the file ending of a content page; other Markdown endings MkDocs knows are refused, not silently ignored
 PAGE_SUFFIX = ".md"

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from .diagnostics import RekError
+from .layout import SOURCE_FOLDERS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -58,7 +59,7 @@ def safe_output_dir(project: Path, out: Path) -> Path:
             f"Ausgabeordner '{out}' ist der Projektordner oder liegt über ihm; rek würde Quelldateien "
             "ersetzen. Wählen Sie einen eigenen Ordner, z. B. 'build'."
         )
-    for name in ("strategy", "measures", "content", "templates", "schemas", "src", "tests", ".git"):
+    for name in SOURCE_FOLDERS:
         source = project / name
         if out == source or source in out.parents:
             raise RekError(

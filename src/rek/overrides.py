@@ -18,14 +18,13 @@ from jinja2 import TemplateSyntaxError
 
 from . import typstguard
 from .diagnostics import Diagnostics
-from .layout import MAX_TEMPLATE_BYTES, TEMPLATES_DIR
+from .layout import MAX_TEMPLATE_BYTES, TEMPLATE_KINDS, TEMPLATES_DIR
 from .locate import PACKAGE_DIR
 from .mdtext import environment
 from .textrules import hidden_character
 from .yamlsource import read_limited, refuse_symlink
 
 BUILT_IN = PACKAGE_DIR / "templates"
-TEMPLATE_KINDS = ("site", "application", "report")  # templates/<kind>/: one per renderer
 
 
 def _known() -> set[str]:

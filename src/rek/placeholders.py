@@ -14,15 +14,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import yamlsource
 from .diagnostics import Diagnostic, RekError
 from .invisible import PLACEHOLDER, normalise
+from .layout import MAX_FILE_BYTES, SOURCE_PATTERNS
 from .project import display_path, natural_key
 
 MARKER = PLACEHOLDER
-PATTERNS = ("strategy/**/*.yaml", "strategy/**/*.yml", "measures/*.yaml", "measures/*.yml", "content/*.md",
-            "mkdocs.yml", "templates/**/*.j2")  # fmt: skip
-MAX_BYTES = yamlsource.MAX_BYTES  # the largest file any loader accepts (YAML; pages and templates less)
+MAX_BYTES = MAX_FILE_BYTES  # the largest file any loader accepts (layout.py)
 MESSAGE = "Platzhalter „bitte ergänzen“: diese Angabe fehlt noch"
 _BREAK = re.compile(r"\r\n|\r|\n")
 HINT = "Tragen Sie die fehlende Angabe ein; eine beschlossene Fassung wird mit Platzhaltern nicht veröffentlicht."
@@ -30,7 +28,7 @@ HINT = "Tragen Sie die fehlende Angabe ein; eine beschlossene Fassung wird mit P
 
 def _files(root: Path) -> list[Path]:
     found: set[Path] = set()
-    for pattern in PATTERNS:
+    for pattern in SOURCE_PATTERNS:
         for path in root.glob(pattern):
             if (
                 path.is_file()

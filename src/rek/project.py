@@ -18,6 +18,7 @@ from .layout import (
     CALLS_DIR,
     CONTENT_DIR,
     MARKDOWN_SUFFIXES,
+    MAX_CONTENT_BYTES,
     MEASURES_DIR,
     PAGE_SUFFIX,
     REPLACEABLE_PAGES,
@@ -31,9 +32,6 @@ from .sitesettings import SiteSettings, load_settings, text_problem
 from .textrules import check_markdown_file, check_text, hidden_character
 from .validation import validate_doc
 from .yamlsource import YamlDoc, parse_yaml_bytes, read_limited, read_yaml
-
-SOURCE_DIRS = ("strategy", "measures", "content", "templates", ".git")
-MAX_CONTENT_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)

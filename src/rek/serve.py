@@ -25,6 +25,7 @@ from typing import Any
 
 from .build import PREVIEW_STATUS, TreeWriter, write_tree
 from .diagnostics import Diagnostics, summary_line
+from .layout import WATCHED
 from .mdtext import text
 from .model import Measure
 from .plan import resolve
@@ -32,8 +33,6 @@ from .project import Project, load_project
 from .site.opendata import write_downloads
 from .site.pages import SitePages
 from .yamlsource import enable_parse_cache
-
-WATCHED = ("strategy", "measures", "content", "templates", "mkdocs.yml")
 
 # shows the errors of the current state above every page of the preview (textContent only, no HTML)
 PREVIEW_SCRIPT = """// rek serve: Fehler der Strategie über jeder Seite der Vorschau zeigen

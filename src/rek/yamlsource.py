@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostics
+from .layout import MAX_YAML_BYTES
 from .locate import symlink_in
 
 try:  # libyaml is much faster; PyYAML wheels ship it
@@ -27,7 +28,7 @@ try:  # libyaml is much faster; PyYAML wheels ship it
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_BYTES = 2 * 1024 * 1024  # a measure file is a few KB; 2 MB is generous
+MAX_BYTES = MAX_YAML_BYTES  # layout.py: one table of limits
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 
