@@ -33,8 +33,8 @@ FLOORS: dict[int, set[str]] = {
         "project", "placeholders", "jsonschemas",
     },
     2: {"plan", "monitoring", "checks"},
-    3: {"charts", "report", "site", "application"},  # and every module in site/ and application/
-    4: {"build", "serve", "publish", "diff", "scaffold", "rehearsal", "cli"},
+    3: {"charts", "report", "summary", "site", "application"},  # and every module in site/ and application/
+    4: {"build", "serve", "publish", "diff", "scaffold", "rehearsal", "outputs", "cli"},
 }  # fmt: skip
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from . import interrupts, progress
 from .assets import checked_images
-from .checks import formal_findings, money_findings
-from .diagnostics import Diagnostic, RekError
+from .diagnostics import RekError
 from .locate import PACKAGE_DIR, inside, safe_output_dir
+from .outputs import APPLICATION, DRAFTS, SITE, refusals
 from .plan import Plan, resolve
 from .project import Project
 from .site import config as site_config
@@ -236,15 +236,6 @@ def staged_output(project_root: Path, out: Path) -> Iterator[Path]:
         raise
 
 
-def refusals(plan: Plan, *, application: bool, draft: bool) -> list[Diagnostic]:
-    """What stops a build: money that does not add up, and (unless a draft is asked for) every
-    formal failure of the application against its call."""
-    found = money_findings(plan)
-    if application and not draft:
-        found += formal_findings(plan)
-    return [d for d in found if d.severity == "error"]
-
-
 def build(
     plan: Plan | Project,
     out: Path,
@@ -259,7 +250,9 @@ def build(
     if not isinstance(plan, Plan):
         plan = resolve(plan)
     project = plan.project
-    stop = refusals(plan, application=application, draft=draft)
+    chosen = [SITE] if site else []
+    chosen += [APPLICATION, DRAFTS] if application else []
+    stop = refusals(plan, chosen, draft=draft)
     if stop:
         raise RekError(stop)
     report = BuildReport(out=out)
@@ -270,7 +263,7 @@ def build(
             from .application.build import write_application
 
             started = time.perf_counter()
-            draft_needed = draft and any(d.severity == "error" for d in formal_findings(plan))
+            draft_needed = draft and bool(refusals(plan, [APPLICATION]))  # what a draft must say it is
             with progress.stage("Antrag (Markdown, DOCX, PDF, XLSX)", len(project.measures)) as stage:
                 files = write_application(plan, tmp / "antrag", documents=documents, draft=draft_needed)
                 stage.advance(len(project.measures))

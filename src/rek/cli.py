@@ -384,7 +384,7 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
     if call is None:
         raise RekError("Kein Förderaufruf gewählt: setzen Sie 'call' in strategy/strategy.yaml oder --call.")
     plan = resolve(project, call, today=ctx.today)
-    # the same findings as check_plan, kept apart: money errors always stop, formal ones unless --draft
+    # the same findings as check_plan; what stops the application is decided by outputs.refusals
     money_all, formal_all = money_findings(plan), formal_findings(plan)
     money = [d for d in money_all if d.severity == "error"]
     findings = sorted(money_all + formal_all)
@@ -399,10 +399,11 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
             sys.exit(1)
         say(f"Der Antrag erfüllt die formalen Anforderungen des Aufrufs '{call.name}'.")
         return
-    formal = [d for d in formal_all if d.severity == "error"]
-    if money or (formal and not draft):
+    from .outputs import APPLICATION, DRAFTS, refusals
+
+    if refusals(plan, [APPLICATION, DRAFTS], draft=draft):  # the one refusal policy (outputs.py)
         click.echo(summary_line(findings), err=True)
-        if formal and not money:
+        if not money:
             click.echo(
                 "Kein Antrag geschrieben: die formale Prüfung ist nicht bestanden. Mit --draft entsteht ein "
                 "Entwurf, der auf jeder Seite so markiert ist.",
@@ -414,7 +415,8 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
 
     target = out or _default_out(ctx, root, "build-antrag")
     with staged_output(root, target) as tmp:
-        files = write_application(plan, tmp, documents=True, draft=bool(formal))
+        formal = bool(refusals(plan, [APPLICATION]))  # written as a draft (--draft): every page says so
+        files = write_application(plan, tmp, documents=True, draft=formal)
     for warning in files.warnings:
         click.echo(f"Warnung: {warning}", err=True)
     say(
@@ -435,26 +437,53 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
 @pass_ctx
 def report(ctx: Context, year: int, out: Path | None) -> None:
     """Den Umsetzungsbericht eines Jahres schreiben (Markdown, DOCX, PDF)."""
+    from .outputs import REPORT
+
+    files = _write_document(ctx, REPORT, out, "build-bericht", year=year)
+    say(
+        f"Umsetzungsbericht {year} geschrieben: {os.path.relpath(files.markdown.parent)} ({files.markdown.name}, "
+        f"umsetzungsbericht-{year}.docx, umsetzungsbericht-{year}.pdf)."
+    )
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Ausgabeordner (Standard: build-kurzfassung/).",
+)
+@pass_ctx
+def kurzfassung(ctx: Context, out: Path | None) -> None:
+    """Eine Kurzfassung für den Rat schreiben: Ziele, Maßnahmen, Geld nach Jahren und Partnern (1–2 Seiten)."""
+    from .outputs import SUMMARY
+
+    files = _write_document(ctx, SUMMARY, out, "build-kurzfassung")
+    say(
+        f"Kurzfassung geschrieben: {os.path.relpath(files.markdown.parent)} (kurzfassung.md, kurzfassung.docx, "
+        "kurzfassung.pdf)."
+    )
+
+
+def _write_document(ctx: Context, output: Any, out: Path | None, default: str, **options: Any) -> Any:
+    """Check, refuse (outputs.refusals) and write one document output into a staged folder."""
     from .build import staged_output
-    from .checks import money_findings
+    from .outputs import refusals
     from .plan import resolve
-    from .report import write_report
 
     root = ctx.root()
     project = require_project(root)
     plan = resolve(project, today=ctx.today)
-    errors = [d for d in money_findings(plan) if d.severity == "error"]
+    errors = refusals(plan, [output])
     if errors:
         raise RekError(errors)
-    target = out or _default_out(ctx, root, "build-bericht")
+    target = out or _default_out(ctx, root, default)
     with staged_output(root, target) as tmp:
-        files = write_report(plan, year, tmp)
+        files = output.write(plan, tmp, **options)
     for warning in files.warnings:
         click.echo(f"Warnung: {warning}", err=True)
-    say(
-        f"Umsetzungsbericht {year} geschrieben: {os.path.relpath(target)} ({files.markdown.name}, "
-        f"umsetzungsbericht-{year}.docx, umsetzungsbericht-{year}.pdf)."
-    )
+    files.markdown = target / files.markdown.name  # where it is now that the staged folder is swapped in
+    return files
 
 
 @cli.command()

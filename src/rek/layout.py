@@ -30,7 +30,7 @@ SOURCE_FOLDERS = (
     "tests",
     ".git",
 )
-TEMPLATE_KINDS = ("site", "application", "report")  # templates/<kind>/: one per renderer
+TEMPLATE_KINDS = ("site", "application", "report", "summary")  # templates/<kind>/ (outputs.py)
 YAML_SUFFIXES = (".yaml", ".yml")
 # the files that hold the strategy's text (placeholders are searched there)
 SOURCE_PATTERNS = (

@@ -23,6 +23,7 @@ from .plan import resolve
 from .project import Project
 from .report import render as render_report
 from .site.pages import SitePages
+from .summary import render as render_summary
 
 
 def trial(project: Project, today: dt.date | None = None) -> Diagnostics:
@@ -45,6 +46,8 @@ def trial(project: Project, today: dt.date | None = None) -> Diagnostics:
         steps += [lambda: render(plan), lambda: render_drafts(plan)]
     if "report" in kinds:
         steps.append(lambda: render_report(plan, plan.today.year))
+    if "summary" in kinds:
+        steps.append(lambda: render_summary(plan))
     for step in steps:
         try:
             step()

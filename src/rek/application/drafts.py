@@ -19,7 +19,7 @@ from ..mdtext import Md, cell
 from ..model import MUNICIPAL_KINDS, Partner, PartnerKind
 from ..plan import ZERO, MeasurePlan, Plan
 from .document import template_environment
-from .export import metadata_args, to_docx
+from .export import SHORT, metadata_args, to_docx
 
 FOLDER = "entwuerfe"
 EXAMPLE_MARK = " (\\*)"
@@ -249,7 +249,7 @@ def write_drafts(plan: Plan, folder: Path, *, documents: bool = True) -> list[Dr
                     f.docx,
                     metadata_args(f.draft.title, project.strategy.short_title, date),
                     templates,
-                    toc=False,  # a short draft needs no table of contents
+                    options=SHORT,  # a short draft: no table of contents, no page breaks
                 )
                 for f in files
             ]

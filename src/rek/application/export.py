@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import refdoc
@@ -28,6 +29,19 @@ READER = (
 SANDBOX = ["--sandbox"]
 TYPST_SECONDS = 300
 TYPST_MEMORY = 4 * 1024**3  # address space of the Typst child process
+
+
+@dataclass(frozen=True)
+class DocumentOptions:
+    """How a Markdown output becomes DOCX and PDF; each entry of the output registry (``outputs.py``) says it."""
+
+    contents: bool = True  # a table of contents (a field in the DOCX, a page in the PDF)
+    numbered: bool = True  # numbered headings in the PDF (the DOCX numbers them by its styles)
+    short: bool = False  # reference-short.docx: chapters without a page break (drafts, summaries)
+
+
+LONG = DocumentOptions()  # the application and the report
+SHORT = DocumentOptions(contents=False, numbered=False, short=True)  # drafts and the council summary
 
 
 def pandoc_path() -> str:
@@ -120,9 +134,12 @@ def clean_reference_docx(project_templates: Path, folder: Path, *, short: bool =
     return Path(path)
 
 
-def typst_header(project_templates: Path) -> Path:
+def typst_header(project_templates: Path, options: DocumentOptions = LONG) -> Path:
+    """The project's header.typ (its house style for every document), else rek's own for the kind."""
     custom = project_templates / "application" / "header.typ"
-    return custom if custom.is_file() else ASSETS / "header.typ"
+    if custom.is_file():
+        return custom
+    return ASSETS / ("header-short.typ" if options.short else "header.typ")
 
 
 def to_docx(
@@ -131,13 +148,13 @@ def to_docx(
     meta: list[str],
     project_templates: Path,
     *,
-    toc: bool = True,
+    options: DocumentOptions = LONG,
     images: Sequence[str] = (),
 ) -> None:
     """Write the DOCX; ``images`` names the image files rek wrote beside the Markdown (embedded)."""
-    reference = clean_reference_docx(project_templates, markdown.parent, short=not toc)
+    reference = clean_reference_docx(project_templates, markdown.parent, short=options.short)
     try:
-        _docx(markdown, target, meta, reference, toc=toc, images=images)
+        _docx(markdown, target, meta, reference, toc=options.contents, images=images)
     finally:
         reference.unlink(missing_ok=True)
 
@@ -193,7 +210,13 @@ DRAFT_TYP = (
 
 
 def to_pdf(
-    markdown: Path, target: Path, meta: list[str], project_templates: Path, *, draft: bool = False
+    markdown: Path,
+    target: Path,
+    meta: list[str],
+    project_templates: Path,
+    *,
+    options: DocumentOptions = LONG,
+    draft: bool = False,
 ) -> str | None:
     """Write the PDF: tagged and PDF/UA-1 where Typst can prove it; returns a warning otherwise."""
     source = target.with_suffix(".typ")
@@ -209,8 +232,8 @@ def to_pdf(
             "-t",
             "typst",
             "--standalone",
-            "--toc",
-            "--number-sections",
+            *(["--toc"] if options.contents else []),
+            *(["--number-sections"] if options.numbered else []),
             "-V",
             "papersize=a4",
             "-V",
@@ -220,7 +243,7 @@ def to_pdf(
             "page-numbering=1",
             "-V",
             "toc-depth=2",
-            f"--include-in-header={typst_header(project_templates)}",
+            f"--include-in-header={typst_header(project_templates, options)}",
             *extra,
             *meta,
             "-o",
@@ -235,7 +258,7 @@ def to_pdf(
         return None
     failure = typst_compile(source, target, markdown.parent, ua=False)
     if failure is not None:
-        raise typst_failure(failure, source, typst_header(project_templates))
+        raise typst_failure(failure, source, typst_header(project_templates, options))
     return f"Das PDF ist getaggt, erfüllt aber nicht PDF/UA-1 ({reason})."
 
 
