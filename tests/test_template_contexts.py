@@ -19,16 +19,16 @@ from conftest import ROOT
 from rek import sandbox
 from rek.application.document import render
 from rek.application.drafts import render_drafts
+from rek.layout import TEMPLATE_KINDS
 from rek.plan import resolve
 from rek.project import require_project
 from rek.report import render as render_report
 from rek.site.pages import SitePages
+from rek.summary import render as render_summary
 
 TEMPLATES = ROOT / "src" / "rek" / "templates"
 SHIPPED = sorted(
-    p.relative_to(TEMPLATES).as_posix()
-    for kind in ("site", "application", "report")
-    for p in (TEMPLATES / kind).rglob("*.j2")
+    p.relative_to(TEMPLATES).as_posix() for kind in TEMPLATE_KINDS for p in (TEMPLATES / kind).rglob("*.j2")
 )
 
 
@@ -77,6 +77,7 @@ def render_everything(project_dir: Path) -> None:
         render(plan)
         render_drafts(plan)
     render_report(plan, 2025)
+    render_summary(plan)
 
 
 def test_every_context_of_every_shipped_template_holds_plain_data_only(captured, embedded: Path) -> None:

@@ -10,10 +10,12 @@ import pytest
 from conftest import ROOT
 from rek.application.document import render
 from rek.application.drafts import render_drafts
+from rek.layout import TEMPLATE_KINDS
 from rek.plan import resolve
 from rek.project import require_project
 from rek.report import render as render_report
 from rek.site.pages import SitePages
+from rek.summary import render as render_summary
 from test_hardening import assert_clean_refusal
 
 TEMPLATES = ROOT / "src" / "rek" / "templates"
@@ -25,18 +27,19 @@ def rendered(project_dir: Path) -> dict[str, str]:
     found["antrag.md"] = render(plan).markdown
     found.update({f"entwuerfe/{d.stem}.md": d.markdown for d in render_drafts(plan)})
     found["bericht.md"] = render_report(plan, 2025)[0]
+    found["kurzfassung.md"] = render_summary(plan)
     return found
 
 
 def test_every_shipped_template_as_an_unchanged_override_changes_nothing(embedded: Path, run) -> None:
     before = rendered(embedded)
-    for kind in ("site", "application", "report"):
+    for kind in TEMPLATE_KINDS:
         shutil.copytree(TEMPLATES / kind, embedded / "templates" / kind, dirs_exist_ok=True)
     from rek.application.export import ASSETS
 
     shutil.copy(ASSETS / "header.typ", embedded / "templates" / "application" / "header.typ")
     copied = sorted(p.relative_to(embedded).as_posix() for p in (embedded / "templates").rglob("*.j2"))
-    assert len(copied) == len(list(TEMPLATES.glob("[sar]*/**/*.j2")))
+    assert len(copied) == sum(len(list((TEMPLATES / kind).rglob("*.j2"))) for kind in TEMPLATE_KINDS)
     result = run("check", cwd=embedded)
     assert result.code == 0, result.err
     assert "Unbekannte Vorlage" not in result.out + result.err
