@@ -166,3 +166,38 @@ def test_an_override_that_reaches_for_more_than_data_fails_with_a_message(
     built = run("build", "--out", str(override_project / "out"), cwd=override_project)
     assert built.code == 1 and "templates/application/cover.md.j2" in built.err
     assert not (override_project / "out").exists()
+
+
+def test_every_name_a_shipped_template_uses_is_in_its_context(captured, embedded: Path) -> None:
+    """A name a template reads but no renderer gives would fail only when that branch runs: caught here."""
+    import jinja2.meta
+
+    from rek.mdtext import environment
+
+    render_everything(embedded)
+    env = environment()
+    missing = []
+    for name in SHIPPED:
+        kind, relative = name.split("/", 1)
+        source = (TEMPLATES / name).read_text(encoding="utf-8")
+        used = jinja2.meta.find_undeclared_variables(env.parse(source))
+        contexts = captured[relative]
+        given = set().union(*(set(context) for context, _ in contexts))
+        helpers = _globals_of(kind)
+        missing += [f"{name}: {n}" for n in sorted(used - given - helpers - {"loop"})]
+    assert missing == []
+
+
+def _globals_of(kind: str) -> set[str]:
+    """The helpers a kind's environment registers (table, chart, contact_text …) and Jinja's own."""
+    from rek.application.document import template_environment
+    from rek.mdtext import environment
+    from rek.plan import resolve
+    from rek.project import require_project
+    from rek.site.pages import SitePages
+
+    if kind == "site":
+        return set(SitePages(resolve(require_project(ROOT))).env.globals)
+    if kind == "application":
+        return set(template_environment().globals)
+    return set(environment().globals)
