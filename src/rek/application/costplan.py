@@ -62,7 +62,7 @@ def write_costplan(plan: Plan, path: Path) -> None:
     ms = wb.add_worksheet("Maßnahmen")
     row = head(ms, "Kosten- und Finanzierungsplan")
     ms.write(row, 0, "Fördersatz", bold)
-    ms.write_number(row, 1, _f(plan.rate_percent / 100), percent)
+    ms.write_number(row, 1, _f(plan.rate_fraction), percent)
     ms.write(row, 2, safe_cell(plan.rate.label if plan.rate else ""))
     rate_cell = "$B$" + str(row + 1)
     row += 2
