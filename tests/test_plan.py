@@ -22,6 +22,7 @@ from conftest import FIXTURES, ROOT
 from rek import formatting as fmt
 from rek.plan import allocate, resolve, whole_euros
 from rek.project import require_project
+from workbooks import assert_cost_plan_recalculates
 
 SRC = ROOT / "src" / "rek"
 
@@ -664,58 +665,6 @@ def _cents(text: str) -> Decimal:
     return Decimal(text.replace("\u00a0€", "").replace(".", "").replace(",", "."))
 
 
-def _xlsx_values(path: Path) -> dict[str, dict[str, object]]:
-    """Formulas evaluated from the cells' own inputs (SUM, ROUND, + - * /, cross-sheet references)."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path)
-    cache: dict[tuple[str, str], object] = {}
-
-    def value(sheet: str, ref: str) -> object:
-        key = (sheet, ref.replace("$", ""))
-        if key not in cache:
-            raw = wb[sheet][key[1]].value
-            cache[key] = evaluate(sheet, raw[1:]) if isinstance(raw, str) and raw.startswith("=") else raw
-        return cache[key]
-
-    def evaluate(sheet: str, formula: str) -> Decimal:
-        from openpyxl.utils import range_boundaries
-
-        def rng(match: re.Match[str]) -> str:
-            s = match.group(1) or sheet
-            c1, r1, c2, r2 = range_boundaries(match.group(2).replace("$", ""))
-            from openpyxl.utils import get_column_letter
-
-            cells = [
-                value(s, f"{get_column_letter(c)}{r}") for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
-            ]
-            return str(
-                sum((Decimal(str(v)) for v in cells if isinstance(v, int | float | Decimal)), Decimal(0))
-            )
-
-        expr = re.sub(r"SUM\((?:(\w+)!)?(\$?[A-Z]+\$?\d+:\$?[A-Z]+\$?\d+)\)", rng, formula)
-        expr = re.sub(r"IF\(([^,]+)=0,0,([^)]+)\)", r"(0 if \1==0 else \2)", expr)
-        expr = re.sub(
-            r"(?:(\w+)!)?(\$?[A-Z]+\$?\d+)",
-            lambda m: f"D('{value(m.group(1) or sheet, m.group(2))}')",
-            expr,
-        )
-        expr = re.sub(r"(?<![\w'.])(\d+(?:\.\d+)?)", r"D('\1')", expr)
-        expr = expr.replace("ROUND(", "R(")
-        return eval(  # noqa: S307 - test-only evaluation of the spreadsheet's own formulas
-            expr, {"D": Decimal, "R": lambda v, n: v.quantize(Decimal(1).scaleb(-int(n)), "ROUND_HALF_UP")}
-        )
-
-    result: dict[str, dict[str, object]] = {}
-    for ws in wb.worksheets:
-        result[ws.title] = {}
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is not None:
-                    result[ws.title][cell.coordinate] = value(ws.title, cell.coordinate)
-    return result
-
-
 def _assert_outputs_match(project_dir: Path, tmp_path: Path) -> None:
     from rek.application.build import write_application
     from rek.site.opendata import write_downloads
@@ -755,22 +704,19 @@ def _assert_outputs_match(project_dir: Path, tmp_path: Path) -> None:
         ("Eigenanteile der Partner", "own"),
     ):
         assert f"| {label} | {fmt.euro(getattr(budget.total, attr), True)} |" in markdown
-    values = _xlsx_values(files.xlsx)
-    sheet = values["Maßnahmen"]
+    # every formula recomputed by a spreadsheet engine: equal to its cached value and the plan's figure
+    values = assert_cost_plan_recalculates(files.xlsx, plan)
+    sheet = {ref: v for (name, ref), v in values.items() if name == "Maßnahmen"}
     total_row = next(k[1:] for k, v in sheet.items() if k.startswith("A") and v == "Summe")
     for col, attr in (("D", "cost"), ("F", "grant"), ("G", "third_party"), ("H", "own")):
-        assert Decimal(str(sheet[f"{col}{total_row}"])) == getattr(budget.total, attr), col
-    from openpyxl import load_workbook
+        assert Decimal(repr(float(sheet[f"{col}{total_row}"]))).quantize(Decimal("0.01")) == getattr(
+            budget.total, attr
+        ), col
+    from rek.application.costplan import formula_cells
 
-    cached = load_workbook(files.xlsx, data_only=True)["Maßnahmen"]
-    assert Decimal(str(cached[f"F{total_row}"].value)).quantize(Decimal("0.01")) == budget.total.grant
-    for name in ("Kostenplan", "Finanzierung"):
-        checks = [
-            v
-            for k, v in values[name].items()
-            if k.startswith("B") and values[name].get("A" + k[1:], "").startswith("Abgleich")
-        ]
-        assert checks and all(Decimal(str(v)) == 0 for v in checks)
+    checks = [c for c in formula_cells(plan) if c.rule == "check"]
+    assert {c.sheet for c in checks} == {"Kostenplan", "Finanzierung"}
+    assert all(abs(float(values[(c.sheet, c.cell)])) < 0.005 for c in checks)
 
 
 AMOUNTS = st.integers(min_value=0, max_value=2_000_000).map(lambda c: Decimal(c) / 100)
