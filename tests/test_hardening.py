@@ -950,31 +950,28 @@ def test_pdf_shows_jinja_literally(injected: dict[str, Path]) -> None:
 
 
 def test_spreadsheets_never_hold_formulas_from_text(injected: dict[str, Path]) -> None:
+    """The open data holds no formula; the cost plan exactly the formulas its table (costplan.RULES)
+    gives for the plan, so no title or name ever became one."""
     from openpyxl import load_workbook
 
+    from rek.application.costplan import formula_cells
+    from rek.plan import resolve
+    from workbooks import formulas_in
+
     out = injected["out"]
-    for path in (
-        out / "site" / "downloads" / "strategie.xlsx",
-        out / "antrag" / "kosten-und-finanzierungsplan.xlsx",
-    ):
-        workbook = load_workbook(path)
-        titles = []
-        for sheet in workbook.worksheets:
-            for row in sheet.iter_rows():
-                for cell in row:
-                    if cell.data_type == "f":
-                        assert re.fullmatch(
-                            r"=(SUM\([A-Z]+\d+:[A-Z]+\d+\)|ROUND\([A-Z]+\d+\*(\$B\$\d+|\d+(\.\d+)?/100),2\)([+-]0\.0\d)?|"
-                            r"[A-Z]+\d+(-[A-Z]+\d+)+|(Maßnahmen|Kostenplan)![A-Z]+\d+|[A-Z]+\d+-Maßnahmen![A-Z]+\d+|"
-                            r"IF\(Maßnahmen![A-Z]+\d+=0,0,[A-Z]+\d+/Maßnahmen![A-Z]+\d+\))",
-                            cell.value,
-                        ), (
-                            path.name,
-                            cell.coordinate,
-                            cell.value,
-                        )
-                    if isinstance(cell.value, str) and "HYPERLINK" in cell.value:
-                        titles.append(cell.value)
+    download = out / "site" / "downloads" / "strategie.xlsx"
+    cost_plan = out / "antrag" / "kosten-und-finanzierungsplan.xlsx"
+    assert formulas_in(download) == {}
+    plan = resolve(require_project(injected["project"]))
+    assert formulas_in(cost_plan) == {(c.sheet, c.cell): c.formula for c in formula_cells(plan)}
+    for path in (download, cost_plan):
+        titles = [
+            cell.value
+            for sheet in load_workbook(path).worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and "HYPERLINK" in cell.value
+        ]
         assert titles and all(not t.startswith("=") for t in titles), (path.name, titles)
     import csv
 

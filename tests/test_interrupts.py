@@ -43,7 +43,7 @@ main(sys.argv[4:])
 SITE_PHASES = {
     "load": ("rek.project:_load_many", 1),
     "pages": ("rek.site.pages:SitePages.files", 1),
-    "xlsx-download": ("openpyxl.worksheet._writer:WorksheetWriter.write_row", 3),
+    "xlsx-download": ("xlsxwriter.worksheet:Worksheet.write_row", 3),  # the open data's third row
     "json-download": ("rek.site.opendata:as_json", 1),
     "mkdocs-config": ("mkdocs.config:load_config", 1),
     "mkdocs-pages": ("mkdocs.commands.build:_build_page", 2),

@@ -8,32 +8,23 @@ import io
 import json
 import re
 import shutil
+from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jinja2 import nodes as jinja_nodes
 
 from conftest import FIXTURES, ROOT
 from rek import formatting as fmt
 from rek.plan import allocate, resolve, whole_euros
 from rek.project import require_project
+from workbooks import assert_cost_plan_recalculates
 
 SRC = ROOT / "src" / "rek"
-MONEY_ATTRS = {
-    "amount",
-    "grant",
-    "cost",
-    "eligible",
-    "third_party",
-    "own",
-    "own_funds",
-    "covered",
-    "financing",
-    "spent",
-    "planned",
-}
 
 
 # --- allocation --------------------------------------------------------------------------------------
@@ -64,23 +55,358 @@ def test_largest_remainder_gives_the_cent_to_the_largest_rest() -> None:
 
 
 # --- no money is computed outside the plan ---------------------------------------------------------------
-def _money_arithmetic(tree: ast.AST) -> list[int]:
-    lines = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div):
-            for side in (node.left, node.right):
-                if isinstance(side, ast.Attribute) and side.attr in MONEY_ATTRS:
-                    lines.append(node.lineno)
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "sum":
-            names = {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
-            if names & MONEY_ATTRS:
-                lines.append(node.lineno)
-    return lines
+# (the rules are in the docstring of test_no_module_but_the_plan_adds_up_money)
+MONEY_WORDS = frozenset(
+    {"amount", "amounts", "cost", "costs", "eligible", "ineligible", "grant", "grants", "third", "own",
+     "funds", "covered", "financing", "spent", "planned", "spending"}
+)  # fmt: skip
+RATIO_WORDS = frozenset({"fraction", "ratio", "share", "percent", "rate"})
+MONEY_CONSTANTS = frozenset({"ZERO", "CENT", "EURO"})
+MONEY_TYPES = ("Decimal", "Money", "SpendingRow", "CostLine")
+LEAVE_MONEY = frozenset({"str", "len", "bool", "repr", "format", "isinstance", "range", "hash", "type"})
+CARRY_MONEY = frozenset({"abs", "min", "max", "sum", "fsum", "round", "float", "int", "Decimal", "sorted",
+                         "list", "tuple", "reversed", "next", "iter", "set", "frozenset", "dict"})  # fmt: skip
+CARRY_METHODS = frozenset({"get", "values", "items", "copy", "setdefault", "pop", "quantize", "normalize",
+                           "to_integral_value", "copy_abs"})  # fmt: skip
+ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
+JINJA_ARITHMETIC = (jinja_nodes.Add, jinja_nodes.Sub, jinja_nodes.Mul, jinja_nodes.Div, jinja_nodes.FloorDiv,
+                    jinja_nodes.Mod, jinja_nodes.Pow)  # fmt: skip
+FORMS = ("Add", "Sub", "Mult", "Div", "FloorDiv", "Mod", "Pow", "augmented", "sum", "round", "quantize")
+
+
+def _typed(annotation: ast.AST | None, types: Sequence[str]) -> bool:
+    return annotation is not None and any(t in ast.unparse(annotation) for t in types)
+
+
+def _ratio(name: str) -> bool:
+    return name.lower().rsplit("_", 1)[-1] in RATIO_WORDS
+
+
+@lru_cache(maxsize=1)
+def money_fields() -> tuple[frozenset[str], frozenset[str]]:
+    """(attributes, calls) that are money, read from the annotations of plan.py, model.py and call.py."""
+    attrs: set[str] = set()
+    calls: set[str] = set()
+    for name, types in (("plan.py", MONEY_TYPES), ("model.py", ("Money",)), ("call.py", ("Money",))):
+        for node in ast.walk(ast.parse((SRC / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                if _typed(node.annotation, types) and not _ratio(node.target.id):
+                    attrs.add(node.target.id)
+            elif isinstance(node, ast.FunctionDef) and _typed(node.returns, types) and not _ratio(node.name):
+                decorators = {ast.unparse(d) for d in node.decorator_list}
+                (attrs if decorators & {"property", "cached_property"} else calls).add(node.name)
+    return frozenset(attrs), frozenset(calls)
+
+
+def _decimal_start(call: ast.Call) -> bool:
+    """sum(…, Decimal(0)): a sum of Decimals is a sum of amounts."""
+    start = call.args[1] if len(call.args) > 1 else None
+    start = next((k.value for k in call.keywords if k.arg == "start"), start)
+    return isinstance(start, ast.Call) and getattr(start.func, "id", None) == "Decimal"
+
+
+def _money_name(name: str) -> bool:
+    if name in MONEY_CONSTANTS:
+        return True
+    if name.isupper() or _ratio(name):
+        return False
+    return any(part in MONEY_WORDS for part in name.lower().split("_"))
+
+
+class _Money:
+    """Which expressions of one module are money; ``names`` are the money variables in scope."""
+
+    def __init__(self) -> None:
+        self.attrs, self.calls = money_fields()
+        self.funcs: set[str] = set()  # the functions of the module in scope that return money
+
+    def attr(self, name: str) -> bool:
+        return name in self.attrs or _money_name(name)
+
+    def number(self, e: ast.AST | None, names: set[str]) -> bool:
+        """``e`` is an amount, or a name, field or call result that holds amounts."""
+        if isinstance(e, ast.Name):
+            return e.id in names or _money_name(e.id)
+        if isinstance(e, ast.Attribute):
+            return self.attr(e.attr)
+        if isinstance(e, ast.Subscript | ast.Starred | ast.NamedExpr):
+            return self.number(e.value, names)
+        if isinstance(e, ast.UnaryOp):
+            return self.number(e.operand, names)
+        if isinstance(e, ast.BinOp):
+            return self.number(e.left, names) or self.number(e.right, names)
+        if isinstance(e, ast.BoolOp):
+            return any(self.number(v, names) for v in e.values)
+        if isinstance(e, ast.IfExp):
+            return self.number(e.body, names) or self.number(e.orelse, names)
+        if isinstance(e, ast.Call):
+            f = e.func
+            args = [*e.args, *(k.value for k in e.keywords)]
+            if isinstance(f, ast.Name):
+                if f.id in LEAVE_MONEY:
+                    return False
+                if f.id in CARRY_MONEY:
+                    return any(self.holds(a, names) for a in args) or _decimal_start(e)
+                return f.id in self.calls or f.id in self.funcs
+            if isinstance(f, ast.Attribute):
+                if f.attr == "fsum":
+                    return any(self.holds(a, names) for a in args)
+                if f.attr in CARRY_METHODS:
+                    return self.holds(f.value, names) or any(self.holds(a, names) for a in args)
+                return f.attr in self.calls
+        return False
+
+    def holds(self, e: ast.AST | None, names: set[str]) -> bool:
+        """``e`` is money, or a literal collection or comprehension of money."""
+        if isinstance(e, ast.List | ast.Tuple | ast.Set):
+            return any(self.holds(x, names) for x in e.elts)
+        if isinstance(e, ast.Dict):
+            return any(self.holds(x, names) for x in e.values)
+        if isinstance(e, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+            inner = set(names)
+            for gen in e.generators:
+                inner |= self.targets(gen.target, gen.iter, inner)
+            return self.holds(e.value if isinstance(e, ast.DictComp) else e.elt, inner)
+        if isinstance(e, ast.BinOp):
+            return self.holds(e.left, names) or self.holds(e.right, names)
+        return self.number(e, names)
+
+    def targets(self, target: ast.AST, value: ast.AST, names: set[str]) -> set[str]:
+        """The names that become money when ``value`` is assigned to (or iterated into) ``target``."""
+        if isinstance(target, ast.Tuple | ast.List):
+            parts = target.elts
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.args:
+                if value.func.id == "enumerate":  # (index, item)
+                    return self.targets(parts[-1], value.args[0], names)
+                if value.func.id == "zip" and len(value.args) == len(parts):
+                    return set().union(
+                        *(self.targets(t, v, names) for t, v in zip(parts, value.args, strict=True))
+                    )
+            method = (
+                value.func.attr
+                if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                else ""
+            )
+            if method == "items" and len(parts) == 2:  # (key, value)
+                return self.targets(parts[1], value.func.value, names)  # type: ignore[attr-defined]
+            literal = isinstance(value, ast.Tuple | ast.List) and len(value.elts) == len(parts)
+            if literal and not any(isinstance(x, ast.Starred) for x in value.elts):  # type: ignore[attr-defined]
+                return set().union(
+                    *(self.targets(t, v, names) for t, v in zip(parts, value.elts, strict=True))  # type: ignore[attr-defined]
+                )
+            return (
+                {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+                if self.holds(value, names)
+                else set()
+            )
+        while isinstance(target, ast.Subscript | ast.Starred):
+            target = target.value  # out[year] = money: out holds money
+        return {target.id} if isinstance(target, ast.Name) and self.holds(value, names) else set()
+
+
+JOINED = ast.List | ast.Tuple | ast.ListComp | ast.JoinedStr  # a list or text joined to another, no sum
+_FUNCTION = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+
+
+def _scopes(tree: ast.AST) -> list[tuple[ast.AST, ast.AST | None, list[ast.AST]]]:
+    """The module and each function: (scope, enclosing scope, the nodes of its own body)."""
+    out: list[tuple[ast.AST, ast.AST | None, list[ast.AST]]] = []
+    stack: list[tuple[ast.AST, ast.AST | None]] = [(tree, None)]
+    while stack:
+        scope, parent = stack.pop()
+        own: list[ast.AST] = []
+        todo = list(ast.iter_child_nodes(scope))
+        while todo:
+            node = todo.pop(0)
+            if isinstance(node, _FUNCTION):
+                stack.append((node, scope))
+                if not isinstance(node, ast.Lambda):
+                    continue
+            own.append(node)
+            todo.extend(ast.iter_child_nodes(node))
+        out.append((scope, parent, own))
+    return out
+
+
+def _money_arithmetic(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, form) of every computation on money in a Python module."""
+    scopes = _scopes(tree)
+    parents = {scope: parent for scope, parent, _ in scopes}
+    names: dict[ast.AST, set[str]] = {scope: set() for scope, _, _ in scopes}
+    returning: dict[ast.AST, set[str]] = {scope: set() for scope, _, _ in scopes}  # money functions by scope
+
+    def chain(scope: ast.AST | None, table: dict[ast.AST, set[str]]) -> set[str]:
+        seen: set[str] = set()
+        while scope is not None:
+            seen |= table[scope]
+            scope = parents[scope]
+        return seen
+
+    money = _Money()
+    changed = True
+    while changed:  # follow money through names and functions until nothing new turns up
+        changed = False
+        for scope, parent, own in scopes:
+            money.funcs = chain(scope, returning)
+            found = chain(scope, names)
+            for node in own:
+                if isinstance(node, ast.Assign):
+                    for t in node.targets:
+                        found |= money.targets(t, node.value, found)
+                elif (
+                    isinstance(node, ast.AnnAssign | ast.AugAssign | ast.NamedExpr) and node.value is not None
+                ):
+                    found |= money.targets(node.target, node.value, found)
+                elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
+                    found |= money.targets(node.target, node.iter, found)
+            returns = [r.value for r in own if isinstance(r, ast.Return)]
+            new_function = isinstance(scope, ast.FunctionDef) and scope.name not in returning.get(
+                parent, set()
+            )
+            if new_function and parent is not None and any(money.holds(r, found) for r in returns):
+                returning[parent].add(scope.name)  # type: ignore[union-attr]
+                changed = True
+            new = found - chain(scope, names)
+            if new:
+                names[scope] |= new
+                changed = True
+    offences: list[tuple[int, str]] = []
+    for scope, _, own in scopes:
+        money.funcs = chain(scope, returning)
+        known = chain(scope, names)
+        for node in own:
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ARITHMETIC):
+                if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant | ast.JoinedStr):
+                    continue  # '%' formatting of a text
+                if any(isinstance(side, JOINED) for side in (node.left, node.right)):
+                    continue  # lists or texts joined
+                if money.number(node.left, known) or money.number(node.right, known):
+                    offences.append((node.lineno, type(node.op).__name__))
+            elif isinstance(node, ast.AugAssign) and isinstance(node.op, ARITHMETIC):
+                value = node.value
+                counter = isinstance(value, ast.Constant | ast.Compare) or (
+                    isinstance(value, ast.Call) and getattr(value.func, "id", None) == "len"
+                )
+                appended = isinstance(value, JOINED)
+                if money.number(value, known) or (
+                    money.number(node.target, known) and not (counter or appended)
+                ):
+                    offences.append((node.lineno, "augmented"))
+            elif isinstance(node, ast.Call):
+                f = node.func
+                name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+                if name in ("sum", "fsum") and money.number(node, known):
+                    offences.append((node.lineno, "sum"))
+                elif name == "round" and isinstance(f, ast.Name) and node.args:
+                    if money.number(node.args[0], known):
+                        offences.append((node.lineno, "round"))
+                elif name == "quantize" and isinstance(f, ast.Attribute):
+                    offences.append((node.lineno, "quantize"))
+    return sorted(set(offences))
+
+
+JINJA_CARRY = frozenset({"sum", "round", "abs", "float", "int", "first", "last", "min", "max", "map", "list",
+                         "sort", "reverse", "default", "d", "batch", "slice", "unique", "select", "reject",
+                         "selectattr", "rejectattr", "dictsort", "groupby"})  # fmt: skip
+
+
+def _template_money(template: jinja_nodes.Template) -> list[tuple[int, str]]:
+    """(line, form) of every computation on money in a parsed Jinja template."""
+    attrs, _ = money_fields()
+    names: set[str] = set()
+
+    def money(e: jinja_nodes.Node) -> bool:
+        if isinstance(e, jinja_nodes.Name):
+            return e.name in names or _money_name(e.name)
+        if isinstance(e, jinja_nodes.Getattr):
+            return e.attr in attrs or _money_name(e.attr)
+        if isinstance(e, jinja_nodes.Getitem):
+            key = e.arg.value if isinstance(e.arg, jinja_nodes.Const) else None
+            return (isinstance(key, str) and (key in attrs or _money_name(key))) or money(e.node)
+        if isinstance(e, jinja_nodes.Filter | jinja_nodes.Test):
+            keys = [k.value.value for k in e.kwargs if isinstance(k.value, jinja_nodes.Const)]
+            named = any(isinstance(k, str) and (k in attrs or _money_name(k)) for k in keys)
+            return e.name in JINJA_CARRY and ((e.node is not None and money(e.node)) or named)
+        if isinstance(e, jinja_nodes.Call):
+            if isinstance(e.node, jinja_nodes.Getattr) and e.node.attr in CARRY_METHODS:
+                return money(e.node.node)
+            return (
+                isinstance(e.node, jinja_nodes.Name)
+                and e.node.name in ("sum", "round")
+                and any(map(money, e.args))
+            )
+        if isinstance(e, jinja_nodes.BinExpr):
+            return money(e.left) or money(e.right)
+        if isinstance(e, jinja_nodes.UnaryExpr):
+            return money(e.node)
+        if isinstance(e, jinja_nodes.CondExpr):
+            return money(e.expr1) or (e.expr2 is not None and money(e.expr2))
+        if isinstance(e, jinja_nodes.List | jinja_nodes.Tuple):
+            return any(map(money, e.items))
+        return False
+
+    def target_names(target: jinja_nodes.Node) -> set[str]:
+        return {n.name for n in target.find_all(jinja_nodes.Name)} | (
+            {target.name} if isinstance(target, jinja_nodes.Name) else set()
+        )
+
+    changed = True
+    while changed:  # {% set %} and {% for %} carry money into names
+        before = set(names)
+        for node in template.find_all((jinja_nodes.Assign, jinja_nodes.For)):
+            value = node.node if isinstance(node, jinja_nodes.Assign) else node.iter
+            if money(value):
+                names |= target_names(node.target)
+        changed = names != before
+    offences: list[tuple[int, str]] = []
+    for node in template.find_all((jinja_nodes.BinExpr, jinja_nodes.Filter, jinja_nodes.Call)):
+        if isinstance(node, JINJA_ARITHMETIC) and (money(node.left) or money(node.right)):
+            offences.append((node.lineno, type(node).__name__))
+        elif isinstance(node, jinja_nodes.Filter) and node.name in ("sum", "round") and money(node):
+            offences.append((node.lineno, node.name))
+        elif isinstance(node, jinja_nodes.Call) and isinstance(node.node, jinja_nodes.Name) and money(node):
+            offences.append((node.lineno, node.node.name))  # sum(…) or round(…) of money
+    return sorted(set(offences))
+
+
+def _template_arithmetic(source: str) -> list[tuple[int, str]]:
+    from rek.mdtext import environment
+
+    return _template_money(environment().parse(source))
 
 
 def test_no_module_but_the_plan_adds_up_money() -> None:
+    """No module but plan.py computes with money; the guard tells money from other numbers (a chart's
+    pixels, a row index, a count, an indicator value) like this:
+
+    * Money fields, read from the source: every field and property that the records of ``plan.py``
+      declare as ``Decimal``, ``Money``, ``SpendingRow`` or ``CostLine`` or collections of them (``cost``,
+      ``grant``, ``by_year``, ``own_by_partner``, ``spent``, ``costs`` …) and every field of ``model.py``
+      and ``call.py`` typed ``Money`` (``amount``, ``grant``, ``own_funds``, ``max_grant`` …). Money
+      calls: the functions and methods of ``plan.py`` that return such a type (``own_of``,
+      ``allocate``, ``total_of`` …). A name whose last part says it is a ratio (``fraction``,
+      ``ratio``, ``share``, ``percent``, ``rate``) is not money: ``float(fraction(v, biggest)) * plot``
+      is geometry.
+    * Money names: a variable or attribute with a money word (MONEY_WORDS: ``cost``, ``grant``, ``own``,
+      ``amount`` …) as one of its ``_`` parts, and the plan's constants ZERO, CENT and EURO. Other
+      UPPER_CASE constants are limits, not money (``MAX_TOTAL_BYTES``).
+    * Followed values: a name assigned from money (also ``out[key] = money`` makes ``out`` money), a
+      loop variable over money (the value of ``.items()``, the item of ``enumerate()``, position by
+      position for ``zip()`` and tuples), a subscript, ``.get()``, ``.values()``, ``abs``, ``min``,
+      ``max``, ``float``, ``int`` and ``Decimal`` of money, a sum from a Decimal start, and a call of a
+      function of the same module that returns money. ``str()``, ``len()``, f-strings, comparisons and
+      every other call (``fmt.euro(…)``) give text, counts or truth values. A parameter's annotation
+      alone does not make it money (an indicator value is a Decimal too).
+
+    The forms flagged (FORMS, each shown by MONEY_ARITHMETIC): a binary ``+ - * / // % **`` with a money
+    operand (not ``%`` on a text, not a list or text joined); an augmented assignment whose value is
+    money, or whose target is money and whose value is no counter (an int literal, ``len()``, a
+    comparison) and nothing appended; ``sum()`` and ``fsum()`` over money (generators, ``.values()``,
+    lists, names) or from a Decimal start (``Decimal(0)``, ZERO); ``round()`` of money; every
+    ``.quantize()`` (only a Decimal has it). Templates: see test_no_shipped_template_computes_money.
+    """
     offenders = {}
-    for path in SRC.rglob("*.py"):
+    for path in sorted(SRC.rglob("*.py")):
         if path.name == "plan.py":
             continue
         found = _money_arithmetic(ast.parse(path.read_text(encoding="utf-8")))
@@ -89,10 +415,131 @@ def test_no_module_but_the_plan_adds_up_money() -> None:
     assert offenders == {}, "money computed outside plan.py"
 
 
-def test_the_lint_rule_sees_money_arithmetic() -> None:
-    assert sorted(
-        set(_money_arithmetic(ast.parse("x = m.grant + m.third_party\ny = sum(c.amount for c in cs)")))
-    ) == [1, 2]
+def test_no_shipped_template_computes_money() -> None:
+    """Every template under src/rek/templates, parsed by rek's Jinja environment: no Add, Sub, Mul, Div,
+    FloorDiv, Mod or Pow with a money operand (a money name, attribute or item, or a ``set`` or ``for``
+    variable over money), no ``sum`` or ``round`` filter or call on money (``sum(attribute='cost')``
+    counts). ``loop.index + 1`` and ``(x | length) - 1`` are counts."""
+    templates = sorted((SRC / "templates").rglob("*.j2"))
+    assert len(templates) > 20
+    offenders = {}
+    for path in templates:
+        found = _template_arithmetic(path.read_text(encoding="utf-8"))
+        if found:
+            offenders[str(path.relative_to(SRC))] = found
+    assert offenders == {}, "money computed in a template"
+
+
+def test_the_guard_reads_the_money_fields_from_the_plan() -> None:
+    attrs, calls = money_fields()
+    assert {"cost", "eligible", "grant", "third_party", "own", "amount", "planned", "spent", "total"} <= attrs
+    assert {"by_year", "own_by_partner", "own_by_partner_year", "costs", "own_funds"} <= attrs
+    assert {"own_of", "allocate", "total_of", "measure_cost"} <= calls
+    assert not {"rate_percent", "percent", "ratio", "share", "fraction"} & (attrs | calls)
+
+
+# each form of money arithmetic, as the guard must see it (Python, then Jinja)
+MONEY_ARITHMETIC = {
+    "add-attributes": "x = m.grant + m.third_party",
+    "sub-names": "own = cost - grant",
+    "mult-followed-name": "a = mp.money.cost\nb = a * 2",
+    "div-plan-call": "x = mp.own_of(p) / 3",
+    "floordiv": "x = m.cost // 2",
+    "mod": "x = budget.total.grant % 7",
+    "pow": "x = amount ** 2",
+    "binop-in-float": "w = float(value.cost) * plot",
+    "augmented-add": "for c in m.costs:\n    s += c.amount",
+    "augmented-sub-money-target": "spent -= refund",
+    "augmented-subscript": "out[c.year] += c.amount",
+    "augmented-loop-variable": "for v in budget.by_year.values():\n    t += v",
+    "augmented-dict-items": "for key, v in mp.own_by_partner_year.items():\n    t += v",
+    "sum-generator": "t = sum(c.amount for c in m.costs)",
+    "sum-of-floats": "t = sum(float(c.amount) for c in m.costs)",
+    "sum-values": "t = sum(budget.own_by_partner.values())",
+    "sum-values-of-name": "ya = costs_by_year_and_kind(old, kind)[2024]\nt = sum(ya.values())",
+    "sum-local-function": (
+        "def f(old):\n"
+        "    def table(costs):\n"
+        "        out = {}\n"
+        "        for c in costs:\n"
+        "            out[c.year] = out.get(c.year, 0) + c.amount\n"
+        "        return out\n"
+        "    a = table(old)\n"
+        "    return sum(a.values())\n"
+    ),
+    "sum-decimal-start": "t = sum(b.values, Decimal(0))",
+    "div-by-a-decimal-sum": "biggest = max(sum(b.values, Decimal(0)) for b in bars)\nw = value / biggest",
+    "sum-zero-start": "t = sum(values, ZERO)",
+    "sum-list": "t = sum([m.cost, m.grant])",
+    "sum-zip": "t = sum(a + b for a, b in zip(m.costs, n.costs))",
+    "fsum": "t = math.fsum(c.amount for c in m.costs)",
+    "round": "x = round(m.cost, 2)",
+    "round-followed-name": "x = total_of(values)\ny = round(x)",
+    "quantize": "x = value.quantize(CENT)",
+    "quantize-of-anything": "x = Decimal(text).quantize(Decimal('0.01'))",
+}
+NOT_MONEY = {
+    "row-index": "row += 1\nr = row + 1\nletter = xl_col_to_name(share_col0 + j)",
+    "len-plus-one": "n = len(items) + 1",
+    "chart-geometry": "w = float(fraction(value, biggest)) * plot\nx += w\ny = top + index * row\ncx = x + size / 2",
+    "counter-named-like-money": "total += len(body)\nspent_days += 1",
+    "counts": "done += sum(1 for ms in m.milestones if ms.done)\nn = sum(len(m.milestones) for m in measures)",
+    "money-as-text": "label = fmt.euro(m.cost) + ' (*)'\nline = str(m.grant) + '€'",
+    "list-of-money-appended": "rows += [[m.id, m.cost]]\nrows = rows + [m.grant]",
+    "indicator-values": "expected = first_value + (ind.target - first_value) * share",
+    "tick-rounding": "ticks.append(round(value, 6))",
+    "percent-formatting": "text = '%d Maßnahmen' % count",
+    "upper-case-limit": "limit = MAX_TOTAL_BYTES - size",
+    "rate": "x = rate_percent / 100",
+    "money-compared": "a = fa.cost if x else ZERO\nok = a != b and m.grant <= m.cost",
+}
+TEMPLATE_MONEY = {
+    "jinja-sub": "{{ total.cost - total.grant }}",
+    "jinja-mul": "{{ mp.money.own * 2 }}",
+    "jinja-div": "{{ m.cost / 3 }}",
+    "jinja-floordiv": "{{ total.grant // 2 }}",
+    "jinja-mod": "{{ total.grant % 7 }}",
+    "jinja-pow": "{{ grant ** 2 }}",
+    "jinja-add-item": "{{ fin['own'] + 1 }}",
+    "jinja-sum-attribute": "{{ measures | sum(attribute='cost') }}",
+    "jinja-sum-mapped": "{{ mp.costs | map(attribute='amount') | sum }}",
+    "jinja-round": "{{ total.grant | round(2) }}",
+    "jinja-set": "{% set g = total.grant %}{{ g + 1 }}",
+    "jinja-for-values": "{% for v in budget.by_year.values() %}{{ v * 2 }}{% endfor %}",
+}
+TEMPLATE_NOT_MONEY = {
+    "jinja-loop-index": "{% for m in measures %}{{ loop.index + 1 }}{% endfor %}",
+    "jinja-length": "{{ (measures | length) - 1 }}",
+    "jinja-money-as-text": "{{ total.cost | euro_cents }} {{ n ~ ' €' }}",
+    "jinja-count-sum": "{{ counts | sum }}",
+}
+
+
+@pytest.mark.parametrize("source", MONEY_ARITHMETIC.values(), ids=MONEY_ARITHMETIC.keys())
+def test_the_guard_sees_each_form_of_money_arithmetic(source: str) -> None:
+    assert _money_arithmetic(ast.parse(source)), source
+
+
+@pytest.mark.parametrize("source", NOT_MONEY.values(), ids=NOT_MONEY.keys())
+def test_the_guard_leaves_geometry_counts_and_text_alone(source: str) -> None:
+    assert _money_arithmetic(ast.parse(source)) == [], source
+
+
+@pytest.mark.parametrize("source", TEMPLATE_MONEY.values(), ids=TEMPLATE_MONEY.keys())
+def test_the_guard_sees_money_arithmetic_in_templates(source: str) -> None:
+    assert _template_arithmetic(source), source
+
+
+@pytest.mark.parametrize("source", TEMPLATE_NOT_MONEY.values(), ids=TEMPLATE_NOT_MONEY.keys())
+def test_the_guard_leaves_template_counts_alone(source: str) -> None:
+    assert _template_arithmetic(source) == [], source
+
+
+def test_the_guard_names_every_form() -> None:
+    forms = {form for source in MONEY_ARITHMETIC.values() for _, form in _money_arithmetic(ast.parse(source))}
+    assert forms == set(FORMS)
+    jinja = {form for source in TEMPLATE_MONEY.values() for _, form in _template_arithmetic(source)}
+    assert jinja == {"Add", "Sub", "Mul", "Div", "FloorDiv", "Mod", "Pow", "sum", "round"}
 
 
 # --- cases of the issue, each with its exact message ---------------------------------------------------
@@ -218,58 +665,6 @@ def _cents(text: str) -> Decimal:
     return Decimal(text.replace("\u00a0€", "").replace(".", "").replace(",", "."))
 
 
-def _xlsx_values(path: Path) -> dict[str, dict[str, object]]:
-    """Formulas evaluated from the cells' own inputs (SUM, ROUND, + - * /, cross-sheet references)."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path)
-    cache: dict[tuple[str, str], object] = {}
-
-    def value(sheet: str, ref: str) -> object:
-        key = (sheet, ref.replace("$", ""))
-        if key not in cache:
-            raw = wb[sheet][key[1]].value
-            cache[key] = evaluate(sheet, raw[1:]) if isinstance(raw, str) and raw.startswith("=") else raw
-        return cache[key]
-
-    def evaluate(sheet: str, formula: str) -> Decimal:
-        from openpyxl.utils import range_boundaries
-
-        def rng(match: re.Match[str]) -> str:
-            s = match.group(1) or sheet
-            c1, r1, c2, r2 = range_boundaries(match.group(2).replace("$", ""))
-            from openpyxl.utils import get_column_letter
-
-            cells = [
-                value(s, f"{get_column_letter(c)}{r}") for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
-            ]
-            return str(
-                sum((Decimal(str(v)) for v in cells if isinstance(v, int | float | Decimal)), Decimal(0))
-            )
-
-        expr = re.sub(r"SUM\((?:(\w+)!)?(\$?[A-Z]+\$?\d+:\$?[A-Z]+\$?\d+)\)", rng, formula)
-        expr = re.sub(r"IF\(([^,]+)=0,0,([^)]+)\)", r"(0 if \1==0 else \2)", expr)
-        expr = re.sub(
-            r"(?:(\w+)!)?(\$?[A-Z]+\$?\d+)",
-            lambda m: f"D('{value(m.group(1) or sheet, m.group(2))}')",
-            expr,
-        )
-        expr = re.sub(r"(?<![\w'.])(\d+(?:\.\d+)?)", r"D('\1')", expr)
-        expr = expr.replace("ROUND(", "R(")
-        return eval(  # noqa: S307 - test-only evaluation of the spreadsheet's own formulas
-            expr, {"D": Decimal, "R": lambda v, n: v.quantize(Decimal(1).scaleb(-int(n)), "ROUND_HALF_UP")}
-        )
-
-    result: dict[str, dict[str, object]] = {}
-    for ws in wb.worksheets:
-        result[ws.title] = {}
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is not None:
-                    result[ws.title][cell.coordinate] = value(ws.title, cell.coordinate)
-    return result
-
-
 def _assert_outputs_match(project_dir: Path, tmp_path: Path) -> None:
     from rek.application.build import write_application
     from rek.site.opendata import write_downloads
@@ -309,22 +704,19 @@ def _assert_outputs_match(project_dir: Path, tmp_path: Path) -> None:
         ("Eigenanteile der Partner", "own"),
     ):
         assert f"| {label} | {fmt.euro(getattr(budget.total, attr), True)} |" in markdown
-    values = _xlsx_values(files.xlsx)
-    sheet = values["Maßnahmen"]
+    # every formula recomputed by a spreadsheet engine: equal to its cached value and the plan's figure
+    values = assert_cost_plan_recalculates(files.xlsx, plan)
+    sheet = {ref: v for (name, ref), v in values.items() if name == "Maßnahmen"}
     total_row = next(k[1:] for k, v in sheet.items() if k.startswith("A") and v == "Summe")
     for col, attr in (("D", "cost"), ("F", "grant"), ("G", "third_party"), ("H", "own")):
-        assert Decimal(str(sheet[f"{col}{total_row}"])) == getattr(budget.total, attr), col
-    from openpyxl import load_workbook
+        assert Decimal(repr(float(sheet[f"{col}{total_row}"]))).quantize(Decimal("0.01")) == getattr(
+            budget.total, attr
+        ), col
+    from rek.application.costplan import formula_cells
 
-    cached = load_workbook(files.xlsx, data_only=True)["Maßnahmen"]
-    assert Decimal(str(cached[f"F{total_row}"].value)).quantize(Decimal("0.01")) == budget.total.grant
-    for name in ("Kostenplan", "Finanzierung"):
-        checks = [
-            v
-            for k, v in values[name].items()
-            if k.startswith("B") and values[name].get("A" + k[1:], "").startswith("Abgleich")
-        ]
-        assert checks and all(Decimal(str(v)) == 0 for v in checks)
+    checks = [c for c in formula_cells(plan) if c.rule == "check"]
+    assert {c.sheet for c in checks} == {"Kostenplan", "Finanzierung"}
+    assert all(abs(float(values[(c.sheet, c.cell)])) < 0.005 for c in checks)
 
 
 AMOUNTS = st.integers(min_value=0, max_value=2_000_000).map(lambda c: Decimal(c) / 100)

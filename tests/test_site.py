@@ -128,6 +128,32 @@ def test_open_data_downloads(built_embedded: Path) -> None:
     assert (downloads / "antrag.docx").is_file() and (downloads / "antrag.pdf").is_file()
 
 
+def test_open_data_workbook_is_reproducible_values_only(tmp_path: Path, monkeypatch) -> None:
+    """strategie.xlsx (XlsxWriter): the same bytes for the same sources with SOURCE_DATE_EPOCH, created at
+    that time; four sheets of plain values (no formula), numbers as numbers, flags as booleans."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from rek.plan import resolve
+    from rek.site.opendata import COST_COLUMNS, MEASURE_COLUMNS, write_workbook
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    plan = resolve(require_project(ROOT))
+    write_workbook(plan, tmp_path / "a.xlsx")
+    write_workbook(plan, tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    book = load_workbook(tmp_path / "a.xlsx")
+    assert book.properties.created == dt.datetime(2023, 11, 14, 22, 13, 20)
+    assert book.sheetnames == ["Maßnahmen", "Kosten", "Finanzierung", "Legende"]
+    rows = list(book["Maßnahmen"].iter_rows(values_only=True))
+    assert list(rows[0]) == MEASURE_COLUMNS and len(rows) == len(plan.measures) + 1
+    assert list(next(book["Kosten"].iter_rows(values_only=True))) == COST_COLUMNS
+    first = dict(zip(MEASURE_COLUMNS, rows[1], strict=True))
+    assert isinstance(first["kosten_eur"], int | float) and isinstance(first["im_antrag"], bool)
+    assert not any(c.data_type == "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)
+
+
 def test_search_index_is_german_and_local(built_embedded: Path) -> None:
     site = built_embedded / "site"
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))

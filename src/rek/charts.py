@@ -22,6 +22,7 @@ from typing import Any
 from . import formatting as fmt
 from . import monitoring
 from .model import Indicator
+from .plan import EURO, ZERO, fraction, total_of
 
 COLORS = ["#1f4e79", "#b35900", "#2e7d32", "#6a1b9a", "#c62828", "#00695c", "#4e342e", "#37474f"]
 COLOR_NAMES = ["dunkelblau", "orange", "grün", "violett", "rot", "petrol", "braun", "schiefergrau"]
@@ -131,7 +132,7 @@ def bar_chart(ident: str, title: str, bars: list[Bar], series: list[str], *, nar
     label_room = 0 if narrow else 250
     plot = width - label_room - value_room - (0 if narrow else 10)
     row = size + 30 if narrow else 30
-    biggest = max((sum(b.values, Decimal(0)) for b in bars), default=Decimal(0)) or Decimal(1)
+    biggest = max((total_of(b.values) for b in bars), default=ZERO) or EURO
     for index, bar in enumerate(bars):
         y = top + index * row
         if narrow:
@@ -142,17 +143,17 @@ def bar_chart(ident: str, title: str, bars: list[Bar], series: list[str], *, nar
             bar_y = y + 4
         x = float(label_room)
         for i, value in enumerate(bar.values):
-            w = float(value / biggest) * plot
+            w = float(fraction(value, biggest)) * plot
             if w > 0:
                 body.append(
                     f'<rect x="{x:.1f}" y="{bar_y:.1f}" width="{w:.1f}" height="20" fill="{COLORS[i % len(COLORS)]}"/>'
                 )
             x += w
-        total = sum(bar.values, Decimal(0))
+        total = total_of(bar.values)
         body.append(_text(x + 6, bar_y + 15, size, fmt.euro(total)))
     height = int(top + row * max(len(bars), 1) + 6)
     desc = "; ".join(
-        f"{b.label}: {fmt.euro(sum(b.values, Decimal(0)))}"
+        f"{b.label}: {fmt.euro(total_of(b.values))}"
         + (
             " (" + ", ".join(f"{s} {fmt.euro(v)}" for s, v in zip(series, b.values, strict=False)) + ")"
             if len(series) > 1

@@ -39,7 +39,7 @@ def reference_day(stichtag: str | None = None) -> dt.date:
 def source_date_epoch() -> int | None:
     """SOURCE_DATE_EPOCH (reproducible-builds.org): the time stamp written into DOCX, XLSX and PDF files.
 
-    Pandoc reads it itself; rek passes it to XlsxWriter, openpyxl and Typst. Unset or invalid: None (the
+    Pandoc reads it itself; rek passes it to XlsxWriter and Typst. Unset or invalid: None (the
     libraries then stamp the time of writing).
     """
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

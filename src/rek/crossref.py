@@ -13,6 +13,7 @@ from . import suggest
 from .call import Call
 from .diagnostics import Diagnostics
 from .model import MAX_MONEY, MAX_MONEY_TEXT, MUNICIPAL_KINDS, ActionField, Measure, Strategy
+from .plan import running_totals, total_of
 from .yamlsource import Loc, YamlDoc
 
 if TYPE_CHECKING:
@@ -170,9 +171,8 @@ def _check_money_totals(
     from .validation import field_name
 
     for label, amounts in kinds.items():
-        total = Decimal(0)
-        for amount, doc, loc in amounts:
-            total += amount
+        totals = running_totals(amount for amount, _, _ in amounts)
+        for (_, doc, loc), total in zip(amounts, totals, strict=True):
             if total > MAX_MONEY:
                 report.at(
                     doc,
@@ -358,7 +358,7 @@ def _check_measure(
                 "Tragen Sie den Partner unter 'partners' ein.",
                 key=True,
             )
-    share_sum = sum(shares.values(), Decimal(0))
+    share_sum = total_of(shares.values())
     if shares and share_sum != 100:
         report.at(
             doc,

@@ -41,7 +41,7 @@ from .layout import (
 )
 from .mdtext import link, table, text
 from .model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
-from .plan import measure_cost
+from .plan import change, costs_by_year_and_kind, measure_cost, total_of
 from .plan import resolve as resolve_plan
 from .project import Project, load_project
 
@@ -323,15 +323,10 @@ def _changes(label: str, name: str, old: Any, new: Any, names: dict[str, str]) -
 def _cost_changes(old: list[Any], new: list[Any]) -> list[Change]:
     """Costs by year ('Kosten 2024: 100.000 € → 140.000 €'), by year and kind where the kinds differ."""
 
-    def table(costs: list[Any]) -> dict[int, dict[str, Decimal]]:
-        out: dict[int, dict[str, Decimal]] = {}
-        for c in costs:
-            kind = _value(c.category) + ("" if getattr(c, "eligible", True) else ", nicht förderfähig")
-            out.setdefault(c.year, {}).setdefault(kind, Decimal(0))
-            out[c.year][kind] += c.amount
-        return out
+    def kind(c: Any) -> str:
+        return _value(c.category) + ("" if getattr(c, "eligible", True) else ", nicht förderfähig")
 
-    a, b = table(old), table(new)
+    a, b = costs_by_year_and_kind(old, kind), costs_by_year_and_kind(new, kind)
     out = []
     for year in sorted(set(a) | set(b)):
         ya, yb = a.get(year, {}), b.get(year, {})
@@ -341,8 +336,8 @@ def _cost_changes(old: list[Any], new: list[Any]) -> list[Change]:
             out.append(
                 Change(
                     f"Kosten {year}",
-                    fmt.euro(sum(ya.values())) if ya else "–",
-                    fmt.euro(sum(yb.values())) if yb else "–",
+                    fmt.euro(total_of(ya.values())) if ya else "–",
+                    fmt.euro(total_of(yb.values())) if yb else "–",
                 )
             )
             continue
@@ -536,7 +531,7 @@ def diff_revisions(root: Path, a: str, b: str) -> Diff:
 
 def _delta(a: Decimal, b: Decimal) -> str:
     sign = "+" if b >= a else "−"
-    return f"{sign}{fmt.euro(abs(b - a))}"
+    return f"{sign}{fmt.euro(abs(change(a, b)))}"
 
 
 def _by_kind(items: list[Item]) -> list[tuple[str, list[Item]]]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
+
+from .plan import half_up
 
 
 def number(value: Decimal | int | float, decimals: int = 0) -> str:
-    quant = Decimal(1).scaleb(-decimals)
-    amount = Decimal(str(value)).quantize(quant, rounding=ROUND_HALF_UP)
+    amount = half_up(Decimal(str(value)), decimals)
     text = f"{amount:,.{decimals}f}"
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 

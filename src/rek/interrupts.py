@@ -6,8 +6,8 @@ Python raises ``KeyboardInterrupt`` wherever the main thread happens to be. Two 
   the temporary build folder is removed like after Ctrl+C.
 - An interrupt that lands while a finalizer runs (``__del__``, a generator being closed) cannot propagate;
   Python prints "Exception ignored … Traceback" and goes on. Libraries that write files through
-  generators (openpyxl's write-only sheets) also complain from their finalizers once an interrupt cut them
-  short. ``handled()`` installs an unraisable-exception hook that keeps such an interrupt as *pending*
+  generators (such as openpyxl's write-only sheets, which rek no longer writes with) also complain from
+  their finalizers once an interrupt cut them short. ``handled()`` installs an unraisable-exception hook that keeps such an interrupt as *pending*
   (raised at the next ``checkpoint()``) and stays silent about the follow-up errors of an interrupt.
 """
 

@@ -15,7 +15,7 @@ total exactly, to the cent.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -79,6 +79,46 @@ def whole_euros(values: Sequence[Decimal]) -> list[Decimal]:
 def measure_cost(m: Measure) -> Decimal:
     """The total cost of one measure (for lists of measures outside a plan, e.g. in a diff)."""
     return sum((c.amount for c in m.costs), ZERO)
+
+
+def costs_by_year_and_kind(costs: Iterable[Any], kind: Callable[[Any], str]) -> dict[int, dict[str, Decimal]]:
+    """Cost lines added up per year and kind (``kind(line)`` names it), for the cost lines of one measure
+    in two versions of a strategy (``rek diff``), which no plan resolves."""
+    table: dict[int, dict[str, Decimal]] = {}
+    for c in costs:
+        row = table.setdefault(c.year, {})
+        name = kind(c)
+        row[name] = row.get(name, ZERO) + c.amount
+    return table
+
+
+def total_of(amounts: Iterable[Decimal]) -> Decimal:
+    """The sum of some amounts that are no total of the plan (a bar of a chart, one year of a diff,
+    the own-share percentages of a measure)."""
+    return sum(amounts, ZERO)
+
+
+def running_totals(amounts: Iterable[Decimal]) -> Iterator[Decimal]:
+    """The sum so far after each amount (validation: where the sum of one kind first exceeds the cap)."""
+    total = ZERO
+    for amount in amounts:
+        total += amount
+        yield total
+
+
+def change(old: Decimal, new: Decimal) -> Decimal:
+    """What an amount changed by from one version to the next (negative: it fell)."""
+    return new - old
+
+
+def fraction(part: Decimal, whole: Decimal) -> Decimal:
+    """``part`` as a fraction of ``whole`` (0 when whole is 0), e.g. a bar against the longest bar."""
+    return part / whole if whole else ZERO
+
+
+def half_up(value: Decimal, places: int) -> Decimal:
+    """A number rounded half up to ``places`` decimals, as every figure rek shows is rounded."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def whole_euro_column(values: Sequence[Decimal]) -> tuple[list[Decimal], Decimal]:
@@ -411,6 +451,14 @@ class Budget:
         return result
 
     @cached_property
+    def own_by_partner_year_totals(self) -> dict[str, Decimal]:
+        """Per partner, its row of the partner × year table added up (the row's sum column)."""
+        return {
+            pid: sum((self.own_by_partner_year.get((pid, y), ZERO) for y in self.years), ZERO)
+            for pid in self.partner_ids
+        }
+
+    @cached_property
     def lead_cost_by_partner(self) -> dict[str, Decimal]:
         return {
             pid: sum((mp.money.cost for mp in self.measures if mp.lead.id == pid), ZERO)
@@ -596,6 +644,11 @@ class Plan:
     @property
     def rate_percent(self) -> Decimal | None:
         return Decimal(str(self.rate.percent)) if self.rate else None
+
+    @property
+    def rate_fraction(self) -> Decimal | None:
+        """The rate as a fraction (65 % -> 0.65), as a spreadsheet's percent cell holds it."""
+        return self.rate_percent / 100 if self.rate_percent is not None else None
 
     @cached_property
     def by_id(self) -> dict[str, MeasurePlan]:

@@ -102,7 +102,11 @@ def _finance_tables(plan: Plan) -> dict[str, Any]:
         values = [budget.own_by_partner_year.get((p.id, y), ZERO) for y in years]
         if any(values):
             partner_year_rows.append(
-                [p.name, *(fmt.euro(v, True) for v in values), fmt.euro(sum(values, ZERO), True)]
+                [
+                    p.name,
+                    *(fmt.euro(v, True) for v in values),
+                    fmt.euro(budget.own_by_partner_year_totals[p.id], True),
+                ]
             )
     partner_year_rows.append(
         ["Summe", *(fmt.euro(budget.by_year[y].own, True) for y in years), fmt.euro(total.own, True)]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
+import xlsxwriter
 
-from .. import monitoring
+from .. import clock, monitoring
 from ..jsonschemas import SCHEMAS, schema_json
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from ..plan import Plan
@@ -138,36 +139,43 @@ def as_json(plan: Plan) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: the C encoder, fast
 
 
-def workbook(plan: Plan) -> Workbook:
-    wb = Workbook(write_only=True)
-    sheet = wb.create_sheet("Maßnahmen")
-    sheet.append(MEASURE_COLUMNS)
-    for row in measure_rows(plan):
-        sheet.append([safe_cell(_number(v)) for v in row])
-    sheet = wb.create_sheet("Kosten")
-    sheet.append(COST_COLUMNS)
-    for row in cost_rows(plan):
-        sheet.append([safe_cell(_number(v)) for v in row])
+def write_workbook(plan: Plan, path: Path) -> None:
+    """The open data as one XLSX (values only, no formulas), written row by row with XlsxWriter."""
+    wb = xlsxwriter.Workbook(
+        str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    stamp = clock.source_datetime()
+    if stamp is not None:
+        wb.set_properties({"created": stamp})
+
+    def sheet(name: str, header: list[str], rows: Iterable[list[Any]]) -> None:
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, header)
+        for index, row in enumerate(rows, 1):
+            ws.write_row(index, 0, row)
+
+    sheet("Maßnahmen", MEASURE_COLUMNS, ([safe_cell(_number(v)) for v in row] for row in measure_rows(plan)))
+    sheet("Kosten", COST_COLUMNS, ([safe_cell(_number(v)) for v in row] for row in cost_rows(plan)))
     total = plan.strategy.total
-    sheet = wb.create_sheet("Finanzierung")
-    sheet.append(["Posten", "Betrag (EUR)"])
-    for label, value in (
-        ("Gesamtkosten", total.cost),
-        ("förderfähig", total.eligible),
-        ("Zuwendung", total.grant),
-        ("Drittmittel", total.third_party),
-        ("Eigenanteil", total.own),
-    ):
-        sheet.append([label, float(value)])
-    sheet = wb.create_sheet("Legende")
-    sheet.append(["Feld", "Wert", "Bedeutung"])
-    for key, label in STATUS_LABELS.items():
-        sheet.append(["status", key.value, label])
-    for key, label in PRIORITY_LABELS.items():
-        sheet.append(["prioritaet", key.value, label])
-    for key, label in COST_CATEGORY_LABELS.items():
-        sheet.append(["kostenart", key.value, label])
-    return wb
+    sheet(
+        "Finanzierung",
+        ["Posten", "Betrag (EUR)"],
+        [
+            [label, float(value)]
+            for label, value in (
+                ("Gesamtkosten", total.cost),
+                ("förderfähig", total.eligible),
+                ("Zuwendung", total.grant),
+                ("Drittmittel", total.third_party),
+                ("Eigenanteil", total.own),
+            )
+        ],
+    )
+    legend = [["status", key.value, label] for key, label in STATUS_LABELS.items()]
+    legend += [["prioritaet", key.value, label] for key, label in PRIORITY_LABELS.items()]
+    legend += [["kostenart", key.value, label] for key, label in COST_CATEGORY_LABELS.items()]
+    sheet("Legende", ["Feld", "Wert", "Bedeutung"], legend)
+    wb.close()
 
 
 def _number(value: Any) -> Any:
@@ -183,7 +191,7 @@ def write_downloads(plan: Plan, folder: Path, application_files: list[dict[str, 
     (folder / "indikatoren.csv").write_text(_csv(INDICATOR_COLUMNS, indicator_rows(plan)), encoding="utf-8")
     (folder / "sachstand.csv").write_text(_csv(UPDATE_COLUMNS, update_rows(plan)), encoding="utf-8")
     (folder / "ausgaben.csv").write_text(_csv(SPENDING_COLUMNS, spending_rows(plan)), encoding="utf-8")
-    workbook(plan).save(folder / "strategie.xlsx")
+    write_workbook(plan, folder / "strategie.xlsx")
     for kind in SCHEMAS:
         (folder / f"{kind}.schema.json").write_text(schema_json(kind), encoding="utf-8")
     from .datapackage import datapackage
