@@ -26,7 +26,7 @@ FLOORS: dict[int, set[str]] = {
     0: {
         "rek", "diagnostics", "formatting", "clock", "locate", "layout", "invisible", "textlength",
         "suggest", "clicktext", "heap", "interrupts", "progress", "spreadsheet", "gitsafe", "gitdates",
-        "typstguard", "figures", "sandbox", "markup", "yamlsource", "refdoc", "templateerror", "mdtext",
+        "typstguard", "figures", "sandbox", "markup", "yamlsource", "refdoc", "templateerror", "mdtext", "money",
     },
     1: {
         "model", "call", "validation", "textrules", "sitesettings", "assets", "crossref", "overrides",

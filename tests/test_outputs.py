@@ -14,7 +14,8 @@ from rek import formatting as fmt
 from rek import outputs
 from rek.layout import TEMPLATE_KINDS
 from rek.mdtext import environment
-from rek.plan import resolve, whole_euro_column
+from rek.money import whole_euro_column
+from rek.plan import resolve
 from rek.project import require_project
 from rek.summary import TEMPLATES, SummaryContext, context, render
 

@@ -22,7 +22,7 @@ from typing import Any
 from . import formatting as fmt
 from . import monitoring
 from .model import Indicator
-from .plan import EURO, ZERO, fraction, total_of
+from .money import EURO, ZERO, fraction, total_of
 
 COLORS = ["#1f4e79", "#b35900", "#2e7d32", "#6a1b9a", "#c62828", "#00695c", "#4e342e", "#37474f"]
 COLOR_NAMES = ["dunkelblau", "orange", "grün", "violett", "rot", "petrol", "braun", "schiefergrau"]

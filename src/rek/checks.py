@@ -15,7 +15,8 @@ from . import monitoring
 from .call import Source
 from .diagnostics import Diagnostic
 from .model import COST_CATEGORY_LABELS, STATUS_LABELS, CostCategory
-from .plan import ZERO, MeasurePlan, Plan
+from .money import ZERO
+from .plan import MeasurePlan, Plan
 
 
 def _months(start: Any, end: Any) -> int:

@@ -13,7 +13,7 @@ from . import suggest
 from .call import Call
 from .diagnostics import Diagnostics
 from .model import MAX_MONEY, MAX_MONEY_TEXT, MUNICIPAL_KINDS, ActionField, Measure, Strategy
-from .plan import running_totals, total_of
+from .money import running_totals, total_of
 from .yamlsource import Loc, YamlDoc
 
 if TYPE_CHECKING:

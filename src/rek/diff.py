@@ -41,7 +41,8 @@ from .layout import (
 )
 from .mdtext import link, table, text
 from .model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
-from .plan import change, costs_by_year_and_kind, measure_cost, total_of
+from .money import change, costs_by_year_and_kind, total_of
+from .plan import measure_cost
 from .plan import resolve as resolve_plan
 from .project import Project, load_project
 

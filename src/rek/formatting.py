@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from .plan import half_up
+from .money import half_up
 
 
 def number(value: Decimal | int | float, decimals: int = 0) -> str:

@@ -18,7 +18,8 @@ from .call import Call
 from .locate import PACKAGE_DIR
 from .mdtext import Md, cell, environment
 from .model import Goal, Strategy
-from .plan import Money, Plan, whole_euro_column
+from .money import whole_euro_column
+from .plan import Money, Plan
 
 TEMPLATES = PACKAGE_DIR / "templates" / "summary"
 STEM = "kurzfassung"

@@ -24,7 +24,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .. import clock
 from ..model import COST_CATEGORY_LABELS, CostCategory
-from ..plan import ZERO, Plan
+from ..money import ZERO
+from ..plan import Plan
 from ..spreadsheet import safe_cell
 
 EURO_FORMAT = '#,##0.00 "€"'

@@ -11,7 +11,8 @@ from ..call import Call, Section
 from ..locate import PACKAGE_DIR
 from ..mdtext import Md, cell, environment
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, SDG_LABELS, STATUS_LABELS, CostCategory
-from ..plan import ZERO, Budget, MeasurePlan, Money, Plan
+from ..money import ZERO
+from ..plan import Budget, MeasurePlan, Money, Plan
 from ..sandbox import TemplateSandbox
 
 if TYPE_CHECKING:

@@ -17,7 +17,8 @@ from typing import Any
 from .. import formatting as fmt
 from ..mdtext import Md, cell
 from ..model import MUNICIPAL_KINDS, Partner, PartnerKind
-from ..plan import ZERO, MeasurePlan, Plan
+from ..money import ZERO
+from ..plan import MeasurePlan, Plan
 from .document import template_environment
 from .export import SHORT, metadata_args, to_docx
 

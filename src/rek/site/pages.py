@@ -16,7 +16,8 @@ from .. import formatting as fmt
 from ..locate import PACKAGE_DIR
 from ..mdtext import Md, environment, link, table, text, theme_text
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure, Status
-from ..plan import ZERO, Money, Plan, resolve, whole_euro_column
+from ..money import ZERO, whole_euro_column
+from ..plan import Money, Plan, resolve
 from ..project import ContentPage, Project
 from .htmltable import plain_stack_table, stack_table
 
