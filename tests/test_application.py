@@ -97,7 +97,8 @@ def test_cost_plan_spreadsheet_has_live_sums(built_embedded: Path, embedded_proj
     rows = list(plan.iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r[0] == "Kostenart")
     summe = next(r for r in rows if r[0] == "Summe")
-    assert all(isinstance(c, str) and c.startswith("=SUM(") for c in summe[1:] if c is not None)
+    sums = [c for c in summe[1:] if c is not None]
+    assert sums and all(isinstance(c, str) and c.startswith("=SUM(") for c in sums), summe
     numbers = [
         r[1:-1]
         for r in rows[header + 1 :]

@@ -281,14 +281,21 @@ def _assert_outputs_match(project_dir: Path, tmp_path: Path) -> None:
     pages = dict(SitePages(plan).files())
     finance_page = pages["finanzen.md"]
     assert f"| Gesamtkosten | {fmt.euro(everything.total.cost)} |" in finance_page
+    sum_rows: list[list[str]] = []  # the cells after "Summe", of Markdown tables and of HTML tables
     for line in finance_page.splitlines():
         if line.startswith("| Summe |") and "Betrag" not in line:
-            cells = [c.strip() for c in line.strip("|").split("|")][1:]
-            rounded = {
-                getattr(everything.total, a).quantize(Decimal(1), "ROUND_HALF_UP")
-                for a in ("cost", "grant", "third_party", "own")
-            }
-            assert all(_cents(c) in rounded for c in cells), line
+            sum_rows.append([c.strip() for c in line.strip("|").split("|")][1:])
+        elif line.startswith("<tr"):
+            cells = re.findall(r"<td[^>]*>([^<]*)</td>", line)
+            if cells and cells[0] == "Summe":
+                sum_rows.append(cells[1:])
+    assert len(sum_rows) >= 4, "the sums by year, action field and partner and the total"
+    rounded = {
+        getattr(everything.total, a).quantize(Decimal(1), "ROUND_HALF_UP")
+        for a in ("cost", "grant", "third_party", "own")
+    }
+    for cells in sum_rows:
+        assert cells and all(_cents(c) in rounded for c in cells), cells
     # downloads: CSV and JSON
     downloads = tmp_path / "downloads"
     write_downloads(plan, downloads)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -247,8 +248,10 @@ def test_publish_deploys_versions_with_mike(repo: Path, run) -> None:
     assert "latest" in git(repo, "show", "gh-pages:index.html")
     changes = git(repo, "show", "gh-pages:v1.0/aenderungen/index.html")
     assert "Status: Entwurf → beschlossen" in changes
-    config = git(repo, "show", "gh-pages:v1.0/index.html")
-    assert "versions.json" in config or "mike" in config or "version" in config
+    # Material's version selector is switched on in the page's app config (it then reads ../versions.json)
+    app_config = re.search(r'<script id="__config" type="application/json">(.*?)</script>', start, re.S)
+    assert app_config, "no Material app config in the published page"
+    assert json.loads(app_config[1]).get("version") == {"provider": "mike", "default": "latest"}
     # the source files were not touched by publishing
     assert git(repo, "status", "--porcelain") == ""
 
