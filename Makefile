@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 AXE_VERSION := 4.11.0
 
-.PHONY: build test lint bench clean
+.PHONY: build test golden lint bench clean
 
 $(BIN)/rek: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ lint: $(BIN)/rek
 
 test: $(BIN)/rek .cache/node/node_modules/axe-core/axe.min.js /usr/bin/chromium lint
 	$(BIN)/python -m pytest
+
+# after an intended change of the output: rewrite the files of expected output, then read git diff tests/
+golden: $(BIN)/rek
+	$(BIN)/python -m pytest -q -m golden --update-golden
 
 bench: $(BIN)/rek
 	$(BIN)/python scripts/bench.py

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -7,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from rek.cli import main
+pytest.register_assert_rewrite("expected_output")
+
+from expected_output import Golden  # noqa: E402
+from rek.cli import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -15,6 +19,40 @@ INIT_TEMPLATE = ROOT / "src" / "rek" / "templates" / "init"
 # The reference day (Stichtag) of every test: late measures, missed targets, deadlines and document dates
 # are computed from it, never from the machine's clock (tests/test_clock.py runs them at other dates).
 REFERENCE_DAY = "2026-11-25"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the expected output files (tests/golden, transcripts, expected.txt) instead of comparing",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that compares with a file of expected output is a golden test (make golden runs them all)."""
+    for item in items:
+        if "golden" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.golden)
+
+
+GOLDEN = pytest.StashKey[Golden]()
+
+
+@pytest.fixture(scope="session")
+def golden(pytestconfig: pytest.Config) -> Golden:
+    """Compare output with its expected file (tests/expected_output.py); --update-golden rewrites them."""
+    update = pytestconfig.getoption("--update-golden") or os.environ.get("REK_UPDATE_GOLDEN") == "1"
+    pytestconfig.stash[GOLDEN] = Golden(update)
+    return pytestconfig.stash[GOLDEN]
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    rewritten = config.stash[GOLDEN].rewritten if GOLDEN in config.stash else []
+    if rewritten:
+        terminalreporter.section("expected output rewritten (review with git diff)")
+        for path in rewritten:
+            terminalreporter.line(path.relative_to(ROOT).as_posix())
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -18,11 +18,11 @@ def _warnings(err: str) -> list[str]:
 
 
 @pytest.mark.parametrize("fixture", MONITORING, ids=[p.name for p in MONITORING])
-def test_monitoring_fixture_warns_exactly(fixture: Path, minimal: Path, run) -> None:
+def test_monitoring_fixture_warns_exactly(fixture: Path, minimal: Path, run, golden) -> None:
     overlay(fixture, minimal)
     result = run("check", cwd=minimal)
     assert result.code == 0, result.err
-    assert _warnings(result.out) == (fixture / "expected.txt").read_text(encoding="utf-8").splitlines()
+    golden.lines(fixture / "expected.txt", _warnings(result.out))
 
 
 def test_the_minimal_project_has_no_monitoring_warning(minimal: Path, run) -> None:
