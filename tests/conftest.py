@@ -55,6 +55,31 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:  #
             terminalreporter.line(path.relative_to(ROOT).as_posix())
 
 
+# Fixtures that build the embedded strategy's site and application (or drafts) once for many tests.
+DOCUMENT_FIXTURES = {"built_embedded", "drafts", "injected", "built"}
+
+
+@pytest.fixture(autouse=True)
+def documents_only_where_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the fast lane honest: a test that builds documents in this process must be marked so.
+
+    Pandoc, Typst and MkDocs refuse to run in a test without the marker ``documents`` (or ``browser``);
+    tests that build in a child process (rek serve, mike, interrupts) carry the marker by hand.
+    """
+    node = request.node
+    if node.get_closest_marker("documents") or node.get_closest_marker("browser"):
+        return
+    message = f"{node.nodeid} builds documents: mark it @pytest.mark.documents (CONTRIBUTING.md, Tests)"
+    assert not DOCUMENT_FIXTURES & set(request.fixturenames), message
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(message)
+
+    monkeypatch.setattr("rek.build.run_mkdocs", refuse)
+    monkeypatch.setattr("rek.application.export._pandoc", refuse)
+    monkeypatch.setattr("rek.application.export.typst_compile", refuse)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def reference_day() -> Iterator[str]:
     """Pin the reference day for the whole session (in-process and for every rek subprocess)."""

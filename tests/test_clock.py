@@ -115,6 +115,7 @@ def _tree_digest(folder: Path, suffixes: tuple[str, ...]) -> dict[str, str]:
     }
 
 
+@pytest.mark.documents
 @pytest.mark.slow
 def test_two_builds_on_different_days_with_the_same_stichtag_are_identical(
     embedded: Path, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -41,6 +41,7 @@ def _table(tables: list[list[list[str]]], header: list[str]) -> list[list[str]]:
     return found[0]
 
 
+@pytest.mark.documents
 def test_one_council_draft_per_municipal_partner(plan, drafts: Path) -> None:
     ids = sorted(
         p.name.removeprefix("beschlussvorlage-").removesuffix(".docx") for p in drafts.glob("beschluss*.docx")
@@ -50,6 +51,7 @@ def test_one_council_draft_per_municipal_partner(plan, drafts: Path) -> None:
     assert all(p.kind in MUNICIPAL_KINDS for p in council_partners(plan))
 
 
+@pytest.mark.documents
 @pytest.mark.parametrize("pid", ["hm", "hol", "ni", "shg"])
 def test_council_draft_has_the_plans_own_share_per_budget_year(plan, drafts: Path, pid: str) -> None:
     budget = plan.application
@@ -77,6 +79,7 @@ def test_council_draft_has_the_plans_own_share_per_budget_year(plan, drafts: Pat
     assert "Beispielzahlen:" in text and "(*)" in by_measure[1][0]
 
 
+@pytest.mark.documents
 def test_applicant_and_partner_drafts_differ(drafts: Path) -> None:
     applicant, _ = _read(drafts / "beschlussvorlage-hm.docx")
     partner, _ = _read(drafts / "beschlussvorlage-hol.docx")
@@ -86,6 +89,7 @@ def test_applicant_and_partner_drafts_differ(drafts: Path) -> None:
     assert "gegenüber dem Landkreis Hameln-Pyrmont abzugeben" in partner
 
 
+@pytest.mark.documents
 def test_one_letter_of_intent_per_partner(plan, drafts: Path) -> None:
     budget = plan.application
     partners = plan.project.strategy.partners
@@ -106,6 +110,7 @@ def test_one_letter_of_intent_per_partner(plan, drafts: Path) -> None:
     assert "als Verbundkoordination zu beteiligen" in hsw
 
 
+@pytest.mark.documents
 def test_annex_checklist_lists_every_required_annex_with_status(plan, drafts: Path) -> None:
     text, tables = _read(drafts / "anlagen-checkliste.docx")
     rows = _table(tables, ["Verlangt", "Partner", "Anlage der Strategie", "Status", "Datei"])[1:]

@@ -481,6 +481,7 @@ def test_phone_that_is_not_a_number_is_refused(value: str, minimal: Path, run) -
     ]
 
 
+@pytest.mark.documents
 def test_addresses_numbers_and_placeholders_are_accepted_and_linked(minimal: Path, tmp_path: Path) -> None:
     from rek.build import build
 

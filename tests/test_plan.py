@@ -178,6 +178,7 @@ def test_excluded_measure_needs_a_reason_and_is_listed(minimal: Path, run, tmp_p
     assert "| M02 Online-Terminvergabe im Bürgerbüro | aus Landesmitteln gefördert |" in markdown
 
 
+@pytest.mark.documents
 def test_build_refuses_a_failing_application_and_draft_marks_every_page(
     minimal: Path, run, tmp_path: Path
 ) -> None:
@@ -396,6 +397,7 @@ def test_embedded_outputs_show_the_plan(tmp_path: Path) -> None:
     _assert_outputs_match(ROOT, tmp_path)
 
 
+@pytest.mark.documents
 @pytest.mark.slow
 def test_embedded_docx_and_pdf_totals_equal_the_plan(built_embedded: Path) -> None:
     from docx import Document

@@ -80,6 +80,7 @@ def test_impossible_dates_are_named(value: str, message: str, tmp_path: Path) ->
     assert [d.format() for d in diags.items] == [f"x.yaml:1:4: error: Ungültiges Datum '{value}': {message}"]
 
 
+@pytest.mark.documents
 @pytest.mark.slow
 def test_thousand_measures_with_200_milestones_build_within_2_gb(tmp_path: Path) -> None:
     project = _many(tmp_path / "gross", 1000, 200)

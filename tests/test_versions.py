@@ -168,6 +168,7 @@ def test_diff_of_unknown_revision_is_a_plain_error(repo: Path, run) -> None:
     assert "Traceback" not in result.err
 
 
+@pytest.mark.documents
 def test_build_since_writes_the_changes_page(repo: Path, run, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("build", "--since", "v0.1", "--no-application", "--out", str(out), cwd=repo)
@@ -225,6 +226,7 @@ def test_publish_refuses_an_adopted_version_with_placeholders(repo: Path, run) -
         git(repo, "rev-parse", "--verify", "gh-pages")  # nothing was deployed
 
 
+@pytest.mark.documents
 def test_publish_deploys_versions_with_mike(repo: Path, run) -> None:
     git(repo, "checkout", "-q", "v0.1")
     first = run("publish", cwd=repo)  # a draft may still have placeholders
@@ -293,6 +295,7 @@ def _serve(project: Path, log: Path, env: dict[str, str] | None = None) -> tuple
     return process, port
 
 
+@pytest.mark.documents
 def test_serve_shows_an_edit_and_errors_in_the_browser(minimal: Path, tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
     process, port = _serve(minimal, log)
@@ -332,6 +335,7 @@ def test_serve_shows_an_edit_and_errors_in_the_browser(minimal: Path, tmp_path: 
     assert "Traceback" not in output, output
 
 
+@pytest.mark.documents
 def test_serve_of_an_invalid_strategy_shows_its_errors(minimal: Path, tmp_path: Path) -> None:
     measure = minimal / "measures" / "M01.yaml"
     measure.write_text(measure.read_text("utf-8").replace("status: idea", "status: geplant"), "utf-8")
@@ -347,6 +351,7 @@ def test_serve_of_an_invalid_strategy_shows_its_errors(minimal: Path, tmp_path: 
         process.wait(timeout=60)
 
 
+@pytest.mark.documents
 def test_serve_removes_its_temporary_folders_on_sigterm(minimal: Path, tmp_path: Path) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
@@ -526,6 +531,7 @@ def test_publish_refuses_a_dirty_tree_and_names_the_files(repo: Path, run) -> No
                           capture_output=True).returncode != 0  # fmt: skip
 
 
+@pytest.mark.documents
 def test_publish_never_overwrites_a_version_without_force(repo: Path, run) -> None:
     assert run("publish", cwd=repo).code == 0
     before = git(repo, "rev-parse", "gh-pages")
@@ -541,6 +547,7 @@ def test_publish_never_overwrites_a_version_without_force(repo: Path, run) -> No
     assert git(repo, "rev-parse", "gh-pages") != before
 
 
+@pytest.mark.documents
 def test_publish_of_an_adopted_version_needs_a_tag(repo: Path, run) -> None:
     adopt(repo)
     fill_placeholders(repo)
