@@ -5,7 +5,9 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import pytest
 
 pytest.register_assert_rewrite("expected_output")
@@ -86,6 +88,23 @@ def reference_day() -> Iterator[str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("REK_TODAY", REFERENCE_DAY)
         yield REFERENCE_DAY
+
+
+@pytest.fixture
+def captured(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[tuple[dict[str, Any], set[int]]]]:
+    """Template name -> the contexts it was rendered with (and the ids of its environment's helpers)."""
+    seen: dict[str, list[tuple[dict[str, Any], set[int]]]] = {}
+    original = jinja2.Template.new_context
+
+    def new_context(self: jinja2.Template, vars: Any = None, shared: bool = False, locals: Any = None):  # noqa: A002
+        context = original(self, vars, shared, locals)
+        helpers = {id(v) for v in self.environment.globals.values()}
+        own = {k: v for k, v in context.get_all().items() if k not in self.environment.globals}
+        seen.setdefault(self.name or "?", []).append((own, helpers))
+        return context
+
+    monkeypatch.setattr(jinja2.Template, "new_context", new_context)
+    return seen
 
 
 class Result:
@@ -179,3 +198,22 @@ def overlay(fixture: Path, project: Path) -> None:
             target = project / item.relative_to(fixture)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(item, target)
+
+
+def documented_names(markdown: str, heading: str) -> list[str]:
+    """The backticked names in the first column of the tables under a heading (up to the next heading).
+
+    Header rows (the row above ``| --- |``) are left out; prose, and other columns, do not count.
+    """
+    section = markdown.split(f"\n{heading}\n", 1)[1]
+    section = re.split(r"\n#{1,6} ", section, maxsplit=1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    names: list[str] = []
+    for index, row in enumerate(rows):
+        if re.fullmatch(r"[|\s:-]+", row):
+            continue
+        if index + 1 < len(rows) and re.fullmatch(r"[|\s:-]+", rows[index + 1]):
+            continue  # a header row
+        first = row.strip("|").split("|", 1)[0]
+        names += re.findall(r"`([^`]+)`", first)
+    return names

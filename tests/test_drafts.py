@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, documented_names
 from rek import formatting as fmt
 from rek.application.drafts import council_partners, named, write_drafts
 from rek.model import MUNICIPAL_KINDS
@@ -193,12 +193,23 @@ def test_a_municipal_partner_without_own_share_gets_a_draft_without_money(
     assert plan.application.own_by_partner["lk"] == Decimal("7000.00")
 
 
-def test_the_draft_template_names_are_documented(plan) -> None:
+def test_the_draft_template_names_are_documented(plan, captured) -> None:
     import re
 
-    from rek.application.drafts import _partner_context, build_context
+    from rek.application.drafts import render_drafts
 
+    render_drafts(plan)
+    given = {
+        key
+        for name, contexts in captured.items()
+        if name.startswith("drafts/")
+        for context, _ in contexts
+        for key in context
+    }
     readme = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"`([a-z_]+)`", readme.split("## Was die Entwürfe bekommen", 1)[1]))
-    names = set(build_context(plan)) | set(_partner_context(plan, plan.applicant)) | {"draft_files"}
-    assert names - documented == set(), "undocumented draft template names"
+    section = "## Was die Entwürfe bekommen"
+    shared = re.search(r"Alle drei: (.*?) wie oben", readme.split(section, 1)[1], re.S)
+    assert shared, "the names the drafts share with the application's templates"
+    documented = set(documented_names(readme, section)) | set(re.findall(r"`([a-z_]+)`", shared[1]))
+    assert given - documented == set(), "undocumented draft template names"
+    assert documented - given == set(), "documented draft template names no draft template gets"
