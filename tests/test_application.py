@@ -332,7 +332,7 @@ def test_application_command_writes_all_files(call_project: Path, run, tmp_path:
     assert "| Summe | 20.000,00\u00a0€ | 20.000,00\u00a0€ |" in markdown
 
 
-def test_render_is_deterministic_apart_from_the_date(embedded_project) -> None:
+def test_the_application_is_rendered_the_same_every_time(embedded_project) -> None:
     first = render(resolve(embedded_project)).markdown
     second = render(resolve(embedded_project)).markdown
     assert first == second

@@ -144,7 +144,7 @@ def test_a_project_template_overrides_a_draft(embedded: Path, tmp_path: Path) ->
     assert all(f.docx is None for f in files)
 
 
-def test_write_application_puts_the_drafts_in_a_subfolder(plan, tmp_path: Path) -> None:
+def test_the_application_folder_holds_every_draft_in_entwuerfe(plan, tmp_path: Path) -> None:
     from rek.application.build import write_application
 
     files = write_application(plan, tmp_path / "antrag", documents=False)
@@ -153,7 +153,7 @@ def test_write_application_puts_the_drafts_in_a_subfolder(plan, tmp_path: Path) 
     assert len(files.drafts) == 4 + 5 + 1
 
 
-def test_named_partners() -> None:
+def test_partners_are_named_with_their_article() -> None:
     project = require_project(ROOT)
     assert named(project.partners["hol"]) == ("der Landkreis Holzminden", "dem Landkreis Holzminden")
     assert named(project.partners["hsw"]) == ("die Hochschule Weserbergland", "der Hochschule Weserbergland")

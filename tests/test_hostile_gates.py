@@ -343,7 +343,7 @@ def test_placeholder_in_a_big_file_is_found_and_a_too_big_file_is_reported(
     ]
 
 
-def test_normalise_keeps_the_offsets() -> None:
+def test_normalised_text_keeps_the_positions_of_the_original() -> None:
     text = "a\u200bB&auml;c\uff44"
     plain, offsets = normalise(text)
     assert plain == "aBäcd" and offsets == [0, 2, 3, 9, 10]

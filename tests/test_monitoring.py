@@ -281,7 +281,7 @@ def test_build_prints_the_monitoring_warnings_of_check(embedded: Path, run, tmp_
 
 
 @pytest.mark.documents
-def test_heap_settling_is_undone_when_a_command_ends(embedded: Path, run, tmp_path) -> None:
+def test_the_loaded_strategy_is_collectable_again_after_a_command(embedded: Path, run, tmp_path) -> None:
     """One-shot commands keep the loaded strategy out of later garbage collections, and hand it back
     when the command ends (several commands in one process, as here, do not pile it up)."""
     import gc

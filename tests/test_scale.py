@@ -56,7 +56,7 @@ def test_roadmap_summarises_many_milestones(tmp_path: Path) -> None:
     ["Text", "12", "-5", "0", "010", "0o17", "1_000", "0x1f", "12.5", "true", "Nein", "~", "", "2024-01-05",
      "2024-1-5", "2024-01-05T10:00:00", "99999999999999999999", "-0", "+3", "1e3"],
 )  # fmt: skip
-def test_scalar_fast_path_agrees_with_pyyaml(value: str, tmp_path: Path) -> None:
+def test_yaml_scalars_read_as_pyyaml_reads_them(value: str, tmp_path: Path) -> None:
     text = f"a: {value}\n"
     doc = parse_yaml_bytes(text.encode(), tmp_path / "x.yaml", "x.yaml", Diagnostics())
     assert doc is not None
