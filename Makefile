@@ -1,12 +1,15 @@
 # The two commands of the README:
 #   make build   set up .venv, check the strategy and build the website and the application
 #   make test    set up the test tools (Chromium, axe-core) and run lint and the whole test suite
+# For contributors (CONTRIBUTING.md, "Tests"):
+#   make test-fast   lint and every test that builds no document, no site and no browser (under 2 minutes)
+#   make golden      rewrite the files of expected output after an intended change (then: git diff tests/)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 AXE_VERSION := 4.11.0
 
-.PHONY: build test lint bench clean
+.PHONY: build test test-fast golden lint bench clean
 
 $(BIN)/rek: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +34,15 @@ lint: $(BIN)/rek
 
 test: $(BIN)/rek .cache/node/node_modules/axe-core/axe.min.js /usr/bin/chromium lint
 	$(BIN)/python -m pytest
+
+# no Chromium, Pandoc, Typst or MkDocs; property tests with 25 examples each instead of 150
+FAST := not browser and not documents and not slow
+test-fast: $(BIN)/rek lint
+	REK_FUZZ_EXAMPLES=$${REK_FUZZ_EXAMPLES:-25} $(BIN)/python -m pytest -q -m "$(FAST)"
+
+# after an intended change of the output: rewrite the files of expected output, then read git diff tests/
+golden: $(BIN)/rek
+	$(BIN)/python -m pytest -q -m golden --update-golden
 
 bench: $(BIN)/rek
 	$(BIN)/python scripts/bench.py

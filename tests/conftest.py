@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import pytest
 
-from rek.cli import main
+pytest.register_assert_rewrite("expected_output")
+
+from expected_output import Golden  # noqa: E402
+from rek.cli import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -17,12 +23,88 @@ INIT_TEMPLATE = ROOT / "src" / "rek" / "templates" / "init"
 REFERENCE_DAY = "2026-11-25"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the expected output files (tests/golden, transcripts, expected.txt) instead of comparing",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that compares with a file of expected output is a golden test (make golden runs them all)."""
+    for item in items:
+        if "golden" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.golden)
+
+
+GOLDEN = pytest.StashKey[Golden]()
+
+
+@pytest.fixture(scope="session")
+def golden(pytestconfig: pytest.Config) -> Golden:
+    """Compare output with its expected file (tests/expected_output.py); --update-golden rewrites them."""
+    update = pytestconfig.getoption("--update-golden") or os.environ.get("REK_UPDATE_GOLDEN") == "1"
+    pytestconfig.stash[GOLDEN] = Golden(update)
+    return pytestconfig.stash[GOLDEN]
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    rewritten = config.stash[GOLDEN].rewritten if GOLDEN in config.stash else []
+    if rewritten:
+        terminalreporter.section("expected output rewritten (review with git diff)")
+        for path in rewritten:
+            terminalreporter.line(path.relative_to(ROOT).as_posix())
+
+
+# Fixtures that build the embedded strategy's site and application (or drafts) once for many tests.
+DOCUMENT_FIXTURES = {"built_embedded", "drafts", "injected", "built"}
+
+
+@pytest.fixture(autouse=True)
+def documents_only_where_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the fast lane honest: a test that builds documents in this process must be marked so.
+
+    Pandoc, Typst and MkDocs refuse to run in a test without the marker ``documents`` (or ``browser``);
+    tests that build in a child process (rek serve, mike, interrupts) carry the marker by hand.
+    """
+    node = request.node
+    if node.get_closest_marker("documents") or node.get_closest_marker("browser"):
+        return
+    message = f"{node.nodeid} builds documents: mark it @pytest.mark.documents (CONTRIBUTING.md, Tests)"
+    assert not DOCUMENT_FIXTURES & set(request.fixturenames), message
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(message)
+
+    monkeypatch.setattr("rek.build.run_mkdocs", refuse)
+    monkeypatch.setattr("rek.application.export._pandoc", refuse)
+    monkeypatch.setattr("rek.application.export.typst_compile", refuse)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def reference_day() -> Iterator[str]:
     """Pin the reference day for the whole session (in-process and for every rek subprocess)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("REK_TODAY", REFERENCE_DAY)
         yield REFERENCE_DAY
+
+
+@pytest.fixture
+def captured(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[tuple[dict[str, Any], set[int]]]]:
+    """Template name -> the contexts it was rendered with (and the ids of its environment's helpers)."""
+    seen: dict[str, list[tuple[dict[str, Any], set[int]]]] = {}
+    original = jinja2.Template.new_context
+
+    def new_context(self: jinja2.Template, vars: Any = None, shared: bool = False, locals: Any = None):  # noqa: A002
+        context = original(self, vars, shared, locals)
+        helpers = {id(v) for v in self.environment.globals.values()}
+        own = {k: v for k, v in context.get_all().items() if k not in self.environment.globals}
+        seen.setdefault(self.name or "?", []).append((own, helpers))
+        return context
+
+    monkeypatch.setattr(jinja2.Template, "new_context", new_context)
+    return seen
 
 
 class Result:
@@ -116,3 +198,22 @@ def overlay(fixture: Path, project: Path) -> None:
             target = project / item.relative_to(fixture)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(item, target)
+
+
+def documented_names(markdown: str, heading: str) -> list[str]:
+    """The backticked names in the first column of the tables under a heading (up to the next heading).
+
+    Header rows (the row above ``| --- |``) are left out; prose, and other columns, do not count.
+    """
+    section = markdown.split(f"\n{heading}\n", 1)[1]
+    section = re.split(r"\n#{1,6} ", section, maxsplit=1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    names: list[str] = []
+    for index, row in enumerate(rows):
+        if re.fullmatch(r"[|\s:-]+", row):
+            continue
+        if index + 1 < len(rows) and re.fullmatch(r"[|\s:-]+", rows[index + 1]):
+            continue  # a header row
+        first = row.strip("|").split("|", 1)[0]
+        names += re.findall(r"`([^`]+)`", first)
+    return names

@@ -12,12 +12,11 @@ BROKEN = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())
 
 
 @pytest.mark.parametrize("fixture", BROKEN, ids=[p.name for p in BROKEN])
-def test_broken_fixture_reports_expected_errors(fixture: Path, minimal: Path, run) -> None:
+def test_broken_fixture_reports_expected_errors(fixture: Path, minimal: Path, run, golden) -> None:
     overlay(fixture, minimal)
     result = run("check", cwd=minimal)
-    expected = (fixture / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert result.code == 1
-    assert result.error_lines == expected
+    golden.lines(fixture / "expected.txt", result.error_lines)
     assert "Traceback" not in result.err
     assert result.err.rstrip().endswith("gefunden.")
 

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 from rek import progress
 
@@ -21,6 +23,7 @@ def test_version(run) -> None:
     assert result.code == 0 and result.out == "rek, Version 0.1.0\n"
 
 
+@pytest.mark.documents
 def test_quiet_prints_only_problems(run, minimal: Path, tmp_path: Path) -> None:
     def problems_only(text: str) -> bool:  # warnings (here: placeholders) with their hints, nothing else
         return all(": warning: " in line or line.startswith("    Hinweis: ") for line in text.splitlines())
@@ -36,6 +39,7 @@ def test_quiet_prints_only_problems(run, minimal: Path, tmp_path: Path) -> None:
     assert broken.code == 1 and "measures/M01.yaml:11:9: error:" in broken.err
 
 
+@pytest.mark.documents
 def test_verbose_shows_every_stage_with_counts_and_timings(run, minimal: Path, tmp_path: Path) -> None:
     result = run("-v", "build", "--no-application", "--out", str(tmp_path / "out"), cwd=minimal)
     assert result.code == 0, result.err

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, documented_names
 from rek import formatting as fmt
 from rek.application.drafts import council_partners, named, write_drafts
 from rek.model import MUNICIPAL_KINDS
@@ -41,6 +41,7 @@ def _table(tables: list[list[list[str]]], header: list[str]) -> list[list[str]]:
     return found[0]
 
 
+@pytest.mark.documents
 def test_one_council_draft_per_municipal_partner(plan, drafts: Path) -> None:
     ids = sorted(
         p.name.removeprefix("beschlussvorlage-").removesuffix(".docx") for p in drafts.glob("beschluss*.docx")
@@ -50,6 +51,7 @@ def test_one_council_draft_per_municipal_partner(plan, drafts: Path) -> None:
     assert all(p.kind in MUNICIPAL_KINDS for p in council_partners(plan))
 
 
+@pytest.mark.documents
 @pytest.mark.parametrize("pid", ["hm", "hol", "ni", "shg"])
 def test_council_draft_has_the_plans_own_share_per_budget_year(plan, drafts: Path, pid: str) -> None:
     budget = plan.application
@@ -77,6 +79,7 @@ def test_council_draft_has_the_plans_own_share_per_budget_year(plan, drafts: Pat
     assert "Beispielzahlen:" in text and "(*)" in by_measure[1][0]
 
 
+@pytest.mark.documents
 def test_applicant_and_partner_drafts_differ(drafts: Path) -> None:
     applicant, _ = _read(drafts / "beschlussvorlage-hm.docx")
     partner, _ = _read(drafts / "beschlussvorlage-hol.docx")
@@ -86,6 +89,7 @@ def test_applicant_and_partner_drafts_differ(drafts: Path) -> None:
     assert "gegenüber dem Landkreis Hameln-Pyrmont abzugeben" in partner
 
 
+@pytest.mark.documents
 def test_one_letter_of_intent_per_partner(plan, drafts: Path) -> None:
     budget = plan.application
     partners = plan.project.strategy.partners
@@ -106,6 +110,7 @@ def test_one_letter_of_intent_per_partner(plan, drafts: Path) -> None:
     assert "als Verbundkoordination zu beteiligen" in hsw
 
 
+@pytest.mark.documents
 def test_annex_checklist_lists_every_required_annex_with_status(plan, drafts: Path) -> None:
     text, tables = _read(drafts / "anlagen-checkliste.docx")
     rows = _table(tables, ["Verlangt", "Partner", "Anlage der Strategie", "Status", "Datei"])[1:]
@@ -139,7 +144,7 @@ def test_a_project_template_overrides_a_draft(embedded: Path, tmp_path: Path) ->
     assert all(f.docx is None for f in files)
 
 
-def test_write_application_puts_the_drafts_in_a_subfolder(plan, tmp_path: Path) -> None:
+def test_the_application_folder_holds_every_draft_in_entwuerfe(plan, tmp_path: Path) -> None:
     from rek.application.build import write_application
 
     files = write_application(plan, tmp_path / "antrag", documents=False)
@@ -148,7 +153,7 @@ def test_write_application_puts_the_drafts_in_a_subfolder(plan, tmp_path: Path) 
     assert len(files.drafts) == 4 + 5 + 1
 
 
-def test_named_partners() -> None:
+def test_partners_are_named_with_their_article() -> None:
     project = require_project(ROOT)
     assert named(project.partners["hol"]) == ("der Landkreis Holzminden", "dem Landkreis Holzminden")
     assert named(project.partners["hsw"]) == ("die Hochschule Weserbergland", "der Hochschule Weserbergland")
@@ -188,12 +193,23 @@ def test_a_municipal_partner_without_own_share_gets_a_draft_without_money(
     assert plan.application.own_by_partner["lk"] == Decimal("7000.00")
 
 
-def test_the_draft_template_names_are_documented(plan) -> None:
+def test_the_draft_template_names_are_documented(plan, captured) -> None:
     import re
 
-    from rek.application.drafts import _partner_context, build_context
+    from rek.application.drafts import render_drafts
 
+    render_drafts(plan)
+    given = {
+        key
+        for name, contexts in captured.items()
+        if name.startswith("drafts/")
+        for context, _ in contexts
+        for key in context
+    }
     readme = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"`([a-z_]+)`", readme.split("## Was die Entwürfe bekommen", 1)[1]))
-    names = set(build_context(plan)) | set(_partner_context(plan, plan.applicant)) | {"draft_files"}
-    assert names - documented == set(), "undocumented draft template names"
+    section = "## Was die Entwürfe bekommen"
+    shared = re.search(r"Alle drei: (.*?) wie oben", readme.split(section, 1)[1], re.S)
+    assert shared, "the names the drafts share with the application's templates"
+    documented = set(documented_names(readme, section)) | set(re.findall(r"`([a-z_]+)`", shared[1]))
+    assert given - documented == set(), "undocumented draft template names"
+    assert documented - given == set(), "documented draft template names no draft template gets"

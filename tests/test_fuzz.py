@@ -308,6 +308,7 @@ def test_check_answers_structured_measures_top_level_junk(
     check_answers_cleanly(run, project, yaml.safe_dump(wrapped, allow_unicode=True))
 
 
+@pytest.mark.slow
 def test_structured_strategy_reaches_valid_measures(project: Path, run) -> None:
     """The generator is useful only if a good share of its measures pass check and get rendered."""
     from hypothesis import find

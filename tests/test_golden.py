@@ -1,11 +1,10 @@
 """Golden files for rendered Markdown: a diff of these files explains a change in the output.
 
-Update after an intended change with: REK_UPDATE_GOLDEN=1 pytest tests/test_golden.py
+Rewrite them after an intended change with 'make golden' (tests/expected_output.py).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -18,15 +17,6 @@ from rek.project import require_project
 from rek.site.pages import SitePages
 
 GOLDEN = ROOT / "tests" / "golden"
-UPDATE = os.environ.get("REK_UPDATE_GOLDEN") == "1"
-
-
-def compare(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {name}: run with REK_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -40,13 +30,13 @@ def project(minimal: Path):
     return require_project(minimal)
 
 
-def test_site_pages_of_the_minimal_project(project) -> None:
+def test_site_pages_of_the_minimal_project(project, golden) -> None:
     pages = dict(SitePages(project).files())
-    compare("minimal-index.md", pages["index.md"])
-    compare("minimal-massnahme-M01.md", pages["massnahme/M01.md"])
-    compare("minimal-massnahmen.md", pages["massnahmen/index.md"])
+    golden.text(GOLDEN / "minimal-index.md", pages["index.md"])
+    golden.text(GOLDEN / "minimal-massnahme-M01.md", pages["massnahme/M01.md"])
+    golden.text(GOLDEN / "minimal-massnahmen.md", pages["massnahmen/index.md"])
 
 
-def test_application_of_the_minimal_project(project) -> None:
+def test_application_of_the_minimal_project(project, golden) -> None:
     markdown = render(resolve(project)).markdown
-    compare("minimal-antrag.md", markdown)
+    golden.text(GOLDEN / "minimal-antrag.md", markdown)

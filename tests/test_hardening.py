@@ -159,21 +159,30 @@ def inert(fixture: Path) -> bool:
 
 
 @pytest.mark.parametrize("fixture", HOSTILE, ids=[p.name for p in HOSTILE])
-def test_hostile_fixture_reports_expected_errors(fixture: Path, minimal: Path, run, tmp_path: Path) -> None:
+def test_hostile_fixture_reports_expected_errors(fixture: Path, minimal: Path, run, golden) -> None:
     overlay(fixture, minimal)
     with time_limit(30):
         result = run("check", cwd=minimal)
-    if inert(fixture):
+    if result.code != 0:
+        assert_clean_refusal(result)
+    golden.lines(fixture / "expected.txt", result.error_lines)
+    if result.error_lines:
+        assert result.err.rstrip().endswith("gefunden.")
+    else:  # inert: hostile, but shown as text
         assert result.code == 0, result.err
-        with time_limit(120):
-            built = run("build", "--no-application", "--out", str(tmp_path / "out"), cwd=minimal)
-        assert built.code == 0, built.err
-        assert scan_site(tmp_path / "out" / "site") == []
-        return
-    expected = (fixture / "expected.txt").read_text(encoding="utf-8").splitlines()
-    assert_clean_refusal(result)
-    assert result.error_lines == expected
-    assert result.err.rstrip().endswith("gefunden.")
+
+
+INERT = [p for p in HOSTILE if inert(p)]
+
+
+@pytest.mark.documents
+@pytest.mark.parametrize("fixture", INERT, ids=[p.name for p in INERT])
+def test_inert_hostile_fixture_builds_a_safe_site(fixture: Path, minimal: Path, run, tmp_path: Path) -> None:
+    overlay(fixture, minimal)
+    with time_limit(120):
+        built = run("build", "--no-application", "--out", str(tmp_path / "out"), cwd=minimal)
+    assert built.code == 0, built.err
+    assert scan_site(tmp_path / "out" / "site") == []
 
 
 def test_hostile_fixtures_do_not_duplicate_broken_ones() -> None:
@@ -501,6 +510,7 @@ def _fail_mkdocs(*args: object, **kwargs: object) -> list[str]:
     raise RekError("MkDocs konnte die Website nicht bauen: simuliert")
 
 
+@pytest.mark.documents
 def test_failed_mkdocs_keeps_previous_output(built, run, monkeypatch: pytest.MonkeyPatch) -> None:
     project, out, before = built
     monkeypatch.setattr("rek.build.run_mkdocs", _fail_mkdocs)
@@ -510,6 +520,7 @@ def test_failed_mkdocs_keeps_previous_output(built, run, monkeypatch: pytest.Mon
     assert leftovers(out.parent) == []
 
 
+@pytest.mark.documents
 def test_crash_while_generating_keeps_previous_output(built, run, monkeypatch: pytest.MonkeyPatch) -> None:
     project, out, before = built
 
@@ -523,6 +534,7 @@ def test_crash_while_generating_keeps_previous_output(built, run, monkeypatch: p
     assert leftovers(out.parent) == []
 
 
+@pytest.mark.documents
 def test_interrupt_during_mkdocs_keeps_previous_output(built, run, monkeypatch: pytest.MonkeyPatch) -> None:
     project, out, before = built
 
@@ -545,6 +557,7 @@ def test_failed_first_build_leaves_nothing(minimal: Path, run, tmp_path: Path, m
     assert leftovers(out.parent) == []
 
 
+@pytest.mark.documents
 def test_failed_application_export_keeps_previous_output(
     minimal: Path, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -575,6 +588,7 @@ def _rename_failing_for(prefix: str, error: BaseException, monkeypatch: pytest.M
     monkeypatch.setattr(Path, "rename", rename)
 
 
+@pytest.mark.documents
 def test_failed_swap_restores_previous_output(built, run, monkeypatch: pytest.MonkeyPatch) -> None:
     project, out, before = built
     _rename_failing_for(".rek-tmp-out-", PermissionError(13, "simuliert"), monkeypatch)
@@ -584,6 +598,7 @@ def test_failed_swap_restores_previous_output(built, run, monkeypatch: pytest.Mo
     assert leftovers(out.parent) == []
 
 
+@pytest.mark.documents
 def test_interrupt_during_swap_restores_previous_output(built, run, monkeypatch: pytest.MonkeyPatch) -> None:
     project, out, before = built
     _rename_failing_for(".rek-tmp-out-", KeyboardInterrupt(), monkeypatch)
@@ -593,6 +608,7 @@ def test_interrupt_during_swap_restores_previous_output(built, run, monkeypatch:
     assert leftovers(out.parent) == []
 
 
+@pytest.mark.documents
 def test_interrupt_while_removing_old_output_leaves_no_temporary_folder(
     built, run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -612,6 +628,7 @@ def test_interrupt_while_removing_old_output_leaves_no_temporary_folder(
     assert leftovers(out.parent) == []
 
 
+@pytest.mark.documents
 def test_symlink_in_old_output_does_not_lead_outside(built, run) -> None:
     project, out, _ = built
     os.symlink(project / "measures", out / "verweis")
@@ -866,6 +883,7 @@ def _article(page: str) -> str:
     return match.group(0)
 
 
+@pytest.mark.documents
 def test_measure_page_shows_text_literally(injected: dict[str, Path]) -> None:
     page = _page(injected["out"], "massnahme/M01/index.html")
     article = _article(page)
@@ -887,6 +905,7 @@ def test_measure_page_shows_text_literally(injected: dict[str, Path]) -> None:
     assert cells == ["a | b", "{{ 7*7 }}", "{% raw %}", "c \\ d"]
 
 
+@pytest.mark.documents
 def test_catalogue_row_has_exactly_its_cells(injected: dict[str, Path]) -> None:
     page = _page(injected["out"], "massnahmen/index.html")
     table = re.search(r"<table\b[^>]*>.*?</table>", page, flags=re.S)
@@ -899,11 +918,13 @@ def test_catalogue_row_has_exactly_its_cells(injected: dict[str, Path]) -> None:
     assert cells[0] == "M01" and cells[1] == f"M01 {HOSTILE_TITLE}"
 
 
+@pytest.mark.documents
 def test_content_page_with_jinja_is_literal(injected: dict[str, Path]) -> None:
     text = _text_of(_article(_page(injected["out"], "vorlage/index.html")))
     assert "Seite {{ 7*7 }}" in text and "{% for x in y %}{{ x }}{% endfor %} und {# Kommentar #}" in text
 
 
+@pytest.mark.documents
 def test_no_script_or_handler_from_content_in_any_page(injected: dict[str, Path]) -> None:
     site, plain = injected["out"] / "site", injected["plain"] / "site"
     pages = sorted(site.rglob("*.html"))
@@ -920,6 +941,7 @@ def test_no_script_or_handler_from_content_in_any_page(injected: dict[str, Path]
         assert dangerous_markup(path.read_text(encoding="utf-8")) == [], path
 
 
+@pytest.mark.documents
 def test_application_markdown_and_docx_show_title_literally(injected: dict[str, Path]) -> None:
     from docx import Document
 
@@ -939,6 +961,7 @@ def test_application_markdown_and_docx_show_title_literally(injected: dict[str, 
     assert not any(re.search(r"\b49\b", t) for t in texts)
 
 
+@pytest.mark.documents
 def test_pdf_shows_jinja_literally(injected: dict[str, Path]) -> None:
     from pypdf import PdfReader
 
@@ -949,6 +972,7 @@ def test_pdf_shows_jinja_literally(injected: dict[str, Path]) -> None:
     assert not re.search(r"\b49\b", text)
 
 
+@pytest.mark.documents
 def test_spreadsheets_never_hold_formulas_from_text(injected: dict[str, Path]) -> None:
     """The open data holds no formula; the cost plan exactly the formulas its table (costplan.RULES)
     gives for the plan, so no title or name ever became one."""
@@ -992,6 +1016,7 @@ XSS = {
 }
 
 
+@pytest.mark.documents
 @pytest.mark.parametrize("name", list(XSS))
 def test_script_constructs_in_markdown_are_refused_or_inert(name: str, minimal: Path, tmp_path: Path) -> None:
     from rek.build import build
@@ -1018,6 +1043,7 @@ URLS = {
 }
 
 
+@pytest.mark.documents
 @pytest.mark.parametrize("name", list(URLS))
 def test_urls_cannot_add_attributes(name: str, minimal: Path, tmp_path: Path) -> None:
     from rek.build import build

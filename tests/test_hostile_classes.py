@@ -120,6 +120,7 @@ def test_content_page_outside_the_allow_list_is_refused(name: str, minimal: Path
     assert message in matches[0]["message"], result.err
 
 
+@pytest.mark.documents
 def test_accepted_markdown_builds_safely_and_literally(minimal: Path, tmp_path: Path) -> None:
     describe(
         minimal,
@@ -156,6 +157,7 @@ def test_bad_image_in_assets_is_refused(name: str, minimal: Path, run) -> None:
     assert message in matches[0]["message"], result.err
 
 
+@pytest.mark.documents
 def test_image_from_assets_is_copied_and_shown(minimal: Path, tmp_path: Path) -> None:
     (minimal / "assets").mkdir()
     (minimal / "assets" / "karte.png").write_bytes(png())
@@ -171,6 +173,7 @@ def test_image_from_assets_is_copied_and_shown(minimal: Path, tmp_path: Path) ->
 # --- 3. engines -------------------------------------------------------------------------------------
 
 
+@pytest.mark.documents
 def test_pandoc_reads_no_metadata_blocks_citations_or_files(tmp_path: Path) -> None:
     from rek.application import export
 
@@ -190,6 +193,7 @@ def test_pandoc_reads_no_metadata_blocks_citations_or_files(tmp_path: Path) -> N
     assert "#cite" not in typst_source and "GEHEIMNIS" not in typst_source
 
 
+@pytest.mark.documents
 def test_description_with_metadata_block_and_at_signs_builds_the_application(
     minimal: Path, tmp_path: Path
 ) -> None:
@@ -202,6 +206,7 @@ def test_description_with_metadata_block_and_at_signs_builds_the_application(
     assert (tmp_path / "out" / "antrag" / "antrag.pdf").stat().st_size > 1000, report.warnings
 
 
+@pytest.mark.documents
 def test_strategy_title_reaches_typst_as_text_not_code(minimal: Path, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
@@ -222,6 +227,7 @@ def test_strategy_title_reaches_typst_as_text_not_code(minimal: Path, tmp_path: 
     assert "#panic" in first and "root:" not in first
 
 
+@pytest.mark.documents
 def test_typst_runs_out_of_time_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from rek.application import export
     from rek.diagnostics import RekError
@@ -233,6 +239,7 @@ def test_typst_runs_out_of_time_cleanly(tmp_path: Path, monkeypatch: pytest.Monk
         export.typst_compile(source, tmp_path / "a.pdf", tmp_path, ua=False)
 
 
+@pytest.mark.documents
 def test_typst_memory_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from rek.application import export
     from rek.diagnostics import RekError
@@ -244,6 +251,7 @@ def test_typst_memory_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         export.typst_compile(source, tmp_path / "a.pdf", tmp_path, ua=False)
 
 
+@pytest.mark.documents
 def test_typst_reads_nothing_outside_its_folder(tmp_path: Path) -> None:
     from rek.application import export
 
@@ -265,6 +273,7 @@ def test_typst_package_import_in_header_override_is_refused(minimal: Path, run) 
     assert matches[0]["line"] == "2"
 
 
+@pytest.mark.documents
 def test_typst_error_in_header_override_is_found_by_check(minimal: Path, run, tmp_path: Path) -> None:
     project = with_call(minimal)
     (project / "templates" / "application").mkdir(parents=True)
@@ -306,6 +315,7 @@ def test_bad_site_setting_is_refused(name: str, minimal: Path, run) -> None:
     assert message in matches[0]["message"]
 
 
+@pytest.mark.documents
 def test_unknown_settings_are_dropped_with_a_warning(minimal: Path, run, tmp_path: Path) -> None:
     (minimal / "mkdocs.yml").write_text(
         "site_name: Region\nextra:\n  analytics: {provider: google, property: G-X}\nextra_javascript: [x.js]\n"
@@ -323,6 +333,7 @@ def test_unknown_settings_are_dropped_with_a_warning(minimal: Path, run, tmp_pat
     assert scan_site(site) == []
 
 
+@pytest.mark.documents
 def test_strategy_title_with_quotes_cannot_leave_an_attribute(minimal: Path, tmp_path: Path) -> None:
     strategy = minimal / "strategy" / "strategy.yaml"
     text = strategy.read_text(encoding="utf-8")
@@ -453,6 +464,7 @@ def test_implausible_date_is_refused(date: str, minimal: Path, run) -> None:
     assert "zwischen 1990-01-01 und 2100-12-31" in matches[0]["message"]
 
 
+@pytest.mark.documents
 @pytest.mark.parametrize(
     "title",
     [" =1+1", '\t=HYPERLINK("x")', "\u00a0@SUM(A1)", "+49 5151", "-2", "Zeile\rzwei"],
@@ -505,6 +517,7 @@ OVERRIDES = {
 }
 
 
+@pytest.mark.documents
 @pytest.mark.parametrize("name", list(OVERRIDES))
 def test_template_override_errors_are_found_by_check_and_build_alike(
     name: str, minimal: Path, run, tmp_path: Path
@@ -522,6 +535,7 @@ def test_template_override_errors_are_found_by_check_and_build_alike(
     assert f"templates/{relative}:{line}:" in built.err, built.err
 
 
+@pytest.mark.documents
 @pytest.mark.parametrize("only", ["--no-application", "--no-site"], ids=["site-xlsx", "cost-plan-xlsx"])
 def test_interrupt_while_writing_xlsx_prints_no_traceback(
     only: str, minimal: Path, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

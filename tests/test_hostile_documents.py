@@ -275,6 +275,7 @@ def test_hostile_short_reference_is_refused_too(minimal: Path, run) -> None:
     assert "Hinweis: rek übernimmt aus der Vorlage nur Formatvorlagen" in result.err
 
 
+@pytest.mark.documents
 def test_pandoc_copies_what_the_project_reference_holds(tmp_path: Path) -> None:
     """Why rek rebuilds the reference: Pandoc alone copies the attachedTemplate and the header's links."""
     hostile = tmp_path / "reference.docx"
@@ -316,6 +317,7 @@ def test_build_hands_pandoc_the_rebuilt_package_even_if_the_file_changed(tmp_pat
     assert sorted(p.name for p in markdown.parent.iterdir()) == ["a.md"]  # no DOCX, no leftover reference
 
 
+@pytest.mark.documents
 @pytest.mark.parametrize("own", [OWN, OWN_SHORT], ids=["reference", "reference-short"])
 def test_own_reference_documents_pass_through_unchanged_in_effect(own: Path, tmp_path: Path) -> None:
     cleaned = tmp_path / "cleaned.docx"
@@ -337,6 +339,7 @@ def test_own_reference_documents_pass_through_unchanged_in_effect(own: Path, tmp
     assert refdoc.inspect_file(tmp_path / "cleaned.docx") == []
 
 
+@pytest.mark.documents
 def test_a_word_made_reference_keeps_styles_header_logo_and_web_link(
     minimal: Path, run, tmp_path: Path
 ) -> None:
@@ -442,6 +445,7 @@ def _media(docx: Path) -> list[str]:
         return sorted(n for n in package.namelist() if n.startswith("word/media/"))
 
 
+@pytest.mark.documents
 def test_every_package_of_the_embedded_build_is_clean(built_embedded: Path) -> None:
     files = [p.relative_to(built_embedded).as_posix() for p in office_files(built_embedded)]
     assert "antrag/antrag.docx" in files and "antrag/kosten-und-finanzierungsplan.xlsx" in files
@@ -451,6 +455,7 @@ def test_every_package_of_the_embedded_build_is_clean(built_embedded: Path) -> N
     assert len(_media(built_embedded / "antrag" / "antrag.docx")) == 2  # the timeline and the costs by year
 
 
+@pytest.mark.documents
 def test_the_report_is_clean_and_has_its_charts(embedded: Path, run, tmp_path: Path) -> None:
     out = tmp_path / "bericht"
     result = run("report", "--year", "2025", "--out", str(out), cwd=embedded)
@@ -465,6 +470,7 @@ def test_the_report_is_clean_and_has_its_charts(embedded: Path, run, tmp_path: P
 LOOKALIKE = "`![](zeitplan.png)`"
 
 
+@pytest.mark.documents
 def test_text_that_looks_like_images_stays_text(minimal: Path, tmp_path: Path) -> None:
     from rek.build import build
 
@@ -483,6 +489,7 @@ def test_text_that_looks_like_images_stays_text(minimal: Path, tmp_path: Path) -
     assert (tmp_path / "out" / "antrag" / "antrag.pdf").stat().st_size < 2 * 1024**2
 
 
+@pytest.mark.documents
 def test_only_named_image_files_are_embedded(tmp_path: Path) -> None:
     (tmp_path / "zeitplan.png").write_bytes(png())
     (tmp_path / "fremd.png").write_bytes(png(3, 3))

@@ -112,6 +112,7 @@ def _covered(first: str, own: set[str]) -> bool:
     return slug in RESERVED_PAGES or slug in own
 
 
+@pytest.mark.documents
 def test_every_path_the_site_generates_is_reserved(embedded: Path, minimal: Path, tmp_path: Path) -> None:
     """Every first path part of the docs tree (pages.py, build.py) and of the MkDocs site is in the list
     in layout.py, except the content and legal pages themselves, so the list cannot drift from pages.py."""
@@ -251,6 +252,7 @@ def test_image_beyond_the_pixel_bounds_is_refused_at_the_file(defect: str, minim
     assert result.error_lines == [f"assets/{filename}:1:1: error: {message}"], result.err
 
 
+@pytest.mark.slow
 def test_real_decompression_bomb_is_small_as_a_file_and_refused(minimal: Path, run) -> None:
     """A complete 30,000 × 30,000 PNG compresses to a few MB: the byte limit alone would let it through."""
     data = png(30_000, 30_000)
@@ -298,6 +300,7 @@ def test_images_within_the_bounds_are_accepted(name: str, data: bytes, minimal: 
     assert name in project.images
 
 
+@pytest.mark.documents
 def test_small_valid_png_is_still_built(minimal: Path, tmp_path: Path) -> None:
     from rek.build import build
 
@@ -368,6 +371,7 @@ def test_export_ignore_does_not_make_a_changed_measure_new(export_ignore_history
     assert between.out.splitlines()[:4] == ["Änderungen von HEAD~1 zu HEAD", *CHANGED], between.out
 
 
+@pytest.mark.documents
 def test_export_ignore_does_not_change_the_changes_page(
     export_ignore_history: Path, run, tmp_path: Path
 ) -> None:

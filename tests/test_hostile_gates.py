@@ -343,7 +343,7 @@ def test_placeholder_in_a_big_file_is_found_and_a_too_big_file_is_reported(
     ]
 
 
-def test_normalise_keeps_the_offsets() -> None:
+def test_normalised_text_keeps_the_positions_of_the_original() -> None:
     text = "a\u200bB&auml;c\uff44"
     plain, offsets = normalise(text)
     assert plain == "aBäcd" and offsets == [0, 2, 3, 9, 10]
@@ -481,6 +481,7 @@ def test_phone_that_is_not_a_number_is_refused(value: str, minimal: Path, run) -
     ]
 
 
+@pytest.mark.documents
 def test_addresses_numbers_and_placeholders_are_accepted_and_linked(minimal: Path, tmp_path: Path) -> None:
     from rek.build import build
 

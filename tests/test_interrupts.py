@@ -89,6 +89,7 @@ def site_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return project, good
 
 
+@pytest.mark.documents
 @pytest.mark.parametrize("previous", [True, False], ids=["over-good-build", "fresh"])
 @pytest.mark.parametrize(
     ("phase", "sig"),
@@ -120,6 +121,7 @@ def application_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return with_call(project)
 
 
+@pytest.mark.documents
 @pytest.mark.slow
 @pytest.mark.parametrize("phase", list(APPLICATION_PHASES))
 def test_interrupted_application_leaves_nothing(
@@ -156,6 +158,7 @@ def test_sigterm_during_check_is_quiet(tmp_path: Path) -> None:
     _assert_quiet_interrupt(result)
 
 
+@pytest.mark.documents
 def test_interrupt_swallowed_by_a_finalizer_is_raised_later() -> None:
     """Ctrl+C during a __del__ is not lost: rek stops at the next checkpoint (here: the end of the command)."""
     import os

@@ -18,11 +18,11 @@ def _warnings(err: str) -> list[str]:
 
 
 @pytest.mark.parametrize("fixture", MONITORING, ids=[p.name for p in MONITORING])
-def test_monitoring_fixture_warns_exactly(fixture: Path, minimal: Path, run) -> None:
+def test_monitoring_fixture_warns_exactly(fixture: Path, minimal: Path, run, golden) -> None:
     overlay(fixture, minimal)
     result = run("check", cwd=minimal)
     assert result.code == 0, result.err
-    assert _warnings(result.out) == (fixture / "expected.txt").read_text(encoding="utf-8").splitlines()
+    golden.lines(fixture / "expected.txt", _warnings(result.out))
 
 
 def test_the_minimal_project_has_no_monitoring_warning(minimal: Path, run) -> None:
@@ -93,6 +93,7 @@ def test_spending_against_plan_per_measure_year_and_field(embedded: Path) -> Non
     assert sum((r.spent for r in by_year if r.spent), Decimal(0)) == total.spent
 
 
+@pytest.mark.documents
 def test_report_2025_opens_as_docx_and_pdf_with_the_year_s_updates(embedded: Path, run, tmp_path) -> None:
     import docx
     import pypdf
@@ -126,6 +127,7 @@ def test_report_status_is_the_status_of_the_year(embedded: Path) -> None:
     assert monitoring.status_on(m13, dt.date(2025, 12, 31)).value == "done"
 
 
+@pytest.mark.documents
 def test_atom_feed_parses_and_carries_every_update(built_embedded: Path) -> None:
     import feedparser
 
@@ -149,6 +151,7 @@ def test_atom_feed_parses_and_carries_every_update(built_embedded: Path) -> None
     assert '<link rel="alternate feed" type="application/atom+xml"' in index
 
 
+@pytest.mark.documents
 def test_data_package_describes_every_download_and_validates(built_embedded: Path) -> None:
     import json
 
@@ -163,6 +166,7 @@ def test_data_package_describes_every_download_and_validates(built_embedded: Pat
     assert report.valid, [e.message for task in report.tasks for e in task.errors][:5]
 
 
+@pytest.mark.documents
 def test_indicator_csv_has_one_row_per_measurement(built_embedded: Path) -> None:
     import csv
 
@@ -249,6 +253,7 @@ def test_series_table_notes_what_differs_from_row_to_row() -> None:
     )
 
 
+@pytest.mark.documents
 def test_each_indicator_appears_once_on_its_measure_page(built_embedded: Path) -> None:
     """An indicator with measured values has its own block (heading, chart, table with baseline and
     target); the overview table lists only the indicators without values."""
@@ -265,6 +270,7 @@ def test_each_indicator_appears_once_on_its_measure_page(built_embedded: Path) -
     assert '<th scope="col">Wert (Fahrgäste)</th>' in section
 
 
+@pytest.mark.documents
 def test_build_prints_the_monitoring_warnings_of_check(embedded: Path, run, tmp_path) -> None:
     """What the site shows as late or missed is named by `rek build` too, at the same place as by check."""
     checked = [line for line in _warnings(run("check", cwd=embedded).out) if line.startswith("measures/")]
@@ -274,7 +280,8 @@ def test_build_prints_the_monitoring_warnings_of_check(embedded: Path, run, tmp_
     assert checked and built == checked
 
 
-def test_heap_settling_is_undone_when_a_command_ends(embedded: Path, run, tmp_path) -> None:
+@pytest.mark.documents
+def test_the_loaded_strategy_is_collectable_again_after_a_command(embedded: Path, run, tmp_path) -> None:
     """One-shot commands keep the loaded strategy out of later garbage collections, and hand it back
     when the command ends (several commands in one process, as here, do not pile it up)."""
     import gc

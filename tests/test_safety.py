@@ -81,11 +81,13 @@ def test_safety_scan_accepts_theme_and_rek_assets() -> None:
     assert scan_page("massnahme/M01/index.html", page) == []
 
 
+@pytest.mark.documents
 def test_embedded_site_passes_the_safety_scan(built_embedded: Path) -> None:
     assert scan_site(built_embedded / "site") == []
     assert scan_office(built_embedded) == []  # the application, its drafts and the cost plan too
 
 
+@pytest.mark.documents
 def test_minimal_site_passes_the_safety_scan(minimal: Path, tmp_path: Path) -> None:
     from rek.build import build
 
@@ -250,6 +252,7 @@ def _with_description(project: Path, text: str) -> int:
     return new[: new.index("description: |")].count("\n") + 1
 
 
+@pytest.mark.documents
 @SLOW
 @given(text=texts)
 @example(text="[hier](java&#115;cript:alert(1)) und *ok*")

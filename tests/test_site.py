@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import ROOT
@@ -21,6 +22,7 @@ def html(site: Path, page: str) -> str:
     return (site / page).read_text(encoding="utf-8")
 
 
+@pytest.mark.documents
 def test_every_page_type_exists_and_shows_its_content(built_embedded: Path) -> None:
     project = require_project(ROOT)
     site = built_embedded / "site"
@@ -52,6 +54,7 @@ def test_every_page_type_exists_and_shows_its_content(built_embedded: Path) -> N
         assert (site / name / "index.html").is_file(), name
 
 
+@pytest.mark.documents
 def test_dependencies_are_linked_both_ways(built_embedded: Path) -> None:
     project = require_project(ROOT)
     site = built_embedded / "site"
@@ -62,6 +65,7 @@ def test_dependencies_are_linked_both_ways(built_embedded: Path) -> None:
         assert f"../{measure_id}/" in html(site, f"massnahme/{dep}/index.html")
 
 
+@pytest.mark.documents
 def test_example_figures_are_marked_where_they_appear(built_embedded: Path) -> None:
     project = require_project(ROOT)
     site = built_embedded / "site"
@@ -72,6 +76,7 @@ def test_example_figures_are_marked_where_they_appear(built_embedded: Path) -> N
     assert "Beispielzahlen" in html(site, "finanzen/index.html")
 
 
+@pytest.mark.documents
 def test_no_resource_is_loaded_from_another_host(built_embedded: Path) -> None:
     site = built_embedded / "site"
     offenders = []
@@ -85,6 +90,7 @@ def test_no_resource_is_loaded_from_another_host(built_embedded: Path) -> None:
     assert config["extra"]["generator"] is False
 
 
+@pytest.mark.documents
 def test_measures_are_not_in_the_navigation(built_embedded: Path) -> None:
     config = yaml.safe_load((built_embedded / "mkdocs" / "mkdocs.yml").read_text(encoding="utf-8"))
     flat = json.dumps(config["nav"])
@@ -96,6 +102,7 @@ def test_measures_are_not_in_the_navigation(built_embedded: Path) -> None:
     assert "hooks" not in config
 
 
+@pytest.mark.documents
 def test_charts_have_text_alternatives_and_data_tables(built_embedded: Path) -> None:
     site = built_embedded / "site"
     for chart in ("timeline", "kosten-jahr", "kosten-handlungsfeld", "eigenanteil-partner"):
@@ -113,6 +120,7 @@ def test_charts_have_text_alternatives_and_data_tables(built_embedded: Path) -> 
     assert roadmap.count('class="rek-chart-narrow"') == 1
 
 
+@pytest.mark.documents
 def test_open_data_downloads(built_embedded: Path) -> None:
     project = require_project(ROOT)
     downloads = built_embedded / "site" / "downloads"
@@ -154,6 +162,7 @@ def test_open_data_workbook_is_reproducible_values_only(tmp_path: Path, monkeypa
     assert not any(c.data_type == "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)
 
 
+@pytest.mark.documents
 def test_search_index_is_german_and_local(built_embedded: Path) -> None:
     site = built_embedded / "site"
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
@@ -162,6 +171,7 @@ def test_search_index_is_german_and_local(built_embedded: Path) -> None:
     assert '<html lang="de"' in html(site, "index.html")
 
 
+@pytest.mark.documents
 def test_sitemap_lists_addresses_with_site_url_and_is_left_out_without(
     embedded: Path, tmp_path: Path
 ) -> None:
@@ -188,6 +198,7 @@ def test_sitemap_lists_addresses_with_site_url_and_is_left_out_without(
     )
 
 
+@pytest.mark.documents
 def test_legal_pages_come_from_the_data(built_embedded: Path) -> None:
     project = require_project(ROOT)
     legal = project.strategy.legal
@@ -224,6 +235,7 @@ def test_a_content_page_replaces_the_generated_legal_page(embedded: Path) -> Non
     assert {"Impressum": "impressum.md"} in about and {"Datenschutzerklärung": "datenschutz.md"} in about
 
 
+@pytest.mark.documents
 def test_every_relative_link_of_the_built_site_resolves(built_embedded: Path) -> None:
     """rek writes the links of its stacked tables as HTML itself: each one must reach a page or file."""
     import posixpath

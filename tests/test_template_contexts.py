@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import pytest
 
 from conftest import ROOT
@@ -51,23 +50,6 @@ def walk(value: Any, path: str, seen: set[int], helpers: set[int]) -> Iterator[s
             yield from walk(getattr(value, name), f"{path}.{name}", seen, helpers)
     elif id(value) not in helpers:
         yield f"{path}: {type(value).__module__}.{type(value).__qualname__}"
-
-
-@pytest.fixture
-def captured(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[tuple[dict[str, Any], set[int]]]]:
-    """Template name -> the contexts it was rendered with (and the ids of its environment's helpers)."""
-    seen: dict[str, list[tuple[dict[str, Any], set[int]]]] = {}
-    original = jinja2.Template.new_context
-
-    def new_context(self: jinja2.Template, vars: Any = None, shared: bool = False, locals: Any = None):  # noqa: A002
-        context = original(self, vars, shared, locals)
-        helpers = {id(v) for v in self.environment.globals.values()}
-        own = {k: v for k, v in context.get_all().items() if k not in self.environment.globals}
-        seen.setdefault(self.name or "?", []).append((own, helpers))
-        return context
-
-    monkeypatch.setattr(jinja2.Template, "new_context", new_context)
-    return seen
 
 
 def render_everything(project_dir: Path) -> None:

@@ -31,6 +31,8 @@ def rendered(project_dir: Path) -> dict[str, str]:
     return found
 
 
+@pytest.mark.slow
+@pytest.mark.documents
 def test_every_shipped_template_as_an_unchanged_override_changes_nothing(embedded: Path, run) -> None:
     before = rendered(embedded)
     for kind in TEMPLATE_KINDS:
@@ -80,6 +82,7 @@ INVENTED = {
 }
 
 
+@pytest.mark.documents
 @pytest.mark.parametrize("name", list(INVENTED))
 def test_an_override_cannot_show_a_figure_the_plan_does_not_give(name: str, embedded: Path, run) -> None:
     relative, line, figure = INVENTED[name]

@@ -10,21 +10,21 @@ from conftest import FIXTURES
 TRANSCRIPTS = FIXTURES / "transcripts"
 
 
-def test_check_with_many_errors_transcript(minimal: Path, run) -> None:
+def test_check_with_many_errors_transcript(minimal: Path, run, golden) -> None:
     shutil.copy(
         FIXTURES / "broken" / "many-errors" / "measures" / "M01.yaml", minimal / "measures" / "M01.yaml"
     )
     result = run("check", cwd=minimal)
     assert result.code == 1
     assert result.out == ""
-    assert result.err == (TRANSCRIPTS / "check-many-errors.txt").read_text(encoding="utf-8")
+    golden.text(TRANSCRIPTS / "check-many-errors.txt", result.err)
 
 
-def test_check_of_a_valid_project_transcript(minimal: Path, run) -> None:
+def test_check_of_a_valid_project_transcript(minimal: Path, run, golden) -> None:
     """A new project is valid; its legal pages and Leichte Sprache page still have placeholders."""
     result = run("check", cwd=minimal)
     assert (result.code, result.err) == (0, "")
-    assert result.out == (TRANSCRIPTS / "check-new-project.txt").read_text(encoding="utf-8")
+    golden.text(TRANSCRIPTS / "check-new-project.txt", result.out)
 
 
 def test_check_without_placeholders_is_silent(minimal: Path, run) -> None:

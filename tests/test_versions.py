@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -167,6 +168,7 @@ def test_diff_of_unknown_revision_is_a_plain_error(repo: Path, run) -> None:
     assert "Traceback" not in result.err
 
 
+@pytest.mark.documents
 def test_build_since_writes_the_changes_page(repo: Path, run, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("build", "--since", "v0.1", "--no-application", "--out", str(out), cwd=repo)
@@ -224,6 +226,7 @@ def test_publish_refuses_an_adopted_version_with_placeholders(repo: Path, run) -
         git(repo, "rev-parse", "--verify", "gh-pages")  # nothing was deployed
 
 
+@pytest.mark.documents
 def test_publish_deploys_versions_with_mike(repo: Path, run) -> None:
     git(repo, "checkout", "-q", "v0.1")
     first = run("publish", cwd=repo)  # a draft may still have placeholders
@@ -247,8 +250,10 @@ def test_publish_deploys_versions_with_mike(repo: Path, run) -> None:
     assert "latest" in git(repo, "show", "gh-pages:index.html")
     changes = git(repo, "show", "gh-pages:v1.0/aenderungen/index.html")
     assert "Status: Entwurf → beschlossen" in changes
-    config = git(repo, "show", "gh-pages:v1.0/index.html")
-    assert "versions.json" in config or "mike" in config or "version" in config
+    # Material's version selector is switched on in the page's app config (it then reads ../versions.json)
+    app_config = re.search(r'<script id="__config" type="application/json">(.*?)</script>', start, re.S)
+    assert app_config, "no Material app config in the published page"
+    assert json.loads(app_config[1]).get("version") == {"provider": "mike", "default": "latest"}
     # the source files were not touched by publishing
     assert git(repo, "status", "--porcelain") == ""
 
@@ -290,6 +295,7 @@ def _serve(project: Path, log: Path, env: dict[str, str] | None = None) -> tuple
     return process, port
 
 
+@pytest.mark.documents
 def test_serve_shows_an_edit_and_errors_in_the_browser(minimal: Path, tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
     process, port = _serve(minimal, log)
@@ -329,6 +335,7 @@ def test_serve_shows_an_edit_and_errors_in_the_browser(minimal: Path, tmp_path: 
     assert "Traceback" not in output, output
 
 
+@pytest.mark.documents
 def test_serve_of_an_invalid_strategy_shows_its_errors(minimal: Path, tmp_path: Path) -> None:
     measure = minimal / "measures" / "M01.yaml"
     measure.write_text(measure.read_text("utf-8").replace("status: idea", "status: geplant"), "utf-8")
@@ -344,6 +351,7 @@ def test_serve_of_an_invalid_strategy_shows_its_errors(minimal: Path, tmp_path: 
         process.wait(timeout=60)
 
 
+@pytest.mark.documents
 def test_serve_removes_its_temporary_folders_on_sigterm(minimal: Path, tmp_path: Path) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
@@ -523,6 +531,7 @@ def test_publish_refuses_a_dirty_tree_and_names_the_files(repo: Path, run) -> No
                           capture_output=True).returncode != 0  # fmt: skip
 
 
+@pytest.mark.documents
 def test_publish_never_overwrites_a_version_without_force(repo: Path, run) -> None:
     assert run("publish", cwd=repo).code == 0
     before = git(repo, "rev-parse", "gh-pages")
@@ -538,6 +547,7 @@ def test_publish_never_overwrites_a_version_without_force(repo: Path, run) -> No
     assert git(repo, "rev-parse", "gh-pages") != before
 
 
+@pytest.mark.documents
 def test_publish_of_an_adopted_version_needs_a_tag(repo: Path, run) -> None:
     adopt(repo)
     fill_placeholders(repo)
