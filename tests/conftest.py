@@ -186,6 +186,8 @@ def with_call(project: Path) -> Path:
         "annexes:\n  - {id: ratsbeschluss, title: Ratsbeschluss, partner: lk}\n"
         "  - {id: absichtserklaerung, title: Absichtserklärung, partner: lk}\n"
         "  - {id: kosten-und-finanzierungsplan, title: Kosten- und Finanzierungsplan}\n"
+        # the application is dated before the call's deadline (the reference day of the tests is after it)
+        "submissions:\n  - {call: mpsc-2021, date: 2021-03-12}\n"
     )
     strategy.write_text(text, encoding="utf-8")
     return project

@@ -73,8 +73,28 @@ def test_pdf_is_tagged_german_and_pdf_ua(built_embedded: Path) -> None:
     assert root["/Lang"] == "de-DE"
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
     assert "pdfuaid:part" in xmp and ">1<" in xmp.split("pdfuaid:part", 1)[1][:20]
-    typst_source = (built_embedded / "antrag" / "antrag.typ").read_text(encoding="utf-8")
-    assert 'image("zeitplan.svg", alt: "Zeitplan aller Maßnahmen' in typst_source
+    alts = pdf_alt_texts(reader)
+    assert "Zeitplan aller Maßnahmen des Antrags (Balken je Maßnahme von Beginn bis Ende)" in alts
+    assert len(alts) == 2 and all(alts)  # both charts carry their caption as alt text
+
+
+def pdf_alt_texts(reader) -> list[str]:
+    """The alt texts of a tagged PDF, read from its structure tree."""
+    found: list[str] = []
+    stack = [(reader.trailer["/Root"]["/StructTreeRoot"], 0)]
+    while stack:
+        node, depth = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if depth > 100:
+            continue
+        if isinstance(node, dict):
+            if "/Alt" in node:
+                found.append(str(node["/Alt"]))
+            if "/K" in node:
+                stack.append((node["/K"], depth + 1))
+        elif isinstance(node, list):
+            stack.extend((item, depth + 1) for item in reversed(node))
+    return found
 
 
 @pytest.mark.documents
@@ -178,7 +198,7 @@ CASES = {
         "strategy/strategy.yaml",
         "  - id: ratsbeschluss\n    title: Beschluss\n",
         "",
-        "strategy/strategy.yaml:91:3: error: Regel 'Anlage Ratsbeschluss': Pflichtanlage fehlt\n"
+        "strategy/strategy.yaml:101:3: error: Regel 'Anlage Ratsbeschluss': Pflichtanlage fehlt\n"
         "    Hinweis: Tragen Sie unter 'annexes' ein: {id: ratsbeschluss, title: \"Ratsbeschluss\", status: in Vorbereitung}",
     ),
     "partner annex missing": (
@@ -318,15 +338,16 @@ def test_application_command_writes_all_files(call_project: Path, run, tmp_path:
     assert result.code == 0, result.err
     assert "Antrag geschrieben:" in result.out and "1 Maßnahme, Zuwendung 13.000,00\u00a0€." in result.out
     assert "Warnung" not in result.err  # also PDF/UA-1 reached
-    for name in (
-        "antrag.md",
+    # deliverables only: no Typst source, no chart files, no staging folder
+    assert sorted(p.name for p in out.iterdir() if p.name != ".rek-build") == [
+        "LIESMICH.txt",
         "antrag.docx",
+        "antrag.md",
         "antrag.pdf",
+        "entwuerfe",
         "kosten-und-finanzierungsplan.xlsx",
-        "zeitplan.svg",
-        "kosten-jahr.svg",
-    ):
-        assert (out / name).is_file(), name
+        "projekttexte.txt",
+    ]
     markdown = (out / "antrag.md").read_text(encoding="utf-8")
     assert "# Kosten- und Finanzierungsplan" in markdown
     assert "| Summe | 20.000,00\u00a0€ | 20.000,00\u00a0€ |" in markdown

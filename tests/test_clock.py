@@ -95,15 +95,27 @@ def test_an_invalid_reference_day_is_an_error_in_german(
         clock.parse_day("morgen", "(Test)")
 
 
-def test_the_documents_carry_the_reference_day(embedded: Path, run) -> None:
-    """Cover and drafts are dated with the reference day; the site says for which day it judged."""
+def test_the_documents_carry_the_submission_date_else_the_reference_day(embedded: Path, run) -> None:
+    """Cover and drafts carry the date of the submission to the call; without one, the reference day.
+    The site says for which day it judged."""
     plan = resolve(require_project(embedded), today=dt.date(2031, 1, 1))
-    assert "| Datum | 01.01.2031 |" in render(plan).markdown
-    council = [d for d in render_drafts(plan) if d.stem.startswith("beschluss")]
-    assert len(council) == 4 and all("am 01.01.2031" in d.markdown for d in council)
+    assert "| Datum | 12.03.2021 (Beispielangabe) |" in render(plan).markdown
+    councils = [d for d in render_drafts(plan) if d.stem.startswith("beschluss")]
+    assert len(councils) == 4 and all("zum Antrag vom 12.03.2021" in d.markdown for d in councils)
     pages = dict(SitePages(plan).files())
     assert "Ausgewertet zum Stichtag 01.01.2031." in pages["index.md"]
     assert "Ausgewertet zum Stichtag 01.01.2031." in pages["fortschritt.md"]
+    strategy = embedded / "strategy" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    start = text.index("\nsubmissions:\n")
+    strategy.write_text(text[:start] + text[text.index("\n\n", start + 1) :], encoding="utf-8")
+    plan = resolve(require_project(embedded), today=dt.date(2031, 1, 1))
+    assert "| Datum | 01.01.2031 |" in render(plan).markdown
+    assert all(
+        "zum Antrag vom 01.01.2031" in d.markdown
+        for d in render_drafts(plan)
+        if d.stem.startswith("beschluss")
+    )
 
 
 def _tree_digest(folder: Path, suffixes: tuple[str, ...]) -> dict[str, str]:

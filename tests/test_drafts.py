@@ -213,3 +213,43 @@ def test_the_draft_template_names_are_documented(plan, captured) -> None:
     documented = set(documented_names(readme, section)) | set(re.findall(r"`([a-z_]+)`", shared[1]))
     assert given - documented == set(), "undocumented draft template names"
     assert documented - given == set(), "documented draft template names no draft template gets"
+
+
+@pytest.mark.parametrize("call_id", ["mpsc-2020", "mpsc-2021", "zrn-2021-2027"])
+def test_every_council_draft_states_what_the_call_requires_of_the_resolution(
+    call_id: str, tmp_path: Path
+) -> None:
+    project = require_project(ROOT)
+    call = project.calls[call_id]
+    plan = resolve(project, call)
+    files = write_drafts(plan, tmp_path / "entwuerfe", documents=False)
+    councils = [f for f in files if f.draft.kind == "beschlussvorlage"]
+    assert len(councils) == 4
+    for point in call.resolution_points:
+        assert point.source.title and point.source.note  # every requirement cites where it comes from
+    for f in councils:
+        text = f.markdown.read_text(encoding="utf-8")
+        name = named(f.draft.partner)[0]
+        proposal = text.split("# Beschlussvorschlag", 1)[1].split("# Sachverhalt", 1)[0]
+        for number, point in enumerate(call.resolution_points, 2):
+            line = f"{number}. {name[0].upper()}{name[1:]} {point.text}."
+            assert line in proposal.splitlines(), (f.markdown.name, line)
+            assert f"- {point.text} (Quelle: {point.source.title}" in text
+        numbers = [int(x.split(".", 1)[0]) for x in proposal.splitlines() if x[:1].isdigit()]
+        assert numbers == list(
+            range(1, len(call.resolution_points) + 4)
+        )  # participation, points, money, mandate
+
+
+def test_the_shipped_profiles_say_what_a_resolution_must_state() -> None:
+    calls = require_project(ROOT).calls
+    assert [p.id for p in calls["mpsc-2021"].resolution_points] == ["smart-city-charta", "eigenanteil"]
+    assert [p.text for p in calls["mpsc-2021"].resolution_points] == [
+        "ist bereit, Smart City gemäß der Smart City Charta umzusetzen",
+        "ist bereit, den Eigenanteil an den Kosten des Vorhabens zu finanzieren",
+    ]
+    assert [p.id for p in calls["mpsc-2020"].resolution_points] == ["umsetzung"]
+    zrn = calls["zrn-2021-2027"]
+    assert zrn.resolution_points == [] and "keine Beschlusspunkte (`resolution`)" in " ".join(
+        zrn.summary.split()
+    )

@@ -461,8 +461,16 @@ def test_the_report_is_clean_and_has_its_charts(embedded: Path, run, tmp_path: P
     result = run("report", "--year", "2025", "--out", str(out), cwd=embedded)
     assert result.code == 0, result.err
     assert scan_office(out) == []
-    charts = sorted(out.glob("*.svg"))
-    assert charts and len(_media(out / "umsetzungsbericht-2025.docx")) == len(charts)
+    # the charts are set from a staging folder: the report folder holds the three documents only
+    assert sorted(p.name for p in out.iterdir() if p.name != ".rek-build") == [
+        "umsetzungsbericht-2025.docx",
+        "umsetzungsbericht-2025.md",
+        "umsetzungsbericht-2025.pdf",
+    ]
+    markdown = (out / "umsetzungsbericht-2025.md").read_text(encoding="utf-8")
+    charts = markdown.count("*Abbildung (im PDF und im Word-Dokument): ")
+    assert charts and len(_media(out / "umsetzungsbericht-2025.docx")) == charts
+    assert ".svg)" not in markdown
 
 
 # --- 3. images are placed, not pattern-matched -----------------------------------------------------
@@ -505,7 +513,12 @@ def test_only_named_image_files_are_embedded(tmp_path: Path) -> None:
         "rek-images=zeitplan.png",
     ]
     export.to_docx(
-        markdown, tmp_path / "a.docx", [], tmp_path / "templates", toc=False, images=["zeitplan.png"]
+        markdown,
+        tmp_path / "a.docx",
+        [],
+        tmp_path / "templates",
+        options=export.DocumentOptions(contents=False),
+        images=["zeitplan.png"],
     )
     assert len(_media(tmp_path / "a.docx")) == 1
     with zipfile.ZipFile(tmp_path / "a.docx") as package:

@@ -357,9 +357,9 @@ PARTNER = "  - id: {id}\n    name: Partner {id}\n    kind: Stadt\n    role: Part
 def test_partner_ids_that_differ_only_in_case_collide_at_both_places(minimal: Path, run) -> None:
     edit(minimal, STRATEGY, "goals:\n", PARTNER.format(id="LK") + "goals:\n")
     assert sorted(errors(run("check", cwd=minimal))) == [
-        (STRATEGY, 28, 9, f"Feld 'partners[0].id': Partner 'lk' ist nicht eindeutig: Partner 'LK' ({STRATEGY}:32:9) "
+        (STRATEGY, 28, 9, f"Feld 'partners[0].id': Partner 'lk' ist nicht eindeutig: Partner 'LK' ({STRATEGY}:38:9) "
          "ergibt denselben Datei- und Adressnamen 'lk'"),
-        (STRATEGY, 32, 9, f"Feld 'partners[1].id': Partner 'LK' ist nicht eindeutig: Partner 'lk' ({STRATEGY}:28:9) "
+        (STRATEGY, 38, 9, f"Feld 'partners[1].id': Partner 'LK' ist nicht eindeutig: Partner 'lk' ({STRATEGY}:28:9) "
          "ergibt denselben Datei- und Adressnamen 'lk'"),
     ]  # fmt: skip
 
@@ -367,10 +367,10 @@ def test_partner_ids_that_differ_only_in_case_collide_at_both_places(minimal: Pa
 def test_partner_ids_with_dash_and_underscore_collide(minimal: Path, run) -> None:
     edit(minimal, STRATEGY, "goals:\n", PARTNER.format(id="a-b") + PARTNER.format(id="a_b") + "goals:\n")
     found = errors(run("check", cwd=minimal))
-    assert (STRATEGY, 32, 9, f"Feld 'partners[1].id': Partner 'a-b' ist nicht eindeutig: Partner 'a_b' "
-            f"({STRATEGY}:36:9) ergibt denselben Datei- und Adressnamen 'a-b'") in found  # fmt: skip
-    assert (STRATEGY, 36, 9, f"Feld 'partners[2].id': Partner 'a_b' ist nicht eindeutig: Partner 'a-b' "
-            f"({STRATEGY}:32:9) ergibt denselben Datei- und Adressnamen 'a-b'") in found  # fmt: skip
+    assert (STRATEGY, 38, 9, f"Feld 'partners[1].id': Partner 'a-b' ist nicht eindeutig: Partner 'a_b' "
+            f"({STRATEGY}:42:9) ergibt denselben Datei- und Adressnamen 'a-b'") in found  # fmt: skip
+    assert (STRATEGY, 42, 9, f"Feld 'partners[2].id': Partner 'a_b' ist nicht eindeutig: Partner 'a-b' "
+            f"({STRATEGY}:38:9) ergibt denselben Datei- und Adressnamen 'a-b'") in found  # fmt: skip
     assert len(found) == 2
 
 
@@ -379,10 +379,10 @@ def test_goal_and_phase_ids_collide_case_folded(minimal: Path, run) -> None:
     edit(minimal, STRATEGY, "# Angaben für Impressum", "  - id: Phase_A\n    title: B\n    start: 2027-01-01\n"
          "    end: 2027-12-31\n# Angaben für Impressum")  # fmt: skip
     found = errors(run("check", cwd=minimal))
-    assert (STRATEGY, 33, 9, f"Feld 'goals[0].id': Ziel 'Z1' ist nicht eindeutig: Ziel 'z1' ({STRATEGY}:35:9) "
+    assert (STRATEGY, 39, 9, f"Feld 'goals[0].id': Ziel 'Z1' ist nicht eindeutig: Ziel 'z1' ({STRATEGY}:41:9) "
             "ergibt denselben Datei- und Adressnamen 'z1'") in found  # fmt: skip
-    assert (STRATEGY, 43, 9, f"Feld 'phases[1].id': Phase 'Phase_A' ist nicht eindeutig: Phase 'phase-a' "
-            f"({STRATEGY}:38:9) ergibt denselben Datei- und Adressnamen 'phase-a'") in found  # fmt: skip
+    assert (STRATEGY, 53, 9, f"Feld 'phases[1].id': Phase 'Phase_A' ist nicht eindeutig: Phase 'phase-a' "
+            f"({STRATEGY}:44:9) ergibt denselben Datei- und Adressnamen 'phase-a'") in found  # fmt: skip
     assert len(found) == 4
 
 

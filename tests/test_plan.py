@@ -596,7 +596,7 @@ def test_budget_emergency_of_a_university_is_an_error(minimal: Path, run) -> Non
     result = run("check", cwd=minimal)
     assert result.code == 1
     assert (
-        "strategy/strategy.yaml:36:23: error: Feld 'partners[1].budget_emergency': eine Haushaltsnotlage nach "
+        "strategy/strategy.yaml:42:23: error: Feld 'partners[1].budget_emergency': eine Haushaltsnotlage nach "
         "Landesrecht gibt es nur für Kommunen (Gebietskörperschaften); gefunden: Hochschule" in result.err
     )
 

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, with_call
 from rek.plan import resolve
 from rek.project import require_project
 
@@ -48,7 +48,7 @@ def test_criteria_matrix_names_sections_and_measures(plan, built_embedded: Path)
     assert len(plan.criteria) == 9 and all(cp.answered for cp in plan.criteria)
 
 
-def test_unanswered_criterion_and_passed_deadline_warn(minimal: Path, run) -> None:
+def test_unanswered_criterion_warns_and_a_passed_deadline_is_an_error(minimal: Path, run) -> None:
     shutil.copytree(FIXTURES / "calls", minimal / "strategy" / "calls")
     call = minimal / "strategy" / "calls" / "test-call.yaml"
     text = call.read_text(encoding="utf-8").replace(
@@ -68,9 +68,10 @@ def test_unanswered_criterion_and_passed_deadline_warn(minimal: Path, run) -> No
         "Profil oder einer Maßnahme: criteria: [wirkung]" in result.out
     )
     assert (
-        "strategy/calls/test-call.yaml:9:11: warning: Die Bewerbungsfrist des Aufrufs 'Testaufruf' endete am 31.01.2020"
-        in result.out
+        "strategy/calls/test-call.yaml:9:11: error: Die Bewerbungsfrist des Aufrufs 'Testaufruf' endete am "
+        "31.01.2020; ein Antrag vom 25.11.2026 (Stichtag) käme zu spät" in result.err
     )
+    assert result.code == 1
     measure = minimal / "measures" / "M01.yaml"
     measure.write_text(measure.read_text(encoding="utf-8") + "criteria: [wirkng]\n", encoding="utf-8")
     typo = run("check", cwd=minimal)
@@ -136,9 +137,11 @@ def test_pdf_keeps_measure_tables_together(plan, built_embedded: Path) -> None:
         assert page_of[first] == page_of[money], (mp.id, page_of[first] + 1, page_of[money] + 1)
 
 
-@pytest.mark.documents
-def test_application_timeline_has_a_legend_and_full_labels(plan, built_embedded: Path) -> None:
-    svg = (built_embedded / "antrag" / "zeitplan.svg").read_text(encoding="utf-8")
+def test_application_timeline_has_a_legend_and_full_labels(plan) -> None:
+    from rek.application.build import timeline_svg
+    from rek.application.document import render
+
+    svg = timeline_svg(render(plan))
     texts = [t.text for t in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
     used = {mp.field.id for mp in plan.application.measures}
     legend = [f.title for f in plan.project.action_fields if f.id in used]
@@ -155,5 +158,151 @@ def test_docx_charts_are_png_and_pdf_keeps_vectors(built_embedded: Path) -> None
         media = [n for n in docx.namelist() if n.startswith("word/media/")]
         assert len(media) == 2 and all(n.endswith(".png") for n in media)
         assert all(docx.read(n)[:8] == b"\x89PNG\r\n\x1a\n" for n in media)
-    typst_source = (built_embedded / "antrag" / "antrag.typ").read_text(encoding="utf-8")
-    assert 'image("zeitplan.svg"' in typst_source
+    from pypdf import PdfReader
+
+    # the PDF draws the SVG charts as vectors: no page holds a raster image
+    for page in PdfReader(str(built_embedded / "antrag" / "antrag.pdf")).pages:
+        objects = page.get("/Resources", {}).get("/XObject", {}) or {}
+        assert all(x.get_object().get("/Subtype") != "/Image" for x in objects.values())
+
+
+# --- issue 20: an application the funding body accepts ----------------------------------------------
+
+
+def test_the_cover_names_the_applicants_own_key_and_representative(embedded: Path) -> None:
+    from rek.application.document import render
+
+    strategy = embedded / "strategy" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    assert "\napplicant: hm " in text
+    strategy.write_text(text.replace("\napplicant: hm ", "\napplicant: shg "), encoding="utf-8")
+    cover = render(resolve(require_project(embedded))).cover
+    for line in (
+        "| Antragsteller | Landkreis Schaumburg (Landkreis) |",
+        "| Amtlicher Regionalschlüssel | 032570000000 |",
+        "| Gesetzliche Vertretung | Landrat des Landkreises Schaumburg |",
+    ):
+        assert line in cover, line
+    assert "032520000000" not in cover and "Landrat des Landkreises Hameln-Pyrmont" not in cover
+
+
+def test_old_applicant_details_are_refused_with_the_place_they_moved_to(minimal: Path, run) -> None:
+    strategy = minimal / "strategy" / "strategy.yaml"
+    lines = strategy.read_text(encoding="utf-8").count("\n")
+    strategy.write_text(
+        strategy.read_text(encoding="utf-8")
+        + 'applicant_details:\n  regional_key: "032520000000"\n  representative: Landrat\n',
+        encoding="utf-8",
+    )
+    result = run("check", cwd=minimal)
+    assert result.code == 1
+    assert (
+        f"strategy/strategy.yaml:{lines + 1}:1: error: Feld 'applicant_details' gibt es nicht mehr: "
+        "Regionalschlüssel, gesetzliche Vertretung und Ansprechstelle gehören jetzt zum Partner, der den Antrag "
+        "stellt (partners[…].legal), damit das Deckblatt nie die Angaben eines anderen Partners nennt\n"
+        "    Hinweis: Verschieben Sie den Block als 'legal:' unter den Partner, den 'applicant' nennt (gleiche "
+        "Felder: regional_key, representative, contact, deputy, example, sources; neu: address)."
+        in result.err
+    )
+
+
+def test_an_applicant_without_legal_data_is_warned_about(minimal: Path, run) -> None:
+    with_call(minimal)
+    strategy = minimal / "strategy" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    start = text.index("    legal:")
+    text = text[:start] + text[text.index("    role: Antragsteller") :]
+    strategy.write_text(text, encoding="utf-8")
+    result = run("check", cwd=minimal)
+    assert result.code == 0, result.err
+    assert (
+        "strategy/strategy.yaml:28:9: warning: Feld 'partners[0].legal' fehlt: das Deckblatt des Antrags nennt "
+        "ohne die rechtlichen Angaben des Antragstellers (Landkreis Muster) keinen Regionalschlüssel und keine "
+        "gesetzliche Vertretung" in result.out
+    )
+
+
+def test_the_application_states_the_plan_not_the_progress(built_embedded: Path) -> None:
+    from rek.model import STATUS_LABELS
+
+    markdown = (built_embedded / "antrag" / "antrag.md").read_text(encoding="utf-8")
+    assert "| Priorität | Hoch |" in markdown
+    assert "Status, Priorität" not in markdown  # the annex table keeps its 'Status' (vorhanden, …)
+    for label in STATUS_LABELS.values():
+        assert f"| {label}" not in markdown and f"{label}, " not in markdown, label
+    # dated on the submission day of strategy.yaml (an example), not on the reference day of the build
+    assert "| Datum | 12.03.2021 (Beispielangabe) |" in markdown
+    assert "25.11.2026" not in markdown
+    council = (built_embedded / "antrag" / "entwuerfe" / "beschlussvorlage-hol.md").read_text(
+        encoding="utf-8"
+    )
+    assert "Beschlussvorlage** zum Antrag vom 12.03.2021" in council
+
+
+def test_a_submission_after_the_deadline_is_refused_unless_draft(minimal: Path, run, tmp_path: Path) -> None:
+    with_call(minimal)
+    strategy = minimal / "strategy" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    at = text.rindex("date: 2021-03-12}")  # the entry with_call added (the template has one in a comment)
+    strategy.write_text(text[:at] + "date: 2021-03-15}" + text[at + 17 :], encoding="utf-8")
+    line = text[: text.rindex("date: 2021-03-12}")].count("\n") + 1
+    expected = (
+        f"strategy/strategy.yaml:{line}:29: error: Feld 'submissions[0].date': der Antrag ist auf den 15.03.2021 "
+        "datiert; die Bewerbungsfrist des Aufrufs 'Modellprojekte Smart Cities 2021 (Staffel 3): „Gemeinsam aus "
+        "der Krise: Raum für Zukunft“' endete am 14.03.2021\n"
+        "    Hinweis: Ein Antrag nach der Frist wird nicht angenommen; mit --draft entsteht ein Entwurf, der auf "
+        "jeder Seite so markiert ist.\n    Regel: Bewerbungsfrist (strategy/calls/mpsc-2021.yaml:7:11)"
+    )
+    checked = run("check", cwd=minimal)
+    assert checked.code == 1 and expected in checked.err
+    refused = run("application", "--out", str(tmp_path / "antrag"), cwd=minimal)
+    assert refused.code == 1 and expected in refused.err
+    assert "Kein Antrag geschrieben: die formale Prüfung ist nicht bestanden." in refused.err
+    assert not (tmp_path / "antrag").exists()
+    draft = run("application", "--draft", "--out", str(tmp_path / "entwurf"), cwd=minimal)
+    assert draft.code == 0, draft.err
+    assert "Entwurf geschrieben:" in draft.out
+    markdown = (tmp_path / "entwurf" / "antrag.md").read_text(encoding="utf-8")
+    assert markdown.startswith("> **Entwurf – formale Prüfung nicht bestanden.**")
+    assert "| Datum | 15.03.2021 |" in markdown
+    readme = (tmp_path / "entwurf" / "LIESMICH.txt").read_text(encoding="utf-8")
+    assert "ENTWURF – FORMALE PRÜFUNG NICHT BESTANDEN: diese Fassung nicht einreichen" in readme
+
+
+def test_a_submission_names_a_known_call_once(minimal: Path, run) -> None:
+    strategy = minimal / "strategy" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    lines = text.count("\n")
+    strategy.write_text(text + "submissions:\n  - {call: mpsc-2022, date: 2022-01-01}\n", encoding="utf-8")
+    result = run("check", cwd=minimal)
+    assert result.code == 1
+    assert (
+        f"strategy/strategy.yaml:{lines + 2}:12: error: Feld 'submissions[0].call': unbekannter Förderaufruf "
+        "'mpsc-2022'" in result.err
+    )
+
+
+def test_the_application_folder_holds_deliverables_and_says_what_each_is_for(built_embedded: Path) -> None:
+    folder = built_embedded / "antrag"
+    names = sorted(p.name for p in folder.iterdir() if p.name != ".rek-build")  # the marker of rek's output
+    assert names == [
+        "LIESMICH.txt",
+        "antrag.docx",
+        "antrag.md",
+        "antrag.pdf",
+        "entwuerfe",
+        "kosten-und-finanzierungsplan.xlsx",
+        "projekttexte.txt",
+    ]
+    assert all(p.suffix in (".md", ".docx") for p in (folder / "entwuerfe").iterdir())
+    readme = (folder / "LIESMICH.txt").read_text(encoding="utf-8")
+    assert readme.startswith(
+        "Antrag „Smart Region REK Weserberglandplus“ im Förderaufruf Modellprojekte Smart Cities 2021 (Staffel 3)"
+    )
+    assert "Datum des Antrags: 12.03.2021." in readme
+    for name in names:
+        assert f"\n{name}" in readme or f"\n{name}/" in readme, name
+    assert "antrag.pdf                         der Antrag zum Einreichen" in readme
+    markdown = (folder / "antrag.md").read_text(encoding="utf-8")
+    assert ".svg)" not in markdown
+    assert "*Abbildung (im PDF und im Word-Dokument): Zeitplan aller Maßnahmen des Antrags" in markdown

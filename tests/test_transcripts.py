@@ -33,6 +33,7 @@ def test_check_without_placeholders_is_silent(minimal: Path, run) -> None:
             path.read_text(encoding="utf-8")
             .replace('email: "bitte ergänzen"', 'email: "poststelle@example.org"')  # addresses stay addresses
             .replace('phone: "bitte ergänzen"', 'phone: "+49 5151 903-0"')
+            .replace('regional_key: "bitte ergänzen"', 'regional_key: "031234567890"')  # twelve digits
             .replace("bitte ergänzen", "ausgefüllt"),
             encoding="utf-8",
         )

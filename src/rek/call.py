@@ -6,12 +6,26 @@ comes from. The formal checks in ``application/checks.py`` read only this model.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, StrictInt
 
-from .model import CostCategory, Date, Id, Markdown, Money, PartnerKind, Percent, Source, Strict, Text
+from .model import (
+    CostCategory,
+    Date,
+    Id,
+    Markdown,
+    Money,
+    PartnerKind,
+    Percent,
+    Source,
+    Strategy,
+    Strict,
+    Submission,
+    Text,
+)
 
 
 class Block(StrEnum):
@@ -76,10 +90,27 @@ class CallPhase(Strict):
     source: Source
 
 
+class ResolutionPoint(Strict):
+    """A statement the council resolution must make, as one point of the draft's resolution."""
+
+    id: Id
+    text: Annotated[str, Field(min_length=1, max_length=500)] = Field(
+        title="Beschlusspunkt",
+        description="Satzende nach dem Namen der Kommune, z. B. 'ist bereit, den Eigenanteil zu finanzieren'",
+    )
+    source: Source
+
+
 class RequiredAnnex(Strict):
     id: Id
     title: Text
     per_partner: bool = Field(default=False, title="Von jedem Partner")
+    resolution: list[ResolutionPoint] = Field(
+        default_factory=list,
+        title="Beschlusspunkte",
+        description="Was ein Rats- oder Kreistagsbeschluss nach dem Aufruf aussagen muss; jeder Punkt steht "
+        "in der Beschlussvorlage",
+    )
     source: Source
 
 
@@ -137,3 +168,22 @@ class Call(Strict):
                 if rate.when == when:
                     return rate
         return self.rates[0]
+
+    @property
+    def resolution_points(self) -> list[ResolutionPoint]:
+        """What a council resolution must state, over every annex of the call, in profile order."""
+        return [point for annex in self.annexes for point in annex.resolution]
+
+
+def submission(strategy: Strategy, call: Call | None) -> tuple[int, Submission] | None:
+    """The strategy's submission to this call (its index in 'submissions'), if it names one."""
+    if call is None:
+        return None
+    return next(((i, sub) for i, sub in enumerate(strategy.submissions) if sub.call == call.id), None)
+
+
+def document_date(strategy: Strategy, call: Call | None, today: dt.date) -> dt.date:
+    """The date of the application and its drafts: the submission date given for the call, else the
+    reference day (Stichtag)."""
+    found = submission(strategy, call)
+    return found[1].date if found else today

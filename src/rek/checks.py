@@ -12,7 +12,7 @@ from typing import Any
 
 from . import formatting as fmt
 from . import monitoring
-from .call import Source
+from .call import Source, submission
 from .diagnostics import Diagnostic
 from .model import COST_CATEGORY_LABELS, STATUS_LABELS, CostCategory
 from .money import ZERO
@@ -126,6 +126,17 @@ def _applicant(found: _Findings, plan: Plan) -> None:
             rule=("Antragsberechtigung", ("applicant",), rule.source) if rule else None,
         )
         return
+    if plan.applicant.legal is None:
+        index = plan.project.strategy.partners.index(plan.applicant)
+        found.add(
+            "strategy",
+            "",
+            ("partners", index, "id"),
+            f"Feld 'partners[{index}].legal' fehlt: das Deckblatt des Antrags nennt ohne die rechtlichen Angaben "
+            f"des Antragstellers ({plan.applicant.name}) keinen Regionalschlüssel und keine gesetzliche Vertretung",
+            hint='Zum Beispiel: legal: {regional_key: "bitte ergänzen", representative: "bitte ergänzen"}',
+            severity="warning",
+        )
     if rule is not None and plan.applicant.kind not in rule.kinds:
         allowed = ", ".join(k.value for k in rule.kinds)
         found.add(
@@ -380,21 +391,43 @@ def _criteria_and_deadline(found: _Findings, plan: Plan) -> None:
                 severity="warning",
                 rule=("Bewertungskriterien", ("criteria", cp.index), cp.criterion.source),
             )
-    today = plan.today
-    if call.deadline is not None and today > call.deadline:
+    _deadline(found, plan)
+
+
+def _deadline(found: _Findings, plan: Plan) -> None:
+    """The application is dated on its submission day (``submissions``), else on the reference day; a
+    date after the call's deadline is an error, so check and build agree (``--draft`` still writes)."""
+    call = plan.call
+    assert call is not None
+    if call.deadline is None:
+        return
+    rule = ("Bewerbungsfrist", ("deadline",), call.sources[0] if call.sources else call.sections[0].source)
+    sent = submission(plan.project.strategy, call)
+    if sent is not None:
+        index, sub = sent
+        if sub.date > call.deadline:
+            found.add(
+                "strategy",
+                "",
+                ("submissions", index, "date"),
+                f"Feld 'submissions[{index}].date': der Antrag ist auf den {fmt.date(sub.date)} datiert; die "
+                f"Bewerbungsfrist des Aufrufs '{call.name}' endete am {fmt.date(call.deadline)}",
+                hint="Ein Antrag nach der Frist wird nicht angenommen; mit --draft entsteht ein Entwurf, der auf "
+                "jeder Seite so markiert ist.",
+                rule=rule,
+            )
+        return
+    if plan.today > call.deadline:
         found.add(
             "call",
             call.id,
             ("deadline",),
             f"Die Bewerbungsfrist des Aufrufs '{call.name}' endete am {fmt.date(call.deadline)}; ein Antrag vom "
-            f"{fmt.date(today)} käme zu spät",
-            hint="Für einen neuen Aufruf legen Sie ein eigenes Profil unter strategy/calls/ an.",
-            severity="warning",
-            rule=(
-                "Bewerbungsfrist",
-                ("deadline",),
-                call.sources[0] if call.sources else call.sections[0].source,
-            ),
+            f"{fmt.date(plan.today)} (Stichtag) käme zu spät",
+            hint=f"Tragen Sie in strategy/strategy.yaml das Datum der Einreichung ein (submissions: [{{call: "
+            f"{call.id}, date: JJJJ-MM-TT}}]) oder legen Sie für einen neuen Aufruf ein eigenes Profil unter "
+            "strategy/calls/ an; mit --draft entsteht ein Entwurf, der auf jeder Seite so markiert ist.",
+            rule=rule,
         )
 
 

@@ -232,6 +232,17 @@ def check(
             )
     if strategy.call and strategy.call not in {c.id for c in calls}:
         report.unknown(sdoc, ("call",), "r Förderaufruf", strategy.call, [c.id for c in calls])
+    for i, sub in enumerate(strategy.submissions):
+        if sub.call not in {c.id for c in calls}:
+            report.unknown(
+                sdoc, ("submissions", i, "call"), "r Förderaufruf", sub.call, [c.id for c in calls]
+            )
+    _duplicates(
+        [(sub.call, ("submissions", i, "call")) for i, sub in enumerate(strategy.submissions)],
+        sdoc,
+        "Einreichung zum Förderaufruf",
+        report,
+    )
     if strategy.adopted and strategy.status.value == "Entwurf":
         report.at(sdoc, ("adopted",), "Feld 'adopted': ein Beschlussdatum passt nicht zum Status 'Entwurf'")
 

@@ -359,6 +359,12 @@ class Partner(Strict):
     )
     own_funds_example: bool = Field(default=False, title="Eigenmittel sind ein Beispielwert")
     url: Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$")] | None = None
+    legal: PartnerLegal | None = Field(
+        default=None,
+        title="Rechtliche Angaben",
+        description="Regionalschlüssel, gesetzliche Vertretung, Anschrift, Ansprechstelle: Deckblatt des Antrags "
+        "(beim Antragsteller) und Entwürfe",
+    )
     sources: list[Source] = Field(default_factory=list)
 
 
@@ -482,8 +488,10 @@ class Strategy(Strict):
     annexes: list[Annex] = Field(default_factory=list, title="Anlagen")
     sources: list[Source] = Field(default_factory=list)
     legal: Legal | None = Field(default=None, title="Rechtliche Angaben der Website")
-    applicant_details: ApplicantDetails | None = Field(
-        default=None, title="Angaben zum Antragsteller", description="für das Deckblatt des Antrags"
+    submissions: list[Submission] = Field(
+        default_factory=list,
+        title="Einreichung je Förderaufruf",
+        description="Das Datum des Antrags an einen Aufruf (Deckblatt, Entwürfe); ohne Eintrag der Stichtag",
     )
 
 
@@ -714,17 +722,56 @@ class Accessibility(Strict):
     date: Text = Field(title="Erstellt am")
 
 
-class ApplicantDetails(Strict):
-    """Angaben zum Antragsteller für das Deckblatt eines Förderantrags (Funktionen, keine Personen)."""
+REGIONAL_KEY_RULE = "einen Amtlichen Regionalschlüssel aus 12 Ziffern wie '032520000000' oder den Platzhalter 'bitte ergänzen'"
 
-    regional_key: Annotated[str, Field(pattern=r"^[0-9]{12}$")] = Field(
-        title="Amtlicher Regionalschlüssel (ARS)", description="12 Ziffern, z. B. 032520000000"
+
+def _regional_key(value: str) -> str:
+    if re.fullmatch(r"[0-9]{12}", value) is None and not is_placeholder(value):
+        raise PydanticCustomError("rek_regional_key", REGIONAL_KEY_RULE)
+    return value
+
+
+RegionalKey = Annotated[
+    str,
+    Field(min_length=1, max_length=120, description="12 Ziffern, z. B. 032520000000, oder 'bitte ergänzen'"),
+    AfterValidator(_regional_key),
+]
+
+
+class PartnerLegal(Strict):
+    """Rechtliche Angaben eines Partners: was Deckblatt und Entwürfe über ihn sagen (Funktionen, keine Personen).
+
+    Beim Antragsteller füllen sie das Deckblatt des Antrags; so gehören Regionalschlüssel und Vertretung
+    immer zu dem Partner, der den Antrag stellt."""
+
+    regional_key: RegionalKey | None = Field(
+        default=None,
+        title="Amtlicher Regionalschlüssel (ARS)",
+        description="12 Ziffern, z. B. 032520000000 (nur Gebietskörperschaften)",
     )
-    representative: Text = Field(title="Gesetzliche Vertretung", description="Funktion, z. B. 'Landrat'")
-    contact: Contact = Field(title="Ansprechstelle", description="Funktion und Dienstanschrift")
+    representative: Text = Field(
+        title="Gesetzliche Vertretung", description="Funktion, z. B. 'Landrat des Landkreises Muster'"
+    )
+    address: list[Text] = Field(default_factory=list, title="Anschrift", description="eine Zeile je Eintrag")
+    contact: Contact | None = Field(
+        default=None, title="Ansprechstelle", description="Dienststelle und Funktion, keine Person"
+    )
     deputy: Contact | None = Field(default=None, title="Vertretung der Ansprechstelle")
-    example: bool = Field(default=False, title="Beispielangaben")
+    example: bool = Field(
+        default=False, title="Beispielangaben", description="Ansprechstelle und Vertretung sind Beispiele"
+    )
     sources: list[Source] = Field(default_factory=list)
+
+
+class Submission(Strict):
+    """Die Einreichung des Antrags an einen Förderaufruf: das Datum, das Antrag und Entwürfe tragen."""
+
+    call: Id = Field(title="Förderaufruf", description="Kennung eines Profils in strategy/calls/")
+    date: Date = Field(
+        title="Datum des Antrags", description="muss spätestens am Tag der Bewerbungsfrist liegen"
+    )
+    example: bool = Field(default=False, title="Beispielangabe", description="Datum ist ein Beispiel")
+    note: Text | None = Field(default=None, title="Anmerkung")
 
 
 class Legal(Strict):
@@ -745,4 +792,5 @@ class Legal(Strict):
     licence: Licence = Field(title="Lizenz der Texte und Daten")
 
 
+Partner.model_rebuild()
 Strategy.model_rebuild()

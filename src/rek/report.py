@@ -8,6 +8,7 @@ override it), then ``application.export``: Pandoc -> DOCX and Pandoc's Typst wri
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,23 +145,31 @@ def render(plan: Plan, year: int) -> tuple[str, dict[str, str]]:
 
 
 def write_report(plan: Plan, year: int, folder: Path, *, documents: bool = True) -> ReportFiles:
+    """Write the report; the folder gets only the documents (charts and Typst source are set in a staging
+    folder inside it, removed afterwards)."""
+    from .application.build import staging, without_figures
+
     project = plan.project
     folder.mkdir(parents=True, exist_ok=True)
     markdown_text, images = render(plan, year)
-    for name, svg in images.items():
-        (folder / name).write_text(svg, encoding="utf-8")
     stem = f"umsetzungsbericht-{year}"
     markdown = folder / f"{stem}.md"
-    markdown.write_text(markdown_text, encoding="utf-8")
+    markdown.write_text(without_figures(markdown_text), encoding="utf-8")
     docx = pdf = None
     warnings: list[str] = []
     if documents:
         meta = metadata_args(f"Umsetzungsbericht {year}", project.strategy.title, fmt.date(plan.today))
         templates = project.root / "templates"
-        docx = folder / f"{stem}.docx"
-        to_docx(markdown, docx, meta, templates, images=list(images))
-        pdf = folder / f"{stem}.pdf"
-        warning = to_pdf(markdown, pdf, meta, templates)
-        if warning:
-            warnings.append(warning)
+        with staging(folder) as work:
+            for name, svg in images.items():
+                (work / name).write_text(svg, encoding="utf-8")
+            source = work / f"{stem}.md"
+            source.write_text(markdown_text, encoding="utf-8")
+            to_docx(source, work / f"{stem}.docx", meta, templates, images=list(images))
+            warning = to_pdf(source, work / f"{stem}.pdf", meta, templates)
+            if warning:
+                warnings.append(warning)
+            docx, pdf = folder / f"{stem}.docx", folder / f"{stem}.pdf"
+            os.replace(work / docx.name, docx)
+            os.replace(work / pdf.name, pdf)
     return ReportFiles(markdown, docx, pdf, warnings)

@@ -50,6 +50,18 @@ def field_name(loc: Loc) -> str:
     return text or "(Datei)"
 
 
+# fields of older rek versions that moved elsewhere: (model, path) -> (message, hint)
+MOVED: dict[tuple[Any, ...], tuple[str, str]] = {
+    ("Strategy", "applicant_details"): (
+        "Feld 'applicant_details' gibt es nicht mehr: Regionalschlüssel, gesetzliche Vertretung und "
+        "Ansprechstelle gehören jetzt zum Partner, der den Antrag stellt (partners[…].legal), damit das "
+        "Deckblatt nie die Angaben eines anderen Partners nennt",
+        "Verschieben Sie den Block als 'legal:' unter den Partner, den 'applicant' nennt (gleiche Felder: "
+        "regional_key, representative, contact, deputy, example, sources; neu: address).",
+    ),
+}
+
+
 def _allowed(ctx: dict[str, Any] | None) -> str:
     return (ctx or {}).get("expected", "").replace("' or '", "', '")
 
@@ -63,6 +75,9 @@ def _message(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> tuple[str
         return f"Pflichtfeld '{loc[-1]}' fehlt", None
     if kind == "extra_forbidden":
         key = str(loc[-1])
+        moved = MOVED.get((model.__name__, *loc))
+        if moved is not None:
+            return moved
         known = _known_fields(model, loc[:-1])
         close = suggest.plausible(key, known, cutoff=0.6)
         if close:

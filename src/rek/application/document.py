@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import formatting as fmt
-from ..call import Call, Section
+from ..call import Call, Section, document_date, submission
 from ..locate import PACKAGE_DIR
 from ..mdtext import Md, cell, environment
-from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, SDG_LABELS, STATUS_LABELS, CostCategory
+from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, SDG_LABELS, CostCategory
 from ..money import ZERO
 from ..plan import Budget, MeasurePlan, Money, Plan
 from ..sandbox import TemplateSandbox
@@ -170,7 +170,8 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
         for st in plan.annexes
     ]
     excluded = {mp.id: mp.exclusion for mp in plan.excluded}
-    details = s.applicant_details
+    details = plan.applicant.legal if plan.applicant is not None else None  # the applicant's own data
+    sent = submission(s, call)
     phases_applied = [
         next((cp.title for cp in call.phases if cp.id == key), f"Phase {key}")
         for key in plan.application.by_phase
@@ -204,14 +205,14 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
         "rate": plan.rate,
         "applicant": plan.applicant,
         "coordinator": plan.coordinator,
-        "today": plan.today,
+        "date": document_date(s, call, plan.today),
+        "date_example": bool(sent and sent[1].example),
         "fields": project.action_fields,
         "measures": measures,
         "total": plan.application.total,
         "examples": plan.application.examples,
         "partner_names": partner_names,
         "field_titles": {f.id: f.title for f in project.action_fields},
-        "status_labels": STATUS_LABELS,
         "priority_labels": PRIORITY_LABELS,
         "measures_in_field": {
             f.id: [mp for mp in measures if f.id in mp.m.action_fields] for f in project.action_fields

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import formatting as fmt
+from ..call import document_date
 from ..mdtext import Md, cell
 from ..model import MUNICIPAL_KINDS, Partner, PartnerKind
 from ..money import ZERO
@@ -176,13 +177,14 @@ def build_context(plan: Plan) -> dict[str, Any]:
         "applicant_nom": named(plan.applicant)[0] if plan.applicant else "",
         "coordinator": plan.coordinator,
         "coordinator_nom": named(plan.coordinator)[0] if plan.coordinator else "",
-        "today": plan.today,
+        "date": document_date(project.strategy, call, plan.today),
         "total": budget.total,
         "years": [str(y) for y in years],
         "first_year": str(years[0]) if years else "",
         "last_year": str(years[-1]) if years else "",
         "examples": budget.examples,
         "required_annexes": call.annexes,
+        "resolution_points": call.resolution_points,
         "annex_rows": annex_rows,
         "annex_counts": {k: statuses.count(k) for k in ("vorhanden", "in Vorbereitung", "fehlt")},
     }
@@ -234,7 +236,7 @@ def write_drafts(plan: Plan, folder: Path, *, documents: bool = True) -> list[Dr
     folder.mkdir(parents=True, exist_ok=True)
     project = plan.project
     templates = project.root / "templates"
-    date = fmt.date(plan.today)
+    date = fmt.date(document_date(project.strategy, plan.call, plan.today))
     files: list[DraftFile] = []
     for d in render_drafts(plan):
         markdown = folder / f"{d.stem}.md"
