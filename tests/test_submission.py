@@ -222,6 +222,7 @@ def test_an_applicant_without_legal_data_is_warned_about(minimal: Path, run) -> 
     )
 
 
+@pytest.mark.documents
 def test_the_application_states_the_plan_not_the_progress(built_embedded: Path) -> None:
     from rek.model import STATUS_LABELS
 
@@ -239,6 +240,7 @@ def test_the_application_states_the_plan_not_the_progress(built_embedded: Path) 
     assert "Beschlussvorlage** zum Antrag vom 12.03.2021" in council
 
 
+@pytest.mark.documents
 def test_a_submission_after_the_deadline_is_refused_unless_draft(minimal: Path, run, tmp_path: Path) -> None:
     with_call(minimal)
     strategy = minimal / "strategy" / "strategy.yaml"
@@ -282,6 +284,7 @@ def test_a_submission_names_a_known_call_once(minimal: Path, run) -> None:
     )
 
 
+@pytest.mark.documents
 def test_the_application_folder_holds_deliverables_and_says_what_each_is_for(built_embedded: Path) -> None:
     folder = built_embedded / "antrag"
     names = sorted(p.name for p in folder.iterdir() if p.name != ".rek-build")  # the marker of rek's output
