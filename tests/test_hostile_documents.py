@@ -498,7 +498,12 @@ def test_only_named_image_files_are_embedded(tmp_path: Path) -> None:
         "rek-images=zeitplan.png",
     ]
     export.to_docx(
-        markdown, tmp_path / "a.docx", [], tmp_path / "templates", toc=False, images=["zeitplan.png"]
+        markdown,
+        tmp_path / "a.docx",
+        [],
+        tmp_path / "templates",
+        options=export.SHORT,
+        images=["zeitplan.png"],
     )
     assert len(_media(tmp_path / "a.docx")) == 1
     with zipfile.ZipFile(tmp_path / "a.docx") as package:
