@@ -17,6 +17,7 @@ from .. import refdoc
 from ..diagnostics import Diagnostics, RekError
 from ..layout import MAX_TEMPLATE_BYTES
 from ..locate import PACKAGE_DIR
+from . import wordfinish
 
 ASSETS = PACKAGE_DIR / "application" / "assets"
 # Markdown as rek writes it: no metadata blocks, citations, title blocks, raw HTML/TeX or raw blocks, so
@@ -179,6 +180,7 @@ def _docx(
         ],  # fmt: skip
         markdown.parent,
     )
+    wordfinish.finish_docx(target)
 
 
 def _typst_meta(folder: Path) -> Path:
