@@ -457,7 +457,10 @@ def test_the_report_is_clean_and_has_its_charts(embedded: Path, run, tmp_path: P
     assert result.code == 0, result.err
     assert scan_office(out) == []
     charts = sorted(out.glob("*.svg"))
-    assert charts and len(_media(out / "umsetzungsbericht-2025.docx")) == len(charts)
+    media = _media(out / "umsetzungsbericht-2025.docx")
+    assert charts and len(media) == len(charts)
+    with zipfile.ZipFile(out / "umsetzungsbericht-2025.docx") as package:  # PNG: Word shows every chart
+        assert all(n.endswith(".png") and package.read(n)[:8] == b"\x89PNG\r\n\x1a\n" for n in media)
 
 
 # --- 3. images are placed, not pattern-matched -----------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import charts, monitoring
 from . import formatting as fmt
-from .application.export import metadata_args, to_docx, to_pdf
+from .application.export import metadata_args, rasterise_svgs, to_docx, to_pdf
 from .locate import PACKAGE_DIR
 from .mdtext import environment
 from .model import STATUS_LABELS
@@ -158,7 +158,17 @@ def write_report(plan: Plan, year: int, folder: Path, *, documents: bool = True)
         meta = metadata_args(f"Umsetzungsbericht {year}", project.strategy.title, fmt.date(plan.today))
         templates = project.root / "templates"
         docx = folder / f"{stem}.docx"
-        to_docx(markdown, docx, meta, templates, images=list(images))
+        # Word gets the charts as PNG (Word before 2016 and some viewers show no SVG); the PDF keeps SVG
+        word = folder / f".{stem}-word.md"
+        text = markdown_text
+        rasterise_svgs([folder / name for name in images])
+        for name in images:
+            text = text.replace(f"]({name})", f"]({name[:-4]}.png)")
+        word.write_text(text, encoding="utf-8")
+        try:
+            to_docx(word, docx, meta, templates, images=[f"{name[:-4]}.png" for name in images])
+        finally:
+            word.unlink(missing_ok=True)
         pdf = folder / f"{stem}.pdf"
         warning = to_pdf(markdown, pdf, meta, templates)
         if warning:

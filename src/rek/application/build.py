@@ -12,7 +12,7 @@ from .costplan import write_costplan
 from .document import Application, render
 from .drafts import FOLDER as DRAFTS_FOLDER
 from .drafts import DraftFile, write_drafts
-from .export import metadata_args, rasterise_svg, to_docx, to_pdf
+from .export import metadata_args, rasterise_svgs, to_docx, to_pdf
 from .formtexts import write_form_texts
 
 DRAFT_MARK = "Entwurf – formale Prüfung nicht bestanden"
@@ -75,8 +75,8 @@ def write_application(
         # Word gets the charts as PNG (older Word shows no SVG); the PDF keeps the vector SVG
         word = folder / ".antrag-word.md"
         text = markdown.read_text(encoding="utf-8")
+        rasterise_svgs([folder / "zeitplan.svg", folder / "kosten-jahr.svg"])
         for chart in ("zeitplan.svg", "kosten-jahr.svg"):
-            rasterise_svg(folder / chart)
             text = text.replace(f"]({chart})", f"]({chart[:-4]}.png)")
         word.write_text(text, encoding="utf-8")
         try:
