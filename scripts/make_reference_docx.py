@@ -249,7 +249,6 @@ def main() -> None:
             lang.set(qn("w:val"), "de-DE")
         doc.styles["Normal"].font.size = Pt(11)
         _page_numbers(doc)
-        _heading_numbers(doc)
         _unnumbered(doc, "TOC Heading")
         _fonts(doc)
         _tables(doc)
@@ -259,9 +258,12 @@ def main() -> None:
         names = [st.name for st in doc.styles]
         if "Compact" in names:
             doc.styles["Compact"].paragraph_format.keep_with_next = True
-        # short documents (council drafts, letters) keep chapters on the same page
+        # short documents (council drafts, letters, the council summary) keep chapters on the same page
+        # and have unnumbered headings, as their PDF (DocumentOptions.numbered)
         _save(doc, TARGET.with_name("reference-short.docx"))
-        # the application: the contents on their own page after the title, every chapter on a new page
+        # the application and the report: numbered headings, the contents on their own page after the
+        # title, every chapter on a new page
+        _heading_numbers(doc)
         for name in ("TOC Heading", "Heading 1"):
             if name in [st.name for st in doc.styles]:
                 doc.styles[name].paragraph_format.page_break_before = True
