@@ -123,6 +123,7 @@ class Styles:
 
     root: ET.Element
     by_id: dict[str, ET.Element] = field(default_factory=dict)
+    metrics: dict[str, tuple[float, bool, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for style in self.root.findall(w("style")):
@@ -160,6 +161,18 @@ class Styles:
             return int(size.get(VAL, "20")) / 2 if size is not None else 10.0
         except ValueError:
             return 10.0
+
+    def paragraph_metrics(self, style_id: str | None) -> tuple[float, bool, float]:
+        """Font size (pt), bold, and spacing above plus below (twips) of a paragraph style; cached."""
+        key = style_id or ""
+        if key not in self.metrics:
+            spacing = self.paragraph_property(style_id, "spacing")
+            self.metrics[key] = (
+                self.size_pt(style_id),
+                _on(self.run_property(style_id, "b")),
+                sum(_twips(spacing, side, 0) for side in ("before", "after")),
+            )
+        return self.metrics[key]
 
     def outline_level(self, style_id: str | None) -> int | None:
         level = self.paragraph_property(style_id, "outlineLvl")
@@ -317,6 +330,24 @@ def _plain_text(element: ET.Element) -> str:
 # --- the contents ---------------------------------------------------------------------------------
 
 
+def _bookmark(paragraph: ET.Element, parents: dict[ET.Element, ET.Element]) -> str | None:
+    """The heading's bookmark: inside the paragraph, or (Pandoc 3) right before it, around its section."""
+    inside = paragraph.find(w("bookmarkStart"))
+    if inside is not None:
+        return inside.get(w("name"))
+    parent = parents.get(paragraph)
+    if parent is None:
+        return None
+    siblings = list(parent)
+    index = siblings.index(paragraph) - 1
+    while index >= 0 and siblings[index].tag == w("bookmarkStart"):
+        name = siblings[index].get(w("name"))
+        if name and not name.startswith("_"):
+            return name
+        index -= 1
+    return None
+
+
 def _levels(instruction: str) -> tuple[int, int]:
     match = re.search(r'\\o\s+"(\d)-(\d)"', instruction)
     return (int(match.group(1)), int(match.group(2))) if match else (1, 3)
@@ -355,7 +386,10 @@ def fill_contents(body: ET.Element, styles: Styles, numbering: Numbering) -> int
         break
     if container is None or field_paragraph is None or instruction is None:
         return 0
+    if field_paragraph.find(f".//{w('hyperlink')}") is not None or len(container) > 2:
+        return 0  # the result is filled already
     low, high = _levels(instruction)
+    parents = {child: parent for parent in body.iter() for child in parent}
     entries: list[tuple[int, str, str, str | None]] = []  # level, number, title, bookmark
     for paragraph in body.iter(w("p")):
         style_id = _style_of(paragraph)
@@ -373,8 +407,7 @@ def fill_contents(body: ET.Element, styles: Styles, numbering: Numbering) -> int
         title = _plain_text(paragraph)
         if not title:
             continue
-        mark = paragraph.find(w("bookmarkStart"))
-        entries.append((level + 1, number, title, mark.get(w("name")) if mark is not None else None))
+        entries.append((level + 1, number, title, _bookmark(paragraph, parents)))
     if not entries:
         return 0
     for style_id, xml in OWN_STYLES.items():
@@ -423,52 +456,47 @@ class Column:
     )  # (width, size, spacing) per paragraph
 
 
-_BREAKS = re.compile(r"[ \t\n]+")
-
-
 def _cell_measure(cell: ET.Element, styles: Styles, *, header: bool) -> Column:
     column = Column()
     for paragraph in cell.iter(w("p")):
-        style_id = _style_of(paragraph)
-        size = styles.size_pt(style_id)
-        bold_style = styles.run_property(style_id, "b")
-        line = 0.0
-        words: list[tuple[str, float, bool]] = []
+        size, bold_style, spacing = styles.paragraph_metrics(_style_of(paragraph))
+        line = token = 0.0
+        tallest = size
+        digit = False
         for run in paragraph.iter(w("r")):
             rpr = run.find(w("rPr"))
             run_size = size
-            bold = header or (bold_style is not None and bold_style.get(VAL, "1") not in ("0", "false"))
+            bold = header or bold_style
             if rpr is not None:
                 sz = rpr.find(w("sz"))
                 if sz is not None and (sz.get(VAL) or "").isdigit():
                     run_size = int(sz.get(VAL, "20")) / 2
                 b = rpr.find(w("b"))
                 if b is not None:
-                    bold = b.get(VAL, "1") not in ("0", "false")
-            text = "".join(
-                (node.text or "") if node.tag == w("t") else " "
-                for node in run
-                if node.tag in (w("t"), w("tab"))
-            )
-            line += text_width(text, run_size, bold=bold)
-            words.append((text, run_size, bold))
-        column.full = max(column.full, line)
-        spacing = sum(
-            _twips(styles.paragraph_property(style_id, "spacing"), side, 0) for side in ("before", "after")
-        )
-        column.lines.append((line, max([size, *(r[1] for r in words)]), spacing))
-        # tokens may span runs: join the runs' text, measuring each character at its run's size
-        token = 0.0
-        digit = False
-        for text, run_size, bold in words:
-            for char in text:
-                if _BREAKS.match(char):
-                    _close(column, token, digit)
-                    token, digit = 0.0, False
+                    bold = _on(b)
+            tallest = max(tallest, run_size)
+            factor = run_size * 20 / 1000 * (BOLD if bold else 1.0)
+            for node in run:
+                if node.tag == w("tab"):
+                    text = " "
+                elif node.tag == w("t"):
+                    text = node.text or ""
                 else:
-                    token += text_width(char, run_size, bold=bold)
-                    digit = digit or char.isdigit()
+                    continue
+                # a token may span runs: each character is measured at its own run's size
+                for char in text:
+                    if char in " \t\n":
+                        line += WIDTHS[" "] * factor
+                        _close(column, token, digit)
+                        token, digit = 0.0, False
+                    else:
+                        width = WIDTHS.get(char, 1000 if ord(char) > 0x2FFF else 600) * factor
+                        line += width
+                        token += width
+                        digit = digit or char.isdigit()
         _close(column, token, digit)
+        column.full = max(column.full, line)
+        column.lines.append((line, tallest, spacing))
     return column
 
 
@@ -588,12 +616,13 @@ def lay_out_table(table: ET.Element, styles: Styles, available: float, page_heig
     if merged or any(len(r) != count for r in grid) or any(table.iter(w("tbl"))) and _nested(table):
         return
     columns = [Column() for _ in range(count)]
+    measures: list[list[Column]] = []
     for index, row in enumerate(rows):
         header = (
             row.find(f"{w('trPr')}/{w('tblHeader')}") is not None or index == 0 and _first_row_bold(table)
         )
-        for column, cell in zip(columns, grid[index], strict=True):
-            measured = _cell_measure(cell, styles, header=bool(header))
+        measures.append([_cell_measure(cell, styles, header=bool(header)) for cell in grid[index]])
+        for column, measured in zip(columns, measures[-1], strict=True):
             column.hard = max(column.hard, measured.hard)
             column.soft = max(column.soft, measured.soft)
             column.full = max(column.full, measured.full)
@@ -622,7 +651,7 @@ def lay_out_table(table: ET.Element, styles: Styles, available: float, page_heig
             tcw.attrib.clear()
             tcw.set(w("w"), str(value))
             tcw.set(w("type"), "dxa")
-    if page_height and _height(rows, grid, widths, margin, styles) > LONG_TABLE * page_height:
+    if page_height and _height(measures, widths, margin) > LONG_TABLE * page_height:
         # a long table may break between rows (as in the PDF): else the word processor moves it whole
         # to the next page and leaves the heading above it alone
         for row in rows:
@@ -634,15 +663,12 @@ def lay_out_table(table: ET.Element, styles: Styles, available: float, page_heig
                 keep.set(VAL, "0")
 
 
-def _height(
-    rows: list[ET.Element], grid: list[list[ET.Element]], widths: list[int], margin: float, styles: Styles
-) -> float:
+def _height(measures: list[list[Column]], widths: list[int], margin: float) -> float:
     """The table's height in twips, estimated from the measured text and the column widths."""
     total = 0.0
-    for cells in grid:
+    for cells in measures:
         tallest = 0.0
-        for cell, width in zip(cells, widths, strict=True):
-            measured = _cell_measure(cell, styles, header=False)
+        for measured, width in zip(cells, widths, strict=True):
             room = max(width - margin, 200)
             height = sum(
                 max(1, -(-int(line * SLACK) // int(room))) * size * 20 * LINE + spacing
