@@ -37,7 +37,7 @@ class DocumentOptions:
     """How a Markdown output becomes DOCX and PDF; each entry of the output registry (``outputs.py``) says it."""
 
     contents: bool = True  # a table of contents (a field in the DOCX, a page in the PDF)
-    numbered: bool = True  # numbered headings in the PDF (the DOCX numbers them by its styles)
+    numbered: bool = True  # numbered headings in the PDF (the DOCX: by its reference document's styles)
     short: bool = False  # reference-short.docx: chapters without a page break (drafts, summaries)
 
 
