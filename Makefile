@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make build   set up .venv, check the strategy and build the website and the application
-#   make test    set up the test tools (Chromium, axe-core) and run lint and the whole test suite
+#   make test    set up the test tools (Chromium, axe-core, LibreOffice) and run lint and the whole test suite
 # For contributors (CONTRIBUTING.md, "Tests"):
 #   make test-fast   lint and every test that builds no document, no site and no browser (under 2 minutes)
 #   make golden      rewrite the files of expected output after an intended change (then: git diff tests/)
@@ -28,11 +28,20 @@ build: $(BIN)/rek
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "Chromium fehlt: sudo apt-get install chromium (die Browser-Tests werden sonst übersprungen)"; fi
 
+# LibreOffice (writer and calc without a GUI) converts rek's DOCX/XLSX to PDF in tests/test_office.py;
+# poppler-utils reads the PDFs back; Liberation fonts stand in for Arial; hyphen-de hyphenates as Word does
+OFFICE_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation2 hyphen-de
+
+/usr/bin/soffice:
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends -o=Dpkg::Use-Pty=0 $(OFFICE_PACKAGES) >/dev/null; \
+	else echo "LibreOffice fehlt: sudo apt-get install $(OFFICE_PACKAGES) (die Office-Tests werden sonst übersprungen)"; fi
+
 lint: $(BIN)/rek
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(BIN)/rek .cache/node/node_modules/axe-core/axe.min.js /usr/bin/chromium lint
+test: $(BIN)/rek .cache/node/node_modules/axe-core/axe.min.js /usr/bin/chromium /usr/bin/soffice lint
 	$(BIN)/python -m pytest
 
 # no Chromium, Pandoc, Typst or MkDocs; property tests with 25 examples each instead of 150

@@ -471,6 +471,9 @@ def test_the_report_is_clean_and_has_its_charts(embedded: Path, run, tmp_path: P
     charts = markdown.count("*Abbildung (im PDF und im Word-Dokument): ")
     assert charts and len(_media(out / "umsetzungsbericht-2025.docx")) == charts
     assert ".svg)" not in markdown
+    with zipfile.ZipFile(out / "umsetzungsbericht-2025.docx") as package:  # PNG: Word shows every chart
+        media = _media(out / "umsetzungsbericht-2025.docx")
+        assert all(n.endswith(".png") and package.read(n)[:8] == b"\x89PNG\r\n\x1a\n" for n in media)
 
 
 # --- 3. images are placed, not pattern-matched -----------------------------------------------------
@@ -517,7 +520,7 @@ def test_only_named_image_files_are_embedded(tmp_path: Path) -> None:
         tmp_path / "a.docx",
         [],
         tmp_path / "templates",
-        options=export.DocumentOptions(contents=False),
+        options=export.SHORT,
         images=["zeitplan.png"],
     )
     assert len(_media(tmp_path / "a.docx")) == 1

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import charts, monitoring
 from . import formatting as fmt
-from .application.export import metadata_args, to_docx, to_pdf
+from .application.export import metadata_args, rasterise_svgs, to_docx, to_pdf
 from .locate import PACKAGE_DIR
 from .mdtext import environment
 from .model import STATUS_LABELS
@@ -165,7 +165,14 @@ def write_report(plan: Plan, year: int, folder: Path, *, documents: bool = True)
                 (work / name).write_text(svg, encoding="utf-8")
             source = work / f"{stem}.md"
             source.write_text(markdown_text, encoding="utf-8")
-            to_docx(source, work / f"{stem}.docx", meta, templates, images=list(images))
+            # Word gets the charts as PNG (Word before 2016 and some viewers show no SVG); the PDF keeps SVG
+            rasterise_svgs([work / name for name in images])
+            word = work / f"{stem}-word.md"
+            text = markdown_text
+            for name in images:
+                text = text.replace(f"]({name})", f"]({name[:-4]}.png)")
+            word.write_text(text, encoding="utf-8")
+            to_docx(word, work / f"{stem}.docx", meta, templates, images=[f"{n[:-4]}.png" for n in images])
             warning = to_pdf(source, work / f"{stem}.pdf", meta, templates)
             if warning:
                 warnings.append(warning)

@@ -18,7 +18,7 @@ from .costplan import write_costplan
 from .document import Application, render
 from .drafts import FOLDER as DRAFTS_FOLDER
 from .drafts import DraftFile, write_drafts
-from .export import metadata_args, rasterise_svg, to_docx, to_pdf
+from .export import metadata_args, rasterise_svgs, to_docx, to_pdf
 from .formtexts import write_form_texts
 
 DRAFT_MARK = "Entwurf – formale Prüfung nicht bestanden"
@@ -159,8 +159,8 @@ def write_application(
             source.write_text(text, encoding="utf-8")
             # Word gets the charts as PNG (older Word shows no SVG); the PDF keeps the vector SVG
             word = work / "antrag-word.md"
+            rasterise_svgs([work / "zeitplan.svg", work / "kosten-jahr.svg"])
             for chart in ("zeitplan.svg", "kosten-jahr.svg"):
-                rasterise_svg(work / chart)
                 text = text.replace(f"]({chart})", f"]({chart[:-4]}.png)")
             word.write_text(text, encoding="utf-8")
             to_docx(word, work / "antrag.docx", meta, templates, images=("zeitplan.png", "kosten-jahr.png"))

@@ -17,6 +17,7 @@ from .. import refdoc
 from ..diagnostics import Diagnostics, RekError
 from ..layout import MAX_TEMPLATE_BYTES
 from ..locate import PACKAGE_DIR
+from . import wordfinish
 
 ASSETS = PACKAGE_DIR / "application" / "assets"
 # Markdown as rek writes it: no metadata blocks, citations, title blocks, raw HTML/TeX or raw blocks, so
@@ -36,7 +37,7 @@ class DocumentOptions:
     """How a Markdown output becomes DOCX and PDF; each entry of the output registry (``outputs.py``) says it."""
 
     contents: bool = True  # a table of contents (a field in the DOCX, a page in the PDF)
-    numbered: bool = True  # numbered headings in the PDF (the DOCX numbers them by its styles)
+    numbered: bool = True  # numbered headings in the PDF (the DOCX: by its reference document's styles)
     short: bool = False  # reference-short.docx: chapters without a page break (drafts, summaries)
 
 
@@ -179,6 +180,7 @@ def _docx(
         ],  # fmt: skip
         markdown.parent,
     )
+    wordfinish.finish_docx(target)
 
 
 def _typst_meta(folder: Path) -> Path:
@@ -365,17 +367,33 @@ except Exception as exc:
 
 def rasterise_svg(svg: Path, width_cm: float = 16.0, ppi: int = 150) -> Path:
     """A PNG of one of rek's own SVG charts (for Word, which may not show SVG): Typst, in its sandbox."""
-    source = svg.with_name(f".{svg.stem}-png.typ")
+    return rasterise_svgs([svg], width_cm, ppi)[0]
+
+
+def rasterise_svgs(svgs: Sequence[Path], width_cm: float = 16.0, ppi: int = 150) -> list[Path]:
+    """PNGs of rek's own SVG charts in one folder, one page each, set by one Typst child process."""
+    if not svgs:
+        return []
+    folder = svgs[0].parent
+    if any(svg.parent != folder for svg in svgs):
+        raise ValueError("charts to rasterise must share a folder")
+    source = folder / ".rek-charts-png.typ"
+    pages = "#pagebreak()\n".join(f'#image("{svg.name}", width: {width_cm}cm)\n' for svg in svgs)
     source.write_text(
-        "#set page(width: auto, height: auto, margin: 4pt, fill: white)\n"
-        f'#image("{svg.name}", width: {width_cm}cm)\n',
-        encoding="utf-8",
+        "#set page(width: auto, height: auto, margin: 4pt, fill: white)\n" + pages, encoding="utf-8"
     )
-    target = svg.with_suffix(".png")
+    template = folder / ".rek-chart-{p}.png"
     try:
-        problem = typst_compile(source, target, svg.parent, ua=False, png_ppi=ppi)
+        problem = typst_compile(source, template, folder, ua=False, png_ppi=ppi)
     finally:
         source.unlink(missing_ok=True)
     if problem:
-        raise RekError(f"Typst konnte das Diagramm {svg.name} nicht als PNG setzen: {problem}")
-    return target
+        names = ", ".join(svg.name for svg in svgs)
+        raise RekError(f"Typst konnte die Diagramme ({names}) nicht als PNG setzen: {problem}")
+    targets = []
+    for number, svg in enumerate(svgs, start=1):
+        page = folder / f".rek-chart-{number}.png"  # Typst's {p}: the page number, not padded
+        target = svg.with_suffix(".png")
+        page.replace(target)
+        targets.append(target)
+    return targets
