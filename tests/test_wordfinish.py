@@ -80,6 +80,7 @@ def test_shipped_references_name_fonts_every_reader_has(name: str) -> None:
     assert refdoc.package_findings(refdoc.read_package(cleaned)) == []
 
 
+@pytest.mark.documents
 def test_headings_are_numbered_by_a_list_pandoc_keeps(tmp_path: Path) -> None:
     parts = _docx(tmp_path)
     styles = wordfinish.Styles(_xml(parts, "word/styles.xml"))
@@ -100,6 +101,7 @@ def test_headings_are_numbered_by_a_list_pandoc_keeps(tmp_path: Path) -> None:
     assert styles.paragraph_property("TOCHeading", "numPr").find(w("numId")).get(w("val")) == "0"
 
 
+@pytest.mark.documents
 def test_contents_field_holds_an_entry_per_heading(tmp_path: Path) -> None:
     parts = _docx(tmp_path)
     document = _xml(parts, "word/document.xml")
@@ -122,6 +124,7 @@ def test_contents_field_holds_an_entry_per_heading(tmp_path: Path) -> None:
     assert {"TOC1", "TOC2"} <= set(styles.by_id)
 
 
+@pytest.mark.documents
 def test_table_columns_hold_their_amounts_and_rows_stay_whole(tmp_path: Path) -> None:
     parts = _docx(tmp_path)
     document = _xml(parts, "word/document.xml")
@@ -151,6 +154,7 @@ def test_table_columns_hold_their_amounts_and_rows_stay_whole(tmp_path: Path) ->
     assert lead.find(f"{w('pPr')}/{w('keepNext')}") is not None
 
 
+@pytest.mark.documents
 def test_finishing_is_deterministic_and_adds_nothing_external(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -169,6 +173,7 @@ def test_finishing_is_deterministic_and_adds_nothing_external(
         assert f"xmlns:{prefix}=" in head
 
 
+@pytest.mark.documents
 def test_short_documents_have_no_contents_and_unnumbered_headings(tmp_path: Path) -> None:
     parts = _docx(tmp_path, export.SHORT)
     document = _xml(parts, "word/document.xml")

@@ -396,10 +396,10 @@ def fill_contents(body: ET.Element, styles: Styles, numbering: Numbering) -> int
         numbered = _num_pr(paragraph, styles)
         number = numbering.next(*numbered) if numbered else ""
         level = styles.outline_level(style_id)
-        own = paragraph.find(f"{w('pPr')}/{w('outlineLvl')}")
-        if own is not None:
+        outline = paragraph.find(f"{w('pPr')}/{w('outlineLvl')}")  # the paragraph's own outline level
+        if outline is not None:
             try:
-                level = int(own.get(VAL, "9"))
+                level = int(outline.get(VAL, "9"))
             except ValueError:
                 level = None
         if level is None or not (low - 1 <= level <= high - 1):
