@@ -74,7 +74,7 @@ def synthetic(target: Path, count: int, measurements: int = 0, full: bool = True
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     strategy = (target / "strategy" / "strategy.yaml").read_text(encoding="utf-8")
     # no call selected: synthetic measures are not written to meet a call's section limits
-    strategy = strategy.replace("call: mpsc-2021", "# call: none")
+    strategy = re.sub(r"(?m)^call: mpsc-2021", "# call: none", strategy)  # the selection, not a submission's
     (target / "strategy" / "strategy.yaml").write_text(strategy, encoding="utf-8")
     measures = target / "measures"
     measures.mkdir()
