@@ -64,6 +64,7 @@ def test_the_summary_shows_the_plans_figures(embedded: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.documents
 def test_rek_kurzfassung_writes_a_two_page_pdf_and_a_docx(embedded: Path, run, tmp_path: Path) -> None:
     out = tmp_path / "kf"
     result = run("kurzfassung", "--out", str(out), cwd=embedded)
