@@ -32,7 +32,7 @@ if not (Path(CHROMIUM).exists() and AXE.exists()):
     pytest.skip("Chromium or axe-core not installed (make test installs them)", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -361,20 +361,86 @@ def test_catalogue_without_javascript_promises_no_filters(browser, base_url: str
         context.close()
 
 
-def test_not_found_page_works_under_a_sub_path(browser, built_embedded: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    root = tmp_path / "server"
-    shutil.copytree(built_embedded / "site", root / "strategie")
-    with serving(root) as url:
-        visit = Visit(browser, url + "/strategie/404.html", 390)
+class _NotFound(_Quiet):
+    """Like a web host: a missing address gets the site's 404.html (at that address, status 404)."""
+
+    root = "."
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / self.root / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def serving_not_found(folder: Path, root: str = ".") -> Iterator[str]:
+    handler = functools.partial(type("Handler", (_NotFound,), {"root": root}), directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def _check_not_found(visit: Visit, css: str, home: str) -> None:
+    page = visit.page
+    assert page.locator("h1").inner_text() == "Seite nicht gefunden"
+    assert page.title().startswith("Seite nicht gefunden")
+    # the only failed request is the missing page itself (which the browser logs as an error)
+    assert [u for u in visit.failed if not u.endswith(("/M99/", "/gibt-es-nicht/"))] == []
+    assert [e for e in visit.errors if "status of 404" not in e] == [] and visit.external() == []
+    assert len(visit.errors) <= 1
+    assert any(u.endswith(css) for u in visit.requests)
+    # styled: every logo stays small (unstyled, an image fills the screen), the page fits the screen
+    logos = page.evaluate(
+        "Array.from(document.querySelectorAll('.md-logo img, .md-logo svg')).map(e => e.getBoundingClientRect().height)"
+    )
+    assert logos and max(logos) <= 48
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("link", name="Zur Startseite").click()
+    page.wait_for_load_state()
+    assert urlparse(page.url).path == home
+    assert page.locator("h1").count() == 1 and "nicht gefunden" not in page.title()
+
+
+@pytest.mark.parametrize("address", ["/gibt-es-nicht/", "/massnahme/M99/"])
+def test_not_found_page_works_at_any_depth(
+    address: str, browser, base_url: str, built_embedded: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Without site_url the 404 page's links and files start at the server's root, so the page works at
+    whatever address a host shows it."""
+    with serving_not_found(built_embedded / "site") as url:
+        visit = Visit(browser, url + address, 390)
         try:
-            assert visit.page.locator("h1").inner_text() == "Seite nicht gefunden"
-            assert visit.page.title().startswith("Seite nicht gefunden")
-            assert visit.failed == [] and visit.errors == []
-            assert any(u.endswith("/strategie/assets/rek/rek.css") for u in visit.requests)
-            visit.page.get_by_role("link", name="Zur Startseite").click()
-            assert urlparse(visit.page.url).path == "/strategie/"
+            _check_not_found(visit, "/assets/rek/rek.css", "/")
+            assert visit.axe() == []
         finally:
             visit.close()
+
+
+def test_not_found_page_works_under_a_sub_path(browser, embedded: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Under a sub-path the site needs site_url; then its 404 page works at any depth below it."""
+    from rek.build import build
+
+    config = embedded / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "site_url: https://example.org/strategie/\n", "utf-8")
+    build(require_project(embedded), tmp_path / "out", application=False)
+    root = tmp_path / "server"
+    shutil.copytree(tmp_path / "out" / "site", root / "strategie")
+    with serving_not_found(root, "strategie") as url:
+        for address in ("/strategie/404.html", "/strategie/massnahme/M99/"):
+            visit = Visit(browser, url + address, 390)
+            try:
+                _check_not_found(visit, "/strategie/assets/rek/rek.css", "/strategie/")
+            finally:
+                visit.close()
 
 
 def test_printout_carries_address_version_status_and_link_targets(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -571,3 +637,134 @@ def test_catalogue_filters_measures_that_are_late(browser, base_url: str) -> Non
         assert visit.axe() == []
     finally:
         visit.close()
+
+
+# --- every device, every input (issue 22) -------------------------------------------------------------
+ALL_WIDTHS = [320, 390, 1366]  # a small phone, a phone, a laptop
+VISIBLE_ROWS = (
+    "Array.from(document.querySelectorAll('.rek-catalogue tbody tr')).filter(r => r.checkVisibility()).length"
+)
+
+
+@pytest.mark.parametrize("width", ALL_WIDTHS)
+def test_catalogue_shows_as_many_rows_as_it_counts(width: int, browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """The filter hides rows in the table and in the card layout alike: what is shown is what is counted."""
+    project = require_project(ROOT)
+    in_progress = [m for m in project.measures if m.status == Status.in_progress]
+    query = urlencode({"status": STATUS_LABELS[Status.in_progress]})
+    visit = Visit(browser, f"{base_url}/massnahmen/?{query}", width)  # a shared link
+    page = visit.page
+    total = len(project.measures)
+    try:
+        assert page.evaluate(VISIBLE_ROWS) == len(in_progress)
+        assert (
+            page.locator(".rek-count").inner_text() == f"{len(in_progress)} von {total} Maßnahmen angezeigt"
+        )
+        page.get_by_label("Priorität").select_option("Hoch")  # operated by hand
+        shown = page.locator(".rek-catalogue tbody tr:not([hidden])").count()
+        assert 0 < shown < len(in_progress)
+        assert page.evaluate(VISIBLE_ROWS) == shown
+        assert page.locator(".rek-count").inner_text() == f"{shown} von {total} Maßnahmen angezeigt"
+        page.get_by_role("button", name="Filter zurücksetzen").click()
+        assert page.evaluate(VISIBLE_ROWS) == total
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        visit.close()
+
+
+def _luminance(rgb: tuple[float, ...]) -> float:
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    x, y = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (x + 0.05) / (y + 0.05)
+
+
+FOCUS_RING = """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
+  const header = document.querySelector('.md-header').getBoundingClientRect();
+  const rgb = s => (s.match(/[0-9.]+/g) || []).map(Number);
+  let bg = null;
+  for (let n = e.parentElement; n; n = n.parentElement) {
+    const c = rgb(getComputedStyle(n).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) { bg = c.slice(0, 3); break; }
+  }
+  const style = getComputedStyle(e);
+  return {tag: e.tagName, text: (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40),
+          top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width, height: r.height,
+          header: header.bottom, inHeader: !!e.closest('.md-header'), bg: bg || [255, 255, 255],
+          onTop: (() => { const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+                          return !!hit && (hit === e || e.contains(hit) || hit.contains(e)); })(),
+          outline: rgb(style.outlineColor), outlineWidth: parseFloat(style.outlineWidth), outlineStyle: style.outlineStyle,
+          ring: rgb(style.boxShadow)}; }"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+@pytest.mark.parametrize("name", ["start", "catalogue"])
+def test_every_focus_stop_is_seen(name: str, width: int, browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """The first 60 tab stops: a box on the screen, not under the sticky header, with a focus ring that
+    reaches 3:1 against the background it is drawn on (header, page, footer) in one of its two colours."""
+    visit = Visit(browser, base_url + PAGES[name], width)
+    page = visit.page
+    page.add_style_tag(content=SETTLED)
+    try:
+        stops = []
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            focus = page.evaluate(FOCUS_RING)
+            if focus["tag"] == "BODY":
+                break
+            stops.append(focus)
+        assert len(stops) >= 10
+        for f in stops:
+            where = f"{f['tag']} {f['text']!r}"
+            assert f["width"] > 0 and f["height"] > 0, where
+            assert f["left"] >= 0 and f["right"] <= width and f["top"] >= 0 and f["bottom"] <= 900, where
+            assert f["onTop"], f"{where} is hidden under another element (the sticky header)"
+            assert f["outlineStyle"] != "none" and f["outlineWidth"] >= 2, where
+            best = max(contrast(f["outline"], f["bg"]), contrast(f["ring"][:3], f["bg"]))
+            assert best >= 3, f"{where}: focus ring {best:.2f}:1 on {f['bg']}"
+    finally:
+        visit.close()
+
+
+def _site_pages(site: Path) -> list[str]:
+    return sorted(
+        "/" + p.relative_to(site).as_posix().removesuffix("index.html") for p in site.rglob("*.html")
+    )
+
+
+@pytest.mark.parametrize("width", ALL_WIDTHS)
+def test_every_page_fits_the_screen_and_passes_axe(
+    width: int, browser, base_url: str, built_embedded: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Every page of the site: no sideways scrolling of the page at 320 px (WCAG 1.4.10), no table cut off
+    in its box, and no axe-core violation, best practices included."""
+    context = browser.new_context(locale="de-DE", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    found: dict[str, object] = {}
+    try:
+        for path in _site_pages(built_embedded / "site"):
+            page.goto(base_url + path, wait_until="networkidle")
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            cut = page.evaluate(
+                """() => Array.from(document.querySelectorAll('.md-typeset__scrollwrap, .md-typeset table'))
+                     .filter(e => e.checkVisibility() && e.scrollWidth > e.clientWidth + 1)
+                     .map(e => e.textContent.trim().slice(0, 30))"""
+            )
+            page.add_style_tag(content=SETTLED)
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+            )
+            violations = [v["id"] for v in result["violations"]]
+            if wide > width or (cut and width >= 1366) or violations:
+                found[path] = {"width": wide, "cut": cut, "axe": violations}
+        assert found == {}
+    finally:
+        context.close()

@@ -256,3 +256,18 @@ def test_every_relative_link_of_the_built_site_resolves(built_embedded: Path) ->
             if not target.exists():
                 broken.append((str(page.relative_to(site)), href))
     assert checked > 500 and broken == []
+
+
+def test_an_adopted_strategy_without_site_url_is_warned_about(embedded: Path, run) -> None:
+    """Published without site_url, the 404 page and the feed assume the root of the server: check says so."""
+    strategy = embedded / "strategy" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    assert "\nstatus: Entwurf\n" in text
+    strategy.write_text(
+        text.replace("\nstatus: Entwurf\n", "\nstatus: beschlossen\nadopted: 2026-01-15\n"), "utf-8"
+    )
+    warning = "mkdocs.yml:1:1: warning: Feld 'site_url' fehlt"
+    assert warning in run("check", cwd=embedded).out
+    config = embedded / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "site_url: https://example.org/strategie/\n", "utf-8")
+    assert "site_url" not in run("check", cwd=embedded).out

@@ -26,9 +26,9 @@ from .layout import (
     page_slug,
     reserved_page,
 )
-from .model import ActionField, Goal, Measure, Partner, Strategy
+from .model import ActionField, Goal, Measure, Partner, Strategy, StrategyStatus
 from .overrides import load_overrides
-from .sitesettings import SiteSettings, load_settings, text_problem
+from .sitesettings import SiteSettings, load_settings, text_problem, warn_missing_site_url
 from .textrules import check_markdown_file, check_text, hidden_character
 from .validation import validate_doc
 from .yamlsource import YamlDoc, parse_yaml_bytes, read_limited, read_yaml
@@ -183,6 +183,8 @@ def _load_project(root: Path, *, strict: bool) -> tuple[Project | None, Diagnost
     images = load_assets(root, diags)
     pages = _load_pages(root, root / CONTENT_DIR, images, diags)
     site = _load_site(root, images, diags)
+    if strategy is not None and strategy.status == StrategyStatus.adopted and not site.site_url:
+        warn_missing_site_url(display_path(root / "mkdocs.yml"), diags)  # rek check and rek build
     overrides = load_overrides(root, diags)
 
     if strategy is not None:

@@ -147,3 +147,18 @@ def _theme(
                     )
                 else:
                     values[name] = normal
+
+
+def warn_missing_site_url(display: str, diags: Diagnostics) -> None:
+    """An adopted strategy is published: without site_url the 404 page assumes the server's root."""
+    diags.add(
+        display,
+        1,
+        1,
+        "Feld 'site_url' fehlt: ohne die Adresse der Website findet die Fehlerseite (404) ihre Links und "
+        "Dateien nur, wenn die Website in der Wurzel ihres Servers liegt, und Sitemap und Atom-Feed haben "
+        "keine vollständigen Adressen",
+        hint="Tragen Sie in mkdocs.yml die Adresse ein, unter der die Website veröffentlicht wird, "
+        "z. B. 'site_url: https://www.landkreis-muster.de/strategie/'.",
+        severity="warning",
+    )

@@ -1,6 +1,7 @@
 /* rek: small helpers for keyboard and small screens. No external code, no requests.
    - a region that still scrolls sideways (a wide table) becomes focusable and gets a name;
-   - the menu and search buttons of the header can be reached and used with the keyboard;
+   - the menu and search buttons of the header are real buttons (keyboard, screen readers); the search
+     dialog has a name;
    - a printout shows the full address of each link. */
 (function () {
   "use strict";
@@ -32,19 +33,34 @@
     });
   }
 
+  /* Material's header opens the menu and the search with a <label> for a hidden checkbox: fine for a
+     pointer, but a label is no button for the keyboard or a screen reader. A real button takes its place
+     (the label stays for pages without this script) and toggles the same checkbox. */
   function headerButton(label, input, name) {
-    label.setAttribute("role", "button");
-    label.setAttribute("tabindex", "0");
-    label.setAttribute("aria-label", name);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = label.className + " rek-header-button";
+    button.setAttribute("data-rek-for", input.id);
+    button.setAttribute("aria-label", name);
+    while (label.firstChild) button.appendChild(label.firstChild);
+    label.parentNode.insertBefore(button, label);
+    label.classList.add("rek-replaced");
     function sync() {
-      label.setAttribute("aria-expanded", input.checked ? "true" : "false");
+      button.setAttribute("aria-expanded", input.checked ? "true" : "false");
     }
-    label.addEventListener("keydown", function (event) {
+    button.addEventListener("click", function () {
+      input.click(); // toggles the checkbox like the label did, with its change event
+      sync();
+      if (input.checked && input.id === "__search") {
+        var query = document.querySelector(".md-search__input");
+        if (query) query.focus();
+      }
+    });
+    button.addEventListener("keydown", function (event) {
       if (event.key !== "Enter" && event.key !== " ") return;
       event.preventDefault();
       event.stopPropagation(); // handled here, not a second time by the theme
-      label.click(); // toggles the checkbox like a pointer click, with its change event
-      sync();
+      button.click();
       if (input.checked && input.id === "__drawer") {
         setTimeout(function () {
           var links = document.querySelectorAll(".md-sidebar--primary a[href], .md-sidebar--primary label[tabindex]");
@@ -55,6 +71,7 @@
     });
     input.addEventListener("change", sync);
     sync();
+    return button;
   }
 
   /* Before printing, every link in the text gets its full address to show (rek.css, @media print). */
@@ -78,8 +95,10 @@
     var search = document.getElementById("__search");
     var menu = document.querySelector('.md-header label[for="__drawer"]');
     var find = document.querySelector('.md-header label[for="__search"]');
-    if (drawer && menu) headerButton(menu, drawer, "Menü");
+    if (drawer && menu) menu = headerButton(menu, drawer, "Menü");
     if (search && find) headerButton(find, search, "Suche");
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Suche");
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && drawer && drawer.checked) {
         drawer.checked = false;
