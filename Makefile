@@ -40,6 +40,7 @@ OFFICE_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
 lint: $(BIN)/rek
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: $(BIN)/rek .cache/node/node_modules/axe-core/axe.min.js /usr/bin/chromium /usr/bin/soffice lint
 	$(BIN)/python -m pytest

@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from conftest import ROOT
 
@@ -154,6 +155,28 @@ def test_diff_of_costs_by_year_and_kind(repo: Path, run) -> None:
     )
     out = run("diff", "v0.2", cwd=repo).out
     assert "    Kosten 2027 (Personalausgaben): – → 5.000\u00a0€" in out
+
+
+def test_diff_of_costs_names_each_kind_in_every_year() -> None:
+    # two years with different kinds: every kind of every year is named (the loop over a year's kinds
+    # once reused the name of the function that names the kinds; harmless, as it had run before)
+    from rek.diff import model_changes
+    from rek.model import Cost
+
+    def costs(*lines: tuple[int, str, int]) -> list[Cost]:
+        return [Cost(year=y, category=c, amount=a) for y, c, a in lines]
+
+    class Costs(BaseModel):
+        costs: list[Cost]
+
+    old = Costs(costs=costs((2026, "personnel", 100), (2026, "travel", 10), (2027, "personnel", 200)))
+    new = Costs(costs=costs((2026, "personnel", 100), (2026, "material", 20), (2027, "material", 300)))
+    assert [c.line() for c in model_changes(old, new)] == [
+        "Kosten 2026 (Reisekosten): 10\u00a0€ → –",
+        "Kosten 2026 (Sachausgaben): – → 20\u00a0€",
+        "Kosten 2027 (Personalausgaben): 200\u00a0€ → –",
+        "Kosten 2027 (Sachausgaben): – → 300\u00a0€",
+    ]
 
 
 def test_diff_without_changes_says_so(repo: Path, run) -> None:

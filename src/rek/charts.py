@@ -297,7 +297,7 @@ def _ticks(low: float, high: float, count: int = 4) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(s * power for s in (1, 2, 2.5, 5, 10) if s * power >= raw * 0.999)
     first = (low // step) * step
-    ticks = []
+    ticks: list[float] = []
     value = first
     while not ticks or ticks[-1] < high - step * 0.001:
         ticks.append(round(value, 6))

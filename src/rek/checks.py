@@ -195,6 +195,7 @@ def _sections(found: _Findings, plan: Plan) -> None:
         if limit == sec.max_chars:
             what = f"höchstens {fmt.number(limit)} Zeichen"
         else:
+            assert sec.max_pages is not None  # a limit that is not max_chars comes from max_pages
             what = f"höchstens {fmt.plain(sec.max_pages)} Seiten à {fmt.number(call.chars_per_page)} Zeichen"
         longest = max(sp.texts, key=lambda t: t.chars)
         found.add(

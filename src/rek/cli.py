@@ -595,7 +595,7 @@ def _plausible_only(exc: click.ClickException) -> None:
     from . import suggest
 
     if isinstance(exc, click.exceptions.NoSuchOption | click.exceptions.NoSuchCommand) and exc.possibilities:
-        name = getattr(exc, "option_name", None) or getattr(exc, "command_name", "")
+        name = exc.option_name if isinstance(exc, click.exceptions.NoSuchOption) else exc.command_name
         exc.possibilities = [  # type: ignore[misc]
             p for p in exc.possibilities if suggest.plausible(name.lstrip("-"), [p.lstrip("-")]) is not None
         ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -12,7 +12,17 @@ from . import formatting as fmt
 from . import suggest
 from .call import Call
 from .diagnostics import Diagnostics
-from .model import MAX_MONEY, MAX_MONEY_TEXT, MUNICIPAL_KINDS, ActionField, Measure, Strategy
+from .model import (
+    MAX_MONEY,
+    MAX_MONEY_TEXT,
+    MUNICIPAL_KINDS,
+    ActionField,
+    Goal,
+    Measure,
+    Partner,
+    Phase,
+    Strategy,
+)
 from .money import running_totals, total_of
 from .yamlsource import Loc, YamlDoc
 
@@ -119,11 +129,12 @@ def _check_ids(
 ) -> None:
     sdoc = docs.strategy
     names = "Datei- und Adressnamen '{key}'"
-    for what, key, entries in (
+    listed: tuple[tuple[str, str, Sequence[Partner | Goal | Phase]], ...] = (
         ("Partner", "partners", strategy.partners),
         ("Ziel", "goals", strategy.goals),
         ("Phase", "phases", strategy.phases),
-    ):
+    )
+    for what, key, entries in listed:
         _collisions([_IdAt(what, e.id, sdoc, (key, i, "id")) for i, e in enumerate(entries)], report, names)
     fields = [_IdAt("Handlungsfeld", f.id, docs.action_fields.get(f.id), ("id",)) for f in action_fields]
     items = [_IdAt("Maßnahme", m.id, docs.measures.get(m.id), ("id",)) for m in measures]

@@ -14,7 +14,7 @@ import enum
 import re
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -342,13 +342,13 @@ def _cost_changes(old: list[Any], new: list[Any]) -> list[Change]:
                 )
             )
             continue
-        for kind in dict.fromkeys([*ya, *yb]):
-            if ya.get(kind) != yb.get(kind):
+        for shown in dict.fromkeys([*ya, *yb]):
+            if ya.get(shown) != yb.get(shown):
                 out.append(
                     Change(
-                        f"Kosten {year} ({kind})",
-                        fmt.euro(ya[kind]) if kind in ya else "–",
-                        fmt.euro(yb[kind]) if kind in yb else "–",
+                        f"Kosten {year} ({shown})",
+                        fmt.euro(ya[shown]) if shown in ya else "–",
+                        fmt.euro(yb[shown]) if shown in yb else "–",
                     )
                 )
     return out
@@ -450,8 +450,8 @@ def _names(old: Project, new: Project) -> dict[str, str]:
 
 def _compare_items(
     kind: str,
-    before: dict[str, BaseModel],
-    after: dict[str, BaseModel],
+    before: Mapping[str, BaseModel],
+    after: Mapping[str, BaseModel],
     diff: Diff,
     names: dict[str, str],
     page: Callable[[str], str | None],

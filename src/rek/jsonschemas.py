@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from .call import Call
 from .model import ActionField, Measure, Strategy
 
-SCHEMAS = {
+SCHEMAS: dict[str, type[BaseModel]] = {
     "strategy": Strategy,
     "action-field": ActionField,
     "measure": Measure,

@@ -27,8 +27,13 @@ ALLOWED = (
 LINK_SCHEMES = ("https", "http", "mailto")
 IMAGE_FOLDER = "assets/"
 
-_md = MarkdownIt("commonmark", {"html": True}).enable("table")
-_md.validateLink = lambda url: True  # every link becomes a token; rek decides below what is allowed
+
+class _Markdown(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        return True  # every link becomes a token; rek decides below what is allowed
+
+
+_md = _Markdown("commonmark", {"html": True}).enable("table")
 
 
 class MarkdownText:
@@ -227,7 +232,7 @@ def full_problems(text: str, *, images: Callable[[str], str | None] | None = Non
 def _inline_problems(
     children: list[Token], line: int, images: Callable[[str], str | None] | None, in_table: bool
 ) -> list[Problem]:
-    found = []
+    found: list[Problem] = []
     for child in children:
         if child.type == "html_inline":
             if child.content.startswith("</") and any(p.message.startswith("HTML") for p in found):

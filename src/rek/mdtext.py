@@ -38,6 +38,8 @@ class MdLink(Md):
     """A link made by rek: the Markdown text, plus its label and target for writers of HTML."""
 
     __slots__ = ("label", "target")
+    label: str
+    target: str
 
     def __new__(cls, label: str, target: str) -> MdLink:
         made = super().__new__(cls, f"[{text(label)}]({target})")
@@ -116,12 +118,12 @@ def table(
     return "\n".join(out)
 
 
-class _Environment(TemplateSandbox):
+class Environment(TemplateSandbox):
     """rek's template sandbox (plain data only, ``sandbox.py``); an error raised in a project template becomes a diagnostic at templates/FILE:line."""
 
     project_dir: Path | None = None  # the project's templates/<kind> folder (for messages)
     sources: dict[str, str]  # the project's templates as loaded (name -> text)
-    reference: _Environment | None = None  # rek's own templates, same filters and helpers
+    reference: Environment | None = None  # rek's own templates, same filters and helpers
     used: set[str]  # the project's templates loaded since the last render_checked
 
     def _load_template(self, name: str, globals: Any) -> Template:  # noqa: A002
@@ -176,7 +178,7 @@ class _ProjectLoader(BaseLoader):
 
 def environment(
     builtin: Path | None = None, *, overrides: Mapping[str, str] | None = None, folder: Path | None = None
-) -> TemplateSandbox:
+) -> Environment:
     """rek's templates from ``builtin``; a project's ``overrides`` (name -> text, as loaded from ``folder``,
     the project's templates/<kind>) come first. Every renderer and the load-time compile use this."""
     loaders: list[BaseLoader] = []
@@ -184,7 +186,7 @@ def environment(
         loaders.append(_ProjectLoader(overrides, folder))
     if builtin is not None:
         loaders.append(FileSystemLoader(str(builtin)))
-    env = _Environment(
+    env = Environment(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=False,  # output is Markdown; escaping is done by the filters above

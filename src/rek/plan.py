@@ -630,14 +630,18 @@ def resolve(
             texts = tuple(t for b in sec.blocks for t in _section_texts(project, b, included))
             filled = any(_filled(project, b, call, included) for b in sec.blocks)
             sections.append(SectionPlan(sec, index, texts, filled))
-    criteria = tuple(
-        CriterionPlan(
-            c,
-            i,
-            tuple(sec for sec in call.sections if c.id in sec.criteria),
-            tuple(mp for mp in included if c.id in mp.m.criteria),
+    criteria = (
+        tuple(
+            CriterionPlan(
+                c,
+                i,
+                tuple(sec for sec in call.sections if c.id in sec.criteria),
+                tuple(mp for mp in included if c.id in mp.m.criteria),
+            )
+            for i, c in enumerate(call.criteria)
         )
-        for i, c in enumerate(call.criteria if call else [])
+        if call
+        else ()
     )
     return Plan(
         project=project,

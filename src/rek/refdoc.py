@@ -24,6 +24,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from xml.dom import minidom
@@ -249,10 +250,8 @@ def part_findings(name: str, root: ET.Element) -> list[Finding]:
         local = _local(element.tag)
         if local in ACTIVE_ELEMENTS:
             findings.append(Finding(name, ACTIVE_ELEMENTS[local]))
-        if local == "HyperlinkBase" and (element.text or "").strip():
-            findings.append(
-                Finding(name, f"Basisadresse für Links (HyperlinkBase) {element.text.strip()[:200]}")
-            )
+        if local == "HyperlinkBase" and (base := (element.text or "").strip()):
+            findings.append(Finding(name, f"Basisadresse für Links (HyperlinkBase) {base[:200]}"))
         if local == "f" and element.text and FETCH_FORMULA.search(element.text):
             findings.append(Finding(name, f"Formel, die Daten nachlädt oder ausführt: {element.text[:200]}"))
         for key, value in element.attrib.items():
@@ -375,13 +374,12 @@ def _dom(part: str, raw: bytes) -> minidom.Document:
 
 
 def _r_attributes(element: minidom.Element) -> list[str]:
-    attributes = element.attributes
-    return [
-        attributes.item(i).value for i in range(attributes.length) if attributes.item(i).namespaceURI in R_NS
-    ]
+    return [attribute.value for attribute in element.attributes.values() if attribute.namespaceURI in R_NS]
 
 
-def _prune(part: str, raw: bytes, *, keep_ids: set[str] = frozenset(), drop: set[str] = frozenset()) -> bytes:  # type: ignore[assignment]
+def _prune(
+    part: str, raw: bytes, *, keep_ids: AbstractSet[str] = frozenset(), drop: AbstractSet[str] = frozenset()
+) -> bytes:
     """The part without elements that refer to relationships not kept, or whose local name is in drop.
 
     Unchanged parts keep their bytes, so rek's own reference documents pass through as they are.
@@ -404,10 +402,11 @@ def _document_xml(raw: bytes, keep_ids: set[str]) -> bytes:
     """word/document.xml with an empty body but the reference's page setup (its last sectPr)."""
     document = _dom("word/document.xml", raw)
     root = document.documentElement
+    assert root is not None  # a parsed document has its root element (else minidom raised)
     body = next((n for n in root.childNodes if getattr(n, "localName", None) == "body"), None)
     if body is None:
         raise PackageError("word/document.xml hat keinen Textkörper (w:body)")
-    elements = [n for n in body.childNodes if n.nodeType == n.ELEMENT_NODE]
+    elements = [n for n in body.childNodes if isinstance(n, minidom.Element)]
     section = elements[-1] if elements and elements[-1].localName == "sectPr" else None
     for node in list(root.childNodes):
         root.removeChild(node)
@@ -476,9 +475,10 @@ def clean_reference(data: bytes, fallback: bytes | None = None) -> bytes:
     for rid, kind, target, external in _relationships("document.xml.rels", document_rels):
         if kind not in ("header", "footer") or external:
             continue
-        part = _resolve("word", target)
-        if part is None or part not in parts or part in out:
+        resolved = _resolve("word", target)
+        if resolved is None or resolved not in parts or resolved in out:
             continue
+        part = resolved
         rels_name = f"word/_rels/{part.removeprefix('word/')}.rels"
         own: list[tuple[str, str, str, bool]] = []
         if rels_name in parts:
@@ -537,6 +537,7 @@ def clean_reference(data: bytes, fallback: bytes | None = None) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         # a fixed time stamp on every part (not the time of writing): Pandoc keeps the parts' times, and
         # the same sources must give the same DOCX
-        for part, body in {"[Content_Types].xml": types, **out}.items():
-            package.writestr(zipfile.ZipInfo(part, date_time=ZIP_TIME), body, zipfile.ZIP_DEFLATED)
+        files: dict[str, str | bytes] = {"[Content_Types].xml": types, **out}
+        for part, content in files.items():
+            package.writestr(zipfile.ZipInfo(part, date_time=ZIP_TIME), content, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()

@@ -113,7 +113,7 @@ VIEW_EXCLUDED = frozenset({"Plan", "Project", "ContentPage", "SiteSettings", "Ap
 
 
 def is_view(value: Any) -> bool:
-    return view_attributes(type(value)) is not None
+    return view_attributes(type(value)) is not None  # type: ignore[arg-type]  # mypy takes a class for unhashable (python/mypy#20409)
 
 
 def plain_value(value: Any) -> bool:
@@ -136,7 +136,7 @@ class TemplateSandbox(SandboxedEnvironment):
             return False
         if isinstance(obj, _JINJA_RUNTIME):
             return True
-        allowed = view_attributes(type(obj))
+        allowed = view_attributes(type(obj))  # type: ignore[arg-type]  # mypy takes a class for unhashable (python/mypy#20409)
         if allowed is not None:
             return attr in allowed and plain_value(value)
         if isinstance(obj, PLAIN + CONTAINERS):

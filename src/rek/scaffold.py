@@ -282,7 +282,9 @@ def _insert_list_item(text: str, key: str, item_lines: list[str]) -> str:
         if lines and not lines[-1].endswith("\n"):
             lines[-1] += "\n"
         return "".join(lines) + f"{key}:\n" + "".join(f"  {line}\n" for line in item_lines)
-    if head.match(lines[start].rstrip("\n")).group(1):  # `key: []`
+    match = head.match(lines[start].rstrip("\n"))
+    assert match is not None  # start is the line that head matched above
+    if match.group(1):  # `key: []`
         lines[start] = f"{key}:\n"
     end = start + 1
     last = start

@@ -70,7 +70,7 @@ def context(plan: Plan) -> SummaryContext:
     field_rows = [(t, str(n), c) for t, n, c in zip(titles, counts, field_costs, strict=True)]
     field_rows.append(("Summe", str(len(plan.measures)), field_sum))
     costs, cost_sum = _column([mp.money.cost for mp in plan.measures])
-    measure_rows = [
+    measure_rows: list[tuple[str, str, str, str]] = [
         (
             Md(cell(mp.id) + ("\u00a0(\\*)" if mp.m.example else "")),  # the mark stays with the id
             mp.title,

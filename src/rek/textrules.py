@@ -115,7 +115,7 @@ def _has_markdown(annotation: Any) -> bool:
             return True
         if isinstance(arm, type) and issubclass(arm, BaseModel):
             if any(
-                _field_is_markdown(info) or _has_markdown(info.annotation)
+                _field_is_markdown(info) or _has_markdown(info.annotation)  # type: ignore[arg-type]  # mypy takes a class for unhashable (python/mypy#20409)
                 for info in arm.model_fields.values()
             ):
                 return True

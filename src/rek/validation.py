@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from . import suggest
 from .diagnostics import Diagnostics
@@ -66,7 +67,7 @@ def _allowed(ctx: dict[str, Any] | None) -> str:
     return (ctx or {}).get("expected", "").replace("' or '", "', '")
 
 
-def _message(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> tuple[str, str | None]:
+def _message(err: ErrorDetails, model: type[BaseModel], loc: Loc) -> tuple[str, str | None]:
     kind = err["type"]
     found = describe(err.get("input"))
     ctx = err.get("ctx") or {}

@@ -403,6 +403,7 @@ def _scan_events(text: str, display: str, diags: Diagnostics) -> bool:
     try:
         for event in yaml.parse(text, Loader=_Loader):
             mark = event.start_mark
+            assert mark is not None  # PyYAML's parsers (Python and C) give every event its start mark
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:

@@ -72,6 +72,7 @@ def write_costplan(plan: Plan, path: Path) -> list[FormulaCell]:
 def _write(plan: Plan, target: str | io.BytesIO) -> list[FormulaCell]:
     call = plan.call
     assert call is not None and plan.rate_percent is not None
+    assert plan.rate_fraction is not None  # it is rate_percent / 100
     project = plan.project
     budget = plan.application
     partners = project.strategy.partners

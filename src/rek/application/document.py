@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING, Any
 from .. import formatting as fmt
 from ..call import Call, Section, document_date, submission
 from ..locate import PACKAGE_DIR
-from ..mdtext import Md, cell, environment
+from ..mdtext import Environment, Md, cell, environment
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, SDG_LABELS, CostCategory
 from ..money import ZERO
 from ..plan import Budget, MeasurePlan, Money, Plan
-from ..sandbox import TemplateSandbox
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -260,7 +259,7 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
     }
 
 
-def template_environment(project: Project | None = None) -> TemplateSandbox:
+def template_environment(project: Project | None = None) -> Environment:
     """The environment of the application's templates: the project's overrides first, then rek's own."""
     overrides, folder = project.templates_for("application") if project else ({}, None)
     env = environment(TEMPLATES, overrides=overrides, folder=folder)

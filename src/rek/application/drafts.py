@@ -245,17 +245,19 @@ def write_drafts(plan: Plan, folder: Path, *, documents: bool = True) -> list[Dr
     if documents:
         # Pandoc runs as a subprocess per file: two at a time keep the export fast on small machines
         with ThreadPoolExecutor(max_workers=2) as pool:
-            jobs = [
-                pool.submit(
-                    to_docx,
-                    f.markdown,
-                    f.docx,
-                    metadata_args(f.draft.title, project.strategy.short_title, date),
-                    templates,
-                    options=SHORT,  # a short draft: no table of contents, no page breaks
+            jobs = []
+            for f in files:
+                assert f.docx is not None  # with documents every draft file has its DOCX (above)
+                jobs.append(
+                    pool.submit(
+                        to_docx,
+                        f.markdown,
+                        f.docx,
+                        metadata_args(f.draft.title, project.strategy.short_title, date),
+                        templates,
+                        options=SHORT,  # a short draft: no table of contents, no page breaks
+                    )
                 )
-                for f in files
-            ]
             for job in jobs:
                 job.result()
     return files

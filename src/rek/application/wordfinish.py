@@ -425,8 +425,8 @@ def fill_contents(body: ET.Element, styles: Styles, numbering: Numbering) -> int
         if index == 0:
             paragraph.append(_field_run("begin"))
             run = ET.SubElement(paragraph, w("r"))
-            text = ET.SubElement(run, w("instrText"), {f"{{{XML_NS}}}space": "preserve"})
-            text.text = instruction
+            instr = ET.SubElement(run, w("instrText"), {f"{{{XML_NS}}}space": "preserve"})
+            instr.text = instruction
             paragraph.append(_field_run("separate"))
         holder = paragraph
         if mark:
@@ -644,8 +644,8 @@ def lay_out_table(table: ET.Element, styles: Styles, available: float, page_heig
         tblgrid.remove(old)
     for value in widths:
         ET.SubElement(tblgrid, w("gridCol"), {w("w"): str(value)})
-    for row in grid:
-        for value, cell in zip(widths, row, strict=True):
+    for cells in grid:
+        for value, cell in zip(widths, cells, strict=True):
             tcpr = _child(cell, "tcPr", first=True)
             tcw = _child(tcpr, "tcW", first=True)
             tcw.attrib.clear()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 from ..mdtext import Md, MdLink, cell
 
@@ -61,8 +61,8 @@ def stack_table(
     rows = [list(r) for r in rows]
     if page is not None:
         html_rows = [[_html_cell(v, page) for v in r] for r in rows]
-        if all(c is not None for r in html_rows for c in r):
-            return _plain(list(headers), html_rows, align, wide=wide)
+        if all(c is not None for r in html_rows for c in r):  # then the rows hold text only: the cast
+            return _plain(list(headers), cast("list[list[str]]", html_rows), align, wide=wide)
     # Markdown cells: MkDocs resolves the links in them (markdown="span")
     cells = [[(cell(v), not str(v).strip()) for v in r] for r in rows]
     return _write(list(headers), cells, align, wide=wide, markdown=True)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape
+from operator import itemgetter
 from typing import Any
 
 import yaml
@@ -477,7 +478,7 @@ class SitePages:
                         for m in p.measures
                         for ms in m.milestones
                     ),
-                    key=lambda r: r[3],
+                    key=itemgetter(3),  # the date (the row's other cells are text)
                 )
             ]
         else:  # one row per measure: a list of every milestone would make a page nobody reads
