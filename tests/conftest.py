@@ -135,6 +135,21 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
     return _run
 
 
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.invalid",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.invalid",
+}
+
+
+@pytest.fixture
+def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commits in a test repository need an author, whatever the machine's git configuration says."""
+    for key, value in GIT_IDENTITY.items():
+        monkeypatch.setenv(key, value)
+
+
 @pytest.fixture
 def minimal(tmp_path: Path) -> Path:
     """A fresh copy of the minimal valid project (the 'rek init' template)."""

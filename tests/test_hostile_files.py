@@ -322,17 +322,6 @@ def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
 
 
-@pytest.fixture
-def committer(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in {
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.invalid",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.invalid",
-    }.items():
-        monkeypatch.setenv(key, value)
-
-
 def _change_costs(repo: Path) -> None:
     measure = repo / M01
     text = measure.read_text(encoding="utf-8")
@@ -341,7 +330,7 @@ def _change_costs(repo: Path) -> None:
 
 
 @pytest.fixture
-def export_ignore_history(minimal: Path, committer: None) -> Path:
+def export_ignore_history(minimal: Path, git_identity: None) -> Path:
     """First commit: a .gitattributes that hides measures/ from 'git archive' and rewrites every file with
     export-subst; second commit: M01's costs changed (the attributes stay)."""
     (minimal / ".gitattributes").write_text("measures/** export-ignore\n* export-subst\n", encoding="utf-8")
@@ -409,7 +398,7 @@ def test_filters_and_textconv_of_the_repository_are_not_run(
 
 
 def test_symbolic_link_in_an_old_revision_is_refused_not_followed(
-    minimal: Path, committer: None, run, tmp_path: Path
+    minimal: Path, git_identity: None, run, tmp_path: Path
 ) -> None:
     secret = tmp_path / "geheim.md"
     secret.write_text("# GEHEIMNIS\n", encoding="utf-8")
@@ -429,7 +418,7 @@ def test_symbolic_link_in_an_old_revision_is_refused_not_followed(
 
 
 def test_symbolic_link_as_a_project_folder_in_an_old_revision_is_refused(
-    minimal: Path, committer: None, run, tmp_path: Path
+    minimal: Path, git_identity: None, run, tmp_path: Path
 ) -> None:
     elsewhere = tmp_path / "woanders"
     shutil.move(minimal / "measures", elsewhere)
@@ -445,7 +434,7 @@ def test_symbolic_link_as_a_project_folder_in_an_old_revision_is_refused(
 
 
 def test_oversized_file_in_an_old_revision_is_refused_before_it_is_read(
-    minimal: Path, committer: None, run
+    minimal: Path, git_identity: None, run
 ) -> None:
     big = minimal / "measures" / "M02.yaml"
     big.write_bytes(b"# " + b"x" * (2 * 1024 * 1024) + b"\n")
@@ -461,7 +450,7 @@ def test_oversized_file_in_an_old_revision_is_refused_before_it_is_read(
     ], result.err
 
 
-def test_submodule_in_an_old_revision_is_skipped(minimal: Path, committer: None, run) -> None:
+def test_submodule_in_an_old_revision_is_skipped(minimal: Path, git_identity: None, run) -> None:
     git(minimal, "init", "-q", "-b", "main")
     git(minimal, "add", "-A")
     git(minimal, "commit", "-qm", "eins")
@@ -474,7 +463,7 @@ def test_submodule_in_an_old_revision_is_skipped(minimal: Path, committer: None,
     assert result.out == "Änderungen von HEAD zu Arbeitsstand: keine.\n"
 
 
-def test_project_in_a_subfolder_of_the_repository(tmp_path: Path, committer: None, run) -> None:
+def test_project_in_a_subfolder_of_the_repository(tmp_path: Path, git_identity: None, run) -> None:
     repo = tmp_path / "repo"
     project = repo / "regionen" / "muster"
     shutil.copytree(ROOT / "src" / "rek" / "templates" / "init", project)
@@ -488,7 +477,7 @@ def test_project_in_a_subfolder_of_the_repository(tmp_path: Path, committer: Non
 
 
 def test_old_revision_with_an_image_on_a_content_page_is_read_with_its_image(
-    minimal: Path, committer: None, run
+    minimal: Path, git_identity: None, run
 ) -> None:
     """assets/ belongs to a revision: a page showing an image in it stays valid in the old revision."""
     (minimal / "assets").mkdir()

@@ -26,14 +26,7 @@ def git(repo: Path, *args: str) -> str:
 
 
 @pytest.fixture
-def repo(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key, value in {
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.invalid",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.invalid",
-    }.items():
-        monkeypatch.setenv(key, value)
+def repo(minimal: Path, git_identity: None) -> Path:
     git(minimal, "init", "-q", "-b", "main")
     git(minimal, "add", "-A")
     git(minimal, "commit", "-qm", "v0.1")
