@@ -135,6 +135,17 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
     return _run
 
 
+# what an application folder holds: the deliverables, no Typst source, chart file or staging folder
+APPLICATION_DELIVERABLES = [
+    "LIESMICH.txt",
+    "antrag.docx",
+    "antrag.md",
+    "antrag.pdf",
+    "entwuerfe",
+    "kosten-und-finanzierungsplan.xlsx",
+    "projekttexte.txt",
+]
+
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Test",
     "GIT_AUTHOR_EMAIL": "test@example.invalid",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import APPLICATION_DELIVERABLES, FIXTURES, ROOT
 from rek import formatting as fmt
 from rek.application.document import render
 from rek.checks import check_plan
@@ -339,15 +339,7 @@ def test_application_command_writes_all_files(call_project: Path, run, tmp_path:
     assert "Antrag geschrieben:" in result.out and "1 Maßnahme, Zuwendung 13.000,00\u00a0€." in result.out
     assert "Warnung" not in result.err  # also PDF/UA-1 reached
     # deliverables only: no Typst source, no chart files, no staging folder
-    assert sorted(p.name for p in out.iterdir() if p.name != ".rek-build") == [
-        "LIESMICH.txt",
-        "antrag.docx",
-        "antrag.md",
-        "antrag.pdf",
-        "entwuerfe",
-        "kosten-und-finanzierungsplan.xlsx",
-        "projekttexte.txt",
-    ]
+    assert sorted(p.name for p in out.iterdir() if p.name != ".rek-build") == APPLICATION_DELIVERABLES
     markdown = (out / "antrag.md").read_text(encoding="utf-8")
     assert "# Kosten- und Finanzierungsplan" in markdown
     assert "| Summe | 20.000,00\u00a0€ | 20.000,00\u00a0€ |" in markdown

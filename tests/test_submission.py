@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import FIXTURES, ROOT, with_call
+from conftest import APPLICATION_DELIVERABLES, FIXTURES, ROOT, with_call
 from rek.plan import resolve
 from rek.project import require_project
 
@@ -288,15 +288,7 @@ def test_a_submission_names_a_known_call_once(minimal: Path, run) -> None:
 def test_the_application_folder_holds_deliverables_and_says_what_each_is_for(built_embedded: Path) -> None:
     folder = built_embedded / "antrag"
     names = sorted(p.name for p in folder.iterdir() if p.name != ".rek-build")  # the marker of rek's output
-    assert names == [
-        "LIESMICH.txt",
-        "antrag.docx",
-        "antrag.md",
-        "antrag.pdf",
-        "entwuerfe",
-        "kosten-und-finanzierungsplan.xlsx",
-        "projekttexte.txt",
-    ]
+    assert names == APPLICATION_DELIVERABLES
     assert all(p.suffix in (".md", ".docx") for p in (folder / "entwuerfe").iterdir())
     readme = (folder / "LIESMICH.txt").read_text(encoding="utf-8")
     assert readme.startswith(
