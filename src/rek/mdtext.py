@@ -19,7 +19,7 @@ from . import figures, markup
 from . import formatting as fmt
 from .diagnostics import Diagnostics, RekError
 from .sandbox import TemplateSandbox
-from .templateerror import template_error
+from .templateerror import below, template_error
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~^$])")
 # anything text() would change: special characters, whitespace to fold, a marker at the start
@@ -129,7 +129,7 @@ class Environment(TemplateSandbox):
     def _load_template(self, name: str, globals: Any) -> Template:  # noqa: A002
         template = super()._load_template(name, globals)
         if self.project_dir is not None and template.filename:
-            relative = _below(template.filename, self.project_dir)
+            relative = below(template.filename, self.project_dir)
             if relative is not None:
                 self.used.add(relative)
         return template
@@ -214,13 +214,6 @@ def environment(
         reference.globals = env.globals  # the same helpers (chart, table, …), registered on either
         env.reference = reference
     return env
-
-
-def _below(filename: str, folder: Path) -> str | None:
-    try:
-        return Path(filename).resolve().relative_to(folder.resolve()).as_posix()
-    except (ValueError, OSError):
-        return None
 
 
 def _figure_diagnostics(

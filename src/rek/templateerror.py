@@ -23,12 +23,12 @@ def template_error(exc: BaseException, tb: TracebackType | None, folder: Path) -
     prefix = f"{TEMPLATES_DIR}/{folder.name}"
     where: tuple[str, int] | None = None
     while tb is not None:
-        relative = _below(tb.tb_frame.f_code.co_filename, folder)
+        relative = below(tb.tb_frame.f_code.co_filename, folder)
         if relative is not None:
             where = (f"{prefix}/{relative}", tb.tb_lineno)
         tb = tb.tb_next
     if isinstance(exc, TemplateSyntaxError) and exc.filename:
-        relative = _below(exc.filename, folder)
+        relative = below(exc.filename, folder)
         if relative is not None:
             where = (f"{prefix}/{relative}", exc.lineno or 1)
     if where is None:
@@ -59,8 +59,9 @@ def german_message(message: str) -> str:
     return message
 
 
-def _below(filename: str, folder: Path) -> str | None:
+def below(filename: str, folder: Path) -> str | None:
+    """A template's file name relative to a project's template folder, or None when it lies elsewhere."""
     try:
-        return Path(filename).resolve().relative_to(folder).as_posix()
+        return Path(filename).resolve().relative_to(folder.resolve()).as_posix()
     except (ValueError, OSError):
         return None
