@@ -20,6 +20,7 @@ from .mdtext import Md, cell, environment
 from .model import Goal, Strategy
 from .money import whole_euro_column
 from .plan import Money, Plan
+from .site.pages import status_text
 
 TEMPLATES = PACKAGE_DIR / "templates" / "summary"
 STEM = "kurzfassung"
@@ -98,7 +99,7 @@ def context(plan: Plan) -> SummaryContext:
     return SummaryContext(
         s=s,
         lead=s.summary.strip().split("\n\n", 1)[0],
-        status=f"Version {s.version}, {s.status.value}" + (f" am {fmt.date(s.adopted)}" if s.adopted else ""),
+        status=status_text(s),
         today=plan.today,
         call=plan.call,
         goals=tuple(s.goals),
