@@ -439,9 +439,9 @@ def report(ctx: Context, year: int, out: Path | None) -> None:
     """Den Umsetzungsbericht eines Jahres schreiben (Markdown, DOCX, PDF)."""
     from .outputs import REPORT
 
-    files = _write_document(ctx, REPORT, out, "build-bericht", year=year)
+    target = _write_document(ctx, REPORT, out, "build-bericht", year=year)
     say(
-        f"Umsetzungsbericht {year} geschrieben: {os.path.relpath(files.markdown.parent)} ({files.markdown.name}, "
+        f"Umsetzungsbericht {year} geschrieben: {os.path.relpath(target)} (umsetzungsbericht-{year}.md, "
         f"umsetzungsbericht-{year}.docx, umsetzungsbericht-{year}.pdf)."
     )
 
@@ -458,14 +458,14 @@ def kurzfassung(ctx: Context, out: Path | None) -> None:
     """Eine Kurzfassung für den Rat schreiben: Ziele, Maßnahmen, Geld nach Jahren und Partnern (1–2 Seiten)."""
     from .outputs import SUMMARY
 
-    files = _write_document(ctx, SUMMARY, out, "build-kurzfassung")
+    target = _write_document(ctx, SUMMARY, out, "build-kurzfassung")
     say(
-        f"Kurzfassung geschrieben: {os.path.relpath(files.markdown.parent)} (kurzfassung.md, kurzfassung.docx, "
+        f"Kurzfassung geschrieben: {os.path.relpath(target)} (kurzfassung.md, kurzfassung.docx, "
         "kurzfassung.pdf)."
     )
 
 
-def _write_document(ctx: Context, output: Any, out: Path | None, default: str, **options: Any) -> Any:
+def _write_document(ctx: Context, output: Any, out: Path | None, default: str, **options: Any) -> Path:
     """Check, refuse (outputs.refusals) and write one document output into a staged folder."""
     from .build import staged_output
     from .outputs import refusals
@@ -482,8 +482,7 @@ def _write_document(ctx: Context, output: Any, out: Path | None, default: str, *
         files = output.write(plan, tmp, **options)
     for warning in files.warnings:
         click.echo(f"Warnung: {warning}", err=True)
-    files.markdown = target / files.markdown.name  # where it is now that the staged folder is swapped in
-    return files
+    return target  # the staged folder is swapped in there
 
 
 @cli.command()
