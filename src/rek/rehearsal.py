@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .application import export
 from .application.document import render
 from .application.drafts import render_drafts
-from .application.export import typst_compile
 from .diagnostics import Diagnostics, RekError
 from .layout import TEMPLATES_DIR
 from .plan import resolve
@@ -69,7 +69,7 @@ def _probe_typst(header: str) -> tuple[int, int, str] | None:
         probe = Path(tmp) / "probe.typ"
         probe.write_text(header.rstrip("\n") + "\n\nProbe\n", encoding="utf-8")
         try:
-            message = typst_compile(probe, Path(tmp) / "probe.pdf", Path(tmp), ua=False)
+            message = export.typst_compile(probe, Path(tmp) / "probe.pdf", Path(tmp), ua=False)
         except RekError as exc:
             return 1, 1, str(exc)
     if message is None:
