@@ -158,7 +158,7 @@ def check(ctx: Context, call_id: str | None) -> None:
             say(f"  {sp.section.title}: {count_line(sp, call.chars_per_page)}")
     extra = f", Förderaufruf '{call.id}' formal erfüllt" if call else ""
     if findings:
-        extra += f" ({len(findings)} Hinweis(e), vor der Einreichung zu erledigen)"
+        extra += f" ({_count(len(findings), 'Hinweis', 'Hinweise')}, vor der Einreichung zu erledigen)"
     if call:
         extra += (
             f"; im Antrag {_count(len(plan.application.measures), 'Maßnahme', 'Maßnahmen')}, "
@@ -394,7 +394,9 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
         # the submission check: what is still 'in Vorbereitung' counts as missing here
         if findings:
             click.echo(
-                f"{len(findings)} formale Anforderung(en) des Aufrufs '{call.id}' nicht erfüllt.", err=True
+                f"{_count(len(findings), 'formale Anforderung', 'formale Anforderungen')} des Aufrufs "
+                f"'{call.id}' nicht erfüllt.",
+                err=True,
             )
             sys.exit(1)
         say(f"Der Antrag erfüllt die formalen Anforderungen des Aufrufs '{call.name}'.")
