@@ -219,6 +219,20 @@ def with_call(project: Path) -> Path:
     return project
 
 
+def fill_scaffold(project: Path) -> None:
+    """Replace every scaffold text and template name (rek.placeholders.scaffold_texts) as a region would."""
+    from rek.placeholders import scaffold_texts
+
+    texts, names = scaffold_texts()
+    for path in [*project.glob("strategy/**/*.yaml"), *project.glob("measures/*.yaml"), project / "mkdocs.yml"]:
+        text = path.read_text(encoding="utf-8")
+        for old in texts:
+            text = text.replace(old, "Eigener Text der Region.")
+        for old in names:
+            text = text.replace(old, "Landkreis Testheim" if old.startswith("Landkreis") else "Testregion")
+        path.write_text(text, encoding="utf-8")
+
+
 def overlay(fixture: Path, project: Path) -> None:
     """Copy a fixture's files (all but expected.txt) over a project."""
     for item in fixture.rglob("*"):

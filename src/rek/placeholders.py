@@ -1,7 +1,12 @@
-"""Placeholders left in a strategy ("bitte ergänzen"): found with file, line and column.
+"""Placeholders left in a strategy ("bitte ergänzen", scaffold text): found with file, line and column.
 
 ``rek check`` shows each as a warning; ``rek publish`` refuses an adopted version while one is left,
 because an Impressum or accessibility statement with gaps does not meet the legal requirements.
+
+Scaffold text counts as a placeholder until it is changed: the texts ``rek new`` writes (the constants
+below, which ``scaffold.py`` writes from) and the prose and names of the ``rek init`` template (read
+from the template files themselves, :func:`scaffold_texts`), e.g. "Kurzbeschreibung in ein bis zwei
+Sätzen." or "Landkreis Muster". A text that still holds one of them, whole, is found wherever it stands.
 
 The search reads the text as a reader sees it (``invisible.normalise``): NFKC, invisible and format
 characters (the soft hyphen too) left out, YAML escapes and HTML character references decoded, any
@@ -11,13 +16,38 @@ larger than the loaders accept is not skipped silently: it is reported, so that 
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from .diagnostics import Diagnostic, RekError
 from .invisible import PLACEHOLDER, normalise
 from .layout import MAX_FILE_BYTES, SOURCE_PATTERNS
+from .locate import PACKAGE_DIR
+from .model import ActionField, Measure, Strategy
 from .project import display_path, natural_key
+from .textrules import markdown_fields
+
+# the texts 'rek new' writes into a new measure and a new action field (scaffold.py writes these)
+NEW_MEASURE_SUMMARY = "Kurzbeschreibung in ein bis zwei Sätzen."
+NEW_MEASURE_DESCRIPTION = "Was die Maßnahme erreichen will, wie sie umgesetzt wird und wer davon profitiert."
+NEW_FIELD_SUMMARY = "Worum es in diesem Handlungsfeld geht, in einem Satz."
+NEW_FIELD_DESCRIPTION = "Was die Region in diesem Handlungsfeld erreichen will."
+INIT_TEMPLATE = PACKAGE_DIR / "templates" / "init"
+SCAFFOLD_MESSAGE = "Platzhalter aus der Vorlage „{text}“: noch nicht durch eigenen Text ersetzt"
+SCAFFOLD_HINT = (
+    "Schreiben Sie hier Ihren eigenen Text (die Vorlage von 'rek init' und 'rek new' ist nur ein Gerüst); "
+    "eine beschlossene Fassung wird mit Vorlagentext nicht veröffentlicht."
+)
+NAME_MESSAGE = "Platzhalter aus der Vorlage „{text}“: noch nicht durch Ihren Namen ersetzt"
+NAME_HINT = (
+    "Setzen Sie den Namen Ihrer Region oder Ihres Partners ein; eine beschlossene Fassung wird mit "
+    "Namen aus der Vorlage nicht veröffentlicht."
+)
 
 MARKER = PLACEHOLDER
 MAX_BYTES = MAX_FILE_BYTES  # the largest file any loader accepts (layout.py)
@@ -42,6 +72,7 @@ def _files(root: Path) -> list[Path]:
 def find(root: Path, severity: str = "warning") -> list[Diagnostic]:
     """Every placeholder in the project's source files, in file order."""
     items: list[Diagnostic] = []
+    hints: set[str] = set()  # each kind's hint once, at its first place
     for path in _files(root):
         display = display_path(path)
         try:
@@ -62,9 +93,94 @@ def find(root: Path, severity: str = "warning") -> list[Diagnostic]:
                 )
             )
             continue
-        for line, col in positions(raw.decode("utf-8", errors="replace")):
-            items.append(Diagnostic(display, line, col, MESSAGE, severity, None if items else HINT))
+        text = raw.decode("utf-8", errors="replace")
+        if path.suffix in (".yaml", ".yml"):
+            text = _without_comment_lines(text)
+        found = [(line, col, MESSAGE, HINT) for line, col in positions(text)]
+        found += scaffold_positions(text)
+        for line, col, message, hint in sorted(found):
+            items.append(Diagnostic(display, line, col, message, severity, None if hint in hints else hint))
+            hints.add(hint)
     return items
+
+
+_COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
+
+
+def _without_comment_lines(text: str) -> str:
+    """YAML text with its comment lines blanked (same length, so lines and columns stay)."""
+    return _COMMENT_LINE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _texts_of(data: Any, model: Any) -> list[str]:
+    """The prose of one template file: its Markdown fields and its one-line summary."""
+    texts = [text for _, text in markdown_fields(model, data)]
+    if isinstance(data, dict) and isinstance(data.get("summary"), str):
+        texts.append(data["summary"])
+    return texts
+
+
+@functools.cache
+def scaffold_texts() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(texts, names) that 'rek init' and 'rek new' write and a region must replace.
+
+    Texts are the prose of the init template (Markdown fields and summaries of its strategy, action
+    fields and measures) and the texts of 'rek new'; names are the template's region and partner names
+    ("Musterregion", "Landkreis Muster"), which may also stand inside a longer text.
+    """
+    texts = [NEW_MEASURE_SUMMARY, NEW_MEASURE_DESCRIPTION, NEW_FIELD_SUMMARY, NEW_FIELD_DESCRIPTION]
+    names: list[str] = []
+    strategy = yaml.safe_load((INIT_TEMPLATE / "strategy" / "strategy.yaml").read_text(encoding="utf-8"))
+    texts += _texts_of(strategy, Strategy)
+    names += [strategy["short_title"], strategy["region"]["name"], *(p["name"] for p in strategy["partners"])]
+    for folder, model in (("strategy/action-fields", ActionField), ("measures", Measure)):
+        for path in sorted((INIT_TEMPLATE / folder).glob("*.yaml")):
+            texts += _texts_of(yaml.safe_load(path.read_text(encoding="utf-8")), model)
+    clean = [t.strip() for t in texts if t.strip() and not PLACEHOLDER.search(t)]
+    return tuple(dict.fromkeys(clean)), tuple(dict.fromkeys(n for n in names if n))
+
+
+def _pattern(text: str, whole_word: bool) -> str:
+    body = r"\s+".join(re.escape(word) for word in text.split())
+    return rf"(?<!\w){body}(?!\w)" if whole_word else body
+
+
+@functools.cache
+def _scaffold_pattern() -> re.Pattern[str]:
+    texts, names = scaffold_texts()
+    # longest first, so that a text is found whole before a name inside it
+    parts = sorted([(t, False) for t in texts] + [(n, True) for n in names], key=lambda p: -len(p[0]))
+    return re.compile("|".join(f"({_pattern(t, whole)})" for t, whole in parts), re.IGNORECASE)
+
+
+_NOTE = re.compile(r"bitte\s+ergänzen\s*\([^()]*\)", re.IGNORECASE)
+
+
+def _shown(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 50 else text[:49].rstrip() + "…"
+
+
+def scaffold_positions(text: str) -> list[tuple[int, int, str, str]]:
+    """(line, column, message, hint) of every scaffold text and template name left in text."""
+    plain, offsets = normalise(text)
+    notes = [m.span() for m in _NOTE.finditer(plain)]  # 'bitte ergänzen (… des Landkreises Muster)'
+    starts = [0] + [m.end() for m in _BREAK.finditer(text)]
+    texts, names = scaffold_texts()
+    folded_names = {" ".join(n.split()).casefold() for n in names}
+    found = []
+    for match in _scaffold_pattern().finditer(plain):
+        if any(a <= match.start() < b for a, b in notes):
+            continue
+        offset = offsets[match.start()]
+        line = bisect.bisect_right(starts, offset) - 1
+        value = " ".join(match.group(0).split())
+        if value.casefold() in folded_names:
+            found.append((line + 1, offset - starts[line] + 1, NAME_MESSAGE.format(text=value), NAME_HINT))
+        else:
+            message = SCAFFOLD_MESSAGE.format(text=_shown(value))
+            found.append((line + 1, offset - starts[line] + 1, message, SCAFFOLD_HINT))
+    return found
 
 
 def positions(text: str) -> list[tuple[int, int]]:

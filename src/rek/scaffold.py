@@ -13,6 +13,12 @@ from . import clock
 from .diagnostics import RekError
 from .jsonschemas import write_schemas
 from .model import ActionField, Measure, Strategy
+from .placeholders import (
+    NEW_FIELD_DESCRIPTION,
+    NEW_FIELD_SUMMARY,
+    NEW_MEASURE_DESCRIPTION,
+    NEW_MEASURE_SUMMARY,
+)
 
 
 def next_measure_id(existing: list[str]) -> str:
@@ -46,9 +52,9 @@ def measure_yaml(
     return f"""# yaml-language-server: $schema=../schemas/measure.schema.json
 id: {measure_id}
 title: {_q(title)}
-summary: {_q("Kurzbeschreibung in ein bis zwei Sätzen.")}
+summary: {_q(NEW_MEASURE_SUMMARY)}
 description: |
-  Was die Maßnahme erreichen will, wie sie umgesetzt wird und wer davon profitiert.
+  {NEW_MEASURE_DESCRIPTION}
 action_field: {action_field}
 further_action_fields: []
 goals: []
@@ -262,9 +268,9 @@ def new_action_field(
 id: {field_id}
 title: {_q(title)}
 order: {order}
-summary: {_q("Worum es in diesem Handlungsfeld geht, in einem Satz.")}
+summary: {_q(NEW_FIELD_SUMMARY)}
 description: |
-  Was die Region in diesem Handlungsfeld erreichen will.
+  {NEW_FIELD_DESCRIPTION}
 goals: []
 indicators: []
 """
