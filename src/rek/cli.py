@@ -189,6 +189,14 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def _unrelated(items: list[Any]) -> None:
+    """After a new entry: the errors of other files, labelled as not part of it (on stderr)."""
+    if items:
+        from .scaffold import unrelated_text
+
+        click.echo(styled(unrelated_text(items)), err=True)
+
+
 @cli.group()
 def new() -> None:
     """Neue Dateien aus Vorlagen anlegen (überschreibt nie)."""
@@ -204,15 +212,16 @@ def new_measure(
     ctx: Context, title: str, action_field: str | None, lead: str | None, measure_id: str | None
 ) -> None:
     """Einen gültigen Maßnahmensteckbrief mit der nächsten freien Kennung anlegen."""
+    from .scaffold import load_for_new
     from .scaffold import new_measure as scaffold
 
     root = ctx.root()
-    project = require_project(root)
+    base = load_for_new(root, "Die Maßnahme", fields=True)
     path = scaffold(
         root,
-        project.strategy,
-        project.action_fields,
-        [m.id for m in project.measures],
+        base.strategy,
+        base.action_fields,
+        base.measure_ids,
         title=title,
         action_field=action_field,
         lead=lead,
@@ -220,6 +229,7 @@ def new_measure(
         today=ctx.today,
     )
     say(f"Angelegt: {os.path.relpath(path)}")
+    _unrelated(base.unrelated)
 
 
 @new.command("action-field")
@@ -228,12 +238,14 @@ def new_measure(
 @pass_ctx
 def new_action_field(ctx: Context, title: str, field_id: str | None) -> None:
     """Ein neues Handlungsfeld als Datei unter strategy/action-fields/ anlegen."""
+    from .scaffold import load_for_new
     from .scaffold import new_action_field as scaffold
 
     root = ctx.root()
-    project = require_project(root)
-    path = scaffold(root, project.action_fields, title=title, field_id=field_id)
+    base = load_for_new(root, "Das Handlungsfeld", fields=True)
+    path = scaffold(root, base.action_fields, title=title, field_id=field_id)
     say(f"Angelegt: {os.path.relpath(path)}")
+    _unrelated(base.unrelated)
 
 
 @new.command("partner")
@@ -249,12 +261,14 @@ def new_action_field(ctx: Context, title: str, field_id: str | None) -> None:
 @pass_ctx
 def new_partner(ctx: Context, partner_id: str, name: str, kind: str, role: str) -> None:
     """Einen Partner in strategy/strategy.yaml ergänzen (die übrigen Zeilen bleiben, wie sie sind)."""
+    from .scaffold import load_for_new
     from .scaffold import new_partner as scaffold
 
     root = ctx.root()
-    project = require_project(root)
-    path = scaffold(root, project.strategy, partner_id=partner_id, name=name, kind=kind, role=role)
+    base = load_for_new(root, "Der Partner", fields=False)
+    path = scaffold(root, base.strategy, partner_id=partner_id, name=name, kind=kind, role=role)
     say(f"Partner '{partner_id}' ergänzt in {os.path.relpath(path)}")
+    _unrelated(base.unrelated)
 
 
 @new.command("goal")
@@ -263,12 +277,14 @@ def new_partner(ctx: Context, partner_id: str, name: str, kind: str, role: str) 
 @pass_ctx
 def new_goal(ctx: Context, title: str, goal_id: str | None) -> None:
     """Ein strategisches Ziel in strategy/strategy.yaml ergänzen."""
+    from .scaffold import load_for_new
     from .scaffold import new_goal as scaffold
 
     root = ctx.root()
-    project = require_project(root)
-    path, made = scaffold(root, project.strategy, title=title, goal_id=goal_id)
+    base = load_for_new(root, "Das Ziel", fields=False)
+    path, made = scaffold(root, base.strategy, title=title, goal_id=goal_id)
     say(f"Ziel '{made}' ergänzt in {os.path.relpath(path)}")
+    _unrelated(base.unrelated)
 
 
 @cli.command()
