@@ -41,12 +41,13 @@ INIT_TEMPLATE = PACKAGE_DIR / "templates" / "init"
 SCAFFOLD_MESSAGE = "Platzhalter aus der Vorlage „{text}“: noch nicht durch eigenen Text ersetzt"
 SCAFFOLD_HINT = (
     "Schreiben Sie hier Ihren eigenen Text (die Vorlage von 'rek init' und 'rek new' ist nur ein Gerüst); "
-    "eine beschlossene Fassung wird mit Vorlagentext nicht veröffentlicht."
+    "mit Vorlagentext wird eine beschlossene Fassung nicht veröffentlicht und ein Antrag nur als Entwurf "
+    "(--draft) geschrieben."
 )
 NAME_MESSAGE = "Platzhalter aus der Vorlage „{text}“: noch nicht durch Ihren Namen ersetzt"
 NAME_HINT = (
-    "Setzen Sie den Namen Ihrer Region oder Ihres Partners ein; eine beschlossene Fassung wird mit "
-    "Namen aus der Vorlage nicht veröffentlicht."
+    "Setzen Sie den Namen Ihrer Region oder Ihres Partners ein; mit Namen aus der Vorlage wird eine "
+    "beschlossene Fassung nicht veröffentlicht und ein Antrag nur als Entwurf (--draft) geschrieben."
 )
 
 MARKER = PLACEHOLDER
@@ -202,3 +203,33 @@ def refuse_if_any(root: Path) -> None:
     items = find(root, "error")
     if items:
         raise RekError(items)
+
+
+_TOP_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:", re.MULTILINE)
+
+
+def _site_only_lines(text: str) -> range:
+    """The lines (1-based) of the top-level 'legal:' block of strategy.yaml: the website's legal pages."""
+    starts = list(_TOP_KEY.finditer(text))
+    for index, match in enumerate(starts):
+        if match.group(0).startswith("legal"):
+            first = text.count("\n", 0, match.start()) + 1
+            end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+            return range(first, text.count("\n", 0, end) + 2)
+    return range(0)
+
+
+def for_application(root: Path) -> list[Diagnostic]:
+    """The placeholders a non-draft application may not carry: those in what it shows (measures, action
+    fields, the strategy's texts and partners), not in the website's own pages, settings and legal block."""
+    strategy = root / "strategy" / "strategy.yaml"
+    try:
+        legal = _site_only_lines(strategy.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        legal = range(0)
+    folders = tuple(display_path(root / name) + "/" for name in ("strategy", "measures"))
+    return [
+        diag
+        for diag in find(root, "error")
+        if diag.path.startswith(folders) and not (diag.path == display_path(strategy) and diag.line in legal)
+    ]
