@@ -419,12 +419,21 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
         return
     from .outputs import APPLICATION, DRAFTS, refusals
 
-    if refusals(plan, [APPLICATION, DRAFTS], draft=draft):  # the one refusal policy (outputs.py)
-        click.echo(summary_line(findings), err=True)
+    stop = refusals(plan, [APPLICATION, DRAFTS], draft=draft)  # the one refusal policy (outputs.py)
+    if stop:
+        gaps = sorted(set(stop) - set(findings))  # placeholders: refused, but not a formal finding
+        for diag in gaps:
+            click.echo(styled(diag.format()), err=True)
+        click.echo(summary_line(findings + gaps), err=True)
         if not money:
+            reason = (
+                "die formale Prüfung ist nicht bestanden"
+                if len(gaps) < len(stop)
+                else "es stehen noch Platzhalter darin („bitte ergänzen“ oder Text der Vorlage)"
+            )
             click.echo(
-                "Kein Antrag geschrieben: die formale Prüfung ist nicht bestanden. Mit --draft entsteht ein "
-                "Entwurf, der auf jeder Seite so markiert ist.",
+                f"Kein Antrag geschrieben: {reason}. Mit --draft entsteht ein Entwurf, der auf jeder Seite so "
+                "markiert ist.",
                 err=True,
             )
         sys.exit(1)

@@ -60,7 +60,12 @@ def _closed_keys(node: dict[str, object]) -> None:
     """
     patterns = node.get("patternProperties")
     names = node.get("propertyNames")
-    if isinstance(patterns, dict) and len(patterns) == 1 and isinstance(names, dict) and "pattern" not in names:
+    if (
+        isinstance(patterns, dict)
+        and len(patterns) == 1
+        and isinstance(names, dict)
+        and "pattern" not in names
+    ):
         names["pattern"] = next(iter(patterns))
 
 

@@ -828,7 +828,8 @@ class Legal(Strict):
     supervisory_authority: Contact = Field(title="Datenschutz-Aufsichtsbehörde")
     hosting: Text = Field(title="Hosting: Anbieter und Standort")
     log_retention_days: DaysOrPlaceholder = Field(
-        title="Speicherdauer der Server-Protokolle in Tagen", description="eine Zahl, z. B. 14, oder 'bitte ergänzen'"
+        title="Speicherdauer der Server-Protokolle in Tagen",
+        description="eine Zahl, z. B. 14, oder 'bitte ergänzen'",
     )
     privacy_date: DateOrPlaceholder = Field(
         title="Stand der Datenschutzerklärung", description="Datum JJJJ-MM-TT oder 'bitte ergänzen'"

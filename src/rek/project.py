@@ -296,7 +296,9 @@ def _id_hint(folder: Path, path: Path, ident: str) -> str:
             f"Die Kennung '{ident}' hat schon {display_path(taken)}; frei ist '{path.stem}' wie der "
             f"Dateiname: ändern Sie die Kennung in 'id: {path.stem}'."
         )
-    return f"Benennen Sie die Datei in '{ident}{path.suffix}' um oder ändern Sie die Kennung in '{path.stem}'."
+    return (
+        f"Benennen Sie die Datei in '{ident}{path.suffix}' um oder ändern Sie die Kennung in '{path.stem}'."
+    )
 
 
 def _load_pages(root: Path, folder: Path, images: dict[str, Path], diags: Diagnostics) -> list[ContentPage]:

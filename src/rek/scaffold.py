@@ -471,7 +471,9 @@ def load_for_new(root: Path, what: str, *, fields: bool) -> NewBase:
         if unrelated:
             text += "\n" + unrelated_text(unrelated)
         raise RekError(text)
-    return NewBase(strategy, sorted(loaded, key=lambda f: (f.order, natural_key(f.id))), measure_ids, unrelated)
+    return NewBase(
+        strategy, sorted(loaded, key=lambda f: (f.order, natural_key(f.id))), measure_ids, unrelated
+    )
 
 
 def unrelated_text(items: list[Diagnostic]) -> str:
