@@ -242,7 +242,11 @@ def fill_scaffold(project: Path) -> None:
     from rek.placeholders import scaffold_texts
 
     texts, names = scaffold_texts()
-    for path in [*project.glob("strategy/**/*.yaml"), *project.glob("measures/*.yaml"), project / "mkdocs.yml"]:
+    for path in [
+        *project.glob("strategy/**/*.yaml"),
+        *project.glob("measures/*.yaml"),
+        project / "mkdocs.yml",
+    ]:
         text = path.read_text(encoding="utf-8")
         for old in texts:
             text = text.replace(old, "Eigener Text der Region.")

@@ -72,6 +72,22 @@ def number_hint(value: Any) -> str | None:
     return None
 
 
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def date_hint(value: Any) -> str | None:
+    """For a German date written as text: the same day as YAML reads it ('30.11.2026' -> 2026-11-30)."""
+    match = _GERMAN_DATE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        iso = dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+    return f"Meinten Sie {iso}? Schreiben Sie Daten als JJJJ-MM-TT, ohne Anführungszeichen."
+
+
 def field_name(loc: Loc) -> str:
     text = ""
     for part in loc:
@@ -127,7 +143,10 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: Loc) -> tuple[str, 
             hint = f"Meinten Sie '{close}'?" if close else None
         return f"erwartet: einer der Werte {allowed}; gefunden: {found}", hint
     if kind.startswith("rek_"):
-        hint = number_hint(err.get("input")) if kind == "rek_number" else None
+        if kind in ("rek_number", "rek_days"):
+            hint = number_hint(err.get("input"))
+        elif kind.startswith("rek_date"):
+            hint = date_hint(err.get("input"))
         return f"erwartet: {err['msg']}; gefunden: {found}", hint
     expected = {
         "string_type": "Text",
