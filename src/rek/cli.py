@@ -364,7 +364,9 @@ def build(
         click.echo(styled(diag.format()), err=True)
     parts = []
     if site:
-        parts.append(f"Website mit {report.pages} Seiten in {os.path.relpath(target / 'site')}")
+        parts.append(
+            f"Website mit {_count(report.pages, 'Seite', 'Seiten')} in {os.path.relpath(target / 'site')}"
+        )
     if application and project.call is not None:
         parts.append(f"Antrag in {os.path.relpath(target / 'antrag')}")
     labels = {"application": "Antrag", "generate": "Seiten", "mkdocs": "MkDocs"}
