@@ -402,7 +402,7 @@ def test_new_entries_with_a_taken_id_suggest_a_free_one(run, minimal: Path) -> N
     )
 
 
-def test_the_preview_banner_shows_hints_too() -> None:
+def test_the_preview_banner_shows_hints_too(tmp_path: Path) -> None:
     import json
 
     from rek.diagnostics import Diagnostics
@@ -414,6 +414,15 @@ def test_the_preview_banner_shows_hints_too() -> None:
     assert json.loads(_status(diags))["errors"] == [
         "measures/M01.yaml:19:13: Feld 'costs[0].amount': erwartet: eine Zahl; gefunden: Text '20000'\n"
         "Hinweis: Meinten Sie 20000? Schreiben Sie Zahlen ohne Anführungszeichen."
+    ]
+
+    from rek.serve import _error_tree
+
+    _error_tree(tmp_path, diags)  # the page before the first valid state: the same lines
+    page = (tmp_path / "docs" / "index.md").read_text(encoding="utf-8").splitlines()
+    assert page[-2:] == [
+        "- measures/M01.yaml:19:13: error: Feld 'costs\\[0\\].amount': erwartet: eine Zahl; gefunden: Text '20000'",
+        "    - Hinweis: Meinten Sie 20000? Schreiben Sie Zahlen ohne Anführungszeichen.",
     ]
 
 

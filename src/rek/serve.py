@@ -111,7 +111,7 @@ def _error_tree(tree: Path, diags: Diagnostics) -> None:
     """A one-page preview for a strategy that has not been valid yet: the list of its errors."""
     lines = ["# Die Strategie hat Fehler", "", "Die Vorschau erscheint, sobald alle Dateien gültig sind.", ""]
     for diag in diags.sorted():
-        first, *more = banner_lines(diag)
+        first, *more = (line.strip() for line in diag.format().split("\n"))  # with its hint and rule
         lines += [f"- {text(first)}", *(f"    - {text(line)}" for line in more)]
     writer = TreeWriter(tree / "docs", incremental=True)
     writer.put("index.md", "\n".join(lines) + "\n")
