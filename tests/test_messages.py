@@ -549,3 +549,30 @@ def test_no_message_of_any_fixture_shows_python(run, tmp_path: Path) -> None:
             if _REPR.search(line) or _PYTHON.search(_QUOTED.sub("", line)):
                 found.append(f"{fixture.parent.name}/{fixture.name}: {line}")
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the next quoted value closes the open one: the cause is the opening quote, not line 3
+            'id: M01\ntitle: "Online-Termin\nsummary: "Termine"\nlead: lk\n',
+            "x.yaml:2:8: error: YAML-Syntaxfehler: Ein Text in Anführungszeichen wird in seiner Zeile nicht geschlossen",
+        ),
+        (  # single quotes, two lines later
+            "id: M01\ntitle: 'Online-Termin\nsummary: Termine\nlead: 'lk'\n",
+            "x.yaml:2:8: error: YAML-Syntaxfehler: Ein Text in Anführungszeichen wird in seiner Zeile nicht geschlossen",
+        ),
+        (  # in a list
+            'id: M01\ntarget_groups:\n  - "Bürger\n  - "Firmen"\nlead: lk\n',
+            "x.yaml:3:5: error: YAML-Syntaxfehler: Ein Text in Anführungszeichen wird in seiner Zeile nicht geschlossen",
+        ),
+        (  # a wanted two-line quoted text is no cause of a later, unrelated error
+            'id: M01\ntitle: "Ein langer Titel\n  über zwei Zeilen"\nlead: lk\n bad: 1\n',
+            "x.yaml:5:5: error: YAML-Syntaxfehler: Hier darf kein 'Schlüssel: Wert' stehen",
+        ),
+    ],
+)
+def test_an_open_quote_is_blamed_only_when_it_is_the_cause(text: str, expected: str) -> None:
+    diags = Diagnostics()
+    parse_yaml_bytes(text.encode("utf-8"), Path("x.yaml"), "x.yaml", diags)
+    assert [d.format().splitlines()[0] for d in diags.items] == [expected]
