@@ -97,8 +97,9 @@ def find(root: Path, severity: str = "warning") -> list[Diagnostic]:
         text = raw.decode("utf-8", errors="replace")
         if path.suffix in (".yaml", ".yml"):
             text = _without_comment_lines(text)
-        found = [(line, col, MESSAGE, HINT) for line, col in positions(text)]
-        found += scaffold_positions(text)
+        normalised = normalise(text)
+        found = [(line, col, MESSAGE, HINT) for line, col in positions(text, normalised)]
+        found += scaffold_positions(text, normalised)
         for line, col, message, hint in sorted(found):
             items.append(Diagnostic(display, line, col, message, severity, None if hint in hints else hint))
             hints.add(hint)
@@ -141,17 +142,18 @@ def scaffold_texts() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(dict.fromkeys(clean)), tuple(dict.fromkeys(n for n in names if n))
 
 
-def _pattern(text: str, whole_word: bool) -> str:
-    body = r"\s+".join(re.escape(word) for word in text.split())
-    return rf"(?<!\w){body}(?!\w)" if whole_word else body
-
-
 @functools.cache
 def _scaffold_pattern() -> re.Pattern[str]:
+    """One alternation of every scaffold text and name, any whitespace between the words, as written.
+
+    Case-sensitive on purpose: literal alternatives let the regex engine skip ahead (about 1 ms for the
+    whole embedded strategy, against half a second case-insensitive); the word bounds of names are
+    checked after a match.
+    """
     texts, names = scaffold_texts()
     # longest first, so that a text is found whole before a name inside it
-    parts = sorted([(t, False) for t in texts] + [(n, True) for n in names], key=lambda p: -len(p[0]))
-    return re.compile("|".join(f"({_pattern(t, whole)})" for t, whole in parts), re.IGNORECASE)
+    parts = sorted([*texts, *names], key=lambda part: -len(part))
+    return re.compile("|".join(r"\s+".join(re.escape(word) for word in part.split()) for part in parts))
 
 
 _NOTE = re.compile(r"bitte\s+ergänzen\s*\([^()]*\)", re.IGNORECASE)
@@ -162,9 +164,11 @@ def _shown(text: str) -> str:
     return text if len(text) <= 50 else text[:49].rstrip() + "…"
 
 
-def scaffold_positions(text: str) -> list[tuple[int, int, str, str]]:
+def scaffold_positions(
+    text: str, normalised: tuple[str, list[int]] | None = None
+) -> list[tuple[int, int, str, str]]:
     """(line, column, message, hint) of every scaffold text and template name left in text."""
-    plain, offsets = normalise(text)
+    plain, offsets = normalised or normalise(text)
     notes = [m.span() for m in _NOTE.finditer(plain)]  # 'bitte ergänzen (… des Landkreises Muster)'
     starts = [0] + [m.end() for m in _BREAK.finditer(text)]
     texts, names = scaffold_texts()
@@ -176,7 +180,12 @@ def scaffold_positions(text: str) -> list[tuple[int, int, str, str]]:
         offset = offsets[match.start()]
         line = bisect.bisect_right(starts, offset) - 1
         value = " ".join(match.group(0).split())
-        if value.casefold() in folded_names:
+        is_name = value.casefold() in folded_names
+        before = plain[match.start() - 1] if match.start() else " "
+        after = plain[match.end()] if match.end() < len(plain) else " "
+        if is_name and (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+            continue  # a name inside a longer word ('Musterregionen') is the writer's own word
+        if is_name:
             found.append((line + 1, offset - starts[line] + 1, NAME_MESSAGE.format(text=value), NAME_HINT))
         else:
             message = SCAFFOLD_MESSAGE.format(text=_shown(value))
@@ -184,9 +193,9 @@ def scaffold_positions(text: str) -> list[tuple[int, int, str, str]]:
     return found
 
 
-def positions(text: str) -> list[tuple[int, int]]:
+def positions(text: str, normalised: tuple[str, list[int]] | None = None) -> list[tuple[int, int]]:
     """(line, column) of every placeholder in text, both 1-based, the column in characters."""
-    plain, offsets = normalise(text)
+    plain, offsets = normalised or normalise(text)
     starts = [0] + [m.end() for m in _BREAK.finditer(text)]
     found = []
     line = 0
