@@ -516,7 +516,7 @@ def test_new_scaffold_text_is_found_until_changed(run, minimal: Path) -> None:
 _REPR = re.compile(r"datetime\.|Decimal\(|<class |NoneType|\{'[^']*': |\['[^']*', '|\(\d+, \d+|object at 0x")
 # ... and a Python type name or English text of the validation library (outside what the user wrote)
 _PYTHON = re.compile(
-    r"\b(?:None|True|False|str|int|float|dict|list|bool|date|datetime|tuple|Decimal)\b|"
+    r"\b(?:None|True|False|str|int|float|dict|list|bool|date|datetime|tuple|Decimal)\b(?!:)|"  # 'date:' is a key
     r"Input should|Field required|validation error|Extra inputs|Value error|Traceback|\btype=|pydantic"
 )
 _QUOTED = re.compile(r"'[^'\n]*'|„[^“\n]*“|\"[^\"\n]*\"")  # field names and values the user wrote
@@ -534,7 +534,7 @@ def test_no_message_of_any_fixture_shows_python(run, tmp_path: Path) -> None:
     """Every fixture of the corpus through 'rek check': no repr, no type name, no English library text."""
     import shutil
 
-    from conftest import INIT_TEMPLATE, overlay
+    from conftest import FIXTURES, INIT_TEMPLATE, overlay
 
     fixtures = _corpus()
     assert len(fixtures) > 60
@@ -545,9 +545,27 @@ def test_no_message_of_any_fixture_shows_python(run, tmp_path: Path) -> None:
         overlay(fixture, project)
         result = run("check", cwd=project)
         assert result.out or result.err, fixture.name
-        for line in (result.out + result.err).splitlines():
+        output = result.out + result.err
+        if fixture.parent.name == "broken":  # the same fixture against the test call's formal rules
+            shutil.copytree(FIXTURES / "calls", project / "strategy" / "calls", dirs_exist_ok=True)
+            strategy = project / "strategy" / "strategy.yaml"
+            if strategy.is_file():
+                text = strategy.read_text(encoding="utf-8", errors="replace")
+                strategy.write_text(text.replace("# call: mpsc-2021", "call: test-call"), encoding="utf-8")
+                called = run("check", cwd=project)
+                output += called.out + called.err
+        for line in output.splitlines():
             if _REPR.search(line) or _PYTHON.search(_QUOTED.sub("", line)):
                 found.append(f"{fixture.parent.name}/{fixture.name}: {line}")
+    from conftest import ROOT
+
+    for profile in sorted((ROOT / "strategy" / "calls").glob("*.yaml")):  # the embedded strategy, each call
+        result = run("check", "--call", profile.stem, cwd=ROOT)
+        found += [
+            f"embedded --call {profile.stem}: {line}"
+            for line in (result.out + result.err).splitlines()
+            if _REPR.search(line) or _PYTHON.search(_QUOTED.sub("", line))
+        ]
     assert found == []
 
 
