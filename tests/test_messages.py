@@ -493,9 +493,10 @@ def test_scaffold_text_and_template_names_block_an_adopted_publication(
 
 
 def test_new_scaffold_text_is_found_until_changed(run, minimal: Path) -> None:
-    from rek.placeholders import NEW_FIELD_DESCRIPTION, NEW_MEASURE_SUMMARY, scaffold_texts
+    from rek.placeholders import NEW_FIELD_DESCRIPTION, NEW_MEASURE_SUMMARY, NEW_MEASURE_TITLE, scaffold_texts
 
     assert NEW_MEASURE_SUMMARY in scaffold_texts()[0] and "Landkreis Muster" in scaffold_texts()[1]
+    assert NEW_MEASURE_TITLE in scaffold_texts()[0]  # the title of "rek new measure" without --title
     run("new", "measure", "--title", "Digitale Bauakte", cwd=minimal)
     run("new", "action-field", "--title", "Bildung", cwd=minimal)
     out = run("check", cwd=minimal).out.splitlines()

@@ -17,6 +17,7 @@ from .diagnostics import RekError, summary_line
 from .formatting import euro
 from .locate import find_project
 from .model import PartnerKind
+from .placeholders import NEW_MEASURE_TITLE
 from .project import load_project, require_project
 
 clicktext.install()
@@ -203,7 +204,7 @@ def new() -> None:
 
 
 @new.command("measure")
-@click.option("--title", default="Neue Maßnahme", help="Titel der Maßnahme.")
+@click.option("--title", default=NEW_MEASURE_TITLE, help="Titel der Maßnahme.")
 @click.option("--action-field", default=None, help="Haupt-Handlungsfeld (Kennung).")
 @click.option("--lead", default=None, help="Federführender Partner (Kennung).")
 @click.option("--id", "measure_id", default=None, help="Kennung (Standard: die nächste freie).")

@@ -32,7 +32,8 @@ from .model import ActionField, Measure, Strategy
 from .project import display_path, natural_key
 from .textrules import markdown_fields
 
-# the texts 'rek new' writes into a new measure and a new action field (scaffold.py writes these)
+# the texts 'rek new' writes into a new measure and a new action field (scaffold.py and cli.py write these)
+NEW_MEASURE_TITLE = "Neue Maßnahme"  # the title of 'rek new measure' without --title
 NEW_MEASURE_SUMMARY = "Kurzbeschreibung in ein bis zwei Sätzen."
 NEW_MEASURE_DESCRIPTION = "Was die Maßnahme erreichen will, wie sie umgesetzt wird und wer davon profitiert."
 NEW_FIELD_SUMMARY = "Worum es in diesem Handlungsfeld geht, in einem Satz."
@@ -130,7 +131,13 @@ def scaffold_texts() -> tuple[tuple[str, ...], tuple[str, ...]]:
     fields and measures) and the texts of 'rek new'; names are the template's region and partner names
     ("Musterregion", "Landkreis Muster"), which may also stand inside a longer text.
     """
-    texts = [NEW_MEASURE_SUMMARY, NEW_MEASURE_DESCRIPTION, NEW_FIELD_SUMMARY, NEW_FIELD_DESCRIPTION]
+    texts = [
+        NEW_MEASURE_TITLE,
+        NEW_MEASURE_SUMMARY,
+        NEW_MEASURE_DESCRIPTION,
+        NEW_FIELD_SUMMARY,
+        NEW_FIELD_DESCRIPTION,
+    ]
     names: list[str] = []
     strategy = yaml.safe_load((INIT_TEMPLATE / "strategy" / "strategy.yaml").read_text(encoding="utf-8"))
     texts += _texts_of(strategy, Strategy)
@@ -183,8 +190,8 @@ def scaffold_positions(
         is_name = value.casefold() in folded_names
         before = plain[match.start() - 1] if match.start() else " "
         after = plain[match.end()] if match.end() < len(plain) else " "
-        if is_name and (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
-            continue  # a name inside a longer word ('Musterregionen') is the writer's own word
+        if before.isalnum() or before == "_" or after.isalnum() or after == "_":
+            continue  # inside a longer word ('Musterregionen', 'Neue Maßnahmen') it is the writer's own
         if is_name:
             found.append((line + 1, offset - starts[line] + 1, NAME_MESSAGE.format(text=value), NAME_HINT))
         else:
