@@ -446,6 +446,58 @@ def report(ctx: Context, year: int, out: Path | None) -> None:
     )
 
 
+@cli.command("import")
+@click.argument("sheet", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Nur zeigen, was sich ändern würde; nichts schreiben.")
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Die Vorlage schreiben (.xlsx oder .csv), mit allen Werten, die die Steckbriefe schon haben.",
+)
+@pass_ctx
+def import_sheet(ctx: Context, sheet: Path | None, dry_run: bool, template: Path | None) -> None:
+    """Messwerte, Ausgaben und Sachstände aus einer Tabelle (XLSX oder CSV) in die Steckbriefe übernehmen."""
+    from .progressimport import import_sheet as run_import
+    from .progressimport import write_template
+
+    if (sheet is None) == (template is None):
+        raise click.UsageError(
+            "Geben Sie entweder eine Tabelle (rek import DATEI.xlsx) oder --template DATEI an."
+        )
+    root = ctx.root()
+    project = require_project(root)
+    if template is not None:
+        if template.suffix.lower() not in (".xlsx", ".csv"):
+            raise RekError(f"--template {template}: erwartet wird ein Dateiname auf .xlsx oder .csv")
+        count = write_template(project, template)
+        say(
+            f"Vorlage geschrieben: {template} ({_count(count, 'Zeile', 'Zeilen')} mit den vorhandenen Werten)."
+        )
+        return
+    assert sheet is not None
+    if not dry_run and find_project(ctx.explicit)[1]:
+        raise RekError(
+            "Kein Projekt im aktuellen Ordner: in die eingebettete Strategie schreibt 'rek import' nicht. "
+            "Wechseln Sie in Ihr Strategie-Repository (oder -C ORDNER), oder nehmen Sie --dry-run."
+        )
+    if not sheet.is_file():
+        raise RekError(f"Die Tabelle '{sheet}' gibt es nicht.")
+    outcome = run_import(project, sheet, str(sheet), dry_run=dry_run)
+    if not outcome.changes:
+        say("Keine Änderungen: jeder Wert der Tabelle steht schon so in den Steckbriefen.")
+        return
+    for change in outcome.changes:
+        mark = "+" if change.kind == "neu" else "~"
+        say(f"  {mark} {change.text}  (Zeile {change.line})")
+    files = {c.path for c in outcome.changes}
+    summary = f"{_count(len(outcome.changes), 'Änderung', 'Änderungen')} in {_count(len(files), 'Datei', 'Dateien')}"
+    if dry_run:
+        say(f"{summary}; nichts geschrieben (--dry-run).")
+    else:
+        say(f"{summary} geschrieben: " + ", ".join(os.path.relpath(p) for p in outcome.written) + ".")
+
+
 @cli.command()
 @click.option(
     "--out",
