@@ -446,6 +446,57 @@ def report(ctx: Context, year: int, out: Path | None) -> None:
     )
 
 
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Ausgabeordner (Standard: build-redaktion/).",
+)
+@click.option("--backend", type=click.Choice(["gitlab", "github"]), default="gitlab", show_default=True)
+@click.option("--repo", default=None, help="Repository der Strategie, z. B. landkreis/digitalstrategie.")
+@click.option(
+    "--branch", default="main", show_default=True, help="Zweig, in den Änderungen nach Prüfung gehen."
+)
+@click.option("--app-id", default=None, help="GitLab: Application ID der OAuth-Anwendung (PKCE).")
+@click.option(
+    "--base-url",
+    default=None,
+    help="GitLab: Adresse einer eigenen GitLab-Instanz; GitHub: Adresse des OAuth-Proxys.",
+)
+@click.option(
+    "--local",
+    is_flag=True,
+    help="Für die Arbeit am eigenen Rechner mit decap-server (ohne Anmeldung, Port 8081).",
+)
+@pass_ctx
+def cms(
+    ctx: Context,
+    out: Path | None,
+    backend: str,
+    repo: str | None,
+    branch: str,
+    app_id: str | None,
+    base_url: str | None,
+    local: bool,
+) -> None:
+    """Die Redaktionsoberfläche (Decap CMS) schreiben: Maßnahmen, Handlungsfelder und Strategie im Browser bearbeiten."""
+    from .cms import backend_settings, write_admin
+    from .locate import safe_output_dir
+
+    root = ctx.root()
+    project = require_project(root)
+    if local:
+        settings = {"name": "git-gateway", "branch": branch}
+    else:
+        settings = backend_settings(backend, repo, branch, app_id, base_url)
+    target = safe_output_dir(root, out if out is not None else _default_out(ctx, root, "build-redaktion"))
+    names = write_admin(project, target, settings, local=8081 if local else None)
+    say(
+        f"Redaktionsoberfläche geschrieben: {os.path.relpath(target)} ({_count(len(names), 'Datei', 'Dateien')})."
+    )
+
+
 @cli.command("import")
 @click.argument("sheet", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Nur zeigen, was sich ändern würde; nichts schreiben.")
