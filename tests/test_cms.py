@@ -310,3 +310,30 @@ def test_an_office_edits_a_measure_in_the_browser_and_rek_reads_the_result(
     refused = run("check", cwd=embedded)
     assert refused.code == 1
     assert "measures/M01.yaml" in refused.err and "costs[1].year" in refused.err
+
+
+def test_check_names_who_answers_for_each_changed_measure(embedded: Path, run, git_identity: None) -> None:
+    git(embedded, "init", "-q", "-b", "main")
+    git(embedded, "add", "-A")
+    git(embedded, "commit", "-q", "-m", "Strategie")
+    m07 = embedded / "measures" / "M07.yaml"
+    m07.write_text(
+        m07.read_text(encoding="utf-8").replace("status: ", "status: ", 1) + "\n", encoding="utf-8"
+    )
+    new = embedded / "measures" / "M25.yaml"
+    new.write_text(
+        (embedded / "measures" / "M01.yaml").read_text(encoding="utf-8").replace("id: M01", "id: M25"),
+        encoding="utf-8",
+    )
+    (embedded / "measures" / "M24.yaml").unlink()
+    result = run("check", "--since", "main", cwd=embedded)
+    lines = result.out.splitlines()
+    start = lines.index("Geändert seit main: 3 Maßnahmen")
+    assert lines[start + 1].startswith("  M07 „") and "(geändert) – federführend: " in lines[start + 1]
+    assert lines[start + 2] == "  M24 (gelöscht)"
+    assert lines[start + 3].startswith("  M25 „") and lines[start + 3].endswith(
+        "(neu) – federführend: Hochschule Weserbergland"
+    )
+    unknown = run("check", "--since", "v9.9", cwd=embedded)
+    assert unknown.code == 1
+    assert "Revision 'v9.9' gibt es in diesem Repository nicht" in unknown.err

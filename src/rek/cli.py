@@ -114,8 +114,13 @@ def cli(ctx: click.Context, project: Path | None, stichtag: str | None, quiet: b
 
 @cli.command()
 @click.option("--call", "call_id", default=None, help="Formale Prüfung gegen dieses Förderaufruf-Profil.")
+@click.option(
+    "--since",
+    default=None,
+    help="Git-Revision (z. B. origin/main): die seitdem geänderten Maßnahmen mit ihren Verantwortlichen nennen.",
+)
 @pass_ctx
-def check(ctx: Context, call_id: str | None) -> None:
+def check(ctx: Context, call_id: str | None, since: str | None) -> None:
     """Alle Dateien prüfen; jeder Fehler mit Datei, Zeile und Spalte."""
     root = ctx.root()
     project, diags = load_project(root)
@@ -146,6 +151,8 @@ def check(ctx: Context, call_id: str | None) -> None:
     findings = sorted(check_plan(plan) + monitoring_findings(plan))
     for diag in findings:
         click.echo(styled(diag.format()), err=diag.severity == "error")
+    if since is not None:
+        _responsible(project, since)
     errors = [d for d in findings if d.severity == "error"]
     if errors:
         click.echo(summary_line(findings), err=True)
@@ -171,6 +178,26 @@ def check(ctx: Context, call_id: str | None) -> None:
         f"{_count(len(project.action_fields), 'Handlungsfeld', 'Handlungsfelder')}, "
         f"{_count(len(project.strategy.partners), 'Partner', 'Partner')} geprüft{extra}."
     )
+
+
+def _responsible(project: Any, since: str) -> None:
+    """Who answers for each measure changed since a revision: the lead partner and the contact office."""
+    from .diff import changed_measures
+
+    changed = changed_measures(project.root, since)
+    if not changed:
+        say(f"Seit {since} ist keine Maßnahme geändert.")
+        return
+    say(f"Geändert seit {since}: {_count(len(changed), 'Maßnahme', 'Maßnahmen')}")
+    measures, partners = project.measures_by_id, project.partners
+    for ident, how in changed.items():
+        measure = measures.get(ident)
+        if measure is None:
+            say(f"  {ident} ({how})")
+            continue
+        lead = partners[measure.lead].name if measure.lead in partners else measure.lead
+        office = f"; Ansprechstelle: {measure.contact.office}" if measure.contact else ""
+        say(f"  {ident} „{measure.title}“ ({how}) – federführend: {lead}{office}")
 
 
 def _call(project: Any, call_id: str | None) -> Any:
