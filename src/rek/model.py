@@ -110,7 +110,12 @@ def _parse_date(value: Any) -> Any:
 
 
 def _date_or_year(value: Any) -> Any:
-    """A day (JJJJ-MM-TT) or a whole year (JJJJ): measurements are often only known per year."""
+    """A day (JJJJ-MM-TT) or a whole year (JJJJ): measurements are often only known per year.
+
+    A year may also come as text ("2024"): browser editors save what was typed in a text field so.
+    """
+    if isinstance(value, str) and re.fullmatch(r"\d{4}", value):
+        value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         if 2000 <= value <= 2100:
             return value
