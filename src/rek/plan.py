@@ -125,6 +125,12 @@ class SpendingRow:
         return None if self.spent is None else self.spent - self.planned
 
     @property
+    def balance(self) -> Decimal:
+        """Spent minus planned, a year or group without a report counting as nothing spent (a report's
+        tables: the balances of the rows add up to the balance of their sum row)."""
+        return (self.spent or ZERO) - self.planned
+
+    @property
     def percent(self) -> Decimal | None:
         """Spent as a percentage of the plan (None without a plan or a figure)."""
         if self.spent is None or not self.planned:
@@ -599,20 +605,30 @@ class Budget:
 
         chosen = tuple(sorted(set(years)))
         wanted = set(chosen)
-        lines = [c for mp in self.measures for c in mp.costs if c.year in wanted]
+        # a measure's year whose actuals are a yearly sum without a cost category cannot be compared
+        # by category: its plan and its actuals both go to the row without category (key None)
+        uncategorised = {
+            (i.measure, i.year) for mp in self.measures for i in mp.actuals if i.category is None
+        }
+        lines = [
+            (None if (mp.id, c.year) in uncategorised else c.category, c)
+            for mp in self.measures
+            for c in mp.costs
+            if c.year in wanted
+        ]
         items = [i for mp in self.measures for i in mp.actuals if i.year in wanted]
         keys: list[str | None] = [
             c.value
             for c in CostCategory
-            if any(x.category == c.value for x in lines) or any(x.category == c.value for x in items)
+            if any(key == c.value for key, _ in lines) or any(x.category == c.value for x in items)
         ]
-        if any(i.category is None for i in items):
+        if any(key is None for key, _ in lines) or any(i.category is None for i in items):
             keys.append(None)
         by_category = tuple(
             ActualRow(
                 key,
-                sum((c.amount for c in lines if c.category == key), ZERO),
-                sum((c.amount for c in lines if c.category == key and c.eligible), ZERO),
+                sum((c.amount for k, c in lines if k == key), ZERO),
+                sum((c.amount for k, c in lines if k == key and c.eligible), ZERO),
                 sum((i.amount for i in items if i.category == key), ZERO),
                 sum((i.amount for i in items if i.category == key and i.eligible), ZERO),
             )
