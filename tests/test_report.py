@@ -126,7 +126,7 @@ def test_proof_of_use_tables_add_up_and_the_text_states_their_sums(report: dict[
     for column in (1, 2, 3):
         assert sum((euro(r[column]) or Decimal(0) for r in parts), Decimal(0)) == euro(rows[own][column])
 
-    text = report["Zahlenmäßiger Nachweis (Verwendungsnachweis)"]
+    text = report["Zahlenmäßiger Verwendungsnachweis"]
     year_line = next(line for line in text.splitlines() if line.startswith("Im Jahr 2025:"))
     planned, spent, eligible, ineligible, received, grant, own_paid, third = figures(year_line)
     assert [planned, spent, None, eligible, ineligible] == [
