@@ -271,3 +271,87 @@ def test_an_adopted_strategy_without_site_url_is_warned_about(embedded: Path, ru
     config = embedded / "mkdocs.yml"
     config.write_text(config.read_text("utf-8") + "site_url: https://example.org/strategie/\n", "utf-8")
     assert "site_url" not in run("check", cwd=embedded).out
+
+
+# --- the finance page: chart labels, tables and the application's totals ------------------------------
+def _finance_sections(project_dir: Path) -> tuple[dict[str, str], object]:
+    from rek.plan import resolve
+    from rek.site.pages import SitePages
+
+    plan = resolve(require_project(project_dir))
+    pages = SitePages(plan)
+    pages.page = "finanzen.md"
+    parts = re.split(r"^(#{2,3} .+)$", pages.finances(), flags=re.M)
+    return {parts[i][2:].lstrip("# ").strip(): parts[i + 1] for i in range(1, len(parts) - 1, 2)}, plan
+
+
+def _euro_cells(html_text: str, label: str) -> list[str]:
+    return re.findall(rf'<td role="cell" data-label="{re.escape(label)}"[^>]*>([^<]*)</td>', html_text)
+
+
+def _svg_labels(html_text: str) -> list[list[str]]:
+    """The euro labels of each chart in the text (wide and narrow layout), in bar order."""
+    return [
+        re.findall(r"<text[^>]*>(-?[0-9.]+\u00a0€)</text>", svg)
+        for svg in re.findall(r"<svg.*?</svg>", html_text, flags=re.S)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("section", "column"),
+    [
+        ("Kosten nach Jahr", "Kosten"),
+        ("Kosten nach Handlungsfeld", "Kosten"),
+        ("Eigenanteile nach Partner", "Eigenanteil"),
+    ],
+)
+def test_finance_chart_labels_are_the_figures_of_the_table_beside_them(section: str, column: str) -> None:
+    sections, _ = _finance_sections(ROOT)
+    text = sections[section]
+    cells = _euro_cells(text, column)
+    assert cells[-1] != "" and len(cells) >= 3
+    body = cells[:-1]  # the last row is the sum
+    charts = _svg_labels(text)
+    assert len(charts) == 2  # wide and narrow
+    for labels in charts:
+        assert labels == body
+    # the text alternative names the same figures
+    for desc in re.findall(r"<desc[^>]*>([^<]*)</desc>", text):
+        for value in body:
+            assert value in desc
+
+
+def test_finance_page_states_the_application_s_totals_and_reconciles_them_with_the_strategy() -> None:
+    from decimal import Decimal
+
+    sections, plan = _finance_sections(ROOT)
+    app = plan.application.total
+    totals = sections["Der Förderantrag"]
+
+    def amount(cell: str) -> Decimal:
+        return Decimal(cell.replace("\u00a0€", "").replace(".", "").replace(",", "."))
+
+    shown = dict(re.findall(r"^\| ([^|]+) \| ([^|]+) \|$", totals, flags=re.M))
+    assert amount(shown["Gesamtkosten"]) == app.cost
+    assert amount(shown["davon förderfähig"]) == app.eligible
+    assert amount(shown["Zuwendung (Förderung)"]) == app.grant
+    assert amount(shown["Drittmittel"]) == app.third_party
+    assert amount(shown["Eigenanteil der Partner"]) == app.own
+    assert app.grant + app.third_party + app.own == app.cost
+
+    text = sections["Antrag und Strategie"]
+    labels = re.findall(r'data-label="Teil">([^<]*)</td>', text)
+    assert labels[0] == f"Antrag ({len(plan.application.measures)} Maßnahmen)"
+    assert [label.split(" ")[3] for label in labels[1:-1]] == ["M01", "M02"]  # 'nicht im Antrag: M01 (…)'
+    assert labels[-1] == f"Summe: Strategie ({len(plan.measures)} Maßnahmen)"
+    for column, attr in [
+        ("Kosten", "cost"),
+        ("förderfähig", "eligible"),
+        ("nicht förderfähig", "ineligible"),
+        ("Zuwendung", "grant"),
+        ("Drittmittel", "third_party"),
+        ("Eigenanteil", "own"),
+    ]:
+        cells = [amount(c) for c in _euro_cells(text, column)]
+        assert cells[0] == getattr(app, attr)
+        assert sum(cells[:-1], Decimal(0)) == cells[-1] == getattr(plan.strategy.total, attr)
