@@ -325,33 +325,38 @@ def test_finance_page_states_the_application_s_totals_and_reconciles_them_with_t
     from decimal import Decimal
 
     sections, plan = _finance_sections(ROOT)
-    app = plan.application.total
-    totals = sections["Der Förderantrag"]
+    text = sections["Der Förderantrag"]
+    app, strategy = plan.application.total, plan.strategy.total
 
     def amount(cell: str) -> Decimal:
         return Decimal(cell.replace("\u00a0€", "").replace(".", "").replace(",", "."))
 
-    shown = dict(re.findall(r"^\| ([^|]+) \| ([^|]+) \|$", totals, flags=re.M))
-    assert amount(shown["Gesamtkosten"]) == app.cost
-    assert amount(shown["davon förderfähig"]) == app.eligible
-    assert amount(shown["Zuwendung (Förderung)"]) == app.grant
-    assert amount(shown["Drittmittel"]) == app.third_party
-    assert amount(shown["Eigenanteil der Partner"]) == app.own
+    headers = re.findall(r'<th role="columnheader"[^>]*>([^<]*)</th>', text)
+    assert headers[:4] == [
+        "Betrag",
+        "Antrag (22 Maßnahmen)",
+        "nicht im Antrag (2)",
+        "Strategie (24 Maßnahmen)",
+    ]
+    labels = re.findall(r'data-label="Betrag">([^<]*)</td>', text)
+    columns = [[amount(c) for c in _euro_cells(text, h)] for h in headers[1:4]]
+    attrs = {
+        "Kosten": "cost",
+        "davon förderfähig": "eligible",
+        "davon nicht förderfähig": "ineligible",
+        "Zuwendung (Förderung)": "grant",
+        "Drittmittel": "third_party",
+        "Eigenanteil der Partner": "own",
+    }
+    assert labels == list(attrs)
+    for row, label in enumerate(labels):
+        applied, outside, whole = (column[row] for column in columns)
+        assert applied == getattr(app, attrs[label])
+        assert whole == getattr(strategy, attrs[label])
+        assert applied + outside == whole, label
     assert app.grant + app.third_party + app.own == app.cost
-
-    text = sections["Antrag und Strategie"]
-    labels = re.findall(r'data-label="Teil">([^<]*)</td>', text)
-    assert labels[0] == f"Antrag ({len(plan.application.measures)} Maßnahmen)"
-    assert [label.split(" ")[3] for label in labels[1:-1]] == ["M01", "M02"]  # 'nicht im Antrag: M01 (…)'
-    assert labels[-1] == f"Summe: Strategie ({len(plan.measures)} Maßnahmen)"
-    for column, attr in [
-        ("Kosten", "cost"),
-        ("förderfähig", "eligible"),
-        ("nicht förderfähig", "ineligible"),
-        ("Zuwendung", "grant"),
-        ("Drittmittel", "third_party"),
-        ("Eigenanteil", "own"),
-    ]:
-        cells = [amount(c) for c in _euro_cells(text, column)]
-        assert cells[0] == getattr(app, attr)
-        assert sum(cells[:-1], Decimal(0)) == cells[-1] == getattr(plan.strategy.total, attr)
+    # the measures outside the application are named with their cost and reason, adding up to the column
+    outside = [amount(c) for c in _euro_cells(text, "Kosten")]
+    assert outside == [plan.by_id["M01"].money.cost, plan.by_id["M02"].money.cost]
+    assert sum(outside, Decimal(0)) == columns[1][0]
+    assert "Förderphase des Aufrufs" in text and 'href="../massnahme/M01/"' in text

@@ -871,6 +871,12 @@ class Plan:
     def excluded(self) -> tuple[MeasurePlan, ...]:
         return tuple(mp for mp in self.measures if not mp.included)
 
+    @cached_property
+    def outside_application(self) -> Budget:
+        """The measures of the strategy that are not in the application (with ``application``, they make up
+        ``strategy``: the site reconciles the two totals with it)."""
+        return Budget(self.excluded, self.strategy.partner_ids, self.strategy.field_ids)
+
     def measures_in_field(self, field_id: str, *, primary_only: bool = False) -> list[MeasurePlan]:
         if primary_only:
             return [mp for mp in self.measures if mp.field.id == field_id]

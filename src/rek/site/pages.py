@@ -555,34 +555,36 @@ class SitePages:
         plan = self.plan
         if plan.call is None:
             return {"application": None}
-        app, strategy = plan.application.total, self.fin.total
-
-        def cells(m: Money) -> list[str]:
-            return [
-                fmt.euro(m.cost, True),
-                fmt.euro(m.eligible, True),
-                fmt.euro(m.ineligible, True),
-                fmt.euro(m.grant, True),
-                fmt.euro(m.third_party, True),
-                fmt.euro(m.own, True),
-            ]
-
-        rows = [[f"Antrag ({len(plan.application.measures)} Maßnahmen)", *cells(app)]]
-        rows += [[f"nicht im Antrag: {mp.id} ({mp.exclusion})", *cells(mp.money)] for mp in plan.excluded]
-        rows.append([f"Summe: Strategie ({len(plan.measures)} Maßnahmen)", *cells(strategy)])
+        app, outside, strategy = plan.application.total, plan.outside_application.total, self.fin.total
+        rows = [
+            [label, *(fmt.euro(getattr(m, attr), True) for m in (app, outside, strategy))]
+            for label, attr in (
+                ("Kosten", "cost"),
+                ("davon förderfähig", "eligible"),
+                ("davon nicht förderfähig", "ineligible"),
+                ("Zuwendung (Förderung)", "grant"),
+                ("Drittmittel", "third_party"),
+                ("Eigenanteil der Partner", "own"),
+            )
+        ]
         return {
             "application": {
                 "call": plan.call.name,
-                "rows": [
-                    ["Gesamtkosten", fmt.euro(app.cost, True)],
-                    ["davon förderfähig", fmt.euro(app.eligible, True)],
-                    ["davon nicht förderfähig", fmt.euro(app.ineligible, True)],
-                    ["Zuwendung (Förderung)", fmt.euro(app.grant, True)],
-                    ["Drittmittel", fmt.euro(app.third_party, True)],
-                    ["Eigenanteil der Partner", fmt.euro(app.own, True)],
+                "headers": [
+                    "Betrag",
+                    f"Antrag ({len(plan.application.measures)} Maßnahmen)",
+                    f"nicht im Antrag ({len(plan.excluded)})",
+                    f"Strategie ({len(plan.measures)} Maßnahmen)",
                 ],
-                "reconciliation": rows,
-                "excluded": len(plan.excluded),
+                "rows": rows,
+                "excluded": [
+                    [
+                        link(f"{mp.id} {mp.title}", f"massnahme/{mp.id}.md"),
+                        fmt.euro(mp.money.cost, True),
+                        mp.exclusion or "",
+                    ]
+                    for mp in plan.excluded
+                ],
             }
         }
 
