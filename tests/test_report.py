@@ -220,3 +220,37 @@ def test_a_year_with_receipts_but_no_yearly_entry_reports_the_receipts(minimal: 
     assert categories[2] == Decimal("1334.56") and categories[5] == Decimal(100)
     financing = table(sections_2027["Finanzierung 2027: geplant und eingegangen"])
     assert [financing[0][0], financing[0][2]] == ["Zuwendung", "1.000,00\u00a0€"]
+
+
+def test_payments_and_receipts_are_checked_at_their_lines(embedded: Path, run) -> None:
+    measure = embedded / "measures" / "M14.yaml"
+    text = measure.read_text(encoding="utf-8")
+    # hol bears no own share of M14; a receipt after the reference day
+    text = text.replace("kind: own_share, partner: shg", "kind: own_share, partner: hol")
+    text = text.replace("date: 2025-12-31, amount: 15000", "date: 2027-01-31, amount: 15000")
+    measure.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    payment = next(i for i, line in enumerate(lines, 1) if "partner: hol" in line)
+    receipt = next(i for i, line in enumerate(lines, 1) if "2027-01-31" in line)
+    result = run("--stichtag", "2026-12-02", "check", cwd=embedded)
+    assert result.code == 1
+    assert (
+        f"measures/M14.yaml:{payment}:" in result.err
+        and "'hol' trägt laut 'funding.own_shares' keinen Eigenanteil an dieser Maßnahme" in result.err
+    )
+    # the receipt moved to 2027 no longer adds up to the yearly entry of 2025
+    assert (
+        "die Ausgaben 2025 ergeben 238.500,00\u00a0€, die Belege dieses Jahres (receipts) 223.500,00\u00a0€"
+        in result.err
+    )
+    assert "Traceback" not in result.err
+    text = text.replace("partner: hol", "partner: shg").replace(
+        "  - {year: 2025, amount: 238500, example: true}\n",
+        "  - {year: 2025, amount: 223500, example: true}\n",
+    )
+    measure.write_text(text, encoding="utf-8")
+    result = run("--stichtag", "2026-12-02", "check", cwd=embedded)
+    assert result.code == 0, result.err
+    output = result.out + result.err
+    assert f"measures/M14.yaml:{receipt}:" in output
+    assert "warning: Feld 'receipts[6].date': 31.01.2027 liegt nach dem Stichtag 02.12.2026" in output
