@@ -176,6 +176,9 @@ def _proof(plan: Plan, year: int) -> dict[str, Any]:
         "receipt_rows": receipts,
         "receipts_total": fmt.euro(of_year.receipts_total, True),
         "receipt_measures": sorted({r.measure for r in of_year.receipts}),
+        "payment_measures": sorted(
+            {mp.id for mp in budget.measures if any(p.date.year <= year for p in mp.payments)}
+        ),
         "unreported_rows": [[mid, str(y), fmt.euro(amount, True)] for mid, y, amount in of_year.unreported],
         "payment_examples": any(p.example for mp in budget.measures for p in mp.payments)
         or any(i.example for mp in budget.measures for i in mp.actuals),
