@@ -484,6 +484,27 @@ def monitoring_findings(plan: Plan) -> list[Diagnostic]:
                     f"{m.start.year} bis {m.end.year}",
                     "Verlängern Sie 'start' oder 'end', wenn die Maßnahme länger läuft, sonst prüfen Sie das Jahr.",
                 )
+        # receipts and payments: what is booked has happened by the reference day
+        dated = [("receipts", i, r.date) for i, r in enumerate(m.receipts)]
+        dated += [("payments", i, p.date) for i, p in enumerate(m.payments)]
+        for name, i, day in dated:
+            if day > on:
+                add(
+                    "measure",
+                    m.id,
+                    (name, i, "date"),
+                    f"Feld '{name}[{i}].date': {fmt.date(day)} liegt nach dem Stichtag {fmt.date(on)}",
+                    "Tragen Sie nur ein, was gezahlt ist; Geplantes steht unter 'costs' und 'funding'.",
+                )
+            elif name == "receipts" and not m.start.year <= day.year <= m.end.year:
+                add(
+                    "measure",
+                    m.id,
+                    (name, i, "date"),
+                    f"Feld '{name}[{i}].date': ein Beleg aus dem Jahr {day.year} liegt außerhalb der Laufzeit "
+                    f"{m.start.year} bis {m.end.year}",
+                    "Verlängern Sie 'start' oder 'end', wenn die Maßnahme länger läuft, sonst prüfen Sie das Datum.",
+                )
     for ref in monitoring.indicators(plan):
         _indicator_findings(ref, on, add)
     return found

@@ -537,7 +537,63 @@ class Spending(Strict):
 
     year: Year = Field(title="Jahr")
     amount: Money = Field(title="Ausgegeben (Euro)")
+    category: CostCategory | None = Field(
+        default=None, title="Kostenart", description="Kostenart der Ausgaben (für den Verwendungsnachweis)"
+    )
+    eligible: bool = Field(
+        default=True, title="Förderfähig", description="false: nicht förderfähige Ausgaben"
+    )
     note: Text | None = Field(default=None, title="Anmerkung")
+    example: bool = Field(default=False, title="Beispielwert")
+
+
+class Receipt(Strict):
+    """Ein Beleg (Rechnung, Gehaltsabrechnung …) für den Verwendungsnachweis.
+
+    Hat ein Jahr Belege, ergeben sie die Ausgaben (Ist) dieses Jahres; steht für dasselbe Jahr auch ein
+    Eintrag unter 'spending', müssen beide dieselbe Summe ergeben."""
+
+    date: Date = Field(title="Datum der Zahlung")
+    amount: Money = Field(title="Betrag (Euro)")
+    category: CostCategory = Field(title="Kostenart")
+    eligible: bool = Field(default=True, title="Förderfähig")
+    number: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
+        default=None, title="Belegnummer"
+    )
+    note: Text | None = Field(
+        default=None, title="Anmerkung", description="z. B. 'Rechnung Moderation Workshop 3'"
+    )
+    example: bool = Field(default=False, title="Beispielbeleg", description="Beleg ist ein Beispiel")
+
+
+class PaymentKind(StrEnum):
+    grant = "grant"
+    own_share = "own_share"
+    third_party = "third_party"
+
+
+PAYMENT_KIND_LABELS = {
+    PaymentKind.grant: "Zuwendung",
+    PaymentKind.third_party: "Drittmittel",
+    PaymentKind.own_share: "Eigenanteil",
+}
+
+
+class Payment(Strict):
+    """Eingegangene Mittel (Finanzierung Ist): ausgezahlte Zuwendung, gezahlte Eigenanteile, Drittmittel."""
+
+    date: Date = Field(title="Datum des Zahlungseingangs")
+    kind: PaymentKind = Field(
+        title="Art", description="grant (Zuwendung), own_share (Eigenanteil) oder third_party (Drittmittel)"
+    )
+    amount: Money = Field(title="Betrag (Euro)")
+    partner: Id | None = Field(
+        default=None, title="Partner", description="bei einem Eigenanteil: der Partner, der ihn gezahlt hat"
+    )
+    source: Text | None = Field(
+        default=None, title="Geldgeber", description="bei Drittmitteln: wer sie gezahlt hat"
+    )
+    note: Text | None = Field(default=None, title="Anmerkung", description="z. B. 'Mittelabruf 2/2024'")
     example: bool = Field(default=False, title="Beispielwert")
 
 
@@ -648,6 +704,16 @@ class Measure(Strict):
     )
     spending: list[Spending] = Field(
         default_factory=list, title="Ausgaben (Ist)", description="Tatsächliche Ausgaben je Jahr"
+    )
+    receipts: list[Receipt] = Field(
+        default_factory=list,
+        title="Belege",
+        description="Einzelne Ausgaben mit Datum, Betrag und Kostenart (Belegliste des Verwendungsnachweises)",
+    )
+    payments: list[Payment] = Field(
+        default_factory=list,
+        title="Mittelzuflüsse (Ist)",
+        description="Ausgezahlte Zuwendung, gezahlte Eigenanteile und eingegangene Drittmittel",
     )
     contact: MeasureContact | None = Field(default=None, title="Ansprechstelle")
     origin: Origin | None = Field(default=None, title="Herkunft")

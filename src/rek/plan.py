@@ -125,11 +125,123 @@ class SpendingRow:
         return None if self.spent is None else self.spent - self.planned
 
     @property
+    def balance(self) -> Decimal:
+        """Spent minus planned, a year or group without a report counting as nothing spent (a report's
+        tables: the balances of the rows add up to the balance of their sum row)."""
+        return (self.spent or ZERO) - self.planned
+
+    @property
     def percent(self) -> Decimal | None:
         """Spent as a percentage of the plan (None without a plan or a figure)."""
         if self.spent is None or not self.planned:
             return None
         return (self.spent * 100 / self.planned).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ActualItem:
+    """One actual expense of a measure: a receipt (with its date) or a yearly spending entry."""
+
+    measure: str
+    year: int
+    date: dt.date | None  # receipts only
+    category: str | None  # a CostCategory value; None: not given (yearly entries)
+    amount: Decimal
+    eligible: bool  # marked eligible and of a category the call funds
+    number: str | None
+    note: str | None
+    example: bool
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    """Money received for a measure (financing actuals): grant paid out, own share paid, third-party funds."""
+
+    measure: str
+    date: dt.date
+    kind: str  # a PaymentKind value
+    partner: str | None
+    source: str | None
+    amount: Decimal
+    note: str | None
+    example: bool
+
+
+@dataclass(frozen=True)
+class ActualRow:
+    """Plan against actuals of one group (a cost category, a year): cost and eligible cost, Soll and Ist."""
+
+    key: Any  # a category value (None: without category), a year or 'total'
+    planned: Decimal
+    planned_eligible: Decimal
+    spent: Decimal
+    spent_eligible: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        """Spent minus planned (negative: less spent than planned)."""
+        return self.spent - self.planned
+
+    @property
+    def spent_ineligible(self) -> Decimal:
+        return self.spent - self.spent_eligible
+
+    @property
+    def planned_ineligible(self) -> Decimal:
+        return self.planned - self.planned_eligible
+
+
+def _actual_row(key: Any, rows: Iterable[ActualRow]) -> ActualRow:
+    items = list(rows)
+    return ActualRow(
+        key,
+        sum((r.planned for r in items), ZERO),
+        sum((r.planned_eligible for r in items), ZERO),
+        sum((r.spent for r in items), ZERO),
+        sum((r.spent_eligible for r in items), ZERO),
+    )
+
+
+@dataclass(frozen=True)
+class FinancingRow:
+    """One source of financing: planned for some years against what was received in them."""
+
+    kind: str  # 'grant', 'third_party', 'own_share' or 'total'
+    partner: str | None  # an own share's partner (None: all partners)
+    planned: Decimal
+    received: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.received - self.planned
+
+
+@dataclass(frozen=True)
+class Actuals:
+    """The numerical proof of use (Verwendungsnachweis) of some years for a set of measures: cost by
+    category, plan against actual, eligible and not; financing planned against received; the receipts.
+
+    Every total is the sum of its rows (``by_category`` → ``total``, ``financing`` → ``financing_total``,
+    ``own_by_partner`` → the own-share row, ``receipts`` → ``receipts_total``)."""
+
+    years: tuple[int, ...]
+    by_category: tuple[ActualRow, ...]
+    total: ActualRow
+    financing: tuple[FinancingRow, ...]  # grant, third-party funds, own share
+    financing_total: FinancingRow
+    own_by_partner: tuple[FinancingRow, ...]
+    receipts: tuple[ActualItem, ...]  # in date order
+    receipts_total: Decimal
+    unreported: tuple[tuple[str, int, Decimal], ...]  # (measure, year, planned cost) with no actuals
+
+    @property
+    def balance(self) -> Decimal:
+        """Money received minus money spent (negative: spending not yet covered by payments)."""
+        return self.financing_total.received - self.total.spent
+
+    @property
+    def unreported_total(self) -> Decimal:
+        return sum((amount for _, _, amount in self.unreported), ZERO)
 
 
 def _spending_row(key: Any, rows: Iterable[SpendingRow]) -> SpendingRow:
@@ -165,6 +277,8 @@ class MeasurePlan:
     by_year: Mapping[int, Money]
     own_by_partner_year: Mapping[tuple[str, int], Decimal]
     spent_by_year: Mapping[int, Decimal]  # actual spending as reported, per year
+    actuals: tuple[ActualItem, ...] = ()  # per year: its receipts, else its yearly spending entries
+    payments: tuple[PaymentLine, ...] = ()
 
     @property
     def id(self) -> str:
@@ -243,6 +357,7 @@ def _measure(project: Project, m: Measure, call: Call | None, rate: Decimal | No
     third = sum((t.amount for t in m.funding.third_parties), ZERO)
     own = cost - grant - third
 
+    actuals = _actual_items(m, allowed)
     years = tuple(sorted({c.year for c in lines}))
     cost_y = {y: sum((c.amount for c in lines if c.year == y), ZERO) for y in years}
     elig_y = {y: sum((c.amount for c in lines if c.year == y and c.eligible), ZERO) for y in years}
@@ -289,13 +404,58 @@ def _measure(project: Project, m: Measure, call: Call | None, rate: Decimal | No
         years=years,
         by_year=by_year,
         own_by_partner_year=own_py,
-        spent_by_year=_spent_by_year(m),
+        spent_by_year=_spent_by_year(actuals),
+        actuals=actuals,
+        payments=tuple(
+            PaymentLine(m.id, p.date, p.kind.value, p.partner, p.source, p.amount, p.note, p.example)
+            for p in sorted(m.payments, key=lambda p: p.date)
+        ),
     )
 
 
-def _spent_by_year(m: Measure) -> dict[int, Decimal]:
+def _actual_items(m: Measure, allowed: set[Any] | None) -> tuple[ActualItem, ...]:
+    """A measure's actual expenses: the receipts of a year where it has any, else its spending entries.
+    (``rek check`` refuses a year whose receipts and spending entries add up differently.)"""
+
+    def eligible(marked: bool, category: Any) -> bool:
+        return marked and (allowed is None or category is None or category in allowed)
+
+    receipt_years = {r.date.year for r in m.receipts}
+    items = [
+        ActualItem(
+            m.id,
+            r.date.year,
+            r.date,
+            r.category.value,
+            r.amount,
+            eligible(r.eligible, r.category),
+            r.number,
+            r.note,
+            r.example,
+        )
+        for r in m.receipts
+    ]
+    items += [
+        ActualItem(
+            m.id,
+            x.year,
+            None,
+            x.category.value if x.category else None,
+            x.amount,
+            eligible(x.eligible, x.category),
+            None,
+            x.note,
+            x.example,
+        )
+        for x in m.spending
+        if x.year not in receipt_years
+    ]
+    return tuple(sorted(items, key=lambda i: (i.year, i.date or dt.date(i.year, 12, 31))))
+
+
+def _spent_by_year(items: Iterable[ActualItem]) -> dict[int, Decimal]:
     spent: dict[int, Decimal] = {}
-    for item in m.spending:
+    for item in items:
         spent[item.year] = spent.get(item.year, ZERO) + item.amount
     return dict(sorted(spent.items()))
 
@@ -412,6 +572,139 @@ class Budget:
 
     def spending_of_year(self, year: int) -> SpendingRow:
         return next((r for r in self.spending_by_year if r.key == year), SpendingRow(year, ZERO, None))
+
+    def spending_until(self, year: int) -> tuple[SpendingRow, ...]:
+        """The rows of ``spending_by_year`` up to ``year`` (a report looks back from its year)."""
+        return tuple(r for r in self.spending_by_year if r.key <= year)
+
+    def spending_total_until(self, year: int) -> SpendingRow:
+        """All years up to ``year``: the plan of every measure against the spending reported (the sum row
+        of ``spending_until``)."""
+        return _spending_row("total", self.spending_until(year))
+
+    def spending_by_field_until(self, year: int) -> dict[str, SpendingRow]:
+        """Per main action field, the years up to ``year``: plan against reported spending (its rows add up
+        to ``spending_total_until``)."""
+        return {
+            f: _spending_row(
+                f,
+                (r for mp in self.measures if mp.field.id == f for r in mp.spending if r.key <= year),
+            )
+            for f in self.field_ids
+        }
+
+    def spending_of_measures(self, year: int) -> tuple[tuple[str, SpendingRow], ...]:
+        """Per measure with a plan or spending in ``year``: its row of that year (they add up to
+        ``spending_of_year``)."""
+        return tuple((mp.id, row) for mp in self.measures for row in mp.spending if row.key == year)
+
+    # --- numerical proof of use (Verwendungsnachweis) ---
+    def actuals(self, years: Iterable[int]) -> Actuals:
+        """Plan against actuals of ``years``: by cost category, financing, receipts (see ``Actuals``)."""
+        from .model import CostCategory
+
+        chosen = tuple(sorted(set(years)))
+        wanted = set(chosen)
+        # a measure's year whose actuals are a yearly sum without a cost category cannot be compared
+        # by category: its plan and its actuals both go to the row without category (key None)
+        uncategorised = {
+            (i.measure, i.year) for mp in self.measures for i in mp.actuals if i.category is None
+        }
+        lines = [
+            (None if (mp.id, c.year) in uncategorised else c.category, c)
+            for mp in self.measures
+            for c in mp.costs
+            if c.year in wanted
+        ]
+        items = [i for mp in self.measures for i in mp.actuals if i.year in wanted]
+        keys: list[str | None] = [
+            c.value
+            for c in CostCategory
+            if any(key == c.value for key, _ in lines) or any(x.category == c.value for x in items)
+        ]
+        if any(key is None for key, _ in lines) or any(i.category is None for i in items):
+            keys.append(None)
+        by_category = tuple(
+            ActualRow(
+                key,
+                sum((c.amount for k, c in lines if k == key), ZERO),
+                sum((c.amount for k, c in lines if k == key and c.eligible), ZERO),
+                sum((i.amount for i in items if i.category == key), ZERO),
+                sum((i.amount for i in items if i.category == key and i.eligible), ZERO),
+            )
+            for key in keys
+        )
+        payments = [p for mp in self.measures for p in mp.payments if p.date.year in wanted]
+
+        def planned(part: str) -> Decimal:
+            return sum(
+                (getattr(mp.by_year[y], part) for mp in self.measures for y in chosen if y in mp.by_year),
+                ZERO,
+            )
+
+        def received(kind: str, partner: str | None = None) -> Decimal:
+            return sum(
+                (p.amount for p in payments if p.kind == kind and (partner is None or p.partner == partner)),
+                ZERO,
+            )
+
+        financing = (
+            FinancingRow("grant", None, planned("grant"), received("grant")),
+            FinancingRow("third_party", None, planned("third_party"), received("third_party")),
+            FinancingRow("own_share", None, planned("own"), received("own_share")),
+        )
+        own_by_partner = tuple(
+            row
+            for row in (
+                FinancingRow(
+                    "own_share",
+                    pid,
+                    sum((self.own_by_partner_year.get((pid, y), ZERO) for y in chosen), ZERO),
+                    received("own_share", pid),
+                )
+                for pid in self.partner_ids
+            )
+            if row.planned or row.received
+        )
+        receipts = tuple(sorted((i for i in items if i.date is not None), key=lambda i: (i.date, i.measure)))
+        return Actuals(
+            years=chosen,
+            by_category=by_category,
+            total=_actual_row("total", by_category),
+            financing=financing,
+            financing_total=FinancingRow(
+                "total",
+                None,
+                sum((r.planned for r in financing), ZERO),
+                sum((r.received for r in financing), ZERO),
+            ),
+            own_by_partner=own_by_partner,
+            receipts=receipts,
+            receipts_total=sum((i.amount for i in receipts), ZERO),
+            unreported=tuple(
+                (mp.id, y, mp.by_year[y].cost)
+                for y in chosen
+                for mp in self.measures
+                if y in mp.by_year and mp.by_year[y].cost and y not in mp.spent_by_year
+            ),
+        )
+
+    def actuals_by_year(self, until: int) -> tuple[ActualRow, ...]:
+        """Per year up to ``until`` (every year with a plan or actuals): plan against actuals, eligible
+        and not; the rows add up to ``actuals(those years).total``."""
+        years = sorted(
+            {y for y in self.years if y <= until}
+            | {i.year for mp in self.measures for i in mp.actuals if i.year <= until}
+        )
+        return tuple(
+            ActualRow(y, row.planned, row.planned_eligible, row.spent, row.spent_eligible)
+            for y in years
+            for row in (self.actuals([y]).total,)
+        )
+
+    def actual_years(self, until: int) -> tuple[int, ...]:
+        """The years up to ``until`` with a plan or actuals (the rows of ``actuals_by_year``)."""
+        return tuple(r.key for r in self.actuals_by_year(until))
 
 
 # --- annexes and sections ---------------------------------------------------------------------------
@@ -577,6 +870,12 @@ class Plan:
     @property
     def excluded(self) -> tuple[MeasurePlan, ...]:
         return tuple(mp for mp in self.measures if not mp.included)
+
+    @cached_property
+    def outside_application(self) -> Budget:
+        """The measures of the strategy that are not in the application (with ``application``, they make up
+        ``strategy``: the site reconciles the two totals with it)."""
+        return Budget(self.excluded, self.strategy.partner_ids, self.strategy.field_ids)
 
     def measures_in_field(self, field_id: str, *, primary_only: bool = False) -> list[MeasurePlan]:
         if primary_only:
