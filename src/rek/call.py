@@ -119,7 +119,7 @@ class DateRule(Strict):
     source: Source
 
 
-class ProjectRules(Strict):
+class MeasureRules(Strict):
     """Rules for every measure of the application on its own (a call that funds projects, not a strategy)."""
 
     min_eligible: GrantCap | None = Field(
@@ -205,7 +205,7 @@ class Call(Strict):
     rates: list[Rate] = Field(min_length=1)
     phases: list[CallPhase] = Field(default_factory=list)
     max_total_grant: GrantCap | None = None
-    projects: ProjectRules | None = Field(default=None, title="Regeln je Maßnahme")
+    projects: MeasureRules | None = Field(default=None, title="Regeln je Maßnahme")
     eligible_cost_categories: CategoryRule
     min_action_fields: MinimumRule | None = None
     min_partners: MinimumRule | None = None

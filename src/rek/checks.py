@@ -16,7 +16,7 @@ from .call import Block, Source, submission
 from .diagnostics import Diagnostic
 from .model import COST_CATEGORY_LABELS, STATUS_LABELS, CostCategory, MeasureKind
 from .money import ZERO, total_of
-from .plan import MeasurePlan, Plan, call_phases
+from .plan import MeasurePlan, Plan, call_phases, foreign_call_phases
 
 
 def _months(start: Any, end: Any) -> int:
@@ -364,6 +364,20 @@ def _phases(found: _Findings, plan: Plan) -> None:
     assert call is not None
     s = plan.project.strategy
     mapping = call_phases(plan.project, call)
+    for index in foreign_call_phases(plan.project, call):
+        phase = s.phases[index]
+        derived = mapping[phase.id][0]
+        found.add(
+            "strategy",
+            "",
+            ("phases", index, "call_phase"),
+            f"Feld 'phases[{index}].call_phase': Phase '{phase.title}' nennt die Förderphase {phase.call_phase}, die "
+            f"der Aufruf '{call.id}' nicht kennt (er kennt: {', '.join(cp.id for cp in call.phases)}); rek leitet "
+            f"sie aus den Daten ab: {derived or 'keine'}",
+            hint="Lassen Sie 'call_phase' weg, dann folgt die Förderphase aus den Daten der Phase und dem gewählten "
+            "Aufruf.",
+            severity="warning",
+        )
     for cp_index, cp in enumerate(call.phases):
         rule = (f"Phase {cp.id}", ("phases", cp_index), cp.source)
         phases = [p for p in s.phases if mapping.get(p.id, (None, None)) == (cp.id, None)]

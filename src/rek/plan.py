@@ -217,10 +217,11 @@ def strategy_phase(project: Project, m: Measure) -> Phase | None:
 def call_phases(project: Project, call: Call | None) -> dict[str, tuple[str | None, str | None]]:
     """Each phase of the strategy -> (its phase of the call, why its measures are not in the application).
 
-    A phase that names 'call_phase' keeps it. Otherwise the strategy's phases that begin in the call's
-    period (from the programme's start, else after the deadline) take the call's phases in order, by
-    date: the first such phase the call's first phase, the next the second …; the call's last phase
-    takes every later one (a call with one phase takes them all). Switching calls needs no edit."""
+    A phase that names a 'call_phase' the call knows keeps it. Otherwise (none given, or one of another
+    call) the strategy's phases that begin in the call's period (from the programme's start, else after
+    the deadline) take the call's phases in order, by date: the first such phase the call's first phase,
+    the next the second …; the call's last phase takes every later one (a call with one phase takes them
+    all). Switching calls is one line in strategy.yaml."""
     out: dict[str, tuple[str | None, str | None]] = {}
     if call is None:
         return out
@@ -230,12 +231,8 @@ def call_phases(project: Project, call: Call | None) -> dict[str, tuple[str | No
         (p for p in project.strategy.phases if start is None or p.start >= start), key=lambda p: p.start
     )
     for phase in project.strategy.phases:
-        if phase.call_phase:
-            if known and phase.call_phase not in known:
-                why = f"Phase „{phase.title}“ ist Förderphase {phase.call_phase}, die der Aufruf nicht kennt"
-                out[phase.id] = (phase.call_phase, why)
-            else:
-                out[phase.id] = (phase.call_phase, None)
+        if phase.call_phase and (not known or phase.call_phase in known):
+            out[phase.id] = (phase.call_phase, None)
         elif phase in inside:
             index = inside.index(phase)
             out[phase.id] = (known[min(index, len(known) - 1)] if known else None, None)
@@ -244,6 +241,14 @@ def call_phases(project: Project, call: Call | None) -> dict[str, tuple[str | No
             why = f"Phase „{phase.title}“ beginnt vor dem Förderzeitraum des Aufrufs (ab {fmt.date(start)})"
             out[phase.id] = (None, why)
     return out
+
+
+def foreign_call_phases(project: Project, call: Call | None) -> list[int]:
+    """Indexes of the strategy's phases that name a 'call_phase' the call does not know (derived instead)."""
+    if call is None or not call.phases:
+        return []
+    known = {cp.id for cp in call.phases}
+    return [i for i, p in enumerate(project.strategy.phases) if p.call_phase and p.call_phase not in known]
 
 
 def _exclusion(
