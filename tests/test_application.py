@@ -290,12 +290,13 @@ CASES = {
         "# applicant: lk ",
         "strategy/strategy.yaml:7:7: error: Feld 'applicant' fehlt: der Förderaufruf braucht einen Antragsteller",
     ),
-    "measure without phase": (
+    "measure without phase": (  # without 'phase' the phase its start falls into; here none
         "measures/M01.yaml",
-        "phase: phase-a\n",
-        "",
+        "phase: phase-a\nstart: 2027-01-01",
+        "start: 2026-06-01",
         "measures/M01.yaml:2:5: error: Feld 'phase' fehlt: mit dem Förderaufruf 'test-call' braucht jede Maßnahme "
-        "eine Phase (oder 'application: false' mit Grund)",
+        "eine Phase (oder 'application: false' mit Grund), und ihr Beginn (01.06.2026) liegt in keiner Phase der "
+        "Strategie",
     ),
 }
 

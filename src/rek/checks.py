@@ -411,21 +411,24 @@ def _phases(found: _Findings, plan: Plan) -> None:
         _implementation_cap(found, plan, cp_index)
         grant = plan.application.by_phase.get(cp.id)
         if cp.max_grant is not None and grant is not None and grant.grant > cp.max_grant:
+            first = phases[0] if phases else None
             found.add(
-                "call",
-                call.id,
-                ("phases", cp_index, "max_grant"),
+                "strategy",
+                "",
+                ("phases", s.phases.index(first)) if first else ("phases",),
                 f"Regel 'Förderhöchstbetrag Phase {cp.id}': Zuwendung der Phase ist zu hoch; gefunden: "
                 f"{fmt.euro(grant.grant)}, erlaubt: höchstens {fmt.euro(cp.max_grant)}",
+                hint="Die Zuwendung folgt aus den Kosten der Maßnahmen dieser Phase ('costs', 'funding.grant'); "
+                "verschieben oder verkleinern Sie Maßnahmen.",
                 rule=rule,
             )
     cap = call.max_total_grant
     total = plan.application.total.grant
     if cap and total > cap.amount:
         found.add(
-            "call",
-            call.id,
-            ("max_total_grant", "amount"),
+            "strategy",
+            "",
+            ("call",),
             f"Regel 'Förderhöchstbetrag': Zuwendung insgesamt ist zu hoch; gefunden: {fmt.euro(total)}, "
             f"erlaubt: höchstens {fmt.euro(cap.amount)}",
             rule=("Förderhöchstbetrag", ("max_total_grant",), cap.source),
@@ -575,12 +578,12 @@ def _criteria_and_deadline(found: _Findings, plan: Plan) -> None:
     for cp in plan.criteria:
         if not cp.answered:
             found.add(
-                "call",
-                call.id,
-                ("criteria", cp.index, "title"),
+                "strategy",
+                "",
+                ("call",),
                 f"Bewertungskriterium '{cp.criterion.title}' beantwortet kein Abschnitt und keine Maßnahme",
-                hint="Nennen Sie die Kennung unter 'criteria' eines Abschnitts im Profil oder einer Maßnahme: "
-                f"criteria: [{cp.criterion.id}]",
+                hint="Nennen Sie die Kennung im Feld 'criteria' der Maßnahme, die das Kriterium beantwortet "
+                f"(measures/…yaml): criteria: [{cp.criterion.id}]",
                 severity="warning",
                 rule=("Bewertungskriterien", ("criteria", cp.index), cp.criterion.source),
             )
