@@ -278,3 +278,52 @@ def test_zrn_rate_follows_the_applicants_region_category(zrn_project: Path, run)
     assert (
         "Feld 'partners[0].efre_region' fehlt" in errors[0] and "(SER: 40\u00a0%, ÜR: 60\u00a0%)" in errors[0]
     )
+
+
+# --- call-rule messages name the field to fill, in the user's file ----------------------------------------
+def test_own_share_not_covered_names_the_partners_own_funds(zrn_project: Path, run) -> None:
+    edit(zrn_project / "strategy" / "strategy.yaml", "    own_funds: 72000\n", "")
+    result = run("check", cwd=zrn_project)
+    lines = result.err.splitlines()
+    index = next(i for i, line in enumerate(lines) if "Eigenanteil gedeckt" in line)
+    assert lines[index : index + 2] == [
+        "strategy/strategy.yaml:28:5: error: Regel 'Eigenanteil gedeckt': der Eigenanteil von Landkreis Muster im "
+        "Antrag (72.000,00\u00a0€) ist nicht durch zugesagte Eigenmittel gedeckt; zugesagt: keine Angabe "
+        "(Feld 'partners[0].own_funds')",
+        "    Hinweis: Tragen Sie beim Partner 'lk' die zugesagten Eigenmittel in Euro ein, z. B. laut "
+        "Ratsbeschluss: own_funds: 72000",
+    ]
+
+
+def test_a_phase_too_long_gets_the_latest_end_as_hint(embedded: Path, run) -> None:
+    edit(embedded / "strategy" / "strategy.yaml", "    end: 2026-12-31\n", "    end: 2027-12-31\n")
+    result = run("check", cwd=embedded)
+    lines = result.err.splitlines()
+    index = next(i for i, line in enumerate(lines) if "Dauer Phase B" in line and "Phase 'Phase B" in line)
+    assert lines[index].endswith("gefunden: 60 Monate, erlaubt: höchstens 48 Monate")
+    assert lines[index].startswith("strategy/strategy.yaml:")
+    assert lines[index + 1] == (
+        "    Hinweis: Setzen Sie 'end' der Phase auf spätestens 31.12.2026 oder teilen Sie die Phase und ihre "
+        "Maßnahmen auf."
+    )
+
+
+def test_an_empty_required_section_points_at_the_users_file_that_fills_it(zrn_project: Path, run) -> None:
+    edit(
+        zrn_project / "measures" / "M01.yaml",
+        "status: idea",
+        "application: false\napplication_note: aus Landesmitteln\nstatus: idea",
+    )
+    result = run("check", cwd=zrn_project)
+    lines = result.err.splitlines()
+    empty = [i for i, line in enumerate(lines) if "Pflichtabschnitt ist leer" in line]
+    assert len(empty) == 2  # work plan and cost plan: filled by the measures of the application
+    assert lines[empty[1]] == (
+        "strategy/strategy.yaml:44:3: error: Regel 'Abschnitt Zeit- und Arbeitsplan': Pflichtabschnitt ist leer; "
+        "ihn füllt eine Maßnahme im Antrag (measures/, mit einer Phase unter 'phases', die zum Aufruf gehört)"
+    )
+    assert lines[empty[1] + 1].startswith(
+        "    Hinweis: Keine Maßnahme gehört zum Antrag (M01: aus Landesmitteln)."
+    )
+    places = [line.split(": ")[0] for line in lines if ": error: " in line or ": warning: " in line]
+    assert places and not [p for p in places if p.startswith("strategy/calls/")]

@@ -193,7 +193,8 @@ def _measures_in_call(found: _Findings, plan: Plan) -> None:
             "",
             ("phases",),
             "Regel 'Maßnahmen': der Antrag enthält keine Maßnahme einer Förderphase; gefunden: 0, erwartet: mindestens 1",
-            hint="Geben Sie einer Phase 'call_phase' und den Maßnahmen diese Phase.",
+            hint="Eine Maßnahme gehört zum Antrag, wenn ihre Phase im Förderzeitraum des Aufrufs beginnt (oder "
+            "'call_phase' nennt) und sie nicht 'application: false' trägt.",
             rule=("Abschnitte", ("sections",), call.sections[0].source),
         )
 
