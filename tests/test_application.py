@@ -213,7 +213,8 @@ CASES = {
         "grant: 13000",
         "grant: 12000",
         "measures/M01.yaml:21:10: error: Regel 'Fördersatz': die Zuwendung ist nicht 65\u00a0% der förderfähigen "
-        "Kosten (20.000,00\u00a0€); gefunden: 12.000,00\u00a0€, erwartet: 13.000,00\u00a0€\n    Hinweis: grant: 13000\n"
+        "Kosten (20.000,00\u00a0€); gefunden: 12.000,00\u00a0€, erwartet: 13.000,00\u00a0€\n    Hinweis: grant: 13000 – oder lassen Sie 'grant' weg, dann rechnet "
+        "rek den Fördersatz des gewählten Aufrufs\n"
         "    Regel: Regelfördersatz (strategy/calls/test-call.yaml:14:5); Quelle: Testrichtlinie, Nr. 1",
     ),
     "budget emergency rate": (

@@ -330,7 +330,8 @@ def _costs_and_rate(found: _Findings, plan: Plan) -> None:
                 f"Regel 'Fördersatz': die Zuwendung ist nicht {fmt.percent(rate.percent)} der förderfähigen "
                 f"Kosten ({fmt.euro(mp.money.eligible, True)}); gefunden: {fmt.euro(mp.money.grant, True)}, "
                 f"erwartet: {fmt.euro(expected, True)}",
-                hint=f"grant: {fmt.plain(expected).replace('.', '').replace(',', '.')}",
+                hint=f"grant: {fmt.plain(expected).replace('.', '').replace(',', '.')} – oder lassen Sie 'grant' "
+                "weg, dann rechnet rek den Fördersatz des gewählten Aufrufs",
                 rule=(rate.label, ("rates", call.rates.index(rate)), rate.source),
             )
 
