@@ -327,3 +327,15 @@ def test_an_empty_required_section_points_at_the_users_file_that_fills_it(zrn_pr
     )
     places = [line.split(": ")[0] for line in lines if ": error: " in line or ": warning: " in line]
     assert places and not [p for p in places if p.startswith("strategy/calls/")]
+
+
+def test_after_switching_the_applications_rate_statement_is_true() -> None:
+    project = require_project(ROOT)
+    plan = resolve(project, project.calls[ZRN], today=DAY)
+    total = plan.application.total
+    assert total.grant == rate_of(total.eligible, Decimal(40)) == Decimal(2416000)  # 40 % of 6.040.000 €
+    cover = render(plan).markdown.split("\n# ", 1)[0]
+    assert (
+        "| Beantragte Zuwendung | 2.416.000,00\u00a0€ (40\u00a0% der förderfähigen Kosten von 6.040.000,00\u00a0€) |"
+        in cover
+    )
