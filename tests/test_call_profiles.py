@@ -89,17 +89,18 @@ def test_smart_cities_profiles_cap_first_implementations_in_phase_a_with_a_prima
 
 
 def test_phase_a_refuses_more_than_one_million_for_first_implementations(embedded: Path, run) -> None:
-    # M03 (Phase A) grows by 790.000 € eligible: with the other Phase A measures over 1 Mio. € grant
-    edit(embedded / "measures" / "M03.yaml", "    amount: 210000\n", "    amount: 1000000\n")
+    # M05, an implementation in Phase A, grows by 1.315.000 € eligible: Phase A's implementations then get
+    # over 1 Mio. € grant (M03, M07, M08, M09 are strategy and concept work: 'kind: Konzept')
+    edit(embedded / "measures" / "M05.yaml", "    amount: 85000\n", "    amount: 1400000\n")
     result = run("check", cwd=embedded)
     lines = [line for line in result.err.splitlines() if "Erste Umsetzungsmaßnahmen" in line]
     assert lines == [
-        "measures/M03.yaml:69:3: error: Regel 'Erste Umsetzungsmaßnahmen Phase A': die Zuwendung der Maßnahmen "
-        "mit 'kind: Umsetzung' in Phase A ist zu hoch; gefunden: 1.014.650\u00a0€ (7 Maßnahmen, die größte: M03), "
+        "measures/M05.yaml:59:3: error: Regel 'Erste Umsetzungsmaßnahmen Phase A': die Zuwendung der Maßnahmen "
+        "mit 'kind: Umsetzung' in Phase A ist zu hoch; gefunden: 1.041.300\u00a0€ (3 Maßnahmen, die größte: M05), "
         "erlaubt: höchstens 1.000.000\u00a0€"
     ]
-    # strategy work is no implementation: marked 'kind: Konzept', the rule holds
-    edit(embedded / "measures" / "M03.yaml", "\nstatus: ", "\nkind: Konzept\nstatus: ")
+    # a study is no implementation: marked 'kind: Konzept', the rule holds
+    edit(embedded / "measures" / "M05.yaml", "\nstatus: ", "\nkind: Konzept\nstatus: ")
     again = run("check", cwd=embedded)
     assert "Erste Umsetzungsmaßnahmen" not in again.err
 
