@@ -168,7 +168,8 @@ def _check_money_totals(
     for m in measures:
         doc = docs.measures.get(m.id)
         kinds["Kosten"] += [(c.amount, doc, ("costs", i, "amount")) for i, c in enumerate(m.costs)]
-        kinds["Zuwendungen und Drittmittel"].append((m.funding.grant, doc, ("funding", "grant")))
+        if m.funding.grant is not None:  # left out: rate × eligible cost, below the cost cap anyway
+            kinds["Zuwendungen und Drittmittel"].append((m.funding.grant, doc, ("funding", "grant")))
         kinds["Zuwendungen und Drittmittel"] += [
             (t.amount, doc, ("funding", "third_parties", i, "amount"))
             for i, t in enumerate(m.funding.third_parties)

@@ -234,6 +234,21 @@ STATUS_LABELS = {
 }
 
 
+class EfreRegion(StrEnum):
+    """The EU region category of a partner's area (EFRE/ESF+ 2021–2027): it decides the rate of some calls."""
+
+    more_developed = "SER"  # stärker entwickelte Region
+    transition = "ÜR"  # Übergangsregion
+
+
+class MeasureKind(StrEnum):
+    """What a measure produces: an implementation, or a study (Gutachten, Machbarkeitsstudie, Konzept,
+    Strategie). Calls set lower minimum sizes for studies (ZRN) or cap first implementations (MPSC Phase A)."""
+
+    implementation = "Umsetzung"
+    study = "Konzept"
+
+
 class Priority(StrEnum):
     high = "high"
     medium = "medium"
@@ -364,6 +379,12 @@ class Partner(Strict):
         description="Eigenmittel, die der Partner für das Vorhaben zugesagt hat (z. B. per Kreistagsbeschluss)",
     )
     own_funds_example: bool = Field(default=False, title="Eigenmittel sind ein Beispielwert")
+    efre_region: EfreRegion | None = Field(
+        default=None,
+        title="EFRE-Regionenkategorie",
+        description="SER (stärker entwickelte Region) oder ÜR (Übergangsregion): bestimmt den Fördersatz von "
+        "EFRE-Programmen wie „Zukunftsregionen in Niedersachsen“, wenn der Partner den Antrag stellt",
+    )
     url: Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$")] | None = None
     legal: PartnerLegal | None = Field(
         default=None,
@@ -388,7 +409,8 @@ class Phase(Strict):
     call_phase: Id | None = Field(
         default=None,
         title="Phase des Förderaufrufs",
-        description="z. B. 'A' (Strategie) oder 'B' (Umsetzung)",
+        description="z. B. 'A' (Strategie) oder 'B' (Umsetzung); leer lassen: aus den Daten der Phase und den "
+        "Phasen des gewählten Aufrufs",
     )
     description: Markdown | None = None
     sources: list[Source] = Field(default_factory=list)
@@ -635,8 +657,10 @@ class ThirdParty(Strict):
 
 
 class Funding(Strict):
-    grant: Money = Field(
-        default=Decimal(0), title="Zuwendung (Euro)", description="Beantragte Förderung in Euro"
+    grant: Money | None = Field(
+        default=None,
+        title="Zuwendung (Euro)",
+        description="Beantragte Förderung in Euro; leer lassen: Fördersatz des Aufrufs × förderfähige Kosten",
     )
     third_parties: list[ThirdParty] = Field(default_factory=list, title="Drittmittel")
     own_shares: dict[Id, Percent] = Field(
@@ -680,7 +704,12 @@ class Measure(Strict):
     phase: Id | None = Field(
         default=None,
         title="Phase der Strategie",
-        description="Pflicht, sobald ein Förderaufruf gewählt ist",
+        description="Kennung einer Phase aus strategy.yaml; leer lassen: die Phase, in die der Beginn fällt",
+    )
+    kind: MeasureKind = Field(
+        default=MeasureKind.implementation,
+        title="Art des Vorhabens",
+        description="Umsetzung, oder Konzept für Gutachten, Machbarkeitsstudien, Konzepte und Strategien",
     )
     application: bool = Field(
         default=True,

@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from . import clock
+from . import formatting as fmt
 from .call import Block, Call, Criterion, Rate, RequiredAnnex, Section
 from .model import (
     ActionField,
@@ -35,6 +36,7 @@ from .money import (  # the arithmetic primitives (money.py)
     CENT,
     ZERO,
     allocate,
+    rate_of,
 )
 from .textlength import plain_text, visible_chars
 
@@ -265,12 +267,13 @@ class MeasurePlan:
     partners: tuple[Partner, ...]  # lead first
     goals: tuple[Goal, ...]
     phase: Phase | None
-    call_phase: str | None
+    call_phase: str | None  # given in the strategy's phase, else derived from the phases' dates
     included: bool  # part of the application of the selected call
     exclusion: str | None  # why not, in German
     costs: tuple[CostLine, ...]
     money: Money
     expected_grant: Decimal | None  # rate × eligible cost, when a call is selected
+    grant_given: bool  # 'funding.grant' is written in the measure (else the grant is expected_grant)
     third_parties: tuple[tuple[str, Decimal], ...]
     own_shares: tuple[tuple[str, Decimal, Decimal], ...]  # (partner id, percent, euro)
     years: tuple[int, ...]
@@ -318,25 +321,73 @@ class MeasurePlan:
         return ZERO
 
 
-def _exclusion(m: Measure, phase: Phase | None, call: Call | None) -> str | None:
+def strategy_phase(project: Project, m: Measure) -> Phase | None:
+    """The measure's phase of the strategy: the one it names, else the one its start falls into."""
+    if m.phase is not None:
+        return next((p for p in project.strategy.phases if p.id == m.phase), None)
+    return next((p for p in project.strategy.phases if p.start <= m.start <= p.end), None)
+
+
+def call_phases(project: Project, call: Call | None) -> dict[str, tuple[str | None, str | None]]:
+    """Each phase of the strategy -> (its phase of the call, why its measures are not in the application).
+
+    A phase that names a 'call_phase' the call knows keeps it. Otherwise (none given, or one of another
+    call) the strategy's phases that begin in the call's period (from the programme's start, else after
+    the deadline) take the call's phases in order, by date: the first such phase the call's first phase,
+    the next the second …; the call's last phase takes every later one (a call with one phase takes them
+    all). Switching calls is one line in strategy.yaml."""
+    out: dict[str, tuple[str | None, str | None]] = {}
+    if call is None:
+        return out
+    known = [cp.id for cp in call.phases]
+    start = call.phase_start
+    inside = sorted(
+        (p for p in project.strategy.phases if start is None or p.start >= start), key=lambda p: p.start
+    )
+    for phase in project.strategy.phases:
+        if phase.call_phase and (not known or phase.call_phase in known):
+            out[phase.id] = (phase.call_phase, None)
+        elif phase in inside:
+            index = inside.index(phase)
+            out[phase.id] = (known[min(index, len(known) - 1)] if known else None, None)
+        else:
+            assert start is not None
+            why = f"Phase „{phase.title}“ beginnt vor dem Förderzeitraum des Aufrufs (ab {fmt.date(start)})"
+            out[phase.id] = (None, why)
+    return out
+
+
+def foreign_call_phases(project: Project, call: Call | None) -> list[int]:
+    """Indexes of the strategy's phases that name a 'call_phase' the call does not know (derived instead)."""
+    if call is None or not call.phases:
+        return []
+    known = {cp.id for cp in call.phases}
+    return [i for i, p in enumerate(project.strategy.phases) if p.call_phase and p.call_phase not in known]
+
+
+def _exclusion(
+    m: Measure, phase: Phase | None, call: Call | None, phases: Mapping[str, tuple[str | None, str | None]]
+) -> str | None:
     if call is None:
         return "kein Förderaufruf gewählt"
     if not m.application:
         return m.application_note or "bewusst nicht im Antrag"
     if phase is None:
         return "keine Phase angegeben"
-    if not phase.call_phase:
-        return f"Phase „{phase.title}“ gehört zu keiner Förderphase des Aufrufs"
-    if call.phases and phase.call_phase not in {p.id for p in call.phases}:
-        return f"Phase „{phase.title}“ ist Förderphase {phase.call_phase}, die der Aufruf nicht kennt"
-    return None
+    return phases[phase.id][1]
 
 
-def _measure(project: Project, m: Measure, call: Call | None, rate: Decimal | None) -> MeasurePlan:
+def _measure(
+    project: Project,
+    m: Measure,
+    call: Call | None,
+    rate: Decimal | None,
+    phases: Mapping[str, tuple[str | None, str | None]],
+) -> MeasurePlan:
     fields = project.fields
     partners = project.partners
-    phase = next((p for p in project.strategy.phases if p.id == m.phase), None)
-    exclusion = _exclusion(m, phase, call)
+    phase = strategy_phase(project, m)
+    exclusion = _exclusion(m, phase, call, phases)
     # the call's category rule applies to the measures it funds; others keep their own marking
     allowed = set(call.eligible_cost_categories.categories) if call and exclusion is None else None
     lines = tuple(
@@ -353,7 +404,9 @@ def _measure(project: Project, m: Measure, call: Call | None, rate: Decimal | No
     )
     cost = sum((c.amount for c in lines), ZERO)
     eligible = sum((c.amount for c in lines if c.eligible), ZERO)
-    grant = m.funding.grant
+    expected = rate_of(eligible, rate) if rate is not None and exclusion is None else None
+    # a grant left out is the rate × the eligible cost (nothing without a call or outside the application)
+    grant = m.funding.grant if m.funding.grant is not None else (expected if expected is not None else ZERO)
     third = sum((t.amount for t in m.funding.third_parties), ZERO)
     own = cost - grant - third
 
@@ -389,16 +442,13 @@ def _measure(project: Project, m: Measure, call: Call | None, rate: Decimal | No
         partners=tuple(partners[p] for p in m.all_partners),
         goals=tuple(project.goals[g] for g in m.goals),
         phase=phase,
-        call_phase=phase.call_phase if phase else None,
+        call_phase=phases[phase.id][0] if phase and phase.id in phases else None,
         included=exclusion is None,
         exclusion=exclusion,
         costs=lines,
         money=Money(cost, eligible, grant, third, own),
-        expected_grant=(
-            (eligible * rate / 100).quantize(CENT, ROUND_HALF_UP)
-            if rate is not None and exclusion is None
-            else None
-        ),
+        expected_grant=expected,
+        grant_given=m.funding.grant is not None,
         third_parties=tuple((t.name, t.amount) for t in m.funding.third_parties),
         own_shares=own_shares,
         years=years,
@@ -902,9 +952,16 @@ def resolve(
     s = project.strategy
     applicant = project.partners.get(s.applicant) if s.applicant else None
     coordinator = project.partners.get(s.coordinator) if s.coordinator else None
-    rate = call.rate_for(bool(applicant and applicant.budget_emergency)) if call else None
+    rate = (
+        call.rate_for(
+            bool(applicant and applicant.budget_emergency), applicant.efre_region if applicant else None
+        )
+        if call
+        else None
+    )
     percent = Decimal(str(rate.percent)) if rate else None
-    measures = tuple(_measure(project, m, call, percent) for m in project.measures)
+    phases = call_phases(project, call)
+    measures = tuple(_measure(project, m, call, percent, phases) for m in project.measures)
     partner_ids = tuple(p.id for p in s.partners)
     field_ids = tuple(f.id for f in project.action_fields)
     included = tuple(mp for mp in measures if mp.included)

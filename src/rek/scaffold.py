@@ -62,7 +62,6 @@ end: {end.isoformat()}
 milestones: []
 costs: []
 funding:
-  grant: 0
   own_shares: {{}}
 indicators: []
 dependencies: []

@@ -19,7 +19,7 @@ from ..locate import PACKAGE_DIR
 from ..mdtext import Md, environment, link, table, text, theme_text
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure, Status
 from ..money import ZERO, whole_euro_column
-from ..plan import Money, Plan, resolve
+from ..plan import Money, Plan, call_phases, resolve
 from ..project import ContentPage, Project
 from .htmltable import plain_stack_table, stack_table
 
@@ -500,8 +500,13 @@ class SitePages:
                             f"{fmt.date(last.date)}: {last.title}",
                         ]
                     )
+        derived = {k: v for k, v in call_phases(self.plan.project, self.plan.call).items() if not v[1]}
         return self._render(
             "roadmap.md.j2",
+            # the call phase of each phase of the strategy, as written or derived from its dates
+            call_phases={
+                ph.id: (derived.get(ph.id) or ("", None))[0] or "" for ph in self.plan.project.strategy.phases
+            },
             timeline_rows=timeline_rows,
             milestone_rows=milestone_rows,
             milestone_summary=summary,
