@@ -40,10 +40,10 @@ def test_the_embedded_strategy_warns_only_where_the_example_data_says_why(embedd
         if line.startswith(("measures/", "strategy/action-fields/"))
     ]
     assert found == [
-        "measures/M04.yaml:74:13",
+        "measures/M04.yaml:73:13",
         "measures/M16.yaml:39:11",
-        "measures/M17.yaml:84:13",
-        "measures/M17.yaml:95:13",
+        "measures/M17.yaml:83:13",
+        "measures/M17.yaml:94:13",
     ]
 
 

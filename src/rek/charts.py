@@ -114,8 +114,21 @@ def _legend(
 
 @dataclass
 class Bar:
+    """One bar: its label and values; ``shown``, when given, the figures a table beside the chart prints
+    for the bar's total and its values (e.g. whole euros that add up to the table's sum row), so that the
+    chart's labels and text alternative say what the table says."""
+
     label: str
     values: list[Decimal]
+    shown: tuple[Decimal, list[Decimal]] | None = None
+
+    @property
+    def shown_total(self) -> Decimal:
+        return self.shown[0] if self.shown else total_of(self.values)
+
+    @property
+    def shown_values(self) -> list[Decimal]:
+        return self.shown[1] if self.shown else self.values
 
 
 def bar_chart(ident: str, title: str, bars: list[Bar], series: list[str], *, narrow: bool = False) -> str:
@@ -149,13 +162,12 @@ def bar_chart(ident: str, title: str, bars: list[Bar], series: list[str], *, nar
                     f'<rect x="{x:.1f}" y="{bar_y:.1f}" width="{w:.1f}" height="20" fill="{COLORS[i % len(COLORS)]}"/>'
                 )
             x += w
-        total = total_of(bar.values)
-        body.append(_text(x + 6, bar_y + 15, size, fmt.euro(total)))
+        body.append(_text(x + 6, bar_y + 15, size, fmt.euro(bar.shown_total)))
     height = int(top + row * max(len(bars), 1) + 6)
     desc = "; ".join(
-        f"{b.label}: {fmt.euro(total_of(b.values))}"
+        f"{b.label}: {fmt.euro(b.shown_total)}"
         + (
-            " (" + ", ".join(f"{s} {fmt.euro(v)}" for s, v in zip(series, b.values, strict=False)) + ")"
+            " (" + ", ".join(f"{s} {fmt.euro(v)}" for s, v in zip(series, b.shown_values, strict=False)) + ")"
             if len(series) > 1
             else ""
         )
@@ -173,10 +185,18 @@ class Span:
     color: int = 0
 
 
-def cost_by_year(ident: str, budget: Any, *, narrow: bool = False) -> str:
-    """Cost per year split into grant, third-party money and own share (a plan.Budget)."""
+def cost_by_year(
+    ident: str, budget: Any, *, narrow: bool = False, shown: list[list[Decimal]] | None = None
+) -> str:
+    """Cost per year split into grant, third-party money and own share (a plan.Budget); ``shown``: per
+    year the figures the table beside it prints (cost, grant, third-party money, own share)."""
     bars = [
-        Bar(str(year), [money.grant, money.third_party, money.own]) for year, money in budget.by_year.items()
+        Bar(
+            str(year),
+            [money.grant, money.third_party, money.own],
+            (shown[i][0], shown[i][1:]) if shown else None,
+        )
+        for i, (year, money) in enumerate(budget.by_year.items())
     ]
     return bar_chart(
         ident, "Kosten nach Jahr", bars, ["Zuwendung", "Drittmittel", "Eigenanteil"], narrow=narrow

@@ -42,6 +42,20 @@ def allocate(total: Decimal, weights: Sequence[Decimal], quantum: Decimal = CENT
     return [(f * quantum).quantize(quantum) for f in floors]
 
 
+def rate_of(amount: Decimal, percent: Decimal) -> Decimal:
+    """``percent`` % of ``amount`` (a grant from its rate and the eligible cost), rounded half up: to whole
+    euros when the amount is in whole euros, else to the cent. A spreadsheet gives the same with
+    ``ROUND(amount * rate, rate_digits(amount))``."""
+    return (amount * percent / 100).quantize(
+        EURO if amount == amount.to_integral_value() else CENT, ROUND_HALF_UP
+    )
+
+
+def rate_digits(amount: Decimal) -> int:
+    """The decimal places ``rate_of`` rounds to for this amount (0: whole euros, 2: cents)."""
+    return 0 if amount == amount.to_integral_value() else 2
+
+
 def whole_euros(values: Sequence[Decimal]) -> list[Decimal]:
     """Values rounded to whole euros so that they add up to their rounded total (for tables with a sum)."""
     if not values:
