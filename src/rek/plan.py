@@ -35,6 +35,7 @@ from .money import (  # the arithmetic primitives (money.py)
     CENT,
     ZERO,
     allocate,
+    quantum_for,
 )
 from .textlength import plain_text, visible_chars
 
@@ -47,8 +48,10 @@ def measure_cost(m: Measure) -> Decimal:
     return sum((c.amount for c in m.costs), ZERO)
 
 
-def _spread(total: Decimal, keys: Sequence[Any], weights: Mapping[Any, Decimal]) -> dict[Any, Decimal]:
-    return dict(zip(keys, allocate(total, [weights.get(k, ZERO) for k in keys]), strict=True))
+def _spread(
+    total: Decimal, keys: Sequence[Any], weights: Mapping[Any, Decimal], quantum: Decimal = CENT
+) -> dict[Any, Decimal]:
+    return dict(zip(keys, allocate(total, [weights.get(k, ZERO) for k in keys], quantum), strict=True))
 
 
 # --- money rows -----------------------------------------------------------------------------------
@@ -83,6 +86,14 @@ class Money:
     @property
     def ineligible(self) -> Decimal:
         return self.cost - self.eligible
+
+    @property
+    def grant_percent(self) -> Decimal:
+        """The grant as a percentage of the eligible cost, to two decimals (65,68 %): the rate every
+        document states beside these figures, never the call's nominal rate (0 without eligible cost)."""
+        if not self.eligible:
+            return ZERO
+        return (self.grant * 100 / self.eligible).quantize(CENT, ROUND_HALF_UP)
 
     def ratio(self, part: Decimal) -> Decimal:
         """``part`` as a fraction of the cost (0 when there is no cost)."""
@@ -242,25 +253,27 @@ def _measure(project: Project, m: Measure, call: Call | None, rate: Decimal | No
     grant = m.funding.grant
     third = sum((t.amount for t in m.funding.third_parties), ZERO)
     own = cost - grant - third
+    # whole-euro inputs give whole-euro shares (allocated, never pro-rated to the cent)
+    unit = quantum_for([grant, *(t.amount for t in m.funding.third_parties), *(c.amount for c in lines)])
 
     years = tuple(sorted({c.year for c in lines}))
     cost_y = {y: sum((c.amount for c in lines if c.year == y), ZERO) for y in years}
     elig_y = {y: sum((c.amount for c in lines if c.year == y and c.eligible), ZERO) for y in years}
-    grant_y = _spread(grant, years, elig_y if eligible else cost_y)
-    third_y = _spread(third, years, cost_y)
+    grant_y = _spread(grant, years, elig_y if eligible else cost_y, unit)
+    third_y = _spread(third, years, cost_y, unit)
     own_y = {y: cost_y[y] - grant_y[y] - third_y[y] for y in years}
     by_year = {y: Money(cost_y[y], elig_y[y], grant_y[y], third_y[y], own_y[y]) for y in years}
 
     share_ids = [pid for pid in m.funding.own_shares if pid in partners]
     percents = [m.funding.own_shares[pid] for pid in share_ids]
-    own_parts = allocate(own, percents) if own >= 0 else [own * p / 100 for p in percents]
+    own_parts = allocate(own, percents, unit) if own >= 0 else [own * p / 100 for p in percents]
     own_shares = tuple(zip(share_ids, percents, own_parts, strict=True))
     # partner × year: every partner but the last spread over the years like the own share; the last
     # takes what is left of each year, so rows and columns both add up exactly
     own_py: dict[tuple[str, int], Decimal] = {}
     for index, (pid, _, euro) in enumerate(own_shares):
         if index < len(own_shares) - 1:
-            parts = _spread(euro, years, own_y) if own >= 0 else {y: ZERO for y in years}
+            parts = _spread(euro, years, own_y, unit) if own >= 0 else {y: ZERO for y in years}
         else:
             parts = {y: own_y[y] - sum((own_py[(q, y)] for q, *_ in own_shares[:-1]), ZERO) for y in years}
         for y in years:
