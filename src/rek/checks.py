@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from . import formatting as fmt
-from . import monitoring
+from . import monitoring, requirements
 from .call import Source, submission
 from .diagnostics import Diagnostic
 from .model import COST_CATEGORY_LABELS, STATUS_LABELS, CostCategory
@@ -76,7 +76,25 @@ def formal_findings(plan: Plan) -> list[Diagnostic]:
         _phases(found, plan)
         _breadth(found, plan)
         _criteria_and_deadline(found, plan)
+        _requirements(found, plan)
     return found.items
+
+
+def _requirements(found: _Findings, plan: Plan) -> None:
+    """Every requirement of the call the application does not answer, at the place it should be answered."""
+    for st in requirements.judge(plan):
+        if st.met:
+            continue
+        req = st.requirement
+        kind, ident, loc = st.at
+        found.add(
+            kind,
+            ident,
+            loc,
+            f"Anforderung '{req.title}' ({st.kind_label}) ist nicht erfüllt: {st.problem}",
+            hint=st.hint,
+            rule=(f"Anforderung '{req.id}'", ("requirements", st.index), req.source),
+        )
 
 
 def _measure_money(found: _Findings, mp: MeasurePlan) -> None:

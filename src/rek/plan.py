@@ -494,6 +494,15 @@ _TEXT_FIELDS = {
 }
 
 
+# blocks whose text sits one level down in strategy.yaml (the record may be missing)
+_NESTED_TEXTS: dict[Block, list[tuple[tuple[str, ...], str]]] = {
+    Block.continuation: [(("continuation", "text"), "Verstetigung")],
+    Block.organisation: [(("organisation", "text"), "Personal und Organisation")],
+    Block.data_protection: [(("data_protection",), "Datenschutz, IT-Sicherheit und Open Source")],
+    Block.evaluation: [(("evaluation", "text"), "Evaluation")],
+}
+
+
 def _section_texts(project: Project, block: Block, measures: Sequence[MeasurePlan]) -> list[SectionText]:
     s = project.strategy
     out: list[SectionText] = []
@@ -522,6 +531,13 @@ def _section_texts(project: Project, block: Block, measures: Sequence[MeasurePla
         for mp in measures:
             out.append(SectionText(f"Maßnahme {mp.id}", "measure", mp.id, ("summary",), mp.m.summary))
             out.append(SectionText(f"Maßnahme {mp.id}", "measure", mp.id, ("description",), mp.m.description))
+    elif block in _NESTED_TEXTS:
+        for loc, label in _NESTED_TEXTS[block]:
+            value: Any = s
+            for name in loc:
+                value = getattr(value, name) if value is not None else None
+            if value:
+                out.append(SectionText(label, "strategy", "", loc, value))
     elif block is Block.risks:
         for i, r in enumerate(s.risks):
             out.append(
@@ -534,6 +550,12 @@ def _filled(project: Project, block: Block, call: Call, measures: Sequence[Measu
     s = project.strategy
     if block in _TEXT_FIELDS:
         return any(getattr(s, name).strip() for name, _ in _TEXT_FIELDS[block])
+    if block in _NESTED_TEXTS:
+        return bool(_section_texts(project, block, measures))
+    if block is Block.declarations:
+        return bool(call.requirements) or bool(project.strategy.applicant)
+    if block is Block.requirements:
+        return bool(call.requirements)
     items: dict[Block, Sequence[Any]] = {
         Block.goals: s.goals,
         Block.partners: s.partners,
@@ -582,6 +604,19 @@ class Plan:
     def rate_fraction(self) -> Decimal | None:
         """The rate as a fraction (65 % -> 0.65), as a spreadsheet's percent cell holds it."""
         return self.rate_percent / 100 if self.rate_percent is not None else None
+
+    @cached_property
+    def follow_on_per_year(self) -> Decimal:
+        """The running cost a year after funding, over every follow-on cost of the strategy."""
+        c = self.project.strategy.continuation
+        return sum((f.amount_per_year for f in c.follow_on_costs), ZERO) if c else ZERO
+
+    @cached_property
+    def staff_fte(self) -> tuple[Decimal, Decimal]:
+        """Full-time equivalents of the project's roles: (funded from the project, all)."""
+        o = self.project.strategy.organisation
+        roles = o.roles if o else []
+        return sum((r.fte for r in roles if r.funded), ZERO), sum((r.fte for r in roles), ZERO)
 
     @cached_property
     def by_id(self) -> dict[str, MeasurePlan]:
