@@ -83,7 +83,7 @@ def formal_findings(plan: Plan) -> list[Diagnostic]:
 def _requirements(found: _Findings, plan: Plan) -> None:
     """Every requirement of the call the application does not answer, at the place it should be answered."""
     for st in requirements.judge(plan):
-        if st.met:
+        if st.met or requirements.reported_elsewhere(st):
             continue
         req = st.requirement
         kind, ident, loc = st.at
@@ -196,10 +196,11 @@ def _measures_in_call(found: _Findings, plan: Plan) -> None:
 def _sections(found: _Findings, plan: Plan) -> None:
     call = plan.call
     assert call is not None
+    answered_elsewhere = requirements.chapter_blocks_reported(plan)  # named at their field instead
     for sp in plan.sections:
         sec = sp.section
         rule = (f"Abschnitt '{sec.title}'", ("sections", sp.index), sec.source)
-        if sec.required and not sp.filled:
+        if sec.required and not sp.filled and not set(sec.blocks) <= answered_elsewhere:
             found.add(
                 "call",
                 call.id,

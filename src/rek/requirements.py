@@ -222,6 +222,26 @@ def judge(plan: Plan) -> tuple[RequirementStatus, ...]:
     return tuple(out)
 
 
+def reported_elsewhere(st: RequirementStatus) -> bool:
+    """An unmet requirement whose fault another rule of ``rek check`` already names at the same place: a
+    missing annex (the annex rule) or an empty chapter without a field of its own (the section rule)."""
+    req = st.requirement
+    if req.kind is RequirementKind.annex:
+        return st.at[0] == "strategy"
+    if req.kind is RequirementKind.chapter:
+        return st.at[0] == "strategy" and not st.at[2]
+    return False
+
+
+def chapter_blocks_reported(plan: Plan) -> set[Block]:
+    """The chapter blocks whose missing field a requirement reports (the section rule then stays quiet)."""
+    out: set[Block] = set()
+    for st in judge(plan):
+        if not st.met and st.requirement.kind is RequirementKind.chapter and st.at[0] == "strategy" and st.at[2]:
+            out.add(Block(st.requirement.answer))
+    return out
+
+
 def place_of_signature(plan: Plan) -> str:
     """The applicant's town, from the last line of its address ('31785 Hameln' -> 'Hameln')."""
     legal = plan.applicant.legal if plan.applicant else None
