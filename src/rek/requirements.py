@@ -44,6 +44,7 @@ class RequirementStatus:
     problem: str | None  # why it is not met, in German; None: met
     hint: str | None  # what to write where
     at: tuple[str, str, tuple[Any, ...]]  # (kind, ident, loc) where it should be answered
+    legal_missing: bool = False  # the applicant has no legal data at all (its own rule warns about that)
 
     @property
     def met(self) -> bool:
@@ -186,6 +187,7 @@ def _declaration(plan: Plan, req: Requirement, index: int) -> RequirementStatus:
                 "Unterschrift)",
                 "Tragen Sie beim Partner 'legal: {representative: …, address: [Straße, PLZ Ort]}' ein.",
                 ("strategy", "", ("partners", pos, "legal")),
+                legal is None,
             )
     if req.before_start:
         day = document_date(s, call, plan.today)
@@ -226,6 +228,8 @@ def reported_elsewhere(st: RequirementStatus) -> bool:
     """An unmet requirement whose fault another rule of ``rek check`` already names at the same place: a
     missing annex (the annex rule) or an empty chapter without a field of its own (the section rule)."""
     req = st.requirement
+    if req.kind is RequirementKind.signature:
+        return st.legal_missing
     if req.kind is RequirementKind.annex:
         return st.at[0] == "strategy"
     if req.kind is RequirementKind.chapter:
