@@ -167,10 +167,11 @@ def _measured_by(indicator: Indicator) -> str:
     return f"laut {sources[-1]}" if sources else "bitte ergänzen"
 
 
-def _value_year(value: Any, year: Any) -> str:
+def _value_year(value: Any, unit: str, year: Any) -> str:
+    """'4 Beschlüsse (2022)': a value with its unit and the year it stands for."""
     if value is None:
         return "–"
-    return fmt.plain(value) + (f" ({year})" if year else "")
+    return f"{fmt.plain(value)} {unit}" + (f" ({year})" if year else "")
 
 
 def _requirement_rows(plan: Plan) -> list[list[Any]]:
@@ -183,7 +184,7 @@ def _requirement_rows(plan: Plan) -> list[list[Any]]:
                 st.kind_label,
                 st.where,
                 "erfüllt" if st.met else f"offen: {st.problem}",
-                req.source.title + (f", {req.source.note}" if req.source.note else ""),
+                req.source.title,  # the source itself; how far it bears the requirement is noted in the profile
             ]
         )
     return rows
@@ -219,8 +220,8 @@ def _requirements_context(plan: Plan, measures: list[MeasurePlan]) -> dict[str, 
         [
             mp.id,
             i.name + (" (*)" if i.example else ""),
-            _value_year(i.baseline, i.baseline_year),
-            _value_year(i.target, i.target_year) + f" {i.unit}",
+            _value_year(i.baseline, i.unit, i.baseline_year),
+            _value_year(i.target, i.unit, i.target_year),
             _measured_by(i),
         ]
         for mp in measures
