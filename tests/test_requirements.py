@@ -30,8 +30,12 @@ def _zrn_variant(root: Path) -> Path:
     strategy = root / "strategy" / "strategy.yaml"
     text = strategy.read_text(encoding="utf-8")
     text = text.replace("\ncall: mpsc-2021\n", f"\ncall: {ZRN}\n")
-    text = text.replace("call_phase: A\n", "call_phase: vorhaben\n").replace("call_phase: B\n", "call_phase: vorhaben\n")
-    text = text.replace("submissions:\n", f"submissions:\n  - {{call: {ZRN}, date: 2021-12-01, example: true}}\n", 1)
+    text = text.replace("call_phase: A\n", "call_phase: vorhaben\n").replace(
+        "call_phase: B\n", "call_phase: vorhaben\n"
+    )
+    text = text.replace(
+        "submissions:\n", f"submissions:\n  - {{call: {ZRN}, date: 2021-12-01, example: true}}\n", 1
+    )
     text = text.replace(
         "  - id: kosten-und-finanzierungsplan\n",
         "  - {id: projektskizze, title: Projektskizze}\n"
@@ -80,8 +84,13 @@ def _answered_everywhere(folder: Path, project_dir: Path, call_id: str) -> None:
     text, rows, headings = _docx_text(folder / "antrag.docx")
     pdf = _squeeze(_pdf_text(folder / "antrag.pdf"))
     assert any("Anforderungen und wo sie erfüllt sind" in h for h in headings)
-    assert "Anforderungen und wo sie erfüllt sind" in text and _squeeze("Anforderungen und wo sie erfüllt sind") in pdf
-    drafts = "\n".join(p.read_text(encoding="utf-8") for p in (folder / "entwuerfe").glob("beschlussvorlage-*.md"))
+    assert (
+        "Anforderungen und wo sie erfüllt sind" in text
+        and _squeeze("Anforderungen und wo sie erfüllt sind") in pdf
+    )
+    drafts = "\n".join(
+        p.read_text(encoding="utf-8") for p in (folder / "entwuerfe").glob("beschlussvorlage-*.md")
+    )
     for st in statuses:
         req = st.requirement
         row = next((r for r in rows if r[0] == req.title), None)
@@ -155,7 +164,8 @@ def test_a_missing_chapter_is_named_at_the_field_it_belongs_to(embedded: Path, r
     ]
     assert (
         "    Hinweis: Tragen Sie in strategy.yaml auf oberster Ebene ein: continuation: {text: …, "
-        "follow_on_costs: […]}\n    Regel: Anforderung 'verstetigung' (strategy/calls/mpsc-2021.yaml:" in result.err
+        "follow_on_costs: […]}\n    Regel: Anforderung 'verstetigung' (strategy/calls/mpsc-2021.yaml:"
+        in result.err
     )
     assert "Pflichtabschnitt ist leer" not in result.err  # named once, at the field, not again at the profile
 
@@ -199,7 +209,10 @@ def test_whole_euro_inputs_give_whole_euro_shares_that_add_up() -> None:
 def test_amounts_with_cents_are_still_shared_to_the_cent(minimal: Path) -> None:
     measure = minimal / "measures" / "M01.yaml"
     text = measure.read_text(encoding="utf-8")
-    text = text.replace("    amount: 20000\n", "    amount: 20000\n  - year: 2028\n    category: services\n    amount: 10000.01\n")
+    text = text.replace(
+        "    amount: 20000\n",
+        "    amount: 20000\n  - year: 2028\n    category: services\n    amount: 10000.01\n",
+    )
     text = text.replace("end: 2027-12-31", "end: 2028-12-31").replace("grant: 13000", "grant: 13000.33")
     measure.write_text(text, encoding="utf-8")
     mp = resolve(require_project(minimal)).by_id["M01"]
@@ -228,7 +241,9 @@ def _grant_above_the_rate(root: Path) -> Path:
 
 
 @pytest.mark.parametrize("case", ["mpsc-2021", "zrn (grant above the rate)", "grant above the rate"])
-def test_every_rate_statement_equals_the_rate_of_its_amounts(case: str, embedded: Path, tmp_path: Path) -> None:
+def test_every_rate_statement_equals_the_rate_of_its_amounts(
+    case: str, embedded: Path, tmp_path: Path
+) -> None:
     root = _zrn_variant(embedded) if case.startswith("zrn") else embedded
     if case == "grant above the rate":
         _grant_above_the_rate(root)
@@ -254,10 +269,14 @@ def test_every_rate_statement_equals_the_rate_of_its_amounts(case: str, embedded
     assert f"Zuwendung ({strategy_rate}\u00a0%)" in summary
 
 
-def test_the_zrn_draft_no_longer_puts_the_nominal_rate_beside_another_amount(zrn_project: Path, tmp_path: Path) -> None:
+def test_the_zrn_draft_no_longer_puts_the_nominal_rate_beside_another_amount(
+    zrn_project: Path, tmp_path: Path
+) -> None:
     plan = resolve(require_project(zrn_project))
     files = write_drafts(plan, tmp_path / "entwuerfe", documents=False)
-    council = next(f for f in files if f.draft.kind == "beschlussvorlage").markdown.read_text(encoding="utf-8")
+    council = next(f for f in files if f.draft.kind == "beschlussvorlage").markdown.read_text(
+        encoding="utf-8"
+    )
     total = plan.application.total
     assert total.grant_percent == Decimal("65.00")  # the grants were written for 65 %
     assert (

@@ -143,7 +143,9 @@ class Requirement(Strict):
     """One part of a complete submission, and where the application answers it."""
 
     id: Id
-    kind: RequirementKind = Field(title="Art", description="chapter, annex, resolution, declaration, signature")
+    kind: RequirementKind = Field(
+        title="Art", description="chapter, annex, resolution, declaration, signature"
+    )
     title: Text = Field(title="Was verlangt ist")
     answer: Id = Field(
         title="Wo der Antrag es beantwortet",

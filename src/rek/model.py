@@ -639,7 +639,9 @@ class ThirdParty(Strict):
         title="Stand",
         description="zugesagt (schriftlich), beantragt oder angenommen (Planungsannahme)",
     )
-    source: Source | None = Field(default=None, title="Beleg", description="Zusage, Antrag oder Grundlage der Annahme")
+    source: Source | None = Field(
+        default=None, title="Beleg", description="Zusage, Antrag oder Grundlage der Annahme"
+    )
 
 
 class Funding(Strict):

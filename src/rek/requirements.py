@@ -174,7 +174,12 @@ def _declaration(plan: Plan, req: Requirement, index: int) -> RequirementStatus:
         applicant = plan.applicant
         if applicant is None:
             return RequirementStatus(
-                req, index, where, "kein Antragsteller gewählt", "Tragen Sie 'applicant:' ein.", ("strategy", "", ())
+                req,
+                index,
+                where,
+                "kein Antragsteller gewählt",
+                "Tragen Sie 'applicant:' ein.",
+                ("strategy", "", ()),
             )
         pos = s.partners.index(applicant)
         legal = applicant.legal
@@ -241,7 +246,12 @@ def chapter_blocks_reported(plan: Plan) -> set[Block]:
     """The chapter blocks whose missing field a requirement reports (the section rule then stays quiet)."""
     out: set[Block] = set()
     for st in judge(plan):
-        if not st.met and st.requirement.kind is RequirementKind.chapter and st.at[0] == "strategy" and st.at[2]:
+        if (
+            not st.met
+            and st.requirement.kind is RequirementKind.chapter
+            and st.at[0] == "strategy"
+            and st.at[2]
+        ):
             out.add(Block(st.requirement.answer))
     return out
 

@@ -146,7 +146,11 @@ def _contact_text(contact: Any) -> str:
     return ", ".join(parts)
 
 
-THIRD_PARTY_STATUS_LABELS = {"zugesagt": "zugesagt", "beantragt": "beantragt", "angenommen": "angenommen (Planungsannahme)"}
+THIRD_PARTY_STATUS_LABELS = {
+    "zugesagt": "zugesagt",
+    "beantragt": "beantragt",
+    "angenommen": "angenommen (Planungsannahme)",
+}
 
 
 def _third_party_rows(measures: list[MeasurePlan]) -> list[list[Any]]:
@@ -155,7 +159,9 @@ def _third_party_rows(measures: list[MeasurePlan]) -> list[list[Any]]:
     for mp in measures:
         for t in mp.m.funding.third_parties:
             source = t.source.title + (f" ({t.source.note})" if t.source.note else "") if t.source else "–"
-            rows.append([mp.id, t.name, THIRD_PARTY_STATUS_LABELS[t.status.value], fmt.euro(t.amount, True), source])
+            rows.append(
+                [mp.id, t.name, THIRD_PARTY_STATUS_LABELS[t.status.value], fmt.euro(t.amount, True), source]
+            )
     return rows
 
 
@@ -210,7 +216,13 @@ def _requirements_context(plan: Plan, measures: list[MeasurePlan]) -> dict[str, 
         follow_on_rows.append(["Summe je Jahr", "", fmt.euro(plan.follow_on_per_year), ""])
     roles = s.organisation.roles if s.organisation else []
     role_rows: list[list[Any]] = [
-        [r.title, names.get(r.partner, r.partner), fmt.plain(r.fte), "ja" if r.funded else "nein", r.tasks or "–"]
+        [
+            r.title,
+            names.get(r.partner, r.partner),
+            fmt.plain(r.fte),
+            "ja" if r.funded else "nein",
+            r.tasks or "–",
+        ]
         for r in roles
     ]
     if role_rows:
@@ -228,9 +240,7 @@ def _requirements_context(plan: Plan, measures: list[MeasurePlan]) -> dict[str, 
         for i in mp.m.indicators
     ]
     declaration_rows = [
-        (r.text or r.title, r.source.title)
-        for r in call.requirements
-        if r.kind.value == "declaration"
+        (r.text or r.title, r.source.title) for r in call.requirements if r.kind.value == "declaration"
     ]
     return {
         "follow_on_rows": follow_on_rows,
