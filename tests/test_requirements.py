@@ -293,3 +293,31 @@ def test_third_party_funds_are_named_with_status_and_source() -> None:
     section = app.markdown.split("**Drittmittel nach Geldgeber und Stand**", 1)[1].split("##", 1)[0]
     for mid, t in funds:
         assert f"| {mid} | {t.name} | angenommen (Planungsannahme) |" in section
+
+
+def test_assumed_third_party_funds_are_warned_about_at_the_fund(embedded: Path, run) -> None:
+    result = run("check", cwd=embedded)
+    assert result.code == 0, result.err
+    assert (
+        "measures/M12.yaml:89:7: warning: Drittmittel von „Regionale Verkehrsunternehmen“ (50.000,00\u00a0€) sind "
+        "nur angenommen: weder zugesagt noch beantragt" in result.out
+    )
+    measure = embedded / "measures" / "M12.yaml"
+    measure.write_text(
+        measure.read_text(encoding="utf-8").replace("status: angenommen", "status: zugesagt"),
+        encoding="utf-8",
+    )
+    assert "Regionale Verkehrsunternehmen" not in run("check", cwd=embedded).out
+
+
+def test_an_indicator_without_a_method_is_warned_about_when_the_call_asks_for_evaluation(
+    embedded: Path, run
+) -> None:
+    measure = embedded / "measures" / "M03.yaml"
+    text = measure.read_text(encoding="utf-8")
+    measure.write_text(text.replace('source: "Monitoring der Geschäftsstelle", ', ""), encoding="utf-8")
+    out = run("check", cwd=embedded).out
+    assert (
+        "warning: Indikator „Von allen vier Kreistagen beschlossene Smart-Region-Strategie“: wie er erhoben "
+        in out
+    )
