@@ -180,7 +180,8 @@ def test_a_false_not_yet_begun_declaration_is_refused_at_the_measure(embedded: P
     result = run("check", cwd=embedded)
     assert (
         f"measures/M03.yaml:{line}:8: error: Anforderung 'Erklärung: mit dem Vorhaben wurde noch nicht begonnen' "
-        "(Erklärung) ist nicht erfüllt: Maßnahme M03 beginnt vor dem Datum des Antrags; die Erklärung „Mit dem "
+        "(Erklärung) ist nicht erfüllt: Maßnahme M03 beginnt vor dem Datum des Antrags (12.03.2021); die Erklärung "
+        "„Mit dem "
         "Vorhaben wurde noch nicht begonnen;" in result.err
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from . import formatting as fmt
 from .call import REQUIREMENT_KIND_LABELS, Block, Requirement, RequirementKind, document_date
 from .plan import Plan
 
@@ -199,12 +200,13 @@ def _declaration(plan: Plan, req: Requirement, index: int) -> RequirementStatus:
         early = [mp for mp in plan.application.measures if mp.m.start < day]
         if early:
             mp = early[0]
+            more = f" (und {len(early) - 1} weitere)" if len(early) > 1 else ""
             return RequirementStatus(
                 req,
                 index,
                 where,
-                f"Maßnahme {mp.id} beginnt vor dem Datum des Antrags; die Erklärung „{req.text or req.title}“ "
-                "wäre falsch",
+                f"Maßnahme {mp.id}{more} beginnt vor dem Datum des Antrags ({fmt.date(day)}); die Erklärung "
+                f"„{req.text or req.title}“ wäre falsch",
                 "Legen Sie den Beginn nach das Datum des Antrags oder nehmen Sie die Maßnahme aus dem Antrag.",
                 ("measure", mp.id, ("start",)),
             )
