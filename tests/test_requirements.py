@@ -322,3 +322,19 @@ def test_an_indicator_without_a_method_is_warned_about_when_the_call_asks_for_ev
         "warning: Indikator „Von allen vier Kreistagen beschlossene Smart-Region-Strategie“: wie er erhoben "
         in out
     )
+
+
+def test_the_new_chapters_are_markdown_held_to_the_same_rules(embedded: Path, run) -> None:
+    strategy = embedded / "strategy" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    marker = "  text: |\n    **Wirkungsmessung.**"
+    assert marker in text
+    strategy.write_text(
+        text.replace(marker, '  text: |\n    <script>alert("x")</script>\n    **Wirkungsmessung.**'), "utf-8"
+    )
+    result = run("check", cwd=embedded)
+    assert result.code == 1
+    line = text[: text.index(marker)].count("\n") + 2
+    assert any(e.startswith(f"strategy/strategy.yaml:{line}:") for e in result.error_lines), (
+        result.error_lines
+    )
