@@ -253,12 +253,12 @@ def _measure(project: Project, m: Measure, call: Call | None, rate: Decimal | No
     grant = m.funding.grant
     third = sum((t.amount for t in m.funding.third_parties), ZERO)
     own = cost - grant - third
-    # whole-euro inputs give whole-euro shares (allocated, never pro-rated to the cent)
-    unit = quantum_for([grant, *(t.amount for t in m.funding.third_parties), *(c.amount for c in lines)])
 
     years = tuple(sorted({c.year for c in lines}))
     cost_y = {y: sum((c.amount for c in lines if c.year == y), ZERO) for y in years}
     elig_y = {y: sum((c.amount for c in lines if c.year == y and c.eligible), ZERO) for y in years}
+    # whole-euro inputs give whole-euro shares (allocated, never pro-rated to the cent)
+    unit = quantum_for([grant, *(t.amount for t in m.funding.third_parties), *(c.amount for c in lines)])
     grant_y = _spread(grant, years, elig_y if eligible else cost_y, unit)
     third_y = _spread(third, years, cost_y, unit)
     own_y = {y: cost_y[y] - grant_y[y] - third_y[y] for y in years}
