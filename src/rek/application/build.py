@@ -37,8 +37,14 @@ class ApplicationFiles:
 
 
 def timeline_svg(app: Application) -> str:
-    """The Gantt chart of the application: full titles above the bars, a legend of the action fields."""
+    """The Gantt chart of the application: full titles above the bars, a legend of the action fields,
+    the call's funding phases shaded behind the bars."""
     fields = app.plan.project.action_fields
+    bands = [
+        charts.Band(f"Phase {phase.call_phase}", phase.start, phase.end)
+        for phase in app.plan.project.strategy.phases
+        if phase.call_phase
+    ]
     spans = charts.measure_spans([mp.m for mp in app.measures], fields)
     used = sorted({s.color for s in spans})
     legend = [charts.Key(fields[i].title, i) for i in used if i < len(fields)]
@@ -49,6 +55,7 @@ def timeline_svg(app: Application) -> str:
         legend=legend,
         today=document_date(app.plan.project.strategy, app.plan.call, app.plan.today),
         labels_above=True,
+        bands=bands,
     )
 
 
