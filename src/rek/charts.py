@@ -310,7 +310,11 @@ def timeline(
         for s in spans
     )
     if band_list:
-        desc = "; ".join(f"{b.label}: {fmt.date(b.start)} bis {fmt.date(b.end)}" for b in band_list) + ". " + desc
+        desc = (
+            "; ".join(f"{b.label}: {fmt.date(b.start)} bis {fmt.date(b.end)}" for b in band_list)
+            + ". "
+            + desc
+        )
     if legend:
         colours = [f"{COLOR_NAMES[k.color % len(COLORS)]}: {k.label}" for k in legend if k.color is not None]
         desc = f"Farben: {', '.join(colours)}. {desc}"

@@ -19,7 +19,7 @@ from .document import Application, render
 from .drafts import FOLDER as DRAFTS_FOLDER
 from .drafts import DraftFile, write_drafts
 from .export import metadata_args, rasterise_svgs, to_docx, to_pdf
-from .formtexts import write_form_texts
+from .formtexts import field_findings, write_form_texts
 
 DRAFT_MARK = "Entwurf – formale Prüfung nicht bestanden"
 
@@ -146,11 +146,12 @@ def write_application(
     text = (banner if draft else "") + app.markdown
     markdown = folder / "antrag.md"
     markdown.write_text(without_figures(text), encoding="utf-8")
-    write_form_texts(plan, folder / "projekttexte.txt")
+    write_form_texts(app, folder / "projekttexte.txt")
     xlsx = folder / "kosten-und-finanzierungsplan.xlsx"
     write_costplan(plan, xlsx)
     docx = pdf = None
-    warnings: list[str] = []
+    # a form field longer than its limit once its tables are text (rek check says the same)
+    warnings = [f"{d.path}:{d.line}:{d.col}: {d.message}" for d in field_findings(app)]
     if documents:
         s = project.strategy
         meta = metadata_args(
