@@ -1,0 +1,193 @@
+"""The application's PDF as a reviewer reads it: a cover with the key facts, headings kept with what they
+introduce, whole labels and figures in the finance tables, a Gantt chart whose labels are never cut."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from rek import charts
+from rek import formatting as fmt
+from rek.application.build import timeline_svg
+from rek.application.document import render
+from rek.call import document_date
+from rek.model import COST_CATEGORY_LABELS, CostCategory
+from rek.plan import Plan, resolve
+from rek.project import require_project
+
+FOOTER = re.compile(r"^Seite \d+ von \d+$")
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return resolve(require_project(ROOT))
+
+
+@pytest.fixture(scope="module")
+def pages(built_embedded: Path) -> list[list[str]]:
+    """The lines of each page of antrag.pdf (without the page footer)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(built_embedded / "antrag" / "antrag.pdf"))
+    return [
+        [
+            line.strip()
+            for line in page.extract_text().splitlines()
+            if line.strip() and not FOOTER.match(line.strip())
+        ]
+        for page in reader.pages
+    ]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def is_contents(page: list[str]) -> bool:
+    return any(". . ." in line for line in page)
+
+
+def headings(markdown: str) -> list[str]:
+    """Every heading of the Markdown and every run-in heading (a paragraph of bold text only)."""
+    found = []
+    for line in markdown.splitlines():
+        if re.match(r"#{1,4} ", line):
+            found.append(line.lstrip("#").strip())
+        elif re.fullmatch(r"\*\*[^*]+\*\*", line.strip()):
+            found.append(line.strip().strip("*"))
+    return [flat(re.sub(r"\\(.)", r"\1", h)) for h in found]
+
+
+@pytest.mark.documents
+def test_cover_page_has_applicant_partners_call_phases_sums_contact_and_date(plan: Plan, pages) -> None:
+    cover = flat(" ".join(pages[0]))
+    s, call, total = plan.project.strategy, plan.call, plan.application.total
+    assert call is not None and plan.applicant is not None
+    assert s.title.split(" – ")[0] in cover
+    assert f"Antragsteller {plan.applicant.name}" in cover
+    for partner in s.partners:
+        assert partner.name in cover, partner.name
+    assert flat(call.name) in cover
+    for key, money in plan.application.by_phase.items():
+        assert f"Phase {key} " in cover
+        assert flat(f"Kosten {fmt.euro(money.cost, True)}, Zuwendung {fmt.euro(money.grant, True)}") in cover
+    for label, value in (
+        ("Gesamtkosten", total.cost),
+        ("Beantragte Zuwendung", total.grant),
+        ("Drittmittel", total.third_party),
+        ("Eigenanteil", total.own),
+    ):
+        assert flat(f"{label} {fmt.euro(value, True)}") in cover, label
+    legal = plan.applicant.legal
+    assert legal is not None and legal.contact is not None
+    assert f"Ansprechstelle {legal.contact.name}" in cover
+    assert fmt.date(document_date(s, call, plan.today)) in cover
+    # the contents follow the cover on a page of their own
+    assert not is_contents(pages[0]) and pages[1][0] == "Inhaltsverzeichnis"
+
+
+@pytest.mark.documents
+def test_no_heading_is_the_last_line_of_a_page(built_embedded: Path, pages) -> None:
+    titles = headings((built_embedded / "antrag" / "antrag.md").read_text(encoding="utf-8"))
+    assert len(titles) > 40
+    orphans = []
+    for number, page in enumerate(pages, start=1):
+        if not page or is_contents(page):
+            continue
+        last = re.sub(r"^\d+(\.\d+)* ", "", page[-1])
+        if len(last) >= 8 and any(title.startswith(last) for title in titles):
+            orphans.append((number, page[-1]))
+    assert orphans == []
+
+
+@pytest.mark.documents
+def test_every_measure_heading_stands_on_the_page_of_its_profile(plan: Plan, pages) -> None:
+    apart = []
+    for mp in plan.application.measures:
+        heading = re.compile(rf"^\d+\.\d+ {mp.id} ")
+        number, page = next(
+            (n, p) for n, p in enumerate(pages) if not is_contents(p) and any(heading.match(x) for x in p)
+        )
+        start = next(i for i, line in enumerate(page) if heading.match(line))
+        if not any(line.startswith("Handlungsfeld ") for line in page[start:]):
+            apart.append((mp.id, number + 1))
+    assert len(plan.application.measures) > 10 and apart == []
+
+
+@pytest.mark.documents
+def test_finance_tables_keep_labels_and_figures_whole(plan: Plan, pages) -> None:
+    start = next(
+        n
+        for n, p in enumerate(pages)
+        if not is_contents(p) and any(x.endswith(" Kosten nach Jahr und Kostenart") for x in p)
+    )
+    end = next(
+        n
+        for n, p in enumerate(pages)
+        if n > start and any(x.endswith("Risiken und Gegenmaßnahmen") for x in p)
+    )
+    text = "\n".join(line for page in pages[start:end] for line in page)
+    budget = plan.application
+    words = [COST_CATEGORY_LABELS[CostCategory(c)] for c in budget.categories]
+    words += ["förderfähig", "Zuwendung", "Drittmittel", "Eigenanteil", "Eigenanteile der Partner"]
+    words += [p.name for p in plan.project.strategy.partners]
+    for word in words:  # a label may wrap at a space, never inside a word ("Personalaus-\ngaben")
+        assert word in flat(text), word
+    figures = [fmt.euro(m.cost, True) for m in budget.by_year.values()]
+    figures += [fmt.euro(v, True) for v in budget.by_year_category.values()]
+    figures += [fmt.euro(budget.total.cost, True), fmt.euro(budget.total.grant, True)]
+    for figure in figures:  # whole, on one line (the space before € does not break)
+        assert figure in text, figure
+
+
+def label_lines(svg: str) -> list[str]:
+    return [unescape(t) for t in re.findall(r"<text [^>]*>([^<]*)</text>", svg)]
+
+
+def test_gantt_labels_of_the_application_are_never_cut(plan: Plan) -> None:
+    app = render(plan, timeline_image="zeitplan.svg")
+    svg = timeline_svg(app)
+    text = label_lines(svg)
+    assert not any("…" in line for line in text)
+    joined = " ".join(text)
+    for mp in app.measures:
+        assert f"{mp.id} {mp.title}" in joined, mp.id  # wrapped over lines, every word kept
+    longest = max(app.measures, key=lambda mp: len(mp.title))
+    assert (
+        len(f"{longest.id} {longest.title}") * 13 * charts.CHAR > charts.WIDE
+    )  # one label does need a break
+    # the funding phases as bands named above the years
+    for phase in plan.project.strategy.phases:
+        if phase.call_phase:
+            assert f"Phase {phase.call_phase}" in text
+            assert f"Phase {phase.call_phase}: {fmt.date(phase.start)} bis {fmt.date(phase.end)}" in svg
+    bands = re.findall(r'<rect [^>]*fill="(#[0-9a-f]{6})"', svg)
+    assert sum(fill in charts.BAND_FILLS for fill in bands) == sum(
+        1 for p in plan.project.strategy.phases if p.call_phase
+    )
+
+
+def test_a_label_longer_than_a_line_and_a_word_longer_than_a_line_are_wrapped_not_shortened() -> None:
+    import datetime as dt
+
+    word = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichenhersteller" * 2
+    spans = [
+        charts.Span(
+            "M01 " + " ".join(["Bedarfsverkehr"] * 12), dt.date(2024, 1, 1), dt.date(2025, 6, 30), []
+        ),
+        charts.Span(word, dt.date(2024, 3, 1), dt.date(2024, 9, 30), []),
+    ]
+    for narrow in (False, True):
+        svg = charts.timeline(
+            "t", "Zeitplan", spans, today=dt.date(2024, 1, 1), narrow=narrow, labels_above=True
+        )
+        lines = label_lines(svg)
+        assert not any("…" in line for line in lines)
+        assert "".join(lines).replace(" ", "").count(word) == 1
+        assert " ".join(lines).count("Bedarfsverkehr") == 12
+        height = int(re.search(r'height="(\d+)"', svg).group(1))
+        assert max(float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)"', svg)) < height
