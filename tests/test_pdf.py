@@ -191,3 +191,32 @@ def test_a_label_longer_than_a_line_and_a_word_longer_than_a_line_are_wrapped_no
         assert " ".join(lines).count("Bedarfsverkehr") == 12
         height = int(re.search(r'height="(\d+)"', svg).group(1))
         assert max(float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)"', svg)) < height
+
+
+@pytest.mark.documents
+@pytest.mark.office
+@pytest.mark.slow
+def test_council_summary_docx_fits_two_pages_in_libreoffice(embedded: Path, run, tmp_path: Path) -> None:
+    """The council summary (rek kurzfassung) is two pages in LibreOffice, as its PDF is."""
+    import os
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("REK_REQUIRE_OFFICE") == "1":
+            raise RuntimeError("LibreOffice (soffice) required but missing")
+        pytest.skip("LibreOffice not installed (make test installs it)")
+    from pypdf import PdfReader
+
+    out = tmp_path / "kurz"
+    assert run("kurzfassung", "--out", str(out), cwd=embedded).code == 0
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path / "lo"), str(out / "kurzfassung.docx")],
+        env={**os.environ, "HOME": str(tmp_path)}, capture_output=True, timeout=600, check=True,
+    )  # fmt: skip
+    office = PdfReader(str(tmp_path / "lo" / "kurzfassung.pdf"))
+    typst = PdfReader(str(out / "kurzfassung.pdf"))
+    assert len(office.pages) == len(typst.pages) == 2
+    assert "Eigenanteile der Partner" in office.pages[1].extract_text()  # the last table, complete
