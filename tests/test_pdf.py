@@ -220,3 +220,66 @@ def test_council_summary_docx_fits_two_pages_in_libreoffice(embedded: Path, run,
     typst = PdfReader(str(out / "kurzfassung.pdf"))
     assert len(office.pages) == len(typst.pages) == 2
     assert "Eigenanteile der Partner" in office.pages[1].extract_text()  # the last table, complete
+
+
+def _rules(pgm: bytes) -> list[tuple[int, int]]:
+    """(row, darkest grey) of each horizontal rule in a greyscale page (a long unbroken run of grey)."""
+    header, _, rest = pgm.partition(b"\n")
+    assert header == b"P5"
+    size, _, rest = rest.partition(b"\n")
+    _maxval, _, pixels = rest.partition(b"\n")
+    width, height = map(int, size.split())
+    found: list[tuple[int, int]] = []
+    for y in range(height):
+        row = pixels[y * width : (y + 1) * width]
+        run = longest = 0
+        for value in row:
+            run = run + 1 if value < 250 else 0
+            longest = max(longest, run)
+        if longest > width // 8:  # a line across a table, longer than any stroke of a letter
+            if found and found[-1][0] >= y - 1:  # one rule drawn over two pixel rows
+                found[-1] = (y, min(found[-1][1], min(row)))
+            else:
+                found.append((y, min(row)))
+    return found
+
+
+@pytest.mark.documents
+def test_only_a_real_header_row_is_ruled_as_a_header(tmp_path: Path) -> None:
+    """A key/value table (empty header) has the same light rule under its first row as under the others;
+    a table with a header has a dark rule under the header."""
+    import shutil
+    import subprocess
+
+    from rek.application.export import SHORT, metadata_args, to_pdf
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils not installed (make test installs them)")
+    markdown = tmp_path / "t.md"
+    markdown.write_text(
+        "| | |\n| :-- | :-- |\n| Antragsteller | Landkreis |\n| Partner | Landkreise |\n| Datum | 01.01.2026 |\n\n"
+        "Text zwischen den Tabellen.\n\n"
+        "| Haushaltsjahr der Maßnahme | Kosten im Jahr |\n| :-- | --: |\n| 2025 | 1.000,00 € |\n| 2026 | 2.000,00 € |\n",
+        encoding="utf-8",
+    )
+    to_pdf(markdown, tmp_path / "t.pdf", metadata_args("T", "U", "01.01.2026"), tmp_path, options=SHORT)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "150",
+            "-gray",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(tmp_path / "t.pdf"),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+    )
+    rules = _rules(next(tmp_path.glob("p*.pgm")).read_bytes())
+    key_value, with_header = rules[:3], rules[3:]
+    assert len(key_value) == 3 and len(with_header) == 3, rules
+    assert all(grey > 150 for _, grey in key_value), key_value  # light rules only: no header styling
+    assert with_header[0][1] < 100 < with_header[1][1], with_header  # dark under the header, light below
