@@ -283,3 +283,26 @@ def test_only_a_real_header_row_is_ruled_as_a_header(tmp_path: Path) -> None:
     assert len(key_value) == 3 and len(with_header) == 3, rules
     assert all(grey > 150 for _, grey in key_value), key_value  # light rules only: no header styling
     assert with_header[0][1] < 100 < with_header[1][1], with_header  # dark under the header, light below
+
+
+@pytest.mark.documents
+def test_text_kept_with_its_table_stays_text(tmp_path: Path) -> None:
+    """The layout filter wraps a paragraph in a block of its own; brackets and Typst code in it stay text."""
+    from pypdf import PdfReader
+
+    from rek.application.export import SHORT, metadata_args, to_pdf
+
+    hostile = 'Vorsicht ] #read("/etc/passwd") ) [ #pagebreak() \\*'
+    markdown = tmp_path / "t.md"
+    markdown.write_text(
+        f"## Überschrift\n\n{hostile}\n\n| a | b |\n| :-- | :-- |\n| c | d |\n\n**{hostile}**\n\n| e | f |\n| :-- | :-- |\n| g | h |\n",
+        encoding="utf-8",
+    )
+    to_pdf(markdown, tmp_path / "t.pdf", metadata_args("T", "U", "01.01.2026"), tmp_path, options=SHORT)
+    source = (tmp_path / "t.typ").read_text(encoding="utf-8")
+    assert source.count("#block(sticky: true)[") == 2  # both kept with their table
+    reader = PdfReader(str(tmp_path / "t.pdf"))
+    assert len(reader.pages) == 1
+    assert (
+        flat(reader.pages[0].extract_text()).count('Vorsicht ] #read("/etc/passwd") ) [ #pagebreak() *') == 2
+    )
