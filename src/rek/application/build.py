@@ -113,7 +113,11 @@ def readme_text(plan: Plan, *, draft: bool, documents: bool) -> str:
             "kosten-und-finanzierungsplan.xlsx",
             "Kosten- und Finanzierungsplan mit Formeln (Anlage der Bewerbung)",
         ),
-        ("projekttexte.txt", "die Texte je Abschnitt mit Zeichenzahl, zum Einfügen in das Online-Formular"),
+        (
+            "projekttexte.txt",
+            "der Antrag je Formularfeld (Tabellen als Zeilen) mit Zeichenzahl und Grenze, zum Einfügen in das "
+            "Online-Formular",
+        ),
         (
             f"{DRAFTS_FOLDER}/",
             "Entwürfe: Beschlussvorlage je kommunalem Partner, Absichtserklärung je Partner und Checkliste der "
