@@ -36,8 +36,8 @@ from .money import (  # the arithmetic primitives (money.py)
     CENT,
     ZERO,
     allocate,
-    rate_of,
     quantum_for,
+    rate_of,
 )
 from .textlength import plain_text, visible_chars
 

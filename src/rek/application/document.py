@@ -283,6 +283,21 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
         next((cp.title for cp in call.phases if cp.id == key), f"Phase {key}")
         for key in plan.application.by_phase
     ]
+    # the cover: each phase applied for with its period (from the strategy's phases) and its sums (the plan's)
+    phase_periods = []
+    for key, money in plan.application.by_phase.items():
+        own = [phase for phase in s.phases if phase.call_phase == key]
+        period = (
+            f"{fmt.date(min(ph.start for ph in own))} bis {fmt.date(max(ph.end for ph in own))}; "
+            if own
+            else ""
+        )
+        phase_periods.append(
+            [
+                f"Phase {key}",
+                f"{period}Kosten {fmt.euro(money.cost, True)}, Zuwendung {fmt.euro(money.grant, True)}",
+            ]
+        )
     criteria_rows = [
         [
             cp.criterion.title,
@@ -301,6 +316,7 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
     return {
         "details": details,
         "phases_applied": phases_applied,
+        "phase_periods": phase_periods,
         "criteria_rows": criteria_rows,
         "charta_rows": [[line, ", ".join(ids)] for line, ids in sorted(charta.items())],
         "sdg_rows": [[f"SDG {n}: {SDG_LABELS[n]}", ", ".join(ids)] for n, ids in sorted(sdgs.items())],
