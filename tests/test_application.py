@@ -198,7 +198,7 @@ CASES = {
         "strategy/strategy.yaml",
         "  - id: ratsbeschluss\n    title: Beschluss\n",
         "",
-        "strategy/strategy.yaml:101:3: error: Regel 'Anlage Ratsbeschluss': Pflichtanlage fehlt\n"
+        "strategy/strategy.yaml:114:3: error: Regel 'Anlage Ratsbeschluss': Pflichtanlage fehlt\n"
         "    Hinweis: Tragen Sie unter 'annexes' ein: {id: ratsbeschluss, title: \"Ratsbeschluss\", status: in Vorbereitung}",
     ),
     "partner annex missing": (

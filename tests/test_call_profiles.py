@@ -170,16 +170,20 @@ def test_switching_the_embedded_strategy_is_one_line_and_check_lists_only_real_d
     errors = [line for line in result.err.splitlines() if ": error: " in line]
     where = [line.split(": error: ")[0].rsplit(":", 2)[0] for line in errors]
     assert all(not w.startswith("strategy/calls/") for w in where)  # the user's files, never the profile
-    rules = sorted(line.split("Regel '", 1)[1].split("'", 1)[0] for line in errors)
+    rules = sorted(
+        re.split("(?:Regel|Anforderung) '", line, maxsplit=1)[1].split("'", 1)[0] for line in errors
+    )
     assert rules == sorted(
-        ["Laufzeit je Maßnahme"] * 11  # 42 to 48 months each; ZRN allows 36
+        # measures begun years ago cannot be declared 'not yet begun' in an application made today
+        ["Erklärung: mit dem Vorhaben wurde noch nicht begonnen"]
+        + ["Laufzeit je Maßnahme"] * 11  # 42 to 48 months each; ZRN allows 36
         + ["Eigenanteil gedeckt"] * 4  # 60 % own share instead of 35 %: more than the partners committed
         + [
             "Anlage Positiver Beschluss der Steuerungsgruppe der Zukunftsregion (Förderwürdigkeit)",
             "Anlage Projektskizze für das Regionalmanagement der Zukunftsregion",
         ]
     )
-    runtime = next(line for line in errors if "M10" in line)
+    runtime = next(line for line in errors if "M10" in line and "Laufzeit" in line)
     assert runtime == (
         "measures/M10.yaml:35:6: error: Regel 'Laufzeit je Maßnahme': Maßnahme M10 (01.01.2023 bis 31.12.2026) ist "
         "zu lang; gefunden: 48 Monate, erlaubt: höchstens 36 Monate (Feld 'end')"
@@ -228,8 +232,8 @@ def test_the_zrn_fixture_meets_the_call(zrn_project: Path, run) -> None:
     assert plan.by_id["M01"].call_phase == "vorhaben"
 
 
-def _errors(run, project: Path) -> list[str]:
-    result = run("check", cwd=project)
+def _errors(run, project: Path, *options: str) -> list[str]:
+    result = run(*options, "check", cwd=project)
     assert result.code == 1 and "Traceback" not in result.err
     return [line for line in result.err.splitlines() if ": error: " in line]
 
@@ -261,7 +265,8 @@ def test_zrn_refuses_a_runtime_over_36_months(zrn_project: Path, run) -> None:
     edit(zrn_project / "strategy" / "strategy.yaml", "    start: 2027-01-01\n", "    start: 2025-09-01\n")
     edit(measure, "end: 2027-12-31", "end: 2028-12-31")
     edit(zrn_project / "strategy" / "strategy.yaml", "    end: 2027-12-31\n", "    end: 2028-12-31\n")
-    errors = _errors(run, zrn_project)
+    # checked before the measure begins, so that „noch nicht begonnen“ is still true
+    errors = _errors(run, zrn_project, "--stichtag", "2025-06-01")
     assert errors == [
         "measures/M01.yaml:15:6: error: Regel 'Laufzeit je Maßnahme': Maßnahme M01 (01.09.2025 bis 31.12.2028) ist "
         "zu lang; gefunden: 40 Monate, erlaubt: höchstens 36 Monate (Feld 'end')"

@@ -47,6 +47,12 @@ class Block(StrEnum):
     cost_plan = "cost_plan"
     risks = "risks"
     annexes = "annexes"
+    continuation = "continuation"
+    organisation = "organisation"
+    data_protection = "data_protection"
+    evaluation = "evaluation"
+    declarations = "declarations"
+    requirements = "requirements"
 
 
 class Section(Strict):
@@ -172,6 +178,50 @@ class RequiredAnnex(Strict):
     source: Source
 
 
+class RequirementKind(StrEnum):
+    """What kind of part of a complete submission a requirement asks for."""
+
+    chapter = "chapter"
+    annex = "annex"
+    resolution = "resolution"
+    declaration = "declaration"
+    signature = "signature"
+
+
+REQUIREMENT_KIND_LABELS = {
+    RequirementKind.chapter: "Kapitel",
+    RequirementKind.annex: "Anlage",
+    RequirementKind.resolution: "Ratsbeschluss",
+    RequirementKind.declaration: "Erklärung",
+    RequirementKind.signature: "Unterschrift",
+}
+
+
+class Requirement(Strict):
+    """One part of a complete submission, and where the application answers it."""
+
+    id: Id
+    kind: RequirementKind = Field(
+        title="Art", description="chapter, annex, resolution, declaration, signature"
+    )
+    title: Text = Field(title="Was verlangt ist")
+    answer: Id = Field(
+        title="Wo der Antrag es beantwortet",
+        description="chapter: ein Baustein (z. B. continuation); annex: Kennung einer Anlage des Aufrufs; "
+        "resolution: Kennung eines Beschlusspunkts; declaration, signature: declarations",
+    )
+    text: Annotated[str, Field(min_length=1, max_length=1000)] | None = Field(
+        default=None, title="Wortlaut", description="der Wortlaut einer Erklärung, wie er im Antrag steht"
+    )
+    before_start: bool = Field(
+        default=False,
+        title="Vor Beginn des Vorhabens",
+        description="die Erklärung sagt, dass mit dem Vorhaben noch nicht begonnen wurde: keine Maßnahme des "
+        "Antrags darf vor dem Datum des Antrags beginnen",
+    )
+    source: Source
+
+
 class MinimumRule(Strict):
     value: Annotated[StrictInt, Field(ge=0)]
     source: Source
@@ -213,6 +263,12 @@ class Call(Strict):
     criteria: list[Criterion] = Field(default_factory=list, title="Bewertungskriterien")
     annexes: list[RequiredAnnex] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
+    requirements: list[Requirement] = Field(
+        default_factory=list,
+        title="Anforderungen",
+        description="Was eine vollständige Einreichung enthält (Kapitel, Anlagen, Beschlusspunkte, Erklärungen, "
+        "Unterschrift), je mit Quelle und dem Ort, an dem der Antrag es beantwortet",
+    )
 
     def rate_for(self, budget_emergency: bool, region: EfreRegion | None = None) -> Rate:
         """The rate for the applicant's situation (budget emergency, EFRE region category), else the

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from . import formatting as fmt
-from . import monitoring
+from . import monitoring, requirements
 from .call import Block, Source, submission
 from .diagnostics import Diagnostic
 from .model import COST_CATEGORY_LABELS, STATUS_LABELS, CostCategory, MeasureKind
@@ -77,7 +77,69 @@ def formal_findings(plan: Plan) -> list[Diagnostic]:
         _projects(found, plan)
         _breadth(found, plan)
         _criteria_and_deadline(found, plan)
+        _requirements(found, plan)
+        _third_party_funds(found, plan)
     return found.items
+
+
+def _third_party_funds(found: _Findings, plan: Plan) -> None:
+    """Third-party funds of the application that are only assumed: named, but neither promised nor applied for
+    (the rule is the call's section with the financing plan)."""
+    call = plan.call
+    assert call is not None
+    index, sec = next(
+        ((i, x) for i, x in enumerate(call.sections) if Block.cost_plan in x.blocks), (-1, None)
+    )
+    if sec is None:
+        return
+    rule = (f"Abschnitt '{sec.title}'", ("sections", index), sec.source)
+    for mp in plan.application.measures:
+        for i, t in enumerate(mp.m.funding.third_parties):
+            if t.status.value == "angenommen":
+                found.add(
+                    "measure",
+                    mp.id,
+                    ("funding", "third_parties", i, "status"),
+                    f"Drittmittel von „{t.name}“ ({fmt.euro(t.amount, True)}) sind nur angenommen: weder zugesagt "
+                    "noch beantragt",
+                    hint="Tragen Sie nach Antrag oder Zusage 'status: beantragt' bzw. 'status: zugesagt' ein und "
+                    "unter 'source' den Beleg.",
+                    severity="warning",
+                    rule=rule,
+                )
+
+
+def _requirements(found: _Findings, plan: Plan) -> None:
+    """Every requirement of the call the application does not answer, at the place it should be answered."""
+    for st in requirements.judge(plan):
+        if st.met or requirements.reported_elsewhere(st):
+            continue
+        req = st.requirement
+        kind, ident, loc = st.at
+        found.add(
+            kind,
+            ident,
+            loc,
+            f"Anforderung '{req.title}' ({st.kind_label}) ist nicht erfüllt: {st.problem}",
+            hint=st.hint,
+            rule=(f"Anforderung '{req.id}'", ("requirements", st.index), req.source),
+        )
+    evaluation = next((st for st in requirements.judge(plan) if st.requirement.answer == "evaluation"), None)
+    if evaluation is not None:
+        req = evaluation.requirement
+        for mp in plan.application.measures:
+            for i, ind in enumerate(mp.m.indicators):
+                if not ind.method and not any(m.source for m in ind.measurements):
+                    found.add(
+                        "measure",
+                        mp.id,
+                        ("indicators", i),
+                        f"Indikator „{ind.name}“: wie er erhoben wird, fehlt (die Evaluation im Antrag zeigt "
+                        "„bitte ergänzen“)",
+                        hint="Tragen Sie beim Indikator 'method:' ein, z. B. 'Zählung im Buchungssystem, jährlich'.",
+                        severity="warning",
+                        rule=(f"Anforderung '{req.id}'", ("requirements", evaluation.index), req.source),
+                    )
 
 
 def _measure_money(found: _Findings, mp: MeasurePlan) -> None:
@@ -202,10 +264,11 @@ def _measures_in_call(found: _Findings, plan: Plan) -> None:
 def _sections(found: _Findings, plan: Plan) -> None:
     call = plan.call
     assert call is not None
+    answered_elsewhere = requirements.chapter_blocks_reported(plan)  # named at their field instead
     for sp in plan.sections:
         sec = sp.section
         rule = (f"Abschnitt '{sec.title}'", ("sections", sp.index), sec.source)
-        if sec.required and not sp.filled:
+        if sec.required and not sp.filled and not set(sec.blocks) <= answered_elsewhere:
             loc, field, hint = _filler(plan, sec.blocks)
             found.add(
                 "strategy",

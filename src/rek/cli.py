@@ -150,6 +150,15 @@ def check(ctx: Context, call_id: str | None, since: str | None) -> None:
     plan = resolve(project, call, today=ctx.today)
 
     findings = sorted(check_plan(plan) + monitoring_findings(plan))
+    fields = []
+    if call is not None and not any(d.severity == "error" for d in findings):
+        # the portal's form fields as the build writes them (projekttexte.txt): tables counted as text
+        from .application.document import render as render_application
+        from .application.formtexts import field_findings, form_fields
+
+        application = render_application(plan)
+        fields = form_fields(application)
+        findings = sorted(findings + field_findings(application))
     for diag in findings:
         click.echo(styled(diag.format()), err=diag.severity == "error")
     if since is not None:
@@ -159,11 +168,11 @@ def check(ctx: Context, call_id: str | None, since: str | None) -> None:
         click.echo(summary_line(findings), err=True)
         sys.exit(1)
     if call is not None:
-        from .application.formtexts import count_line
+        from .application.formtexts import limit_line
 
-        say("Zeichen je Abschnitt des Antrags:")
-        for sp in plan.sections:
-            say(f"  {sp.section.title}: {count_line(sp, call.chars_per_page)}")
+        say("Zeichen je Formularfeld des Antrags (wie in projekttexte.txt):")
+        for field in fields:
+            say(f"  {field.plan.section.title}: {limit_line(field.chars, field.limit)}")
     extra = f", Förderaufruf '{call.id}' formal erfüllt" if call else ""
     if findings:
         extra += f" ({_count(len(findings), 'Hinweis', 'Hinweise')}, vor der Einreichung zu erledigen)"

@@ -458,6 +458,11 @@ class Indicator(Strict):
     baseline_year: Year | None = Field(default=None, title="Jahr des Ausgangswerts")
     target: Number = Field(title="Zielwert")
     target_year: Year = Field(title="Zieljahr")
+    method: Text | None = Field(
+        default=None,
+        title="Erhebungsmethode",
+        description="wie und von wem der Wert erhoben wird, z. B. 'Zählung im Fahrgastsystem, jährlich'",
+    )
     example: bool = Field(
         default=False, title="Beispielwert", description="Wert ist ein Beispiel, keine Quelle"
     )
@@ -521,6 +526,56 @@ class Strategy(Strict):
         title="Einreichung je Förderaufruf",
         description="Das Datum des Antrags an einen Aufruf (Deckblatt, Entwürfe); ohne Eintrag der Stichtag",
     )
+    continuation: Continuation | None = Field(default=None, title="Verstetigung und Folgekosten")
+    organisation: Organisation | None = Field(default=None, title="Personal und Organisation")
+    data_protection: Markdown | None = Field(
+        default=None, title="Datenschutz, IT-Sicherheit und Open Source", description="Markdown ohne HTML"
+    )
+    evaluation: Evaluation | None = Field(default=None, title="Evaluation")
+
+
+class FollowOnCost(Strict):
+    """Laufende Kosten nach dem Ende der Förderung: wer sie trägt und ab wann."""
+
+    item: Text = Field(title="Wofür", description="z. B. 'Betrieb der Beteiligungsplattform'")
+    partner: Id = Field(title="Träger", description="Kennung des Partners, der die Kosten trägt")
+    amount_per_year: Money = Field(title="Betrag je Jahr (Euro)")
+    from_year: Year = Field(title="Ab Jahr")
+    example: bool = Field(default=False, title="Beispielwert", description="Betrag ist ein Beispiel")
+
+
+class Continuation(Strict):
+    """Verstetigung: wie Ergebnisse nach der Förderung weitergeführt und bezahlt werden."""
+
+    text: Markdown = Field(title="Verstetigung", description="Markdown ohne HTML")
+    follow_on_costs: list[FollowOnCost] = Field(default_factory=list, title="Folgekosten")
+    example: bool = Field(default=False, title="Beispielangaben")
+
+
+class Role(Strict):
+    """Eine Stelle oder Funktion im Vorhaben (keine Person)."""
+
+    title: Text = Field(title="Funktion", description="z. B. 'Leitung der Geschäftsstelle'")
+    partner: Id = Field(title="Partner", description="Kennung des Partners, bei dem die Stelle liegt")
+    fte: Number = Field(ge=0, le=100, title="Vollzeitäquivalente", description="z. B. 1 oder 0.5")
+    funded: bool = Field(default=True, title="Aus dem Vorhaben finanziert")
+    tasks: Text | None = Field(default=None, title="Aufgaben")
+    example: bool = Field(default=False, title="Beispielangabe")
+
+
+class Organisation(Strict):
+    """Personal und Organisation: Stellen, Umfang und Steuerung des Vorhabens."""
+
+    text: Markdown = Field(title="Steuerung und Organisation", description="Markdown ohne HTML")
+    roles: list[Role] = Field(default_factory=list, title="Stellen und Funktionen")
+    example: bool = Field(default=False, title="Beispielangaben")
+
+
+class Evaluation(Strict):
+    """Evaluation: wie Wirkung und Fortschritt gemessen werden (die Indikatoren stehen bei den Maßnahmen)."""
+
+    text: Markdown = Field(title="Evaluationskonzept", description="Markdown ohne HTML")
+    example: bool = Field(default=False, title="Beispielangaben")
 
 
 class Risk(Strict):
@@ -651,9 +706,25 @@ class Cost(Strict):
     note: Text | None = Field(default=None, title="Anmerkung")
 
 
+class ThirdPartyStatus(StrEnum):
+    """How firm third-party funds are: promised in writing, applied for, or only assumed."""
+
+    zugesagt = "zugesagt"
+    beantragt = "beantragt"
+    angenommen = "angenommen"
+
+
 class ThirdParty(Strict):
-    name: Text = Field(title="Name")
+    name: Text = Field(title="Geldgeber", description="wer die Mittel gibt, z. B. 'Verkehrsverbund Muster'")
     amount: Money = Field(title="Betrag in Euro")
+    status: ThirdPartyStatus = Field(
+        default=ThirdPartyStatus.angenommen,
+        title="Stand",
+        description="zugesagt (schriftlich), beantragt oder angenommen (Planungsannahme)",
+    )
+    source: Source | None = Field(
+        default=None, title="Beleg", description="Zusage, Antrag oder Grundlage der Annahme"
+    )
 
 
 class Funding(Strict):

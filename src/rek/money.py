@@ -110,3 +110,11 @@ def whole_euro_column(values: Sequence[Decimal]) -> tuple[list[Decimal], Decimal
     """A table column in whole euros and its sum row: the parts add up to the shown sum."""
     parts = whole_euros(values)
     return parts, sum(parts, ZERO)
+
+
+def quantum_for(amounts: Iterable[Decimal]) -> Decimal:
+    """The unit to allocate in: whole euros when every input is a whole euro amount, else cents.
+
+    Shares of whole-euro inputs (a grant spread over years, own shares of partners) come out in whole
+    euros and still add up exactly; only inputs with cents are split to the cent."""
+    return EURO if all(a == a.to_integral_value() for a in amounts) else CENT

@@ -36,6 +36,7 @@ from .money import (  # the arithmetic primitives (money.py)
     CENT,
     ZERO,
     allocate,
+    quantum_for,
     rate_of,
 )
 from .textlength import plain_text, visible_chars
@@ -49,8 +50,10 @@ def measure_cost(m: Measure) -> Decimal:
     return sum((c.amount for c in m.costs), ZERO)
 
 
-def _spread(total: Decimal, keys: Sequence[Any], weights: Mapping[Any, Decimal]) -> dict[Any, Decimal]:
-    return dict(zip(keys, allocate(total, [weights.get(k, ZERO) for k in keys]), strict=True))
+def _spread(
+    total: Decimal, keys: Sequence[Any], weights: Mapping[Any, Decimal], quantum: Decimal = CENT
+) -> dict[Any, Decimal]:
+    return dict(zip(keys, allocate(total, [weights.get(k, ZERO) for k in keys], quantum), strict=True))
 
 
 # --- money rows -----------------------------------------------------------------------------------
@@ -85,6 +88,14 @@ class Money:
     @property
     def ineligible(self) -> Decimal:
         return self.cost - self.eligible
+
+    @property
+    def grant_percent(self) -> Decimal:
+        """The grant as a percentage of the eligible cost, to two decimals (65,68 %): the rate every
+        document states beside these figures, never the call's nominal rate (0 without eligible cost)."""
+        if not self.eligible:
+            return ZERO
+        return (self.grant * 100 / self.eligible).quantize(CENT, ROUND_HALF_UP)
 
     def ratio(self, part: Decimal) -> Decimal:
         """``part`` as a fraction of the cost (0 when there is no cost)."""
@@ -414,21 +425,23 @@ def _measure(
     years = tuple(sorted({c.year for c in lines}))
     cost_y = {y: sum((c.amount for c in lines if c.year == y), ZERO) for y in years}
     elig_y = {y: sum((c.amount for c in lines if c.year == y and c.eligible), ZERO) for y in years}
-    grant_y = _spread(grant, years, elig_y if eligible else cost_y)
-    third_y = _spread(third, years, cost_y)
+    # whole-euro inputs give whole-euro shares (allocated, never pro-rated to the cent)
+    unit = quantum_for([grant, *(t.amount for t in m.funding.third_parties), *(c.amount for c in lines)])
+    grant_y = _spread(grant, years, elig_y if eligible else cost_y, unit)
+    third_y = _spread(third, years, cost_y, unit)
     own_y = {y: cost_y[y] - grant_y[y] - third_y[y] for y in years}
     by_year = {y: Money(cost_y[y], elig_y[y], grant_y[y], third_y[y], own_y[y]) for y in years}
 
     share_ids = [pid for pid in m.funding.own_shares if pid in partners]
     percents = [m.funding.own_shares[pid] for pid in share_ids]
-    own_parts = allocate(own, percents) if own >= 0 else [own * p / 100 for p in percents]
+    own_parts = allocate(own, percents, unit) if own >= 0 else [own * p / 100 for p in percents]
     own_shares = tuple(zip(share_ids, percents, own_parts, strict=True))
     # partner × year: every partner but the last spread over the years like the own share; the last
     # takes what is left of each year, so rows and columns both add up exactly
     own_py: dict[tuple[str, int], Decimal] = {}
     for index, (pid, _, euro) in enumerate(own_shares):
         if index < len(own_shares) - 1:
-            parts = _spread(euro, years, own_y) if own >= 0 else {y: ZERO for y in years}
+            parts = _spread(euro, years, own_y, unit) if own >= 0 else {y: ZERO for y in years}
         else:
             parts = {y: own_y[y] - sum((own_py[(q, y)] for q, *_ in own_shares[:-1]), ZERO) for y in years}
         for y in years:
@@ -824,6 +837,15 @@ _TEXT_FIELDS = {
 }
 
 
+# blocks whose text sits one level down in strategy.yaml (the record may be missing)
+_NESTED_TEXTS: dict[Block, list[tuple[tuple[str, ...], str]]] = {
+    Block.continuation: [(("continuation", "text"), "Verstetigung")],
+    Block.organisation: [(("organisation", "text"), "Personal und Organisation")],
+    Block.data_protection: [(("data_protection",), "Datenschutz, IT-Sicherheit und Open Source")],
+    Block.evaluation: [(("evaluation", "text"), "Evaluation")],
+}
+
+
 def _section_texts(project: Project, block: Block, measures: Sequence[MeasurePlan]) -> list[SectionText]:
     s = project.strategy
     out: list[SectionText] = []
@@ -852,6 +874,13 @@ def _section_texts(project: Project, block: Block, measures: Sequence[MeasurePla
         for mp in measures:
             out.append(SectionText(f"Maßnahme {mp.id}", "measure", mp.id, ("summary",), mp.m.summary))
             out.append(SectionText(f"Maßnahme {mp.id}", "measure", mp.id, ("description",), mp.m.description))
+    elif block in _NESTED_TEXTS:
+        for loc, label in _NESTED_TEXTS[block]:
+            value: Any = s
+            for name in loc:
+                value = getattr(value, name) if value is not None else None
+            if value:
+                out.append(SectionText(label, "strategy", "", loc, value))
     elif block is Block.risks:
         for i, r in enumerate(s.risks):
             out.append(
@@ -864,6 +893,12 @@ def _filled(project: Project, block: Block, call: Call, measures: Sequence[Measu
     s = project.strategy
     if block in _TEXT_FIELDS:
         return any(getattr(s, name).strip() for name, _ in _TEXT_FIELDS[block])
+    if block in _NESTED_TEXTS:
+        return bool(_section_texts(project, block, measures))
+    if block is Block.declarations:
+        return bool(call.requirements) or bool(project.strategy.applicant)
+    if block is Block.requirements:
+        return bool(call.requirements)
     items: dict[Block, Sequence[Any]] = {
         Block.goals: s.goals,
         Block.partners: s.partners,
@@ -912,6 +947,19 @@ class Plan:
     def rate_fraction(self) -> Decimal | None:
         """The rate as a fraction (65 % -> 0.65), as a spreadsheet's percent cell holds it."""
         return self.rate_percent / 100 if self.rate_percent is not None else None
+
+    @cached_property
+    def follow_on_per_year(self) -> Decimal:
+        """The running cost a year after funding, over every follow-on cost of the strategy."""
+        c = self.project.strategy.continuation
+        return sum((f.amount_per_year for f in c.follow_on_costs), ZERO) if c else ZERO
+
+    @cached_property
+    def staff_fte(self) -> tuple[Decimal, Decimal]:
+        """Full-time equivalents of the project's roles: (funded from the project, all)."""
+        o = self.project.strategy.organisation
+        roles = o.roles if o else []
+        return sum((r.fte for r in roles if r.funded), ZERO), sum((r.fte for r in roles), ZERO)
 
     @cached_property
     def by_id(self) -> dict[str, MeasurePlan]:
