@@ -234,6 +234,7 @@ def fill_applicant(project: Path) -> None:
         ('"bitte ergänzen (Postleitzahl und Ort)"', '"12345 Testheim"'),
     ):  # fmt: skip
         text = text.replace(old, new, 1 if "Straße" in old or "Postleitzahl" in old else -1)
+    text = text.replace("bitte ergänzen: ", "Ausgefüllt: ")  # the chapters the calls ask for
     strategy.write_text(text, encoding="utf-8")
 
 
