@@ -10,8 +10,10 @@ Sätzen." or "Landkreis Muster". A text that still holds one of them, whole, is 
 
 The search reads the text as a reader sees it (``invisible.normalise``): NFKC, invisible and format
 characters (the soft hyphen too) left out, YAML escapes and HTML character references decoded, any
-whitespace between the words (no-break space, the line break of folded YAML text), any case. A file
-larger than the loaders accept is not skipped silently: it is reported, so that publishing stops.
+whitespace between the words (no-break space, the line break of folded YAML text), „bitte ergänzen“ in
+any case, scaffold text as written and as whole words. Comment lines of YAML files are left out (the
+template explains itself there). A file larger than the loaders accept is not skipped silently: it is
+reported, so that publishing stops.
 """
 
 from __future__ import annotations
