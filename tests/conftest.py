@@ -216,7 +216,44 @@ def with_call(project: Path) -> Path:
         "submissions:\n  - {call: mpsc-2021, date: 2021-03-12}\n"
     )
     strategy.write_text(text, encoding="utf-8")
+    fill_applicant(project)
     return project
+
+
+def fill_applicant(project: Path) -> None:
+    """What a non-draft application may not carry (rek.placeholders.for_application): the template's
+    scaffold text and names, and the applicant's 'bitte ergänzen' (the website's legal block may keep its)."""
+    fill_scaffold(project)
+    strategy = project / "strategy" / "strategy.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    for old, new in (
+        ('regional_key: "bitte ergänzen"', 'regional_key: "031234567890"'),
+        ('representative: "bitte ergänzen (z. B. Landrätin oder Landrat des Landkreises Muster)"',
+         'representative: "Landrätin des Landkreises Testheim"'),
+        ('"bitte ergänzen (Straße und Hausnummer)"', '"Hauptstraße 1"'),
+        ('"bitte ergänzen (Postleitzahl und Ort)"', '"12345 Testheim"'),
+    ):  # fmt: skip
+        text = text.replace(old, new, 1 if "Straße" in old or "Postleitzahl" in old else -1)
+    text = text.replace("bitte ergänzen: ", "Ausgefüllt: ")  # the chapters the calls ask for
+    strategy.write_text(text, encoding="utf-8")
+
+
+def fill_scaffold(project: Path) -> None:
+    """Replace every scaffold text and template name (rek.placeholders.scaffold_texts) as a region would."""
+    from rek.placeholders import scaffold_texts
+
+    texts, names = scaffold_texts()
+    for path in [
+        *project.glob("strategy/**/*.yaml"),
+        *project.glob("measures/*.yaml"),
+        project / "mkdocs.yml",
+    ]:
+        text = path.read_text(encoding="utf-8")
+        for old in texts:
+            text = text.replace(old, "Eigener Text der Region.")
+        for old in names:
+            text = text.replace(old, "Landkreis Testheim" if old.startswith("Landkreis") else "Testregion")
+        path.write_text(text, encoding="utf-8")
 
 
 def overlay(fixture: Path, project: Path) -> None:

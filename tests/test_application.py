@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import APPLICATION_DELIVERABLES, FIXTURES, ROOT
+from conftest import APPLICATION_DELIVERABLES, FIXTURES, ROOT, fill_applicant
 from rek import formatting as fmt
 from rek.application.document import render
 from rek.checks import check_plan
@@ -335,6 +335,7 @@ def test_annex_in_preparation_warns_in_check_and_fails_the_submission_check(call
 
 @pytest.mark.documents
 def test_application_command_writes_all_files(call_project: Path, run, tmp_path: Path) -> None:
+    fill_applicant(call_project)  # no scaffold text or 'bitte ergänzen' where the application shows it
     out = tmp_path / "antrag"
     result = run("application", "--out", str(out), cwd=call_project)
     assert result.code == 0, result.err
@@ -365,3 +366,32 @@ def test_a_second_call_profile_is_just_data(embedded_project) -> None:
     assert [s.section.title for s in app.sections] == [s.title for s in call_2020.sections]
     for finding in check_plan(plan):
         assert finding.note and "Quelle: " in finding.note  # every finding cites the 2020 call's source
+
+
+def test_a_non_draft_application_refuses_scaffold_text_and_placeholders(
+    call_project: Path, run, tmp_path
+) -> None:
+    """What goes to the funding body carries no text of the template and no 'bitte ergänzen' (a draft may)."""
+    result = run("application", "--out", str(tmp_path / "a"), cwd=call_project)
+    assert result.code == 1 and not (tmp_path / "a").exists()
+    lines = [line for line in result.err.splitlines() if ": error: " in line]
+    assert (
+        "measures/M01.yaml:4:10: error: Platzhalter aus der Vorlage „Termine im Bürgerbüro lassen sich online "
+        "buchen.“: noch nicht durch eigenen Text ersetzt" in lines
+    )
+    assert "strategy/strategy.yaml:29:11: error: Platzhalter aus der Vorlage „Landkreis Muster“: noch nicht durch Ihren Namen ersetzt" in lines  # fmt: skip
+    assert (
+        "strategy/strategy.yaml:32:22: error: Platzhalter „bitte ergänzen“: diese Angabe fehlt noch" in lines
+    )
+    strategy = (call_project / "strategy/strategy.yaml").read_text(encoding="utf-8").splitlines()
+    first = strategy.index("legal:") + 1
+    last = next(i for i, line in enumerate(strategy[first:], first + 1) if line[:1].isalpha())  # next key
+    in_legal = [line for line in lines if line.startswith("strategy/strategy.yaml:") and first < int(line.split(":")[1]) < last]  # fmt: skip
+    assert (
+        in_legal == []
+    )  # the website's legal block is the website's (publish refuses it, not the application)
+    assert not [line for line in lines if line.startswith(("content/", "mkdocs.yml"))]  # the website's own
+    assert result.err.rstrip().endswith(
+        "Kein Antrag geschrieben: es stehen noch Platzhalter darin („bitte ergänzen“ oder Text der Vorlage). "
+        "Mit --draft entsteht ein Entwurf, der auf jeder Seite so markiert ist."
+    )

@@ -335,6 +335,7 @@ def test_placeholder_in_a_big_file_is_found_and_a_too_big_file_is_reported(
     assert project is not None, [d.format() for d in diags.items]  # the loaders accept the file
     line = padding.count("\n") + base.splitlines().index("example_note: bitte ergänzen") + 1
     found = [d.format().splitlines()[0] for d in placeholders.find(minimal, "error") if d.path == M01]
+    found = [text for text in found if "aus der Vorlage" not in text]  # M01's scaffold text is found too
     assert found == [f"{M01}:{line}:15: error: Platzhalter „bitte ergänzen“: diese Angabe fehlt noch"]
     path.write_text(comments * (2 * 1024 * 1024 // len(comments) + 1) + base, encoding="utf-8")
     found = [d.format().splitlines()[0] for d in placeholders.find(minimal, "error") if d.path == M01]

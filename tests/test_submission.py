@@ -215,7 +215,7 @@ def test_an_applicant_without_legal_data_is_warned_about(minimal: Path, run) -> 
     assert result.code == 0, result.err
     assert (
         "strategy/strategy.yaml:28:9: warning: Feld 'partners[0].legal' fehlt: das Deckblatt des Antrags nennt "
-        "ohne die rechtlichen Angaben des Antragstellers (Landkreis Muster) keinen Regionalschlüssel und keine "
+        "ohne die rechtlichen Angaben des Antragstellers (Landkreis Testheim) keinen Regionalschlüssel und keine "
         "gesetzliche Vertretung" in result.out
     )
 

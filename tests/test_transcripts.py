@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES
+from conftest import FIXTURES, fill_scaffold
 
 TRANSCRIPTS = FIXTURES / "transcripts"
 
@@ -28,12 +28,15 @@ def test_check_of_a_valid_project_transcript(minimal: Path, run, golden) -> None
 
 
 def test_check_without_placeholders_is_silent(minimal: Path, run) -> None:
+    fill_scaffold(minimal)
     for path in (minimal / "strategy" / "strategy.yaml", minimal / "content" / "leichte-sprache.md"):
         path.write_text(
             path.read_text(encoding="utf-8")
             .replace('email: "bitte ergänzen"', 'email: "poststelle@example.org"')  # addresses stay addresses
             .replace('phone: "bitte ergänzen"', 'phone: "+49 5151 903-0"')
             .replace('regional_key: "bitte ergänzen"', 'regional_key: "031234567890"')  # twelve digits
+            .replace('log_retention_days: "bitte ergänzen"', "log_retention_days: 14")  # a number
+            .replace('privacy_date: "bitte ergänzen"', "privacy_date: 2027-01-15")  # a date
             .replace("bitte ergänzen", "ausgefüllt"),
             encoding="utf-8",
         )

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from conftest import ROOT
+from conftest import ROOT, fill_scaffold
 
 REK = str(Path(sys.executable).parent / "rek")
 
@@ -195,12 +195,15 @@ def test_build_since_writes_the_changes_page(repo: Path, run, tmp_path: Path) ->
 
 
 def fill_placeholders(repo: Path) -> None:
+    fill_scaffold(repo)
     for path in (repo / "strategy" / "strategy.yaml", repo / "content" / "leichte-sprache.md"):
         path.write_text(
             path.read_text(encoding="utf-8")
             .replace('email: "bitte ergänzen"', 'email: "poststelle@example.org"')  # addresses stay addresses
             .replace('phone: "bitte ergänzen"', 'phone: "+49 5151 903-0"')
             .replace('regional_key: "bitte ergänzen"', 'regional_key: "031234567890"')  # twelve digits
+            .replace('log_retention_days: "bitte ergänzen"', "log_retention_days: 14")  # a number
+            .replace('privacy_date: "bitte ergänzen"', "privacy_date: 2027-01-15")  # a date
             .replace("bitte ergänzen", "ausgefüllt"),
             encoding="utf-8",
         )
@@ -222,7 +225,7 @@ def test_publish_refuses_an_adopted_version_with_placeholders(repo: Path, run) -
     git(repo, "tag", "v1.0")
     result = run("publish", cwd=repo)
     assert result.code == 1
-    lines = [line for line in result.err.splitlines() if ": error: " in line]
+    lines = [line for line in result.err.splitlines() if ": error: Platzhalter „bitte ergänzen“" in line]
     assert (
         lines[0]
         == "content/leichte-sprache.md:6:17: error: Platzhalter „bitte ergänzen“: diese Angabe fehlt noch"

@@ -17,6 +17,7 @@ from .diagnostics import RekError, summary_line
 from .formatting import euro
 from .locate import find_project
 from .model import PartnerKind
+from .placeholders import NEW_MEASURE_TITLE
 from .project import load_project, require_project
 
 clicktext.install()
@@ -174,7 +175,7 @@ def check(ctx: Context, call_id: str | None, since: str | None) -> None:
             say(f"  {field.plan.section.title}: {limit_line(field.chars, field.limit)}")
     extra = f", Förderaufruf '{call.id}' formal erfüllt" if call else ""
     if findings:
-        extra += f" ({len(findings)} Hinweis(e), vor der Einreichung zu erledigen)"
+        extra += f" ({_count(len(findings), 'Hinweis', 'Hinweise')}, vor der Einreichung zu erledigen)"
     if call:
         extra += (
             f"; im Antrag {_count(len(plan.application.measures), 'Maßnahme', 'Maßnahmen')}, "
@@ -225,13 +226,21 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def _unrelated(items: list[Any]) -> None:
+    """After a new entry: the errors of other files, labelled as not part of it (on stderr)."""
+    if items:
+        from .scaffold import unrelated_text
+
+        click.echo(styled(unrelated_text(items)), err=True)
+
+
 @cli.group()
 def new() -> None:
     """Neue Dateien aus Vorlagen anlegen (überschreibt nie)."""
 
 
 @new.command("measure")
-@click.option("--title", default="Neue Maßnahme", help="Titel der Maßnahme.")
+@click.option("--title", default=NEW_MEASURE_TITLE, help="Titel der Maßnahme.")
 @click.option("--action-field", default=None, help="Haupt-Handlungsfeld (Kennung).")
 @click.option("--lead", default=None, help="Federführender Partner (Kennung).")
 @click.option("--id", "measure_id", default=None, help="Kennung (Standard: die nächste freie).")
@@ -240,15 +249,16 @@ def new_measure(
     ctx: Context, title: str, action_field: str | None, lead: str | None, measure_id: str | None
 ) -> None:
     """Einen gültigen Maßnahmensteckbrief mit der nächsten freien Kennung anlegen."""
+    from .scaffold import load_for_new
     from .scaffold import new_measure as scaffold
 
     root = ctx.root()
-    project = require_project(root)
+    base = load_for_new(root, "Die Maßnahme", fields=True)
     path = scaffold(
         root,
-        project.strategy,
-        project.action_fields,
-        [m.id for m in project.measures],
+        base.strategy,
+        base.action_fields,
+        base.measure_ids,
         title=title,
         action_field=action_field,
         lead=lead,
@@ -256,6 +266,7 @@ def new_measure(
         today=ctx.today,
     )
     say(f"Angelegt: {os.path.relpath(path)}")
+    _unrelated(base.unrelated)
 
 
 @new.command("action-field")
@@ -264,12 +275,14 @@ def new_measure(
 @pass_ctx
 def new_action_field(ctx: Context, title: str, field_id: str | None) -> None:
     """Ein neues Handlungsfeld als Datei unter strategy/action-fields/ anlegen."""
+    from .scaffold import load_for_new
     from .scaffold import new_action_field as scaffold
 
     root = ctx.root()
-    project = require_project(root)
-    path = scaffold(root, project.action_fields, title=title, field_id=field_id)
+    base = load_for_new(root, "Das Handlungsfeld", fields=True)
+    path = scaffold(root, base.action_fields, title=title, field_id=field_id)
     say(f"Angelegt: {os.path.relpath(path)}")
+    _unrelated(base.unrelated)
 
 
 @new.command("partner")
@@ -285,12 +298,14 @@ def new_action_field(ctx: Context, title: str, field_id: str | None) -> None:
 @pass_ctx
 def new_partner(ctx: Context, partner_id: str, name: str, kind: str, role: str) -> None:
     """Einen Partner in strategy/strategy.yaml ergänzen (die übrigen Zeilen bleiben, wie sie sind)."""
+    from .scaffold import load_for_new
     from .scaffold import new_partner as scaffold
 
     root = ctx.root()
-    project = require_project(root)
-    path = scaffold(root, project.strategy, partner_id=partner_id, name=name, kind=kind, role=role)
+    base = load_for_new(root, "Der Partner", fields=False)
+    path = scaffold(root, base.strategy, partner_id=partner_id, name=name, kind=kind, role=role)
     say(f"Partner '{partner_id}' ergänzt in {os.path.relpath(path)}")
+    _unrelated(base.unrelated)
 
 
 @new.command("goal")
@@ -299,12 +314,14 @@ def new_partner(ctx: Context, partner_id: str, name: str, kind: str, role: str) 
 @pass_ctx
 def new_goal(ctx: Context, title: str, goal_id: str | None) -> None:
     """Ein strategisches Ziel in strategy/strategy.yaml ergänzen."""
+    from .scaffold import load_for_new
     from .scaffold import new_goal as scaffold
 
     root = ctx.root()
-    project = require_project(root)
-    path, made = scaffold(root, project.strategy, title=title, goal_id=goal_id)
+    base = load_for_new(root, "Das Ziel", fields=False)
+    path, made = scaffold(root, base.strategy, title=title, goal_id=goal_id)
     say(f"Ziel '{made}' ergänzt in {os.path.relpath(path)}")
+    _unrelated(base.unrelated)
 
 
 @cli.command()
@@ -384,7 +401,9 @@ def build(
         click.echo(styled(diag.format()), err=True)
     parts = []
     if site:
-        parts.append(f"Website mit {report.pages} Seiten in {os.path.relpath(target / 'site')}")
+        parts.append(
+            f"Website mit {_count(report.pages, 'Seite', 'Seiten')} in {os.path.relpath(target / 'site')}"
+        )
     if application and project.call is not None:
         parts.append(f"Antrag in {os.path.relpath(target / 'antrag')}")
     labels = {"application": "Antrag", "generate": "Seiten", "mkdocs": "MkDocs"}
@@ -430,19 +449,30 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
         # the submission check: what is still 'in Vorbereitung' counts as missing here
         if findings:
             click.echo(
-                f"{len(findings)} formale Anforderung(en) des Aufrufs '{call.id}' nicht erfüllt.", err=True
+                f"{_count(len(findings), 'formale Anforderung', 'formale Anforderungen')} des Aufrufs "
+                f"'{call.id}' nicht erfüllt.",
+                err=True,
             )
             sys.exit(1)
         say(f"Der Antrag erfüllt die formalen Anforderungen des Aufrufs '{call.name}'.")
         return
     from .outputs import APPLICATION, DRAFTS, refusals
 
-    if refusals(plan, [APPLICATION, DRAFTS], draft=draft):  # the one refusal policy (outputs.py)
-        click.echo(summary_line(findings), err=True)
+    stop = refusals(plan, [APPLICATION, DRAFTS], draft=draft)  # the one refusal policy (outputs.py)
+    if stop:
+        gaps = sorted(set(stop) - set(findings))  # placeholders: refused, but not a formal finding
+        for diag in gaps:
+            click.echo(styled(diag.format()), err=True)
+        click.echo(summary_line(findings + gaps), err=True)
         if not money:
+            reason = (
+                "die formale Prüfung ist nicht bestanden"
+                if len(gaps) < len(stop)
+                else "es stehen noch Platzhalter darin („bitte ergänzen“ oder Text der Vorlage)"
+            )
             click.echo(
-                "Kein Antrag geschrieben: die formale Prüfung ist nicht bestanden. Mit --draft entsteht ein "
-                "Entwurf, der auf jeder Seite so markiert ist.",
+                f"Kein Antrag geschrieben: {reason}. Mit --draft entsteht ein Entwurf, der auf jeder Seite so "
+                "markiert ist.",
                 err=True,
             )
         sys.exit(1)

@@ -124,6 +124,11 @@ def field(
             "options": [{"label": labels.get(v, v), "value": v} for v in schema["enum"]],
         }
         return out
+    placeholder = [o for o in schema.get("anyOf", ()) if str(o.get("pattern", "")).endswith("itte ergänzen")]
+    if placeholder and len(schema["anyOf"]) == 2:  # a number or date, or 'bitte ergänzen' until it is known
+        typed = next(o for o in schema["anyOf"] if o not in placeholder)
+        schema = {**{k: v for k, v in schema.items() if k != "anyOf"}, **typed}
+        kind = schema.get("type")
     if "anyOf" in schema:  # a date or a year
         formats = {o.get("format") or o.get("type") for o in schema["anyOf"]}
         if formats == {"date", "integer"}:

@@ -41,6 +41,7 @@ def ecma_pattern(pattern: str) -> str:
 
 def _ecma_patterns(node: object) -> None:
     if isinstance(node, dict):
+        _closed_keys(node)
         for key, value in node.items():
             if key == "pattern" and isinstance(value, str):
                 node[key] = ecma_pattern(value)
@@ -49,6 +50,23 @@ def _ecma_patterns(node: object) -> None:
     elif isinstance(node, list):
         for item in node:
             _ecma_patterns(item)
+
+
+def _closed_keys(node: dict[str, object]) -> None:
+    """Keys of a mapping with an id pattern (own_shares) must match it, as 'rek check' demands.
+
+    Pydantic writes the pattern as patternProperties only, which lets any other key through; the
+    same pattern as propertyNames makes editors reject 'lk x' or '../lk' as 'rek check' does.
+    """
+    patterns = node.get("patternProperties")
+    names = node.get("propertyNames")
+    if (
+        isinstance(patterns, dict)
+        and len(patterns) == 1
+        and isinstance(names, dict)
+        and "pattern" not in names
+    ):
+        names["pattern"] = next(iter(patterns))
 
 
 def schema_json(kind: str) -> str:

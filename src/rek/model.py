@@ -703,7 +703,7 @@ class Cost(Strict):
     category: CostCategory = Field(title="Kostenart")
     amount: Money = Field(title="Betrag in Euro")
     eligible: bool = Field(default=True, title="Förderfähig")
-    note: Text | None = None
+    note: Text | None = Field(default=None, title="Anmerkung")
 
 
 class ThirdPartyStatus(StrEnum):
@@ -716,7 +716,7 @@ class ThirdPartyStatus(StrEnum):
 
 class ThirdParty(Strict):
     name: Text = Field(title="Geldgeber", description="wer die Mittel gibt, z. B. 'Verkehrsverbund Muster'")
-    amount: Money
+    amount: Money = Field(title="Betrag in Euro")
     status: ThirdPartyStatus = Field(
         default=ThirdPartyStatus.angenommen,
         title="Stand",
@@ -910,6 +910,48 @@ RegionalKey = Annotated[
 ]
 
 
+PLACEHOLDER_SCHEMA = {"type": "string", "pattern": "^\\s*[Bb]itte ergänzen"}
+
+
+def _days_or_placeholder(value: Any) -> Any:
+    """A whole number of days (1 to 3650) or the placeholder „bitte ergänzen“ while it is not known."""
+    if isinstance(value, str) and is_placeholder(value):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 3650:
+        return value
+    if isinstance(value, Decimal) and value == value.to_integral_value() and 1 <= value <= 3650:
+        return int(value)
+    raise PydanticCustomError(
+        "rek_days", "eine Zahl von Tagen zwischen 1 und 3650 (z. B. 14) oder den Platzhalter 'bitte ergänzen'"
+    )
+
+
+def _date_or_placeholder(value: Any) -> Any:
+    """A day (JJJJ-MM-TT) or the placeholder „bitte ergänzen“ while it is not known."""
+    if isinstance(value, str) and is_placeholder(value):
+        return value
+    try:
+        return _parse_date(value)
+    except PydanticCustomError:
+        raise PydanticCustomError(
+            "rek_date_or_placeholder", "ein Datum im Format JJJJ-MM-TT oder den Platzhalter 'bitte ergänzen'"
+        ) from None
+
+
+DaysOrPlaceholder = Annotated[
+    int | str,
+    BeforeValidator(_days_or_placeholder),
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 3650}, PLACEHOLDER_SCHEMA]}),
+]
+"""A number of days, or „bitte ergänzen“ (a warning of ``rek check``, refused by ``rek publish``)."""
+DateOrPlaceholder = Annotated[
+    dt.date | str,
+    BeforeValidator(_date_or_placeholder),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, PLACEHOLDER_SCHEMA]}),
+]
+"""A day, or „bitte ergänzen“ (a warning of ``rek check``, refused by ``rek publish``)."""
+
+
 class PartnerLegal(Strict):
     """Rechtliche Angaben eines Partners: was Deckblatt und Entwürfe über ihn sagen (Funktionen, keine Personen).
 
@@ -956,8 +998,13 @@ class Legal(Strict):
     data_protection_officer: Contact = Field(title="Datenschutzbeauftragte oder Datenschutzbeauftragter")
     supervisory_authority: Contact = Field(title="Datenschutz-Aufsichtsbehörde")
     hosting: Text = Field(title="Hosting: Anbieter und Standort")
-    log_retention_days: Text = Field(title="Speicherdauer der Server-Protokolle in Tagen")
-    privacy_date: Text = Field(title="Stand der Datenschutzerklärung")
+    log_retention_days: DaysOrPlaceholder = Field(
+        title="Speicherdauer der Server-Protokolle in Tagen",
+        description="eine Zahl, z. B. 14, oder 'bitte ergänzen'",
+    )
+    privacy_date: DateOrPlaceholder = Field(
+        title="Stand der Datenschutzerklärung", description="Datum JJJJ-MM-TT oder 'bitte ergänzen'"
+    )
     accessibility: Accessibility = Field(title="Erklärung zur Barrierefreiheit")
     accessibility_contact: Contact = Field(title="Kontakt für Rückmeldungen zur Barrierefreiheit")
     enforcement: Enforcement = Field(title="Schlichtungsstelle")

@@ -16,6 +16,7 @@ from typing import Any
 from .application.export import LONG, SHORT, DocumentOptions
 from .checks import formal_findings, money_findings
 from .diagnostics import Diagnostic
+from .placeholders import for_application
 from .plan import Plan
 
 
@@ -72,4 +73,6 @@ def refusals(plan: Plan, outputs: Iterable[Output], *, draft: bool = False) -> l
     found = money_findings(plan)
     if not draft and plan.call is not None and any(o.formal for o in chosen):
         found += formal_findings(plan)
+        # what goes to the funding body carries no 'bitte ergänzen' and no scaffold text (placeholders.py)
+        found += for_application(plan.project.root)
     return [d for d in found if d.severity == "error"]

@@ -280,12 +280,25 @@ def _load_many(
                 line,
                 col,
                 f"Feld 'id': erwartet: '{path.stem}' wie der Dateiname; gefunden: Text '{item.id}'",
-                hint=f"Benennen Sie die Datei in '{item.id}{path.suffix}' um oder ändern Sie die Kennung.",
+                hint=_id_hint(folder, path, item.id),
             )
             continue
         store[item.id] = doc
         items.append(item)
     return items
+
+
+def _id_hint(folder: Path, path: Path, ident: str) -> str:
+    """How to make id and file name agree: never rename onto a file that exists (a copied file)."""
+    taken = next((p for p in _yaml_files(folder) if p.stem.casefold() == ident.casefold()), None)
+    if taken is not None:
+        return (
+            f"Die Kennung '{ident}' hat schon {display_path(taken)}; frei ist '{path.stem}' wie der "
+            f"Dateiname: ändern Sie die Kennung in 'id: {path.stem}'."
+        )
+    return (
+        f"Benennen Sie die Datei in '{ident}{path.suffix}' um oder ändern Sie die Kennung in '{path.stem}'."
+    )
 
 
 def _load_pages(root: Path, folder: Path, images: dict[str, Path], diags: Diagnostics) -> list[ContentPage]:

@@ -6,13 +6,20 @@ import datetime as dt
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import clock
-from .diagnostics import RekError
+from . import clock, suggest
+from .diagnostics import Diagnostic, Diagnostics, RekError
 from .jsonschemas import write_schemas
 from .model import ActionField, Measure, Strategy
+from .placeholders import (
+    NEW_FIELD_DESCRIPTION,
+    NEW_FIELD_SUMMARY,
+    NEW_MEASURE_DESCRIPTION,
+    NEW_MEASURE_SUMMARY,
+)
 
 
 def next_measure_id(existing: list[str]) -> str:
@@ -46,9 +53,9 @@ def measure_yaml(
     return f"""# yaml-language-server: $schema=../schemas/measure.schema.json
 id: {measure_id}
 title: {_q(title)}
-summary: {_q("Kurzbeschreibung in ein bis zwei Sätzen.")}
+summary: {_q(NEW_MEASURE_SUMMARY)}
 description: |
-  Was die Maßnahme erreichen will, wie sie umgesetzt wird und wer davon profitiert.
+  {NEW_MEASURE_DESCRIPTION}
 action_field: {action_field}
 further_action_fields: []
 goals: []
@@ -80,29 +87,42 @@ def new_measure(
     measure_id: str | None = None,
     today: dt.date | None = None,
 ) -> Path:
+    what = "Die Maßnahme"
     if not fields:
         raise RekError(
-            "Es gibt noch kein Handlungsfeld unter strategy/action-fields/; legen Sie zuerst eines an."
+            f"{what} wurde nicht angelegt: es gibt noch kein Handlungsfeld unter strategy/action-fields/; "
+            'legen Sie zuerst eines an (rek new action-field --title "…").'
         )
     field_ids = [f.id for f in fields]
     if action_field is None:
         action_field = field_ids[0]
     if action_field not in field_ids:
-        raise RekError(f"Unbekanntes Handlungsfeld '{action_field}'. Bekannt sind: {', '.join(field_ids)}")
+        raise RekError(
+            f"{what} wurde nicht angelegt: das Handlungsfeld '{action_field}' (--action-field) gibt es nicht. "
+            + (suggest.hint(action_field, field_ids) or "")
+        )
     partner_ids = [p.id for p in strategy.partners]
     if lead is None:
         lead = strategy.applicant or strategy.coordinator or partner_ids[0]
     if lead not in partner_ids:
-        raise RekError(f"Unbekannter Partner '{lead}'. Bekannt sind: {', '.join(partner_ids)}")
+        raise RekError(
+            f"{what} wurde nicht angelegt: den Partner '{lead}' (--lead) gibt es nicht. "
+            + (suggest.hint(lead, partner_ids) or "")
+        )
     measure_id = measure_id or next_measure_id(existing)
-    _check_id(measure_id)
-    _check_text(title, "Der Titel")
+    _check_id(measure_id, what)
+    _check_text(title, "der Titel", what)
+    if measure_id.casefold() in {m.casefold() for m in existing}:
+        raise RekError(
+            f"{what} wurde nicht angelegt: die Kennung '{measure_id}' gibt es schon; rek überschreibt keine "
+            f"bestehenden Dateien. Frei ist zum Beispiel {next_measure_id(existing)} (--id)."
+        )
     path = root / "measures" / f"{measure_id}.yaml"
     # a measure needs a phase once a call is selected: the latest phase that maps to a call phase
     phase = next((p for p in reversed(strategy.phases) if p.call_phase), strategy.phases[-1])
     text = measure_yaml(measure_id, title, action_field, lead, today or clock.reference_day(), phase)
     # the new file must pass the same checks as any measure file (e.g. no HTML in the title)
-    _validated(text, path, f"measures/{path.name}", Measure, "Die neue Maßnahme")
+    _validated(text, path, f"measures/{path.name}", Measure, what)
     return _write_new(path, text)
 
 
@@ -202,24 +222,37 @@ def init_project(target: Path, *, git: bool = True, rek_source: str | None = Non
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
+def _free(ident: str, taken: set[str]) -> str:
+    """The first of ident-2, ident-3, … that no one has (compared case-folded)."""
+    number = 2
+    while f"{ident}-{number}".casefold() in taken:
+        number += 1
+    return f"{ident}-{number}"
+
+
 def slug(title: str) -> str:
     """An id from a title: 'Bildung & Kultur' -> 'bildung-kultur'."""
     text = re.sub(r"[^a-z0-9]+", "-", title.translate(_UMLAUTS).casefold()).strip("-")
     return text[:40].strip("-") or "neu"
 
 
-def _check_id(ident: str) -> None:
+def _check_id(ident: str, what: str) -> None:
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", ident):
-        raise RekError(f"Ungültige Kennung '{ident}': erlaubt sind Buchstaben, Ziffern, '-' und '_'.")
+        raise RekError(
+            f"{what} wurde nicht angelegt: die Kennung '{ident}' ist ungültig; erlaubt sind Buchstaben, "
+            "Ziffern, '-' und '_' (höchstens 64 Zeichen, am Anfang ein Buchstabe oder eine Ziffer)."
+        )
 
 
-def _check_text(value: str, what: str) -> None:
+def _check_text(value: str, field: str, what: str) -> None:
     if len(value) > 300 or not value.strip():
-        raise RekError(f"{what} muss 1 bis 300 Zeichen lang sein.")
+        raise RekError(
+            f"{what} wurde nicht angelegt: {field} muss 1 bis 300 Zeichen lang sein; gefunden: "
+            f"{len(value)} Zeichen."
+        )
 
 
 def _validated(text: str, path: Path, display: str, model: type, what: str) -> None:
-    from .diagnostics import Diagnostics
     from .textrules import check_text
     from .validation import validate_doc
     from .yamlsource import parse_yaml_bytes
@@ -231,7 +264,7 @@ def _validated(text: str, path: Path, display: str, model: type, what: str) -> N
         validate_doc(doc, model, diags)
     if diags:
         raise RekError(
-            f"{what} wäre ungültig und wurde nicht angelegt:\n"
+            f"{what} wurde nicht angelegt: der neue Eintrag wäre ungültig:\n"
             + "\n".join(d.format() for d in diags.sorted())
         )
 
@@ -242,33 +275,39 @@ def _write_new(path: Path, text: str) -> Path:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise RekError(f"Datei '{path}' gibt es schon; rek überschreibt keine bestehenden Dateien.") from None
+        raise RekError(
+            f"Nicht angelegt: die Datei '{path}' gibt es schon; rek überschreibt keine bestehenden Dateien."
+        ) from None
     return path
 
 
 def new_action_field(
     root: Path, existing: list[ActionField], *, title: str, field_id: str | None = None
 ) -> Path:
-    _check_text(title, "Der Titel")
+    what = "Das Handlungsfeld"
+    _check_text(title, "der Titel", what)
     field_id = field_id or slug(title)
-    _check_id(field_id)
-    if field_id.casefold() in {f.id.casefold() for f in existing}:
+    _check_id(field_id, what)
+    taken = {f.id.casefold() for f in existing}
+    taken |= {p.stem.casefold() for p in (root / "strategy" / "action-fields").glob("*.y*ml")}
+    if field_id.casefold() in taken:
         raise RekError(
-            f"Das Handlungsfeld '{field_id}' gibt es schon; wählen Sie eine andere Kennung (--id)."
+            f"{what} wurde nicht angelegt: die Kennung '{field_id}' gibt es schon. Frei ist zum Beispiel "
+            f"'{_free(field_id, taken)}' (--id)."
         )
     order = max((f.order for f in existing if f.order < 1000), default=0) + 1
     text = f"""# yaml-language-server: $schema=../../schemas/action-field.schema.json
 id: {field_id}
 title: {_q(title)}
 order: {order}
-summary: {_q("Worum es in diesem Handlungsfeld geht, in einem Satz.")}
+summary: {_q(NEW_FIELD_SUMMARY)}
 description: |
-  Was die Region in diesem Handlungsfeld erreichen will.
+  {NEW_FIELD_DESCRIPTION}
 goals: []
 indicators: []
 """
     path = root / "strategy" / "action-fields" / f"{field_id}.yaml"
-    _validated(text, path, f"strategy/action-fields/{path.name}", ActionField, "Das neue Handlungsfeld")
+    _validated(text, path, f"strategy/action-fields/{path.name}", ActionField, what)
     return _write_new(path, text)
 
 
@@ -332,25 +371,115 @@ def new_partner(
     kind: str,
     role: str,
 ) -> Path:
-    _check_id(partner_id)
-    _check_text(name, "Der Name")
-    _check_text(role, "Die Rolle")
-    if partner_id.casefold() in {p.id.casefold() for p in strategy.partners}:
-        raise RekError(f"Den Partner '{partner_id}' gibt es schon; wählen Sie eine andere Kennung (--id).")
+    what = "Der Partner"
+    _check_id(partner_id, what)
+    _check_text(name, "der Name", what)
+    _check_text(role, "die Rolle", what)
+    taken = {p.id.casefold() for p in strategy.partners}
+    if partner_id.casefold() in taken:
+        raise RekError(
+            f"{what} wurde nicht angelegt: die Kennung '{partner_id}' gibt es schon. Frei ist zum Beispiel "
+            f"'{_free(partner_id, taken)}' (--id)."
+        )
     path = root / "strategy" / "strategy.yaml"
     text = path.read_text(encoding="utf-8")
     item = [f"- id: {partner_id}", f"  name: {_q(name)}", f"  kind: {_q(kind)}", f"  role: {_q(role)}"]
-    return _replace_strategy(root, _insert_list_item(text, "partners", item), "Der neue Partner")
+    return _replace_strategy(root, _insert_list_item(text, "partners", item), what)
 
 
 def new_goal(root: Path, strategy: Strategy, *, title: str, goal_id: str | None = None) -> tuple[Path, str]:
-    _check_text(title, "Der Titel")
+    what = "Das Ziel"
+    _check_text(title, "der Titel", what)
     existing = [g.id for g in strategy.goals]
     goal_id = goal_id or (next_measure_id(existing) if existing else "Z1")
-    _check_id(goal_id)
+    _check_id(goal_id, what)
     if goal_id.casefold() in {g.casefold() for g in existing}:
-        raise RekError(f"Das Ziel '{goal_id}' gibt es schon; wählen Sie eine andere Kennung (--id).")
+        free = next_measure_id(existing) if existing else "Z1"
+        raise RekError(
+            f"{what} wurde nicht angelegt: die Kennung '{goal_id}' gibt es schon. Frei ist zum Beispiel "
+            f"'{free}' (--id)."
+        )
     path = root / "strategy" / "strategy.yaml"
     text = path.read_text(encoding="utf-8")
     item = [f"- id: {goal_id}", f"  title: {_q(title)}"]
-    return _replace_strategy(root, _insert_list_item(text, "goals", item), "Das neue Ziel"), goal_id
+    return _replace_strategy(root, _insert_list_item(text, "goals", item), what), goal_id
+
+
+# --- what `rek new` needs, and what it does not -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewBase:
+    """What `rek new` reads: the strategy, the action fields, the measure ids (file names), and the
+    errors of files the new entry does not touch (shown after it, never a reason to refuse it)."""
+
+    strategy: Strategy
+    action_fields: list[ActionField]
+    measure_ids: list[str]
+    unrelated: list[Diagnostic]
+
+
+def load_for_new(root: Path, what: str, *, fields: bool) -> NewBase:
+    """The base for a new entry; refused only for errors in the files it reads or changes.
+
+    A goal or partner goes into strategy/strategy.yaml, an action field next to the others, a measure
+    needs both: an error there refuses the entry, first saying so; a broken measure elsewhere does not.
+    """
+    from .layout import ACTION_FIELDS_DIR, MEASURES_DIR, STRATEGY_FILE, YAML_SUFFIXES
+    from .project import display_path, load_project, natural_key
+    from .validation import validate_doc
+    from .yamlsource import read_yaml
+
+    measure_files = sorted(
+        (p for p in (root / MEASURES_DIR).glob("*") if p.suffix in YAML_SUFFIXES and p.is_file()),
+        key=lambda p: natural_key(p.name),
+    )
+    measure_ids = [p.stem for p in measure_files]
+    project, diags = load_project(root)
+    if project is not None:
+        return NewBase(project.strategy, project.action_fields, measure_ids, [])
+    strategy_file = display_path(root / STRATEGY_FILE)
+    fields_dir = display_path(root / ACTION_FIELDS_DIR) + "/"
+
+    def needed(diag: Diagnostic) -> bool:
+        return diag.path == strategy_file or (fields and diag.path.startswith(fields_dir))
+
+    errors = sorted(set(diags.errors))
+    blocking = [d for d in errors if needed(d)]
+    unrelated = [d for d in errors if not needed(d)]
+    strategy = None
+    loaded: list[ActionField] = []
+    if not blocking:
+        local = Diagnostics()
+        doc = read_yaml(root / STRATEGY_FILE, strategy_file, local, root)
+        strategy = validate_doc(doc, Strategy, local) if doc is not None else None
+        for path in sorted((root / ACTION_FIELDS_DIR).glob("*"), key=lambda p: natural_key(p.name)):
+            if path.suffix in YAML_SUFFIXES and path.is_file():
+                field_doc = read_yaml(path, display_path(path), local, root)
+                field = validate_doc(field_doc, ActionField, local) if field_doc is not None else None
+                if field is not None:
+                    loaded.append(field)
+        blocking = sorted(set(local.errors))
+    if blocking or strategy is None:
+        files = sorted({d.path for d in blocking}) or [strategy_file]
+        text = (
+            f"{what} wurde nicht angelegt: {', '.join(files)} "
+            f"{'hat' if len(files) == 1 else 'haben'} Fehler, und rek legt nur in gültigen Dateien neue "
+            "Einträge an. Beheben Sie zuerst:\n" + "\n".join(d.format() for d in blocking)
+        )
+        if unrelated:
+            text += "\n" + unrelated_text(unrelated)
+        raise RekError(text)
+    return NewBase(
+        strategy, sorted(loaded, key=lambda f: (f.order, natural_key(f.id))), measure_ids, unrelated
+    )
+
+
+def unrelated_text(items: list[Diagnostic]) -> str:
+    """The errors of other files, after what `rek new` did or refused, labelled as not its reason."""
+    files = len({d.path for d in items})
+    return (
+        f"Unabhängig davon {'hat eine andere Datei' if files == 1 else f'haben {files} andere Dateien'} "
+        "Fehler (nicht Teil dieser Änderung; 'rek check' zeigt alle):\n"
+        + "\n".join(d.format() for d in items)
+    )

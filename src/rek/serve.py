@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import PREVIEW_STATUS, TreeWriter, write_tree
-from .diagnostics import Diagnostics, summary_line
+from .diagnostics import Diagnostic, Diagnostics, summary_line
 from .layout import WATCHED
 from .mdtext import text
 from .model import Measure
@@ -54,6 +54,7 @@ PREVIEW_SCRIPT = """// rek serve: Fehler der Strategie über jeder Seite der Vor
       list.style.margin = ".4rem 0 0 1.2rem";
       status.errors.forEach(function (line) {
         var item = document.createElement("li");
+        item.style.whiteSpace = "pre-line";
         item.textContent = line;
         list.appendChild(item);
       });
@@ -90,12 +91,14 @@ class CachedPages(SitePages):
         return page
 
 
+def banner_lines(diag: Diagnostic) -> list[str]:
+    """The lines the preview shows for one problem: where and what, then its hint and rule (no indent)."""
+    lines = [line.strip() for line in diag.format().split("\n")]
+    return [lines[0].replace(f": {diag.severity}: ", ": ", 1), *lines[1:]]
+
+
 def _status(diags: Diagnostics | None) -> str:
-    errors = (
-        []
-        if diags is None
-        else [d.format().split("\n")[0].replace(": error: ", ": ") for d in diags.sorted()]
-    )
+    errors = [] if diags is None else ["\n".join(banner_lines(d)) for d in diags.sorted()]
     title = (
         f"{summary_line(diags.items)} Die Vorschau zeigt den letzten gültigen Stand."
         if diags is not None
@@ -107,7 +110,9 @@ def _status(diags: Diagnostics | None) -> str:
 def _error_tree(tree: Path, diags: Diagnostics) -> None:
     """A one-page preview for a strategy that has not been valid yet: the list of its errors."""
     lines = ["# Die Strategie hat Fehler", "", "Die Vorschau erscheint, sobald alle Dateien gültig sind.", ""]
-    lines += [f"- {text(d.format().split(chr(10))[0])}" for d in diags.sorted()]
+    for diag in diags.sorted():
+        first, *more = (line.strip() for line in diag.format().split("\n"))  # with its hint and rule
+        lines += [f"- {text(first)}", *(f"    - {text(line)}" for line in more)]
     writer = TreeWriter(tree / "docs", incremental=True)
     writer.put("index.md", "\n".join(lines) + "\n")
     config = tree / "mkdocs.yml"
@@ -207,7 +212,8 @@ class Preview:
         removed = writer.prune()
         self.valid_once = True
         if writer.changed or removed:
-            self.report(f"Vorschau aktualisiert ({writer.changed + removed} Datei(en)).")
+            count = writer.changed + removed
+            self.report(f"Vorschau aktualisiert ({count} {'Datei' if count == 1 else 'Dateien'}).")
         return True
 
 

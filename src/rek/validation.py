@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -23,8 +25,13 @@ VALUE_LABELS = {
 M = TypeVar("M", bound=BaseModel)
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """'1 Eintrag', '2 Einträge': a count with the German word in the right number."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def describe(value: Any) -> str:
-    """A short German description of a found value, for 'gefunden: …'."""
+    """A short German description of a found value, for 'gefunden: …' (never a Python repr or type)."""
     if value is None:
         return "nichts (leer)"
     if isinstance(value, bool):
@@ -34,11 +41,51 @@ def describe(value: Any) -> str:
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "…"
         return f"Text '{shown}'"
+    if isinstance(value, dt.datetime):
+        return f"Datum und Uhrzeit {value.strftime('%d.%m.%Y %H:%M')}"
+    if isinstance(value, dt.date):
+        return f"Datum {value.strftime('%d.%m.%Y')}"
     if isinstance(value, dict):
         return "eine Zuordnung (Schlüssel: Wert)"
-    if isinstance(value, list):
-        return f"eine Liste mit {len(value)} Einträgen"
-    return f"{type(value).__name__} {value!r}"[:80]
+    if isinstance(value, list | tuple):
+        return f"eine Liste mit {plural(len(value), 'Eintrag', 'Einträgen')}"
+    return "einen Wert, den rek hier nicht lesen kann"
+
+
+_GERMAN_NUMBER = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)")
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def number_hint(value: Any) -> str | None:
+    """For a number written as text: the exact number to write instead ('12.500,50' -> '12500.50')."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if _GERMAN_NUMBER.fullmatch(text):
+        number = text.replace(".", "").replace(",", ".")
+        return (
+            f"Meinten Sie {number}? Schreiben Sie Zahlen ohne Tausenderpunkte und mit Punkt statt Komma "
+            "vor den Nachkommastellen, ohne Anführungszeichen."
+        )
+    if _PLAIN_NUMBER.fullmatch(text):
+        return f"Meinten Sie {text}? Schreiben Sie Zahlen ohne Anführungszeichen."
+    return None
+
+
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def date_hint(value: Any) -> str | None:
+    """For a German date written as text: the same day as YAML reads it ('30.11.2026' -> 2026-11-30)."""
+    match = _GERMAN_DATE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        iso = dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+    return f"Meinten Sie {iso}? Schreiben Sie Daten als JJJJ-MM-TT, ohne Anführungszeichen."
 
 
 def field_name(loc: Loc) -> str:
@@ -96,7 +143,11 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: Loc) -> tuple[str, 
             hint = f"Meinten Sie '{close}'?" if close else None
         return f"erwartet: einer der Werte {allowed}; gefunden: {found}", hint
     if kind.startswith("rek_"):
-        return f"erwartet: {err['msg']}; gefunden: {found}", None
+        if kind in ("rek_number", "rek_days"):
+            hint = number_hint(err.get("input"))
+        elif kind.startswith("rek_date"):
+            hint = date_hint(err.get("input"))
+        return f"erwartet: {err['msg']}; gefunden: {found}", hint
     expected = {
         "string_type": "Text",
         "int_type": "eine ganze Zahl",
@@ -109,6 +160,19 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: Loc) -> tuple[str, 
         "model_attributes_type": "eine Zuordnung (Schlüssel: Wert)",
         "list_type": "eine Liste (Einträge mit '- ')",
         "finite_number": "eine endliche Zahl",
+        "float_type": "eine Zahl",
+        "float_parsing": "eine Zahl",
+        "decimal_type": "eine Zahl",
+        "decimal_parsing": "eine Zahl",
+        "int_parsing_size": "eine kleinere ganze Zahl",
+        "date_type": "ein Datum im Format JJJJ-MM-TT",
+        "date_parsing": "ein Datum im Format JJJJ-MM-TT",
+        "date_from_datetime_parsing": "ein Datum im Format JJJJ-MM-TT",
+        "date_from_datetime_inexact": "ein Datum ohne Uhrzeit (JJJJ-MM-TT)",
+        "string_unicode": "Text",
+        "tuple_type": "eine Liste (Einträge mit '- ')",
+        "set_type": "eine Liste (Einträge mit '- ')",
+        "union_tag_invalid": "einen der erlaubten Werte",
     }.get(kind)
     if expected:
         return f"erwartet: {expected}; gefunden: {found}", None
@@ -131,13 +195,17 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: Loc) -> tuple[str, 
             None,
         )
     if kind == "too_short":
+        least = int(ctx.get("min_length") or 0)
         return (
-            f"erwartet: mindestens {ctx.get('min_length')} Eintrag/Einträge; gefunden: {ctx.get('actual_length', 0)}",
+            f"erwartet: mindestens {plural(least, 'Eintrag', 'Einträge')}; "
+            f"gefunden: {plural(int(ctx.get('actual_length') or 0), 'Eintrag', 'Einträge')}",
             None,
         )
     if kind == "too_long":
+        most = int(ctx.get("max_length") or 0)
         return (
-            f"erwartet: höchstens {ctx.get('max_length')} Einträge; gefunden: {ctx.get('actual_length')}",
+            f"erwartet: höchstens {plural(most, 'Eintrag', 'Einträge')}; "
+            f"gefunden: {plural(int(ctx.get('actual_length') or 0), 'Eintrag', 'Einträge')}",
             None,
         )
     bounds = {
@@ -149,7 +217,8 @@ def _message(err: ErrorDetails, model: type[BaseModel], loc: Loc) -> tuple[str, 
     if kind in bounds:
         word, key = bounds[kind]
         return f"erwartet: einen Wert {word} {ctx.get(key)}; gefunden: {found}", None
-    return f"{err.get('msg', kind)}; gefunden: {found}", None
+    # a kind this table does not know yet: a German sentence, never pydantic's English text
+    return f"erwartet: einen anderen Wert an dieser Stelle; gefunden: {found}", None
 
 
 def _known_fields(model: type[BaseModel], loc: Loc) -> list[str]:

@@ -345,7 +345,7 @@ def _parse_yaml_bytes(raw: bytes, path: Path, display: str, diags: Diagnostics) 
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        _add_yaml_error(exc, display, diags)
+        _add_yaml_error(exc, display, diags, text)
         return None
     except yaml.YAMLError as exc:
         diags.add(display, 1, 1, _translate_problem(str(exc), None), hint=_SYNTAX_HINT)
@@ -359,9 +359,48 @@ def _parse_yaml_bytes(raw: bytes, path: Path, display: str, diags: Diagnostics) 
     return doc
 
 
-def _add_yaml_error(exc: yaml.MarkedYAMLError, display: str, diags: Diagnostics) -> None:
+def _open_quote(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, int] | None:
+    """(line, column, closing line) of a quoted text that ran over its line into the error, if one did.
+
+    A missing closing quote makes the parser read on to the next quote, often a line or more later, and
+    then report a missing key or a wrong indentation there; the cause is where that quoted text began.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return None
+    culprit = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            start, end = token.start_mark, token.end_mark
+            assert start is not None and end is not None  # the scanner marks every token
+            if start.index >= mark.index:
+                break
+            quoted = isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+            # only a quoted text that ends on the error's line: a wanted multi-line one earlier is no cause
+            if quoted and start.line < end.line == mark.line:
+                culprit = (start.line + 1, start.column + 1, end.line + 1)
+    except yaml.YAMLError:
+        pass
+    return culprit
+
+
+def _add_yaml_error(
+    exc: yaml.MarkedYAMLError, display: str, diags: Diagnostics, text: str | None = None
+) -> None:
     mark = exc.problem_mark or exc.context_mark
     unclosed = any(p in (exc.problem or "") for p in ("end of stream", "document indicator"))
+    opened = None if unclosed or text is None else _open_quote(text, exc)
+    if opened is not None:
+        line, col, closed = opened
+        diags.add(
+            display,
+            line,
+            col,
+            "YAML-Syntaxfehler: Ein Text in Anführungszeichen wird in seiner Zeile nicht geschlossen",
+            hint=f"Setzen Sie das schließende Anführungszeichen am Ende des Textes in Zeile {line}; so "
+            f"liest YAML bis zum nächsten Anführungszeichen in Zeile {closed} weiter.",
+        )
+        return
     if exc.context and "quoted scalar" in exc.context and exc.context_mark and unclosed:
         mark = exc.context_mark
         line, col = mark.line + 1, mark.column + 1
@@ -440,7 +479,7 @@ def _scan_events(text: str, display: str, diags: Diagnostics) -> bool:
                 diags.add(display, mark.line + 1, mark.column + 1, "Zu viele Elemente in einer Datei")
                 return False
     except yaml.MarkedYAMLError as exc:
-        _add_yaml_error(exc, display, diags)
+        _add_yaml_error(exc, display, diags, text)
         return False
     except yaml.YAMLError as exc:
         diags.add(display, 1, 1, _translate_problem(str(exc), None), hint=_SYNTAX_HINT)
