@@ -56,7 +56,7 @@ REFUSED = {
     ),
     # valid as a row, refused by the rule every text of the strategy follows: told where it would stand
     "unsichtbares-zeichen.csv": (
-        "measures/M04.yaml:99:22: error: nach dem Import: Feld 'updates[2].text': Steuerzeichen für die "
+        "measures/M04.yaml:98:22: error: nach dem Import: Feld 'updates[2].text': Steuerzeichen für die "
         "Schreibrichtung (Trojan Source) im Text (Code U+202E)\n"
         "    Hinweis: Steuerzeichen für die Schreibrichtung können Text anders zeigen, als er gespeichert ist; "
         "entfernen Sie das unsichtbare Zeichen.\n"

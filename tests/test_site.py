@@ -359,4 +359,4 @@ def test_finance_page_states_the_application_s_totals_and_reconciles_them_with_t
     outside = [amount(c) for c in _euro_cells(text, "Kosten")]
     assert outside == [plan.by_id["M01"].money.cost, plan.by_id["M02"].money.cost]
     assert sum(outside, Decimal(0)) == columns[1][0]
-    assert "Förderphase des Aufrufs" in text and 'href="../massnahme/M01/"' in text
+    assert "Förderzeitraum des Aufrufs" in text and 'href="../massnahme/M01/"' in text

@@ -63,9 +63,9 @@ def test_unanswered_criterion_warns_and_a_passed_deadline_is_an_error(minimal: P
     )
     result = run("check", cwd=minimal)
     assert (
-        "strategy/calls/test-call.yaml:12:12: warning: Bewertungskriterium 'Wirkung in der Fläche' beantwortet kein "
-        "Abschnitt und keine Maßnahme\n    Hinweis: Nennen Sie die Kennung unter 'criteria' eines Abschnitts im "
-        "Profil oder einer Maßnahme: criteria: [wirkung]" in result.out
+        "strategy/strategy.yaml:7:7: warning: Bewertungskriterium 'Wirkung in der Fläche' beantwortet kein "
+        "Abschnitt und keine Maßnahme\n    Hinweis: Nennen Sie die Kennung im Feld 'criteria' der Maßnahme, die "
+        "das Kriterium beantwortet (measures/…yaml): criteria: [wirkung]" in result.out
     )
     assert (
         "strategy/calls/test-call.yaml:9:11: error: Die Bewerbungsfrist des Aufrufs 'Testaufruf' endete am "

@@ -207,7 +207,7 @@ GERMAN_NAMES: dict[str, str] = {
     "start": "Beginn", "end": "Ende", "summary": "Kurzfassung", "value": "Wert", "unit": "Einheit",
     "example": "Beispielangabe", "goals": "Strategische Ziele", "icon": "Symbol", "indicators": "Indikatoren",
     "partners": "Partner", "phases": "Phasen", "population": "Einwohnerzahl", "region": "Region",
-    "version": "Version",
+    "version": "Version", "evaluation": "Evaluation",
 }  # fmt: skip
 
 
