@@ -306,7 +306,9 @@ def lock_text(wheel: Path, wanted: list[Pin], hashes: dict[str, list[str]], pyth
     for pin in wanted:
         digests = hashes[pin.name]
         lines.append(f"{pin.name}=={pin.version} \\")
-        lines += [f"    --hash=sha256:{d}" + (" \\" if i < len(digests) - 1 else "") for i, d in enumerate(digests)]
+        lines += [
+            f"    --hash=sha256:{d}" + (" \\" if i < len(digests) - 1 else "") for i, d in enumerate(digests)
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -523,10 +523,22 @@ def publish(
     done = run_publish(
         project, version=version, branch=branch, push=push, since=since, force=force, today=ctx.today
     )
+    if done.built:
+        what = (
+            "Veröffentlicht und zum Server 'origin' übertragen"
+            if done.pushed
+            else "Veröffentlicht, nur lokal"
+        )
+    else:
+        what = "Zum Server 'origin' übertragen (war schon lokal veröffentlicht)"
     say(
-        f"Veröffentlicht: {done.title} im Zweig '{done.branch}' (Alias: {', '.join(done.aliases)})"
+        f"{what}: {done.title} im Zweig '{done.branch}' (Alias: {', '.join(done.aliases)})"
         + (f"; Änderungen seit {done.since}." if done.since else ".")
     )
+    if done.root_page:
+        say(f"Die Startseite der Website führt zu '{done.root_page}/'.")
+    for step in done.next_steps:
+        say(f"Weiter: {step}")
 
 
 @cli.command()
