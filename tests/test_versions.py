@@ -734,6 +734,73 @@ def test_publish_of_an_adopted_version_needs_a_tag(repo: Path, run) -> None:
     assert published.code == 0, published.err
 
 
+@pytest.mark.documents
+def test_a_first_draft_serves_a_root_page_and_says_it_stayed_local(repo: Path, run) -> None:
+    git(repo, "checkout", "-q", "v0.1")
+    first = run("publish", cwd=repo)
+    assert first.code == 0, first.err
+    assert first.out.splitlines() == [
+        "Veröffentlicht, nur lokal: v0.1 (Entwurf) im Zweig 'gh-pages' (Alias: entwurf).",
+        "Die Startseite der Website führt zu 'entwurf/'.",
+        "Weiter: Noch nichts hat diesen Rechner verlassen. Server eintragen: git remote add origin URL, dann "
+        "git push origin gh-pages v0.1 main",
+    ]
+    names = git(repo, "ls-tree", "--name-only", "gh-pages").split()
+    assert "index.html" in names and "versions.json" in names
+    assert 'window.location.replace(\n      "entwurf/"' in git(repo, "show", "gh-pages:index.html")
+
+
+@pytest.mark.documents
+def test_a_repeated_draft_is_told_to_raise_its_version(repo: Path, run) -> None:
+    _edit(repo / "measures" / "M02.yaml", "Digitale Bauakte", "Digitale Bauakte für alle")
+    git(repo, "commit", "-qam", "ohne Tag")
+    assert run("publish", cwd=repo).code == 0  # version: "0.1" -> v0.1
+    _edit(repo / "measures" / "M02.yaml", "für alle", "für alle Gemeinden")
+    git(repo, "commit", "-qam", "noch ohne Tag")
+    again = run("publish", cwd=repo)
+    assert again.code == 1
+    assert (
+        "- Die Version 'v0.1' ist im Zweig 'gh-pages' schon veröffentlicht und wird nicht überschrieben. "
+        "Neue Version: in strategy/strategy.yaml 'version: \"0.2\"' eintragen und committen, dann rek publish; "
+        "bewusst ersetzen: rek publish --force."
+    ) in again.err
+
+
+@pytest.mark.documents
+def test_publish_push_sends_gh_pages_and_offers_tag_and_main(repo: Path, run, tmp_path: Path) -> None:
+    refused = run("publish", "--push", cwd=repo)
+    assert refused.code == 1
+    assert (
+        "Es ist kein Server 'origin' eingetragen, wohin übertragen werden soll: git remote add origin"
+        in refused.err
+    )
+    server = tmp_path / "server.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(server)], check=True)
+    git(repo, "remote", "add", "origin", str(server))
+    local = run("publish", cwd=repo)
+    assert local.code == 0, local.err
+    assert "Weiter: Nur lokal veröffentlicht: der Zweig 'gh-pages' hat diesen Rechner noch nicht verlassen. " \
+           "Übertragen mit: git push origin gh-pages" in local.out  # fmt: skip
+    again = run("publish", cwd=repo)
+    assert again.code == 1
+    assert "Die Version 'v0.2' ist schon veröffentlicht, aber nur lokal im Zweig 'gh-pages'. Übertragen: " \
+           "rek publish --push (oder git push origin gh-pages)" in again.err  # fmt: skip
+    pushed = run("publish", "--push", cwd=repo)
+    assert pushed.code == 0, pushed.err
+    assert pushed.out.splitlines() == [
+        "Zum Server 'origin' übertragen (war schon lokal veröffentlicht): v0.2 (Entwurf) im Zweig 'gh-pages' "
+        "(Alias: entwurf); Änderungen seit v0.1.",
+        "Die Startseite der Website führt zu 'entwurf/'.",
+        "Weiter: Der Tag 'v0.2' ist noch nicht auf dem Server: git push origin v0.2",
+        "Weiter: Der Zweig 'main' ist auf dem Server nicht auf diesem Stand: git push origin main",
+    ]
+    assert git(server, "rev-parse", "gh-pages") == git(repo, "rev-parse", "gh-pages")
+    git(repo, "push", "-q", "origin", "main", "v0.2")
+    once_more = run("publish", "--push", cwd=repo)
+    assert once_more.code == 1
+    assert "Die Version 'v0.2' ist auf dem Server 'origin' schon veröffentlicht" in once_more.err
+
+
 def test_publish_names_every_reason_at_once(repo: Path, run) -> None:
     adopt(repo)
     git(repo, "commit", "-qam", "beschlossen, ohne Tag und mit Platzhaltern")

@@ -155,7 +155,7 @@ def preflight(
         )
     local = {str(v.get("version")) for v in _versions_at(root, branch)}
     remote = {str(v.get("version")) for v in _versions_at(root, f"refs/remotes/{REMOTE}/{branch}")}
-    if version in local - remote and not force and not push:
+    if version in local - remote and not force and not push and has_remote(root):
         problems.append(
             f"Die Version '{version}' ist schon veröffentlicht, aber nur lokal im Zweig '{branch}'. "
             f"Übertragen: rek publish --push (oder git push {REMOTE} {branch}); bewusst neu bauen: "
