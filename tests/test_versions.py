@@ -839,3 +839,25 @@ def test_diff_names_measurements_updates_and_spending_by_their_date(repo: Path, 
         in out
     )
     assert "    Ausgaben „2027“: Ausgegeben: 4.000\u00a0€ → 4.500\u00a0€" in out
+
+
+@pytest.mark.slow
+def test_the_rebuilt_wheel_holds_what_the_build_backend_puts_in_it(tmp_path: Path) -> None:
+    """cisource.build_wheel (from rek's own files, no network) against hatchling's wheel of the same tree."""
+    import zipfile
+
+    from rek import cisource
+
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(ROOT), "--wheel-dir", str(tmp_path / "h")],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    ours = cisource.build_wheel(tmp_path / "r")
+    with zipfile.ZipFile(next((tmp_path / "h").glob("*.whl"))) as theirs, zipfile.ZipFile(ours) as mine:
+        files = {n: theirs.read(n) for n in theirs.namelist() if ".dist-info/" not in n}
+        rebuilt = {n: mine.read(n) for n in mine.namelist() if ".dist-info/" not in n}
+        assert sorted(rebuilt) == sorted(files)
+        assert [n for n in files if files[n] != rebuilt[n]] == []
+        metadata = next(n for n in theirs.namelist() if n.endswith(".dist-info/METADATA"))
+        assert metadata.startswith("rek_smart_region-")  # the distribution's name (pyproject.toml)
