@@ -247,7 +247,11 @@ def test_a_countys_first_afternoon(tmp_path: Path, run, git_identity: None) -> N
         assert target and target[1] == "entwurf/"
         with urllib.request.urlopen(base + target[1], timeout=10) as response:
             assert response.status == 200
-            assert "Digitale Strategie Moor und Heide" in response.read().decode("utf-8")
+            page = response.read().decode("utf-8")
+        assert "Digitale Strategie Moor und Heide" in page
+        # Material's version selector is on from the first version (it reads ../versions.json)
+        config = re.search(r'<script id="__config" type="application/json">(.*?)</script>', page, re.S)
+        assert config and json.loads(config[1]).get("version", {}).get("provider") == "mike"
         with urllib.request.urlopen(base + "versions.json", timeout=10) as response:
             versions = json.loads(response.read())
         assert versions == [{"version": "v0.1", "title": "v0.1 (Entwurf)", "aliases": ["entwurf"]}]

@@ -861,3 +861,27 @@ def test_the_rebuilt_wheel_holds_what_the_build_backend_puts_in_it(tmp_path: Pat
         assert [n for n in files if files[n] != rebuilt[n]] == []
         metadata = next(n for n in theirs.namelist() if n.endswith(".dist-info/METADATA"))
         assert metadata.startswith("rek_smart_region-")  # the distribution's name (pyproject.toml)
+
+
+def test_gitlab_pages_fails_loudly_without_the_push_token(tmp_path: Path, run) -> None:
+    target = tmp_path / "neu"
+    assert run("init", str(target), "--offline", "--no-git", cwd=tmp_path).code == 0
+    _, gl = _ci_files(target)
+    guard = gl["pages"]["script"][0]
+    assert gl["pages"]["script"].index(guard) < next(
+        i for i, line in enumerate(gl["pages"]["script"]) if "rek publish" in line
+    )  # checked before anything is built
+    env = {"PATH": "/usr/bin:/bin", "CI_COMMIT_TAG": "v1.0"}
+    missing = subprocess.run(["bash", "-c", guard], capture_output=True, text=True, env=env)
+    assert missing.returncode == 1
+    assert missing.stdout.startswith(
+        "FEHLER: Die Variable REK_PUSH_TOKEN ist in der Pipeline des Tags v1.0 leer"
+    )
+    for setting in ("Settings > Repository > Protected tags: v* schützen (Allowed to create: Maintainers)",
+                    "Settings > CI/CD > Variables: REK_PUSH_TOKEN", "write_repository", "Masked und Protected"):  # fmt: skip
+        assert setting in missing.stdout, setting
+    given = subprocess.run(
+        ["bash", "-c", guard], capture_output=True, text=True, env={**env, "REK_PUSH_TOKEN": "x"}
+    )
+    assert given.returncode == 0 and given.stdout == ""
+    assert gl["pages"]["script"][-1].startswith('git push "https://oauth2:${REK_PUSH_TOKEN}@')
