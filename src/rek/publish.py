@@ -1,4 +1,10 @@
-"""`rek publish`: deploy the built site as a version into the gh-pages branch with mike."""
+"""`rek publish`: deploy the built site as a version into the gh-pages branch with mike.
+
+The site's root page leads to the newest version from the first one on (the draft, then `latest`).
+Without `--push` nothing leaves the machine, and the result says so with the command that sends it; with
+`--push` the branch goes to `origin` (a version already built locally is pushed, not refused), and what
+is still missing there (the tag, the main branch) is named with its command. Every refusal says how to go on.
+"""
 
 from __future__ import annotations
 
@@ -63,6 +69,9 @@ def uncommitted(root: Path) -> list[str]:
 def _server_git(root: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     """git that talks to the server: the user's own git settings and credentials, never a prompt."""
     env = dict(os.environ, GIT_TERMINAL_PROMPT="0")
+    env.setdefault(
+        "GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o ConnectTimeout=20"
+    )  # no question on a terminal
     try:
         return subprocess.run(
             ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=timeout, env=env
@@ -77,7 +86,7 @@ def has_remote(root: Path) -> bool:
 
 def server_refs(root: Path) -> dict[str, str] | None:
     """Branches and tags on the server ('origin') with their commits; None when it cannot be reached."""
-    done = _server_git(root, "ls-remote", "--heads", "--tags", REMOTE)
+    done = _server_git(root, "ls-remote", "--heads", "--tags", REMOTE, timeout=120)
     if done.returncode != 0:
         return None
     refs: dict[str, str] = {}
@@ -304,12 +313,12 @@ def _next_steps(root: Path, branch: str, tag: str | None, *, pushed: bool) -> li
             f"Noch nichts hat diesen Rechner verlassen. Server eintragen: git remote add {REMOTE} URL, dann "
             f"git push {REMOTE} {branch}" + (f" {tag}" if tag else "") + " main"
         ]
-    steps: list[str] = []
-    if not pushed:
-        steps.append(
+    if not pushed:  # no network without --push: the command, nothing asked of the server
+        return [
             f"Nur lokal veröffentlicht: der Zweig '{branch}' hat diesen Rechner noch nicht verlassen. "
-            f"Übertragen mit: git push {REMOTE} {branch}"
-        )
+            f"Übertragen mit: git push {REMOTE} {branch}" + (f" {tag}" if tag else "")
+        ]
+    steps: list[str] = []
     refs = server_refs(root)
     if refs is None:
         steps.append(f"Der Server '{REMOTE}' war nicht erreichbar; Tag und Hauptzweig bitte selbst prüfen.")
