@@ -11,8 +11,8 @@
 - `leitfaden.md`: the guide of this rek version.
 
 rek itself never comes from a package index, so neither a missing nor a squatted name there can matter.
-The dependency hashes are those of the files the package index serves: finding them needs the index once
-(`pip download`, about 5 s per target; cached in the user's cache folder afterwards).
+The dependency hashes are those the package index states for the files pip picks on each CI system:
+finding them needs the index once (pip's dry run, a few seconds; cached in the user's cache folder).
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ INSTALL_SCRIPT = f"{FOLDER}/install.sh"
 GUIDE = f"{FOLDER}/leitfaden.md"
 GUIDE_SECTION = "Automatisch prüfen und veröffentlichen"
 # the systems the CI templates run on (pinned there): GitHub ubuntu-24.04 (glibc 2.39) with Python 3.12,
-# GitLab python:3.12-bookworm (glibc 2.36); the local Python is added so the lock also installs here
+# GitLab python:3.12-bookworm (glibc 2.36); the local Python is added so the lock also installs on this
+# machine when it is a Linux x86_64 one (as in rek's own end-to-end test)
 # a full version: pip checks Requires-Python against it (some packages ask for e.g. >=3.11.5); the CI
 # images carry the newest 3.12, 3.12.10 or later since April 2025
 CI_PYTHON = "3.12.10"
@@ -228,26 +229,64 @@ def _pip() -> list[str]:
     return [sys.executable, "-m", "pip"]
 
 
+def _pip_run(command: list[str]) -> None:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RekError(f"pip ist gescheitert ({exc.__class__.__name__}).") from None
+    if done.returncode != 0:
+        lines = [
+            line
+            for line in (done.stderr or done.stdout).splitlines()
+            if line.strip() and not line.startswith("WARNING:")
+        ]
+        raise RekError("pip ist gescheitert: " + " ".join(lines[-3:])[-600:])
+
+
+def _target_options(python: str, glibc: tuple[int, int]) -> list[str]:
+    return [
+        "--only-binary=:all:", "--python-version", python, "--implementation", "cp",
+        *(f"--platform={p}" for p in _platforms(glibc)),
+    ]  # fmt: skip
+
+
 def _download_hashes(wanted: list[Pin], python: str, glibc: tuple[int, int]) -> dict[str, set[str]]:
-    """sha256 of the wheel pip picks for each pin on one target (pip download: needs the package index)."""
+    """sha256 of the wheel pip picks for each pin on one target, as the package index states it.
+
+    pip's dry run reports each file with the index's hash and downloads nothing it need not (a few
+    seconds for all of rek's dependencies); a file the index gives without a hash is downloaded and
+    hashed here (pip download).
+    """
+    requirements = [f"{p.name}=={p.version}" for p in wanted]
+    hashes: dict[str, set[str]] = {}
     with tempfile.TemporaryDirectory(prefix="rek-lock-") as tmp:
-        command = [
-            *_pip(), "download", "--quiet", "--no-deps", "--only-binary=:all:", "--python-version", python,
-            "--implementation", "cp", "--dest", tmp,
-            *(f"--platform={p}" for p in _platforms(glibc)),
-            *(f"{p.name}=={p.version}" for p in wanted),
-        ]  # fmt: skip
+        report = Path(tmp) / "report.json"
+        _pip_run([
+            *_pip(), "install", "--quiet", "--dry-run", "--ignore-installed", "--no-deps",
+            "--target", str(Path(tmp) / "target"), "--report", str(report),
+            *_target_options(python, glibc), *requirements,
+        ])  # fmt: skip
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise RekError(f"pip download ist gescheitert ({exc.__class__.__name__}).") from None
-        if done.returncode != 0:
-            lines = [line for line in (done.stderr or done.stdout).splitlines() if line.strip()]
-            raise RekError("pip download ist gescheitert: " + " ".join(lines[-3:])[-600:])
-        hashes: dict[str, set[str]] = {}
-        for path in Path(tmp).iterdir():
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            hashes.setdefault(_wheel_project(path.name), set()).add(digest)
+            items = json.loads(report.read_text(encoding="utf-8")).get("install", [])
+        except (OSError, ValueError):
+            items = []
+        unhashed: list[str] = []
+        for item in items:
+            info = item.get("download_info") or {}
+            name = normalized(str((item.get("metadata") or {}).get("name", "")))
+            digest = ((info.get("archive_info") or {}).get("hashes") or {}).get("sha256")
+            if name and digest:
+                hashes.setdefault(name, set()).add(str(digest))
+            elif name:
+                unhashed.append(name)
+        missing = [r for p, r in zip(wanted, requirements, strict=True) if p.name in unhashed]
+        if missing:
+            folder = Path(tmp) / "files"
+            _pip_run([*_pip(), "download", "--quiet", "--no-deps", "--dest", str(folder),
+                      *_target_options(python, glibc), *missing])  # fmt: skip
+            for path in folder.iterdir():
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                hashes.setdefault(_wheel_project(path.name), set()).add(digest)
     return hashes
 
 
@@ -268,15 +307,19 @@ def dependency_hashes(wanted: list[Pin], pythons: tuple[str, ...]) -> dict[str, 
             return {str(k): sorted(map(str, v)) for k, v in data.items()}
     except (OSError, ValueError):
         pass
+    from concurrent.futures import ThreadPoolExecutor
+
     merged: dict[str, set[str]] = {p.name: set() for p in wanted}
-    for python in pythons:
-        for glibc in CI_GLIBC:
-            for name, digests in _download_hashes(wanted, python, glibc).items():
-                if name in merged:
-                    merged[name] |= digests
+    targets = [(python, glibc) for python in pythons for glibc in CI_GLIBC]
+    with ThreadPoolExecutor(max_workers=len(targets)) as pool:  # pip waits on the index, not the processor
+        found = list(pool.map(lambda target: _download_hashes(wanted, *target), targets))
+    for hashes in found:
+        for name, digests in hashes.items():
+            if name in merged:
+                merged[name] |= digests
     empty = sorted(name for name, digests in merged.items() if not digests)
     if empty:
-        raise RekError("pip download hat für diese Pakete kein Wheel geliefert: " + ", ".join(empty))
+        raise RekError("Der Paketindex nennt für diese Pakete kein passendes Wheel: " + ", ".join(empty))
     result = {name: sorted(digests) for name, digests in merged.items()}
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
