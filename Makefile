@@ -8,6 +8,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 AXE_VERSION := 4.11.0
+# the browser editor (rek cms): its package, and the local backend its browser test writes through
+DECAP_VERSION := 3.16.3
+DECAP_SERVER_VERSION := 3.11.3
+NODE_TOOLS := .cache/node/.installed-axe-$(AXE_VERSION)-decap-server-$(DECAP_SERVER_VERSION)
+DECAP_PACKAGE := .cache/rek/decap-cms-$(DECAP_VERSION).tgz
 
 .PHONY: build test test-fast golden lint bench clean
 
@@ -21,8 +26,16 @@ build: $(BIN)/rek
 	$(BIN)/rek check
 	$(BIN)/rek build
 
-.cache/node/node_modules/axe-core/axe.min.js:
-	npm install --silent --no-save --no-audit --no-fund --prefix .cache/node axe-core@$(AXE_VERSION)
+# one npm install for all node tools: a second 'npm install --no-save' would remove the first one's packages
+$(NODE_TOOLS):
+	npm install --silent --no-save --no-audit --no-fund --prefix .cache/node axe-core@$(AXE_VERSION) \
+		decap-server@$(DECAP_SERVER_VERSION)
+	touch $@
+
+# rek cms takes Decap CMS from here (XDG_CACHE_HOME=.cache) and checks its sha512 before use
+$(DECAP_PACKAGE):
+	mkdir -p .cache/rek
+	npm pack --silent decap-cms@$(DECAP_VERSION) --pack-destination .cache/rek >/dev/null
 
 /usr/bin/chromium:
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
@@ -42,7 +55,7 @@ lint: $(BIN)/rek
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(BIN)/rek .cache/node/node_modules/axe-core/axe.min.js /usr/bin/chromium /usr/bin/soffice lint
+test: $(BIN)/rek $(NODE_TOOLS) $(DECAP_PACKAGE) /usr/bin/chromium /usr/bin/soffice lint
 	$(BIN)/python -m pytest
 
 # no Chromium, Pandoc, Typst or MkDocs; property tests with 25 examples each instead of 150

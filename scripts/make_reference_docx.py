@@ -223,6 +223,59 @@ def _unnumbered(doc, name: str) -> None:  # type: ignore[no-untyped-def]
     numpr.get_or_add_numId().val = 0
 
 
+def _base(raw: Path):  # type: ignore[no-untyped-def]
+    """Pandoc's default reference with the house style both documents share."""
+    doc = Document(str(raw))
+    for section in doc.sections:
+        section.page_width = Cm(21.0)
+        section.page_height = Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.5)
+        section.top_margin = section.bottom_margin = Cm(2.0)
+    for style in doc.styles:
+        if style.type not in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):
+            continue
+        rpr = style.element.get_or_add_rPr()
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = rpr.makeelement(qn("w:lang"), {})
+            rpr.append(lang)
+        lang.set(qn("w:val"), "de-DE")
+    doc.styles["Normal"].font.size = Pt(11)
+    _page_numbers(doc)
+    _unnumbered(doc, "TOC Heading")
+    _fonts(doc)
+    _tables(doc)
+    _contents_entries(doc)
+    # table cells (Pandoc's "Compact" style) keep with the next row: a short table stays on one page
+    # (Word still breaks a table longer than a page); headings keep with what follows
+    names = [st.name for st in doc.styles]
+    if "Compact" in names:
+        doc.styles["Compact"].paragraph_format.keep_with_next = True
+    return doc
+
+
+def _compact(doc) -> None:  # type: ignore[no-untyped-def]
+    """Short documents: a smaller title block, 10 pt text, headings with little space, as their PDF
+    (header-short.typ) sets them; the council summary fits two pages in Word and LibreOffice."""
+    for section in doc.sections:
+        section.left_margin = section.right_margin = Cm(2.2)
+        section.top_margin = section.bottom_margin = Cm(1.8)
+    sizes = {"Normal": 10, "Title": 18, "Subtitle": 12, "Date": 10, "Heading 1": 13, "Heading 2": 11.5}
+    names = [st.name for st in doc.styles]
+    for name, size in sizes.items():
+        if name in names:
+            style = doc.styles[name]
+            style.font.size = Pt(size)
+            rpr = style.element.get_or_add_rPr()
+            complex_size = rpr.find(qn("w:szCs"))
+            if complex_size is not None:
+                complex_size.set(qn("w:val"), str(int(size * 2)))
+    for name, before, after in (("Heading 1", 9, 3), ("Heading 2", 6, 2), ("Body Text", 3, 3)):
+        if name in names:
+            doc.styles[name].paragraph_format.space_before = Pt(before)
+            doc.styles[name].paragraph_format.space_after = Pt(after)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "reference.docx"
@@ -232,37 +285,14 @@ def main() -> None:
                 stdout=handle,
                 check=True,
             )
-        doc = Document(str(raw))
-        for section in doc.sections:
-            section.page_width = Cm(21.0)
-            section.page_height = Cm(29.7)
-            section.left_margin = section.right_margin = Cm(2.5)
-            section.top_margin = section.bottom_margin = Cm(2.0)
-        for style in doc.styles:
-            if style.type not in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):
-                continue
-            rpr = style.element.get_or_add_rPr()
-            lang = rpr.find(qn("w:lang"))
-            if lang is None:
-                lang = rpr.makeelement(qn("w:lang"), {})
-                rpr.append(lang)
-            lang.set(qn("w:val"), "de-DE")
-        doc.styles["Normal"].font.size = Pt(11)
-        _page_numbers(doc)
-        _unnumbered(doc, "TOC Heading")
-        _fonts(doc)
-        _tables(doc)
-        _contents_entries(doc)
-        # table cells (Pandoc's "Compact" style) keep with the next row: a short table stays on one page
-        # (Word still breaks a table longer than a page); headings keep with what follows
-        names = [st.name for st in doc.styles]
-        if "Compact" in names:
-            doc.styles["Compact"].paragraph_format.keep_with_next = True
         # short documents (council drafts, letters, the council summary) keep chapters on the same page
         # and have unnumbered headings, as their PDF (DocumentOptions.numbered)
-        _save(doc, TARGET.with_name("reference-short.docx"))
+        short = _base(raw)
+        _compact(short)
+        _save(short, TARGET.with_name("reference-short.docx"))
         # the application and the report: numbered headings, the contents on their own page after the
         # title, every chapter on a new page
+        doc = _base(raw)
         _heading_numbers(doc)
         for name in ("TOC Heading", "Heading 1"):
             if name in [st.name for st in doc.styles]:

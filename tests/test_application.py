@@ -198,7 +198,7 @@ CASES = {
         "strategy/strategy.yaml",
         "  - id: ratsbeschluss\n    title: Beschluss\n",
         "",
-        "strategy/strategy.yaml:101:3: error: Regel 'Anlage Ratsbeschluss': Pflichtanlage fehlt\n"
+        "strategy/strategy.yaml:114:3: error: Regel 'Anlage Ratsbeschluss': Pflichtanlage fehlt\n"
         "    Hinweis: Tragen Sie unter 'annexes' ein: {id: ratsbeschluss, title: \"Ratsbeschluss\", status: in Vorbereitung}",
     ),
     "partner annex missing": (
@@ -213,7 +213,8 @@ CASES = {
         "grant: 13000",
         "grant: 12000",
         "measures/M01.yaml:21:10: error: Regel 'Fördersatz': die Zuwendung ist nicht 65\u00a0% der förderfähigen "
-        "Kosten (20.000,00\u00a0€); gefunden: 12.000,00\u00a0€, erwartet: 13.000,00\u00a0€\n    Hinweis: grant: 13000\n"
+        "Kosten (20.000,00\u00a0€); gefunden: 12.000,00\u00a0€, erwartet: 13.000,00\u00a0€\n    Hinweis: grant: 13000 – oder lassen Sie 'grant' weg, dann rechnet "
+        "rek den Fördersatz des gewählten Aufrufs\n"
         "    Regel: Regelfördersatz (strategy/calls/test-call.yaml:14:5); Quelle: Testrichtlinie, Nr. 1",
     ),
     "budget emergency rate": (
@@ -290,12 +291,13 @@ CASES = {
         "# applicant: lk ",
         "strategy/strategy.yaml:7:7: error: Feld 'applicant' fehlt: der Förderaufruf braucht einen Antragsteller",
     ),
-    "measure without phase": (
+    "measure without phase": (  # without 'phase' the phase its start falls into; here none
         "measures/M01.yaml",
-        "phase: phase-a\n",
-        "",
+        "phase: phase-a\nstart: 2027-01-01",
+        "start: 2026-06-01",
         "measures/M01.yaml:2:5: error: Feld 'phase' fehlt: mit dem Förderaufruf 'test-call' braucht jede Maßnahme "
-        "eine Phase (oder 'application: false' mit Grund)",
+        "eine Phase (oder 'application: false' mit Grund), und ihr Beginn (01.06.2026) liegt in keiner Phase der "
+        "Strategie",
     ),
 }
 

@@ -31,11 +31,11 @@ FLOORS: dict[int, set[str]] = {
     },
     1: {
         "model", "call", "validation", "textrules", "sitesettings", "assets", "crossref", "overrides",
-        "project", "placeholders", "jsonschemas",
+        "project", "placeholders", "jsonschemas", "progresssheet", "cmsconfig",
     },
-    2: {"plan", "monitoring", "checks"},
+    2: {"plan", "monitoring", "requirements", "checks"},
     3: {"charts", "report", "summary", "site", "application"},  # and every module in site/ and application/
-    4: {"build", "serve", "publish", "diff", "scaffold", "rehearsal", "outputs", "cli"},
+    4: {"build", "serve", "publish", "diff", "scaffold", "rehearsal", "outputs", "progressimport", "cms", "cli"},
 }  # fmt: skip
 
 

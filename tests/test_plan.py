@@ -665,7 +665,7 @@ def test_embedded_applicant_and_coordinator() -> None:
     assert plan.coordinator is not None and plan.coordinator.name == "Hochschule Weserbergland"
     assert plan.rate_percent == 65
     excluded = {mp.id: mp.exclusion for mp in plan.excluded}
-    assert set(excluded) == {"M01", "M02"} and all("keiner Förderphase" in r for r in excluded.values())
+    assert set(excluded) == {"M01", "M02"} and all("vor dem Förderzeitraum" in r for r in excluded.values())
 
 
 # --- every output equals the plan, to the cent -------------------------------------------------------------

@@ -271,3 +271,92 @@ def test_an_adopted_strategy_without_site_url_is_warned_about(embedded: Path, ru
     config = embedded / "mkdocs.yml"
     config.write_text(config.read_text("utf-8") + "site_url: https://example.org/strategie/\n", "utf-8")
     assert "site_url" not in run("check", cwd=embedded).out
+
+
+# --- the finance page: chart labels, tables and the application's totals ------------------------------
+def _finance_sections(project_dir: Path) -> tuple[dict[str, str], object]:
+    from rek.plan import resolve
+    from rek.site.pages import SitePages
+
+    plan = resolve(require_project(project_dir))
+    pages = SitePages(plan)
+    pages.page = "finanzen.md"
+    parts = re.split(r"^(#{2,3} .+)$", pages.finances(), flags=re.M)
+    return {parts[i][2:].lstrip("# ").strip(): parts[i + 1] for i in range(1, len(parts) - 1, 2)}, plan
+
+
+def _euro_cells(html_text: str, label: str) -> list[str]:
+    return re.findall(rf'<td role="cell" data-label="{re.escape(label)}"[^>]*>([^<]*)</td>', html_text)
+
+
+def _svg_labels(html_text: str) -> list[list[str]]:
+    """The euro labels of each chart in the text (wide and narrow layout), in bar order."""
+    return [
+        re.findall(r"<text[^>]*>(-?[0-9.]+\u00a0€)</text>", svg)
+        for svg in re.findall(r"<svg.*?</svg>", html_text, flags=re.S)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("section", "column"),
+    [
+        ("Kosten nach Jahr", "Kosten"),
+        ("Kosten nach Handlungsfeld", "Kosten"),
+        ("Eigenanteile nach Partner", "Eigenanteil"),
+    ],
+)
+def test_finance_chart_labels_are_the_figures_of_the_table_beside_them(section: str, column: str) -> None:
+    sections, _ = _finance_sections(ROOT)
+    text = sections[section]
+    cells = _euro_cells(text, column)
+    assert cells[-1] != "" and len(cells) >= 3
+    body = cells[:-1]  # the last row is the sum
+    charts = _svg_labels(text)
+    assert len(charts) == 2  # wide and narrow
+    for labels in charts:
+        assert labels == body
+    # the text alternative names the same figures
+    for desc in re.findall(r"<desc[^>]*>([^<]*)</desc>", text):
+        for value in body:
+            assert value in desc
+
+
+def test_finance_page_states_the_application_s_totals_and_reconciles_them_with_the_strategy() -> None:
+    from decimal import Decimal
+
+    sections, plan = _finance_sections(ROOT)
+    text = sections["Der Förderantrag"]
+    app, strategy = plan.application.total, plan.strategy.total
+
+    def amount(cell: str) -> Decimal:
+        return Decimal(cell.replace("\u00a0€", "").replace(".", "").replace(",", "."))
+
+    headers = re.findall(r'<th role="columnheader"[^>]*>([^<]*)</th>', text)
+    assert headers[:4] == [
+        "Betrag",
+        "Antrag (22 Maßnahmen)",
+        "nicht im Antrag (2)",
+        "Strategie (24 Maßnahmen)",
+    ]
+    labels = re.findall(r'data-label="Betrag">([^<]*)</td>', text)
+    columns = [[amount(c) for c in _euro_cells(text, h)] for h in headers[1:4]]
+    attrs = {
+        "Kosten": "cost",
+        "davon förderfähig": "eligible",
+        "davon nicht förderfähig": "ineligible",
+        "Zuwendung (Förderung)": "grant",
+        "Drittmittel": "third_party",
+        "Eigenanteil der Partner": "own",
+    }
+    assert labels == list(attrs)
+    for row, label in enumerate(labels):
+        applied, outside, whole = (column[row] for column in columns)
+        assert applied == getattr(app, attrs[label])
+        assert whole == getattr(strategy, attrs[label])
+        assert applied + outside == whole, label
+    assert app.grant + app.third_party + app.own == app.cost
+    # the measures outside the application are named with their cost and reason, adding up to the column
+    outside = [amount(c) for c in _euro_cells(text, "Kosten")]
+    assert outside == [plan.by_id["M01"].money.cost, plan.by_id["M02"].money.cost]
+    assert sum(outside, Decimal(0)) == columns[1][0]
+    assert "Förderphase des Aufrufs" in text and 'href="../massnahme/M01/"' in text

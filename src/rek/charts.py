@@ -68,15 +68,18 @@ class Key:
 
 
 def _wrap(text: str, size: int, room: float) -> list[str]:
-    """Break text at spaces into lines that fit room (the last one shortened if it still does not)."""
+    """Break text at spaces into lines that fit room; nothing is cut (a word longer than a line is split)."""
     most = max(int(room / (size * CHAR)), 4)
     lines: list[str] = []
     for word in text.split():
+        while len(word) > most:  # a word wider than the line: split it, never shorten it
+            lines.append(word[:most])
+            word = word[most:]
         if lines and len(lines[-1]) + 1 + len(word) <= most:
             lines[-1] += " " + word
-        else:
+        elif word:
             lines.append(word)
-    return [_fit(line, size, room) for line in lines] or [""]
+    return lines or [""]
 
 
 def _legend(
@@ -114,8 +117,21 @@ def _legend(
 
 @dataclass
 class Bar:
+    """One bar: its label and values; ``shown``, when given, the figures a table beside the chart prints
+    for the bar's total and its values (e.g. whole euros that add up to the table's sum row), so that the
+    chart's labels and text alternative say what the table says."""
+
     label: str
     values: list[Decimal]
+    shown: tuple[Decimal, list[Decimal]] | None = None
+
+    @property
+    def shown_total(self) -> Decimal:
+        return self.shown[0] if self.shown else total_of(self.values)
+
+    @property
+    def shown_values(self) -> list[Decimal]:
+        return self.shown[1] if self.shown else self.values
 
 
 def bar_chart(ident: str, title: str, bars: list[Bar], series: list[str], *, narrow: bool = False) -> str:
@@ -149,19 +165,30 @@ def bar_chart(ident: str, title: str, bars: list[Bar], series: list[str], *, nar
                     f'<rect x="{x:.1f}" y="{bar_y:.1f}" width="{w:.1f}" height="20" fill="{COLORS[i % len(COLORS)]}"/>'
                 )
             x += w
-        total = total_of(bar.values)
-        body.append(_text(x + 6, bar_y + 15, size, fmt.euro(total)))
+        body.append(_text(x + 6, bar_y + 15, size, fmt.euro(bar.shown_total)))
     height = int(top + row * max(len(bars), 1) + 6)
     desc = "; ".join(
-        f"{b.label}: {fmt.euro(total_of(b.values))}"
+        f"{b.label}: {fmt.euro(b.shown_total)}"
         + (
-            " (" + ", ".join(f"{s} {fmt.euro(v)}" for s, v in zip(series, b.values, strict=False)) + ")"
+            " (" + ", ".join(f"{s} {fmt.euro(v)}" for s, v in zip(series, b.shown_values, strict=False)) + ")"
             if len(series) > 1
             else ""
         )
         for b in bars
     )
     return _svg(width, height, title, desc or "Keine Daten", body, ident)
+
+
+@dataclass
+class Band:
+    """A period shaded behind a timeline's bars, named at its top (e.g. a funding phase)."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+
+
+BAND_FILLS = ["#e8eef5", "#f5eee4"]  # light tints behind the bars; the bars keep their 3:1 contrast on them
 
 
 @dataclass
@@ -173,10 +200,18 @@ class Span:
     color: int = 0
 
 
-def cost_by_year(ident: str, budget: Any, *, narrow: bool = False) -> str:
-    """Cost per year split into grant, third-party money and own share (a plan.Budget)."""
+def cost_by_year(
+    ident: str, budget: Any, *, narrow: bool = False, shown: list[list[Decimal]] | None = None
+) -> str:
+    """Cost per year split into grant, third-party money and own share (a plan.Budget); ``shown``: per
+    year the figures the table beside it prints (cost, grant, third-party money, own share)."""
     bars = [
-        Bar(str(year), [money.grant, money.third_party, money.own]) for year, money in budget.by_year.items()
+        Bar(
+            str(year),
+            [money.grant, money.third_party, money.own],
+            (shown[i][0], shown[i][1:]) if shown else None,
+        )
+        for i, (year, money) in enumerate(budget.by_year.items())
     ]
     return bar_chart(
         ident, "Kosten nach Jahr", bars, ["Zuwendung", "Drittmittel", "Eigenanteil"], narrow=narrow
@@ -207,12 +242,15 @@ def timeline(
     today: dt.date,
     narrow: bool = False,
     labels_above: bool | None = None,
+    bands: list[Band] | None = None,
 ) -> str:
     """A Gantt chart: one bar per span from start to end, milestones as diamonds, a tick per year.
 
     legend: what the colours mean (e.g. one key per action field); a milestone key is added when any
-    span has milestones. labels_above (default: narrow): each label in full width above its bar, so long
-    titles are never cut (the layout of the printed application).
+    span has milestones. labels_above (default: narrow): each label above its bar, broken over as many
+    lines as it needs, so long titles are never cut (the layout of the printed application); beside
+    the bars (the wide site layout) a label is shortened to its room. bands: periods shaded behind the
+    bars and named above the year axis (the funding phases of an application).
     """
     above = narrow if labels_above is None else labels_above
     size = 14 if narrow else 13
@@ -221,12 +259,16 @@ def timeline(
     if any(s.milestones for s in spans):
         keys.append(Key("Meilenstein", None))
     body, used = _legend(keys, width, size, 8, narrow)
-    axis = 8 + used + (8 if keys else 0)
+    band_list = list(bands or [])
+    band_row = size + 10 if band_list else 0
+    axis = 8 + used + (8 if keys else 0) + band_row
     label_room = 8 if above else 250  # labels above the bars: room for a milestone at the start
     plot = width - label_room - 10
-    row = size + 26 if above else 24
+    line = size + 4
+    labels = [_wrap(s.label, size, width) if above else [_fit(s.label, size, label_room - 8)] for s in spans]
+    rows = [(len(lines) - 1) * line + size + 26 if above else 24 for lines in labels]
     first_row = axis + size + 10
-    height = int(first_row + row * max(len(spans), 1) + 8)
+    height = int(first_row + (sum(rows) if spans else 24) + 8)
     if spans:
         first = min(s.start for s in spans)
         last = max(s.end for s in spans)
@@ -239,6 +281,17 @@ def timeline(
     def x(day: dt.date) -> float:
         return label_room + (day - start).days / days * plot
 
+    for number, band in enumerate(band_list):
+        left = x(max(band.start, start))
+        right = x(min(band.end + dt.timedelta(days=1), end))
+        if right <= left:
+            continue
+        fill = BAND_FILLS[number % len(BAND_FILLS)]
+        body.append(
+            f'<rect x="{left:.1f}" y="{axis - band_row:.1f}" width="{right - left:.1f}" '
+            f'height="{height - 4 - axis + band_row:.1f}" fill="{fill}"/>'
+        )
+        body.append(_text((left + right) / 2, axis - 6, size, _fit(band.label, size, right - left), "middle"))
     years = list(range(start.year, end.year))
     year_room = plot / max(len(years), 1)
     step = 1
@@ -251,13 +304,14 @@ def timeline(
         )
         if year < end.year and (year - start.year) % step == 0:
             body.append(_text(x(dt.date(year, 7, 1)), axis + size, size, str(year), "middle"))
-    for index, span in enumerate(spans):
-        y = first_row + index * row
+    y = first_row
+    for span, lines, row in zip(spans, labels, rows, strict=True):
         if above:
-            body.append(_text(0, y + size, size, _fit(span.label, size, width)))
-            bar_y = y + size + 6
+            for number, text in enumerate(lines):
+                body.append(_text(0, y + size + number * line, size, text))
+            bar_y = y + (len(lines) - 1) * line + size + 6
         else:
-            body.append(_text(label_room - 8, y + 14, size, _fit(span.label, size, label_room - 8), "end"))
+            body.append(_text(label_room - 8, y + 14, size, lines[0], "end"))
             bar_y = y + 3
         x1, x2 = x(span.start), x(span.end)
         color = COLORS[span.color % len(COLORS)]
@@ -269,11 +323,18 @@ def timeline(
             body.append(
                 f'<path d="M{mx:.1f} {bar_y - 3:.1f} l6 10 l-6 10 l-6 -10 z" fill="#ffffff" stroke="#111" stroke-width="1.5"/>'
             )
+        y += row
     desc = "; ".join(
         f"{s.label}: {fmt.date(s.start)} bis {fmt.date(s.end)}"
         + (f", Meilensteine {', '.join(fmt.date(m) for m in s.milestones)}" if s.milestones else "")
         for s in spans
     )
+    if band_list:
+        desc = (
+            "; ".join(f"{b.label}: {fmt.date(b.start)} bis {fmt.date(b.end)}" for b in band_list)
+            + ". "
+            + desc
+        )
     if legend:
         colours = [f"{COLOR_NAMES[k.color % len(COLORS)]}: {k.label}" for k in legend if k.color is not None]
         desc = f"Farben: {', '.join(colours)}. {desc}"

@@ -11,12 +11,12 @@ import datetime as dt
 from typing import Any
 
 from . import formatting as fmt
-from . import monitoring
-from .call import Source, submission
+from . import monitoring, requirements
+from .call import Block, Source, submission
 from .diagnostics import Diagnostic
-from .model import COST_CATEGORY_LABELS, STATUS_LABELS, CostCategory
-from .money import ZERO
-from .plan import MeasurePlan, Plan
+from .model import COST_CATEGORY_LABELS, STATUS_LABELS, CostCategory, MeasureKind
+from .money import ZERO, total_of
+from .plan import MeasurePlan, Plan, call_phases, foreign_call_phases
 
 
 def _months(start: Any, end: Any) -> int:
@@ -74,9 +74,72 @@ def formal_findings(plan: Plan) -> list[Diagnostic]:
         _costs_and_rate(found, plan)
         _own_funds(found, plan)
         _phases(found, plan)
+        _projects(found, plan)
         _breadth(found, plan)
         _criteria_and_deadline(found, plan)
+        _requirements(found, plan)
+        _third_party_funds(found, plan)
     return found.items
+
+
+def _third_party_funds(found: _Findings, plan: Plan) -> None:
+    """Third-party funds of the application that are only assumed: named, but neither promised nor applied for
+    (the rule is the call's section with the financing plan)."""
+    call = plan.call
+    assert call is not None
+    index, sec = next(
+        ((i, x) for i, x in enumerate(call.sections) if Block.cost_plan in x.blocks), (-1, None)
+    )
+    if sec is None:
+        return
+    rule = (f"Abschnitt '{sec.title}'", ("sections", index), sec.source)
+    for mp in plan.application.measures:
+        for i, t in enumerate(mp.m.funding.third_parties):
+            if t.status.value == "angenommen":
+                found.add(
+                    "measure",
+                    mp.id,
+                    ("funding", "third_parties", i, "status"),
+                    f"Drittmittel von „{t.name}“ ({fmt.euro(t.amount, True)}) sind nur angenommen: weder zugesagt "
+                    "noch beantragt",
+                    hint="Tragen Sie nach Antrag oder Zusage 'status: beantragt' bzw. 'status: zugesagt' ein und "
+                    "unter 'source' den Beleg.",
+                    severity="warning",
+                    rule=rule,
+                )
+
+
+def _requirements(found: _Findings, plan: Plan) -> None:
+    """Every requirement of the call the application does not answer, at the place it should be answered."""
+    for st in requirements.judge(plan):
+        if st.met or requirements.reported_elsewhere(st):
+            continue
+        req = st.requirement
+        kind, ident, loc = st.at
+        found.add(
+            kind,
+            ident,
+            loc,
+            f"Anforderung '{req.title}' ({st.kind_label}) ist nicht erfüllt: {st.problem}",
+            hint=st.hint,
+            rule=(f"Anforderung '{req.id}'", ("requirements", st.index), req.source),
+        )
+    evaluation = next((st for st in requirements.judge(plan) if st.requirement.answer == "evaluation"), None)
+    if evaluation is not None:
+        req = evaluation.requirement
+        for mp in plan.application.measures:
+            for i, ind in enumerate(mp.m.indicators):
+                if not ind.method and not any(m.source for m in ind.measurements):
+                    found.add(
+                        "measure",
+                        mp.id,
+                        ("indicators", i),
+                        f"Indikator „{ind.name}“: wie er erhoben wird, fehlt (die Evaluation im Antrag zeigt "
+                        "„bitte ergänzen“)",
+                        hint="Tragen Sie beim Indikator 'method:' ein, z. B. 'Zählung im Buchungssystem, jährlich'.",
+                        severity="warning",
+                        rule=(f"Anforderung '{req.id}'", ("requirements", evaluation.index), req.source),
+                    )
 
 
 def _measure_money(found: _Findings, mp: MeasurePlan) -> None:
@@ -137,6 +200,27 @@ def _applicant(found: _Findings, plan: Plan) -> None:
             hint='Zum Beispiel: legal: {regional_key: "bitte ergänzen", representative: "bitte ergänzen"}',
             severity="warning",
         )
+    region_rates = call.region_rates
+    if region_rates and plan.applicant.efre_region is None:
+        index = plan.project.strategy.partners.index(plan.applicant)
+        rates = ", ".join(f"{r.region.value}: {fmt.percent(r.percent)}" for r in region_rates if r.region)
+        used = plan.rate
+        assert used is not None
+        found.add(
+            "strategy",
+            "",
+            ("partners", index, "id"),
+            f"Feld 'partners[{index}].efre_region' fehlt: der Fördersatz des Aufrufs hängt von der "
+            f"EFRE-Regionenkategorie des Antragstellers ({plan.applicant.name}) ab ({rates}); gerechnet wird "
+            f"vorerst mit {fmt.percent(used.percent)}",
+            hint=f"Zum Beispiel: efre_region: {region_rates[0].region.value if region_rates[0].region else 'SER'} "
+            "(SER: stärker entwickelte Region, ÜR: Übergangsregion)",
+            rule=(
+                "Fördersatz nach Regionenkategorie",
+                ("rates", call.rates.index(region_rates[0])),
+                region_rates[0].source,
+            ),
+        )
     if rule is not None and plan.applicant.kind not in rule.kinds:
         allowed = ", ".join(k.value for k in rule.kinds)
         found.add(
@@ -159,7 +243,8 @@ def _measures_in_call(found: _Findings, plan: Plan) -> None:
                 mp.id,
                 ("id",),
                 f"Feld 'phase' fehlt: mit dem Förderaufruf '{plan.call.id}' braucht jede Maßnahme eine Phase "  # type: ignore[union-attr]
-                "(oder 'application: false' mit Grund)",
+                f"(oder 'application: false' mit Grund), und ihr Beginn ({fmt.date(mp.m.start)}) liegt in keiner "
+                "Phase der Strategie",
                 hint="Phasen: " + ", ".join(p.id for p in plan.project.strategy.phases),
             )
     if not plan.application.measures:
@@ -170,7 +255,8 @@ def _measures_in_call(found: _Findings, plan: Plan) -> None:
             "",
             ("phases",),
             "Regel 'Maßnahmen': der Antrag enthält keine Maßnahme einer Förderphase; gefunden: 0, erwartet: mindestens 1",
-            hint="Geben Sie einer Phase 'call_phase' und den Maßnahmen diese Phase.",
+            hint="Eine Maßnahme gehört zum Antrag, wenn ihre Phase im Förderzeitraum des Aufrufs beginnt (oder "
+            "'call_phase' nennt) und sie nicht 'application: false' trägt.",
             rule=("Abschnitte", ("sections",), call.sections[0].source),
         )
 
@@ -178,15 +264,18 @@ def _measures_in_call(found: _Findings, plan: Plan) -> None:
 def _sections(found: _Findings, plan: Plan) -> None:
     call = plan.call
     assert call is not None
+    answered_elsewhere = requirements.chapter_blocks_reported(plan)  # named at their field instead
     for sp in plan.sections:
         sec = sp.section
         rule = (f"Abschnitt '{sec.title}'", ("sections", sp.index), sec.source)
-        if sec.required and not sp.filled:
+        if sec.required and not sp.filled and not set(sec.blocks) <= answered_elsewhere:
+            loc, field, hint = _filler(plan, sec.blocks)
             found.add(
-                "call",
-                call.id,
-                ("sections", sp.index, "blocks"),
-                f"Regel 'Abschnitt {sec.title}': Pflichtabschnitt ist leer",
+                "strategy",
+                "",
+                loc,
+                f"Regel 'Abschnitt {sec.title}': Pflichtabschnitt ist leer; ihn füllt {field}",
+                hint=hint,
                 rule=rule,
             )
         limit = sp.limit(call.chars_per_page)  # the same limit the form texts show
@@ -212,6 +301,39 @@ def _sections(found: _Findings, plan: Plan) -> None:
                 sec.source,
             ),
         )
+
+
+_BLOCK_FIELDS: dict[Block, tuple[str, str]] = {
+    Block.summary: ("summary", "Feld 'summary' (Kurzfassung)"),
+    Block.situation: ("situation", "Feld 'situation' (Ausgangslage)"),
+    Block.vision: ("vision", "Feld 'vision' (Leitbild)"),
+    Block.cooperation: ("cooperation", "Feld 'cooperation' (Interkommunale Zusammenarbeit)"),
+    Block.participation: ("participation", "Feld 'participation' (Beteiligung)"),
+    Block.knowledge_transfer: ("knowledge_transfer", "Feld 'knowledge_transfer' (Wissenstransfer)"),
+    Block.goals: ("goals", "die Liste 'goals' (strategische Ziele)"),
+    Block.partners: ("partners", "die Liste 'partners'"),
+    Block.risks: ("risks", "die Liste 'risks' (Risiken mit Bewertung und Gegenmaßnahme)"),
+    Block.annexes: ("annexes", "die Liste 'annexes' (Anlagen)"),
+}
+
+
+def _filler(plan: Plan, blocks: list[Block]) -> tuple[tuple[Any, ...], str, str | None]:
+    """Where in the user's files an empty section is filled: (place in strategy.yaml, what, hint)."""
+    for block in blocks:
+        if block in _BLOCK_FIELDS:
+            key, what = _BLOCK_FIELDS[block]
+            return (key,), f"{what} in strategy/strategy.yaml", None
+    if Block.action_fields in blocks:
+        return ("call",), "ein Handlungsfeld unter strategy/action-fields/", "rek new action-field"
+    # measures, work plan, timeline, cost plan: filled by the measures in the application
+    first = next((mp for mp in plan.measures if mp.exclusion), None)
+    why = f" ({first.id}: {first.exclusion})" if first else ""
+    return (
+        ("phases",),
+        "eine Maßnahme im Antrag (measures/, mit einer Phase unter 'phases', die zum Aufruf gehört)",
+        f"Keine Maßnahme gehört zum Antrag{why}. Die Phase einer Maßnahme ergibt sich aus 'phase' oder ihrem "
+        "Beginn; die Phase des Aufrufs aus 'call_phase' der Phase oder aus ihren Daten.",
+    )
 
 
 def _annexes(found: _Findings, plan: Plan) -> None:
@@ -271,7 +393,8 @@ def _costs_and_rate(found: _Findings, plan: Plan) -> None:
                 f"Regel 'Fördersatz': die Zuwendung ist nicht {fmt.percent(rate.percent)} der förderfähigen "
                 f"Kosten ({fmt.euro(mp.money.eligible, True)}); gefunden: {fmt.euro(mp.money.grant, True)}, "
                 f"erwartet: {fmt.euro(expected, True)}",
-                hint=f"grant: {fmt.plain(expected).replace('.', '').replace(',', '.')}",
+                hint=f"grant: {fmt.plain(expected).replace('.', '').replace(',', '.')} – oder lassen Sie 'grant' "
+                "weg, dann rechnet rek den Fördersatz des gewählten Aufrufs",
                 rule=(rate.label, ("rates", call.rates.index(rate)), rate.source),
             )
 
@@ -293,7 +416,10 @@ def _own_funds(found: _Findings, plan: Plan) -> None:
             "",
             ("partners", index, "own_funds"),
             f"Regel 'Eigenanteil gedeckt': der Eigenanteil von {partner.name} im Antrag "
-            f"({fmt.euro(own, True)}) ist nicht durch zugesagte Eigenmittel gedeckt; zugesagt: {committed}",
+            f"({fmt.euro(own, True)}) ist nicht durch zugesagte Eigenmittel gedeckt; zugesagt: {committed} "
+            f"(Feld 'partners[{index}].own_funds')",
+            hint=f"Tragen Sie beim Partner '{partner.id}' die zugesagten Eigenmittel in Euro ein, z. B. laut "
+            f"Ratsbeschluss: own_funds: {fmt.plain(own).replace('.', '').replace(',', '.')}",
             rule=("Kosten- und Finanzierungsplan", ("annexes",), source),
         )
 
@@ -302,9 +428,24 @@ def _phases(found: _Findings, plan: Plan) -> None:
     call = plan.call
     assert call is not None
     s = plan.project.strategy
+    mapping = call_phases(plan.project, call)
+    for index in foreign_call_phases(plan.project, call):
+        phase = s.phases[index]
+        derived = mapping[phase.id][0]
+        found.add(
+            "strategy",
+            "",
+            ("phases", index, "call_phase"),
+            f"Feld 'phases[{index}].call_phase': Phase '{phase.title}' nennt die Förderphase {phase.call_phase}, die "
+            f"der Aufruf '{call.id}' nicht kennt (er kennt: {', '.join(cp.id for cp in call.phases)}); rek leitet "
+            f"sie aus den Daten ab: {derived or 'keine'}",
+            hint="Lassen Sie 'call_phase' weg, dann folgt die Förderphase aus den Daten der Phase und dem gewählten "
+            "Aufruf.",
+            severity="warning",
+        )
     for cp_index, cp in enumerate(call.phases):
         rule = (f"Phase {cp.id}", ("phases", cp_index), cp.source)
-        phases = [p for p in s.phases if p.call_phase == cp.id]
+        phases = [p for p in s.phases if mapping.get(p.id, (None, None)) == (cp.id, None)]
         for phase in phases:
             months = _months(phase.start, phase.end)
             if cp.max_months is not None and months > cp.max_months:
@@ -314,6 +455,8 @@ def _phases(found: _Findings, plan: Plan) -> None:
                     ("phases", s.phases.index(phase), "end"),
                     f"Regel 'Dauer Phase {cp.id}': Phase '{phase.title}' ist zu lang; gefunden: {months} Monate, "
                     f"erlaubt: höchstens {cp.max_months} Monate",
+                    hint=f"Setzen Sie 'end' der Phase auf spätestens {fmt.date(_add_months(phase.start, cp.max_months))} "
+                    "oder teilen Sie die Phase und ihre Maßnahmen auf.",
                     rule=rule,
                 )
             for mp in plan.application.measures:
@@ -326,29 +469,146 @@ def _phases(found: _Findings, plan: Plan) -> None:
                         f"Regel 'Dauer Phase {cp.id}': Maßnahme {m.id} ({fmt.date(m.start)} bis {fmt.date(m.end)}) "
                         f"liegt nicht innerhalb der Phase '{phase.title}' ({fmt.date(phase.start)} bis "
                         f"{fmt.date(phase.end)})",
+                        hint="Passen Sie 'start' und 'end' der Maßnahme an die Phase an oder ordnen Sie sie mit "
+                        "'phase' der Phase zu, in der sie liegt.",
                         rule=rule,
                     )
+        _implementation_cap(found, plan, cp_index)
         grant = plan.application.by_phase.get(cp.id)
         if cp.max_grant is not None and grant is not None and grant.grant > cp.max_grant:
+            first = phases[0] if phases else None
             found.add(
-                "call",
-                call.id,
-                ("phases", cp_index, "max_grant"),
+                "strategy",
+                "",
+                ("phases", s.phases.index(first)) if first else ("phases",),
                 f"Regel 'Förderhöchstbetrag Phase {cp.id}': Zuwendung der Phase ist zu hoch; gefunden: "
                 f"{fmt.euro(grant.grant)}, erlaubt: höchstens {fmt.euro(cp.max_grant)}",
+                hint="Die Zuwendung folgt aus den Kosten der Maßnahmen dieser Phase ('costs', 'funding.grant'); "
+                "verschieben oder verkleinern Sie Maßnahmen.",
                 rule=rule,
             )
     cap = call.max_total_grant
     total = plan.application.total.grant
     if cap and total > cap.amount:
         found.add(
-            "call",
-            call.id,
-            ("max_total_grant", "amount"),
+            "strategy",
+            "",
+            ("call",),
             f"Regel 'Förderhöchstbetrag': Zuwendung insgesamt ist zu hoch; gefunden: {fmt.euro(total)}, "
             f"erlaubt: höchstens {fmt.euro(cap.amount)}",
             rule=("Förderhöchstbetrag", ("max_total_grant",), cap.source),
         )
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The last end day of a runtime from ``day`` that ``_months`` counts as at most ``months`` months."""
+    index = day.year * 12 + day.month - 1 + months
+    end = dt.date(index // 12, index % 12 + 1, 1) + dt.timedelta(days=31)
+    while _months(day, end) > months:
+        end -= dt.timedelta(days=1)
+    return end
+
+
+def _implementation_cap(found: _Findings, plan: Plan, cp_index: int) -> None:
+    """A call phase's cap on the grant for first implementation measures (MPSC Phase A: 1 Mio. Euro)."""
+    call = plan.call
+    assert call is not None
+    cp = call.phases[cp_index]
+    cap = cp.max_implementation_grant
+    if cap is None:
+        return
+    doing = [
+        mp
+        for mp in plan.application.measures
+        if mp.call_phase == cp.id and mp.m.kind is MeasureKind.implementation
+    ]
+    total = total_of(mp.money.grant for mp in doing)
+    if total <= cap.amount:
+        return
+    largest = max(doing, key=lambda mp: mp.money.grant)
+    found.add(
+        "measure",
+        largest.id,
+        ("funding",),
+        f"Regel 'Erste Umsetzungsmaßnahmen Phase {cp.id}': die Zuwendung der Maßnahmen mit 'kind: Umsetzung' in "
+        f"Phase {cp.id} ist zu hoch; gefunden: {fmt.euro(total)} ({len(doing)} Maßnahmen, die größte: {largest.id}), "
+        f"erlaubt: höchstens {fmt.euro(cap.amount)}",
+        hint="Maßnahmen, die Strategie, Konzepte oder Gutachten erarbeiten, tragen 'kind: Konzept'; Umsetzungen "
+        "über der Grenze gehören in die nächste Phase.",
+        rule=(
+            f"Phase {cp.id}: erste Umsetzungsmaßnahmen",
+            ("phases", cp_index, "max_implementation_grant"),
+            cap.source,
+        ),
+    )
+
+
+def _projects(found: _Findings, plan: Plan) -> None:
+    """Rules for each measure on its own: programme end, runtime, minimum and maximum size."""
+    call = plan.call
+    assert call is not None
+    rules = call.projects
+    if rules is None:
+        return
+    for mp in plan.application.measures:
+        m = mp.m
+        if rules.end_by and m.end > rules.end_by.date:
+            found.add(
+                "measure",
+                m.id,
+                ("end",),
+                f"Regel 'Programmende': Maßnahme {m.id} endet am {fmt.date(m.end)}; erlaubt: Ende spätestens am "
+                f"{fmt.date(rules.end_by.date)} (Feld 'end')",
+                hint=f"Setzen Sie 'end' auf spätestens {rules.end_by.date.isoformat()} oder nehmen Sie die Maßnahme "
+                "mit 'application: false' und Grund aus dem Antrag.",
+                rule=("Programmende", ("projects", "end_by"), rules.end_by.source),
+            )
+        months = _months(m.start, m.end)
+        if rules.max_months and months > rules.max_months.months:
+            limit = rules.max_months.months
+            found.add(
+                "measure",
+                m.id,
+                ("end",),
+                f"Regel 'Laufzeit je Maßnahme': Maßnahme {m.id} ({fmt.date(m.start)} bis {fmt.date(m.end)}) ist zu "
+                f"lang; gefunden: {months} Monate, erlaubt: höchstens {limit} Monate (Feld 'end')",
+                hint=f"Setzen Sie 'end' auf spätestens {_add_months(m.start, limit).isoformat()} oder teilen Sie "
+                "die Maßnahme in zwei Vorhaben.",
+                rule=("Laufzeit je Maßnahme", ("projects", "max_months"), rules.max_months.source),
+            )
+        study = m.kind is MeasureKind.study
+        minimum = rules.min_eligible_study if study and rules.min_eligible_study else rules.min_eligible
+        eligible = mp.money.eligible
+        if minimum and eligible < minimum.amount:
+            which = "min_eligible_study" if minimum is rules.min_eligible_study else "min_eligible"
+            hint = (
+                "Legen Sie kleine Maßnahmen zu einem Vorhaben zusammen oder nehmen Sie sie mit 'application: false' "
+                "aus dem Antrag."
+            )
+            if not study and rules.min_eligible_study:
+                hint += (
+                    " Ist sie ein Gutachten, eine Machbarkeitsstudie oder ein Konzept, setzen Sie 'kind: Konzept' "
+                    f"(Untergrenze {fmt.euro(rules.min_eligible_study.amount)})."
+                )
+            found.add(
+                "measure",
+                m.id,
+                ("costs",),
+                f"Regel 'Mindestgröße': die förderfähigen Kosten der Maßnahme {m.id} liegen unter der Untergrenze"
+                f"{' für Konzepte' if which == 'min_eligible_study' else ''}; gefunden: {fmt.euro(eligible)}, "
+                f"erwartet: mindestens {fmt.euro(minimum.amount)} (Feld 'costs')",
+                hint=hint,
+                rule=("Mindestgröße", ("projects", which), minimum.source),
+            )
+        if rules.max_eligible and eligible > rules.max_eligible.amount:
+            found.add(
+                "measure",
+                m.id,
+                ("costs",),
+                f"Regel 'Höchstgröße': die förderfähigen Kosten der Maßnahme {m.id} sind zu hoch; gefunden: "
+                f"{fmt.euro(eligible)}, erlaubt: höchstens {fmt.euro(rules.max_eligible.amount)} (Feld 'costs')",
+                rule=("Höchstgröße", ("projects", "max_eligible"), rules.max_eligible.source),
+            )
 
 
 def _breadth(found: _Findings, plan: Plan) -> None:
@@ -383,12 +643,12 @@ def _criteria_and_deadline(found: _Findings, plan: Plan) -> None:
     for cp in plan.criteria:
         if not cp.answered:
             found.add(
-                "call",
-                call.id,
-                ("criteria", cp.index, "title"),
+                "strategy",
+                "",
+                ("call",),
                 f"Bewertungskriterium '{cp.criterion.title}' beantwortet kein Abschnitt und keine Maßnahme",
-                hint="Nennen Sie die Kennung unter 'criteria' eines Abschnitts im Profil oder einer Maßnahme: "
-                f"criteria: [{cp.criterion.id}]",
+                hint="Nennen Sie die Kennung im Feld 'criteria' der Maßnahme, die das Kriterium beantwortet "
+                f"(measures/…yaml): criteria: [{cp.criterion.id}]",
                 severity="warning",
                 rule=("Bewertungskriterien", ("criteria", cp.index), cp.criterion.source),
             )
@@ -483,6 +743,27 @@ def monitoring_findings(plan: Plan) -> list[Diagnostic]:
                     f"Feld 'spending[{i}].year': Ausgaben im Jahr {item.year} liegen außerhalb der Laufzeit "
                     f"{m.start.year} bis {m.end.year}",
                     "Verlängern Sie 'start' oder 'end', wenn die Maßnahme länger läuft, sonst prüfen Sie das Jahr.",
+                )
+        # receipts and payments: what is booked has happened by the reference day
+        dated = [("receipts", i, r.date) for i, r in enumerate(m.receipts)]
+        dated += [("payments", i, p.date) for i, p in enumerate(m.payments)]
+        for name, i, day in dated:
+            if day > on:
+                add(
+                    "measure",
+                    m.id,
+                    (name, i, "date"),
+                    f"Feld '{name}[{i}].date': {fmt.date(day)} liegt nach dem Stichtag {fmt.date(on)}",
+                    "Tragen Sie nur ein, was gezahlt ist; Geplantes steht unter 'costs' und 'funding'.",
+                )
+            elif name == "receipts" and not m.start.year <= day.year <= m.end.year:
+                add(
+                    "measure",
+                    m.id,
+                    (name, i, "date"),
+                    f"Feld '{name}[{i}].date': ein Beleg aus dem Jahr {day.year} liegt außerhalb der Laufzeit "
+                    f"{m.start.year} bis {m.end.year}",
+                    "Verlängern Sie 'start' oder 'end', wenn die Maßnahme länger läuft, sonst prüfen Sie das Datum.",
                 )
     for ref in monitoring.indicators(plan):
         _indicator_findings(ref, on, add)

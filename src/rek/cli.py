@@ -114,8 +114,13 @@ def cli(ctx: click.Context, project: Path | None, stichtag: str | None, quiet: b
 
 @cli.command()
 @click.option("--call", "call_id", default=None, help="Formale Prüfung gegen dieses Förderaufruf-Profil.")
+@click.option(
+    "--since",
+    default=None,
+    help="Git-Revision (z. B. origin/main): die seitdem geänderten Maßnahmen mit ihren Verantwortlichen nennen.",
+)
 @pass_ctx
-def check(ctx: Context, call_id: str | None) -> None:
+def check(ctx: Context, call_id: str | None, since: str | None) -> None:
     """Alle Dateien prüfen; jeder Fehler mit Datei, Zeile und Spalte."""
     root = ctx.root()
     project, diags = load_project(root)
@@ -144,18 +149,29 @@ def check(ctx: Context, call_id: str | None) -> None:
     plan = resolve(project, call, today=ctx.today)
 
     findings = sorted(check_plan(plan) + monitoring_findings(plan))
+    fields = []
+    if call is not None and not any(d.severity == "error" for d in findings):
+        # the portal's form fields as the build writes them (projekttexte.txt): tables counted as text
+        from .application.document import render as render_application
+        from .application.formtexts import field_findings, form_fields
+
+        application = render_application(plan)
+        fields = form_fields(application)
+        findings = sorted(findings + field_findings(application))
     for diag in findings:
         click.echo(styled(diag.format()), err=diag.severity == "error")
+    if since is not None:
+        _responsible(project, since)
     errors = [d for d in findings if d.severity == "error"]
     if errors:
         click.echo(summary_line(findings), err=True)
         sys.exit(1)
     if call is not None:
-        from .application.formtexts import count_line
+        from .application.formtexts import limit_line
 
-        say("Zeichen je Abschnitt des Antrags:")
-        for sp in plan.sections:
-            say(f"  {sp.section.title}: {count_line(sp, call.chars_per_page)}")
+        say("Zeichen je Formularfeld des Antrags (wie in projekttexte.txt):")
+        for field in fields:
+            say(f"  {field.plan.section.title}: {limit_line(field.chars, field.limit)}")
     extra = f", Förderaufruf '{call.id}' formal erfüllt" if call else ""
     if findings:
         extra += f" ({len(findings)} Hinweis(e), vor der Einreichung zu erledigen)"
@@ -171,6 +187,26 @@ def check(ctx: Context, call_id: str | None) -> None:
         f"{_count(len(project.action_fields), 'Handlungsfeld', 'Handlungsfelder')}, "
         f"{_count(len(project.strategy.partners), 'Partner', 'Partner')} geprüft{extra}."
     )
+
+
+def _responsible(project: Any, since: str) -> None:
+    """Who answers for each measure changed since a revision: the lead partner and the contact office."""
+    from .diff import changed_measures
+
+    changed = changed_measures(project.root, since)
+    if not changed:
+        say(f"Seit {since} ist keine Maßnahme geändert.")
+        return
+    say(f"Geändert seit {since}: {_count(len(changed), 'Maßnahme', 'Maßnahmen')}")
+    measures, partners = project.measures_by_id, project.partners
+    for ident, how in changed.items():
+        measure = measures.get(ident)
+        if measure is None:
+            say(f"  {ident} ({how})")
+            continue
+        lead = partners[measure.lead].name if measure.lead in partners else measure.lead
+        office = f"; Ansprechstelle: {measure.contact.office}" if measure.contact else ""
+        say(f"  {ident} „{measure.title}“ ({how}) – federführend: {lead}{office}")
 
 
 def _call(project: Any, call_id: str | None) -> Any:
@@ -444,6 +480,109 @@ def report(ctx: Context, year: int, out: Path | None) -> None:
         f"Umsetzungsbericht {year} geschrieben: {os.path.relpath(target)} (umsetzungsbericht-{year}.md, "
         f"umsetzungsbericht-{year}.docx, umsetzungsbericht-{year}.pdf)."
     )
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Ausgabeordner (Standard: build-redaktion/).",
+)
+@click.option("--backend", type=click.Choice(["gitlab", "github"]), default="gitlab", show_default=True)
+@click.option("--repo", default=None, help="Repository der Strategie, z. B. landkreis/digitalstrategie.")
+@click.option(
+    "--branch", default="main", show_default=True, help="Zweig, in den Änderungen nach Prüfung gehen."
+)
+@click.option("--app-id", default=None, help="GitLab: Application ID der OAuth-Anwendung (PKCE).")
+@click.option(
+    "--base-url",
+    default=None,
+    help="GitLab: Adresse einer eigenen GitLab-Instanz; GitHub: Adresse des OAuth-Proxys.",
+)
+@click.option(
+    "--local",
+    is_flag=True,
+    help="Für die Arbeit am eigenen Rechner mit decap-server (ohne Anmeldung, Port 8081).",
+)
+@pass_ctx
+def cms(
+    ctx: Context,
+    out: Path | None,
+    backend: str,
+    repo: str | None,
+    branch: str,
+    app_id: str | None,
+    base_url: str | None,
+    local: bool,
+) -> None:
+    """Die Redaktionsoberfläche (Decap CMS) schreiben: Maßnahmen, Handlungsfelder und Strategie im Browser bearbeiten."""
+    from .cms import backend_settings, write_admin
+    from .locate import safe_output_dir
+
+    root = ctx.root()
+    project = require_project(root)
+    if local:
+        settings = {"name": "git-gateway", "branch": branch}
+    else:
+        settings = backend_settings(backend, repo, branch, app_id, base_url)
+    target = safe_output_dir(root, out if out is not None else _default_out(ctx, root, "build-redaktion"))
+    names = write_admin(project, target, settings, local=8081 if local else None)
+    say(
+        f"Redaktionsoberfläche geschrieben: {os.path.relpath(target)} ({_count(len(names), 'Datei', 'Dateien')})."
+    )
+
+
+@cli.command("import")
+@click.argument("sheet", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Nur zeigen, was sich ändern würde; nichts schreiben.")
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Die Vorlage schreiben (.xlsx oder .csv), mit allen Werten, die die Steckbriefe schon haben.",
+)
+@pass_ctx
+def import_sheet(ctx: Context, sheet: Path | None, dry_run: bool, template: Path | None) -> None:
+    """Messwerte, Ausgaben und Sachstände aus einer Tabelle (XLSX oder CSV) in die Steckbriefe übernehmen."""
+    from .progressimport import import_sheet as run_import
+    from .progressimport import write_template
+
+    if (sheet is None) == (template is None):
+        raise click.UsageError(
+            "Geben Sie entweder eine Tabelle (rek import DATEI.xlsx) oder --template DATEI an."
+        )
+    root = ctx.root()
+    project = require_project(root)
+    if template is not None:
+        if template.suffix.lower() not in (".xlsx", ".csv"):
+            raise RekError(f"--template {template}: erwartet wird ein Dateiname auf .xlsx oder .csv")
+        count = write_template(project, template)
+        say(
+            f"Vorlage geschrieben: {template} ({_count(count, 'Zeile', 'Zeilen')} mit den vorhandenen Werten)."
+        )
+        return
+    assert sheet is not None
+    if not dry_run and find_project(ctx.explicit)[1]:
+        raise RekError(
+            "Kein Projekt im aktuellen Ordner: in die eingebettete Strategie schreibt 'rek import' nicht. "
+            "Wechseln Sie in Ihr Strategie-Repository (oder -C ORDNER), oder nehmen Sie --dry-run."
+        )
+    if not sheet.is_file():
+        raise RekError(f"Die Tabelle '{sheet}' gibt es nicht.")
+    outcome = run_import(project, sheet, str(sheet), dry_run=dry_run)
+    if not outcome.changes:
+        say("Keine Änderungen: jeder Wert der Tabelle steht schon so in den Steckbriefen.")
+        return
+    for change in outcome.changes:
+        mark = "+" if change.kind == "neu" else "~"
+        say(f"  {mark} {change.text}  (Zeile {change.line})")
+    files = {c.path for c in outcome.changes}
+    summary = f"{_count(len(outcome.changes), 'Änderung', 'Änderungen')} in {_count(len(files), 'Datei', 'Dateien')}"
+    if dry_run:
+        say(f"{summary}; nichts geschrieben (--dry-run).")
+    else:
+        say(f"{summary} geschrieben: " + ", ".join(os.path.relpath(p) for p in outcome.written) + ".")
 
 
 @cli.command()

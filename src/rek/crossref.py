@@ -161,18 +161,25 @@ def _check_money_totals(
         "Kosten": [],
         "Zuwendungen und Drittmittel": [],
         "Ausgaben (Ist)": [],
+        "Belege": [],
+        "Mittelzuflüsse": [],
         "zugesagten Eigenmittel": [],
     }
     for m in measures:
         doc = docs.measures.get(m.id)
         kinds["Kosten"] += [(c.amount, doc, ("costs", i, "amount")) for i, c in enumerate(m.costs)]
-        kinds["Zuwendungen und Drittmittel"].append((m.funding.grant, doc, ("funding", "grant")))
+        if m.funding.grant is not None:  # left out: rate × eligible cost, below the cost cap anyway
+            kinds["Zuwendungen und Drittmittel"].append((m.funding.grant, doc, ("funding", "grant")))
         kinds["Zuwendungen und Drittmittel"] += [
             (t.amount, doc, ("funding", "third_parties", i, "amount"))
             for i, t in enumerate(m.funding.third_parties)
         ]
         kinds["Ausgaben (Ist)"] += [
             (x.amount, doc, ("spending", i, "amount")) for i, x in enumerate(m.spending)
+        ]
+        kinds["Belege"] += [(x.amount, doc, ("receipts", i, "amount")) for i, x in enumerate(m.receipts)]
+        kinds["Mittelzuflüsse"] += [
+            (x.amount, doc, ("payments", i, "amount")) for i, x in enumerate(m.payments)
         ]
     kinds["zugesagten Eigenmittel"] = [
         (p.own_funds, docs.strategy, ("partners", i, "own_funds"))
@@ -395,6 +402,58 @@ def _check_measure(
             "Feld 'application_note': der Grund fehlt, warum die Maßnahme nicht im Antrag steht",
             'Zum Beispiel: application_note: "aus Landesmitteln gefördert"',
         )
+    _check_actuals(m, doc, report, partner_ids)
+
+
+def _check_actuals(m: Measure, doc: YamlDoc | None, report: _Reporter, partner_ids: set[str]) -> None:
+    """Receipts and yearly spending tell the same Ist; own-share payments name a partner who bears one."""
+    receipts_by_year: dict[int, list[Decimal]] = {}
+    for r in m.receipts:
+        receipts_by_year.setdefault(r.date.year, []).append(r.amount)
+    reported_years: set[int] = set()
+    for i, item in enumerate(m.spending):
+        if item.year in reported_years or item.year not in receipts_by_year:
+            continue
+        reported_years.add(item.year)
+        spent = total_of(x.amount for x in m.spending if x.year == item.year)
+        receipts = total_of(receipts_by_year[item.year])
+        if spent != receipts:
+            report.at(
+                doc,
+                ("spending", i, "amount"),
+                f"Feld 'spending[{i}].amount': die Ausgaben {item.year} ergeben {fmt.euro(spent, True)}, "
+                f"die Belege dieses Jahres (receipts) {fmt.euro(receipts, True)}; erwartet: dieselbe Summe",
+                "Hat ein Jahr Belege, ergeben sie die Ausgaben; löschen Sie den Eintrag unter 'spending' "
+                "oder ergänzen Sie die fehlenden Belege.",
+            )
+    for i, pay in enumerate(m.payments):
+        kind = pay.kind.value
+        if kind == "own_share" and pay.partner is None:
+            report.at(
+                doc,
+                ("payments", i, "kind"),
+                f"Feld 'payments[{i}].partner': ein Eigenanteil braucht den Partner, der ihn gezahlt hat; "
+                "gefunden: kein Partner",
+                "Zum Beispiel: partner: hm",
+            )
+        elif kind != "own_share" and pay.partner is not None:
+            report.at(
+                doc,
+                ("payments", i, "partner"),
+                f"Feld 'payments[{i}].partner': nur ein Eigenanteil (kind: own_share) nennt einen Partner; "
+                f"gefunden bei kind: {kind}",
+                "Für Drittmittel nennen Sie den Geldgeber unter 'source'.",
+            )
+        elif pay.partner is not None and pay.partner not in partner_ids:
+            report.unknown(doc, ("payments", i, "partner"), "r Partner", pay.partner, partner_ids)
+        elif pay.partner is not None and pay.partner not in m.funding.own_shares:
+            report.at(
+                doc,
+                ("payments", i, "partner"),
+                f"Feld 'payments[{i}].partner': '{pay.partner}' trägt laut 'funding.own_shares' keinen "
+                "Eigenanteil an dieser Maßnahme",
+                "Tragen Sie den Partner unter 'funding.own_shares' ein oder korrigieren Sie die Kennung.",
+            )
 
 
 def _check_cycles(measures: dict[str, Measure], docs: LoadedDocs, report: _Reporter) -> None:

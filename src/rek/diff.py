@@ -634,3 +634,27 @@ def previous_tag(root: Path, before: str = "HEAD") -> str | None:
         return _git(root, "describe", "--tags", "--abbrev=0", f"{before}^").decode().strip() or None
     except RekError:
         return None
+
+
+def changed_measures(root: Path, since: str) -> dict[str, str]:
+    """The measures changed since a revision (committed, in the work tree, or new and untracked):
+    id -> 'neu', 'geändert' or 'gelöscht'. For a merge request: who is responsible for what it touches."""
+    base = resolve(root, since)
+    found: dict[str, str] = {}
+    status = {"A": "neu", "M": "geändert", "D": "gelöscht", "T": "geändert"}
+    listing = _git(root, "diff", "--name-status", "--no-renames", "-z", base, "--", str(MEASURES_DIR))
+    parts = [p for p in listing.decode("utf-8", "replace").split("\0") if p]
+    for code, name in zip(parts[::2], parts[1::2], strict=False):
+        path = PurePosixPath(name)
+        if path.suffix in YAML_SUFFIXES and path.parent == PurePosixPath(str(MEASURES_DIR)):
+            found[path.stem] = status.get(code[:1], "geändert")
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", str(MEASURES_DIR))
+    for name in untracked.decode("utf-8", "replace").split("\0"):
+        path = PurePosixPath(name)
+        if name and path.suffix in YAML_SUFFIXES and path.parent == PurePosixPath(str(MEASURES_DIR)):
+            found[path.stem] = "neu"
+    return dict(sorted(found.items(), key=lambda item: natural(item[0])))
+
+
+def natural(text: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]

@@ -110,7 +110,12 @@ def _parse_date(value: Any) -> Any:
 
 
 def _date_or_year(value: Any) -> Any:
-    """A day (JJJJ-MM-TT) or a whole year (JJJJ): measurements are often only known per year."""
+    """A day (JJJJ-MM-TT) or a whole year (JJJJ): measurements are often only known per year.
+
+    A year may also come as text ("2024"): browser editors save what was typed in a text field so.
+    """
+    if isinstance(value, str) and re.fullmatch(r"\d{4}", value):
+        value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         if 2000 <= value <= 2100:
             return value
@@ -227,6 +232,21 @@ STATUS_LABELS = {
     Status.done: "Abgeschlossen",
     Status.paused: "Pausiert",
 }
+
+
+class EfreRegion(StrEnum):
+    """The EU region category of a partner's area (EFRE/ESF+ 2021–2027): it decides the rate of some calls."""
+
+    more_developed = "SER"  # stärker entwickelte Region
+    transition = "ÜR"  # Übergangsregion
+
+
+class MeasureKind(StrEnum):
+    """What a measure produces: an implementation, or a study (Gutachten, Machbarkeitsstudie, Konzept,
+    Strategie). Calls set lower minimum sizes for studies (ZRN) or cap first implementations (MPSC Phase A)."""
+
+    implementation = "Umsetzung"
+    study = "Konzept"
 
 
 class Priority(StrEnum):
@@ -359,6 +379,12 @@ class Partner(Strict):
         description="Eigenmittel, die der Partner für das Vorhaben zugesagt hat (z. B. per Kreistagsbeschluss)",
     )
     own_funds_example: bool = Field(default=False, title="Eigenmittel sind ein Beispielwert")
+    efre_region: EfreRegion | None = Field(
+        default=None,
+        title="EFRE-Regionenkategorie",
+        description="SER (stärker entwickelte Region) oder ÜR (Übergangsregion): bestimmt den Fördersatz von "
+        "EFRE-Programmen wie „Zukunftsregionen in Niedersachsen“, wenn der Partner den Antrag stellt",
+    )
     url: Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$")] | None = None
     legal: PartnerLegal | None = Field(
         default=None,
@@ -383,7 +409,8 @@ class Phase(Strict):
     call_phase: Id | None = Field(
         default=None,
         title="Phase des Förderaufrufs",
-        description="z. B. 'A' (Strategie) oder 'B' (Umsetzung)",
+        description="z. B. 'A' (Strategie) oder 'B' (Umsetzung); leer lassen: aus den Daten der Phase und den "
+        "Phasen des gewählten Aufrufs",
     )
     description: Markdown | None = None
     sources: list[Source] = Field(default_factory=list)
@@ -431,6 +458,11 @@ class Indicator(Strict):
     baseline_year: Year | None = Field(default=None, title="Jahr des Ausgangswerts")
     target: Number = Field(title="Zielwert")
     target_year: Year = Field(title="Zieljahr")
+    method: Text | None = Field(
+        default=None,
+        title="Erhebungsmethode",
+        description="wie und von wem der Wert erhoben wird, z. B. 'Zählung im Fahrgastsystem, jährlich'",
+    )
     example: bool = Field(
         default=False, title="Beispielwert", description="Wert ist ein Beispiel, keine Quelle"
     )
@@ -494,6 +526,56 @@ class Strategy(Strict):
         title="Einreichung je Förderaufruf",
         description="Das Datum des Antrags an einen Aufruf (Deckblatt, Entwürfe); ohne Eintrag der Stichtag",
     )
+    continuation: Continuation | None = Field(default=None, title="Verstetigung und Folgekosten")
+    organisation: Organisation | None = Field(default=None, title="Personal und Organisation")
+    data_protection: Markdown | None = Field(
+        default=None, title="Datenschutz, IT-Sicherheit und Open Source", description="Markdown ohne HTML"
+    )
+    evaluation: Evaluation | None = Field(default=None, title="Evaluation")
+
+
+class FollowOnCost(Strict):
+    """Laufende Kosten nach dem Ende der Förderung: wer sie trägt und ab wann."""
+
+    item: Text = Field(title="Wofür", description="z. B. 'Betrieb der Beteiligungsplattform'")
+    partner: Id = Field(title="Träger", description="Kennung des Partners, der die Kosten trägt")
+    amount_per_year: Money = Field(title="Betrag je Jahr (Euro)")
+    from_year: Year = Field(title="Ab Jahr")
+    example: bool = Field(default=False, title="Beispielwert", description="Betrag ist ein Beispiel")
+
+
+class Continuation(Strict):
+    """Verstetigung: wie Ergebnisse nach der Förderung weitergeführt und bezahlt werden."""
+
+    text: Markdown = Field(title="Verstetigung", description="Markdown ohne HTML")
+    follow_on_costs: list[FollowOnCost] = Field(default_factory=list, title="Folgekosten")
+    example: bool = Field(default=False, title="Beispielangaben")
+
+
+class Role(Strict):
+    """Eine Stelle oder Funktion im Vorhaben (keine Person)."""
+
+    title: Text = Field(title="Funktion", description="z. B. 'Leitung der Geschäftsstelle'")
+    partner: Id = Field(title="Partner", description="Kennung des Partners, bei dem die Stelle liegt")
+    fte: Number = Field(ge=0, le=100, title="Vollzeitäquivalente", description="z. B. 1 oder 0.5")
+    funded: bool = Field(default=True, title="Aus dem Vorhaben finanziert")
+    tasks: Text | None = Field(default=None, title="Aufgaben")
+    example: bool = Field(default=False, title="Beispielangabe")
+
+
+class Organisation(Strict):
+    """Personal und Organisation: Stellen, Umfang und Steuerung des Vorhabens."""
+
+    text: Markdown = Field(title="Steuerung und Organisation", description="Markdown ohne HTML")
+    roles: list[Role] = Field(default_factory=list, title="Stellen und Funktionen")
+    example: bool = Field(default=False, title="Beispielangaben")
+
+
+class Evaluation(Strict):
+    """Evaluation: wie Wirkung und Fortschritt gemessen werden (die Indikatoren stehen bei den Maßnahmen)."""
+
+    text: Markdown = Field(title="Evaluationskonzept", description="Markdown ohne HTML")
+    example: bool = Field(default=False, title="Beispielangaben")
 
 
 class Risk(Strict):
@@ -532,7 +614,63 @@ class Spending(Strict):
 
     year: Year = Field(title="Jahr")
     amount: Money = Field(title="Ausgegeben (Euro)")
+    category: CostCategory | None = Field(
+        default=None, title="Kostenart", description="Kostenart der Ausgaben (für den Verwendungsnachweis)"
+    )
+    eligible: bool = Field(
+        default=True, title="Förderfähig", description="false: nicht förderfähige Ausgaben"
+    )
     note: Text | None = Field(default=None, title="Anmerkung")
+    example: bool = Field(default=False, title="Beispielwert")
+
+
+class Receipt(Strict):
+    """Ein Beleg (Rechnung, Gehaltsabrechnung …) für den Verwendungsnachweis.
+
+    Hat ein Jahr Belege, ergeben sie die Ausgaben (Ist) dieses Jahres; steht für dasselbe Jahr auch ein
+    Eintrag unter 'spending', müssen beide dieselbe Summe ergeben."""
+
+    date: Date = Field(title="Datum der Zahlung")
+    amount: Money = Field(title="Betrag (Euro)")
+    category: CostCategory = Field(title="Kostenart")
+    eligible: bool = Field(default=True, title="Förderfähig")
+    number: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
+        default=None, title="Belegnummer"
+    )
+    note: Text | None = Field(
+        default=None, title="Anmerkung", description="z. B. 'Rechnung Moderation Workshop 3'"
+    )
+    example: bool = Field(default=False, title="Beispielbeleg", description="Beleg ist ein Beispiel")
+
+
+class PaymentKind(StrEnum):
+    grant = "grant"
+    own_share = "own_share"
+    third_party = "third_party"
+
+
+PAYMENT_KIND_LABELS = {
+    PaymentKind.grant: "Zuwendung",
+    PaymentKind.third_party: "Drittmittel",
+    PaymentKind.own_share: "Eigenanteil",
+}
+
+
+class Payment(Strict):
+    """Eingegangene Mittel (Finanzierung Ist): ausgezahlte Zuwendung, gezahlte Eigenanteile, Drittmittel."""
+
+    date: Date = Field(title="Datum des Zahlungseingangs")
+    kind: PaymentKind = Field(
+        title="Art", description="grant (Zuwendung), own_share (Eigenanteil) oder third_party (Drittmittel)"
+    )
+    amount: Money = Field(title="Betrag (Euro)")
+    partner: Id | None = Field(
+        default=None, title="Partner", description="bei einem Eigenanteil: der Partner, der ihn gezahlt hat"
+    )
+    source: Text | None = Field(
+        default=None, title="Geldgeber", description="bei Drittmitteln: wer sie gezahlt hat"
+    )
+    note: Text | None = Field(default=None, title="Anmerkung", description="z. B. 'Mittelabruf 2/2024'")
     example: bool = Field(default=False, title="Beispielwert")
 
 
@@ -568,14 +706,32 @@ class Cost(Strict):
     note: Text | None = None
 
 
+class ThirdPartyStatus(StrEnum):
+    """How firm third-party funds are: promised in writing, applied for, or only assumed."""
+
+    zugesagt = "zugesagt"
+    beantragt = "beantragt"
+    angenommen = "angenommen"
+
+
 class ThirdParty(Strict):
-    name: Text
+    name: Text = Field(title="Geldgeber", description="wer die Mittel gibt, z. B. 'Verkehrsverbund Muster'")
     amount: Money
+    status: ThirdPartyStatus = Field(
+        default=ThirdPartyStatus.angenommen,
+        title="Stand",
+        description="zugesagt (schriftlich), beantragt oder angenommen (Planungsannahme)",
+    )
+    source: Source | None = Field(
+        default=None, title="Beleg", description="Zusage, Antrag oder Grundlage der Annahme"
+    )
 
 
 class Funding(Strict):
-    grant: Money = Field(
-        default=Decimal(0), title="Zuwendung (Euro)", description="Beantragte Förderung in Euro"
+    grant: Money | None = Field(
+        default=None,
+        title="Zuwendung (Euro)",
+        description="Beantragte Förderung in Euro; leer lassen: Fördersatz des Aufrufs × förderfähige Kosten",
     )
     third_parties: list[ThirdParty] = Field(default_factory=list, title="Drittmittel")
     own_shares: dict[Id, Percent] = Field(
@@ -619,7 +775,12 @@ class Measure(Strict):
     phase: Id | None = Field(
         default=None,
         title="Phase der Strategie",
-        description="Pflicht, sobald ein Förderaufruf gewählt ist",
+        description="Kennung einer Phase aus strategy.yaml; leer lassen: die Phase, in die der Beginn fällt",
+    )
+    kind: MeasureKind = Field(
+        default=MeasureKind.implementation,
+        title="Art des Vorhabens",
+        description="Umsetzung, oder Konzept für Gutachten, Machbarkeitsstudien, Konzepte und Strategien",
     )
     application: bool = Field(
         default=True,
@@ -643,6 +804,16 @@ class Measure(Strict):
     )
     spending: list[Spending] = Field(
         default_factory=list, title="Ausgaben (Ist)", description="Tatsächliche Ausgaben je Jahr"
+    )
+    receipts: list[Receipt] = Field(
+        default_factory=list,
+        title="Belege",
+        description="Einzelne Ausgaben mit Datum, Betrag und Kostenart (Belegliste des Verwendungsnachweises)",
+    )
+    payments: list[Payment] = Field(
+        default_factory=list,
+        title="Mittelzuflüsse (Ist)",
+        description="Ausgezahlte Zuwendung, gezahlte Eigenanteile und eingegangene Drittmittel",
     )
     contact: MeasureContact | None = Field(default=None, title="Ansprechstelle")
     origin: Origin | None = Field(default=None, title="Herkunft")

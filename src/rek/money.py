@@ -42,6 +42,20 @@ def allocate(total: Decimal, weights: Sequence[Decimal], quantum: Decimal = CENT
     return [(f * quantum).quantize(quantum) for f in floors]
 
 
+def rate_of(amount: Decimal, percent: Decimal) -> Decimal:
+    """``percent`` % of ``amount`` (a grant from its rate and the eligible cost), rounded half up: to whole
+    euros when the amount is in whole euros, else to the cent. A spreadsheet gives the same with
+    ``ROUND(amount * rate, rate_digits(amount))``."""
+    return (amount * percent / 100).quantize(
+        EURO if amount == amount.to_integral_value() else CENT, ROUND_HALF_UP
+    )
+
+
+def rate_digits(amount: Decimal) -> int:
+    """The decimal places ``rate_of`` rounds to for this amount (0: whole euros, 2: cents)."""
+    return 0 if amount == amount.to_integral_value() else 2
+
+
 def whole_euros(values: Sequence[Decimal]) -> list[Decimal]:
     """Values rounded to whole euros so that they add up to their rounded total (for tables with a sum)."""
     if not values:
@@ -96,3 +110,11 @@ def whole_euro_column(values: Sequence[Decimal]) -> tuple[list[Decimal], Decimal
     """A table column in whole euros and its sum row: the parts add up to the shown sum."""
     parts = whole_euros(values)
     return parts, sum(parts, ZERO)
+
+
+def quantum_for(amounts: Iterable[Decimal]) -> Decimal:
+    """The unit to allocate in: whole euros when every input is a whole euro amount, else cents.
+
+    Shares of whole-euro inputs (a grant spread over years, own shares of partners) come out in whole
+    euros and still add up exactly; only inputs with cents are split to the cent."""
+    return EURO if all(a == a.to_integral_value() for a in amounts) else CENT

@@ -174,8 +174,9 @@ class Overview:
     def count(self, state_name: str) -> int:
         return dict(self.indicator_states).get(state_name, 0)
 
-    def rows(self) -> list[list[str]]:
-        """The overview as table rows (label, value)."""
+    def rows(self, *, money: bool = True) -> list[list[str]]:
+        """The overview as table rows (label, value); ``money=False`` leaves out the spending rows (the
+        report states its own, for the years up to its year)."""
         rows = [["Maßnahmen", fmt.number(self.measures)]]
         rows += [[f"– {label}", fmt.number(n)] for label, n in self.by_status]
         rows.append(["Im Verzug", fmt.number(self.delayed)])
@@ -196,7 +197,9 @@ class Overview:
             if self.count(name):
                 rows.append([f"– {name}", fmt.number(self.count(name))])
         spending = self.spending
-        if spending.spent is None:
+        if not money:
+            pass
+        elif spending.spent is None:
             rows.append(["Ausgaben (Ist)", "noch keine gemeldet"])
         else:
             rows.append(["Ausgaben (Ist), gemeldete Jahre", fmt.euro(spending.spent)])

@@ -18,8 +18,15 @@ from . import formatting as fmt
 from .application.export import metadata_args, rasterise_svgs, to_docx, to_pdf
 from .locate import PACKAGE_DIR
 from .mdtext import environment
-from .model import STATUS_LABELS
-from .plan import Plan, SpendingRow
+from .model import (
+    COST_CATEGORY_LABELS,
+    PAYMENT_KIND_LABELS,
+    STATUS_LABELS,
+    CostCategory,
+    Indicator,
+    PaymentKind,
+)
+from .plan import ActualRow, Actuals, Plan, SpendingRow
 
 TEMPLATES = PACKAGE_DIR / "templates" / "report"
 
@@ -36,16 +43,156 @@ def _money(row: SpendingRow | None) -> list[str]:
     if row is None:
         return ["–", "–", "–", "–"]
     return [
-        fmt.euro(row.planned),
-        "–" if row.spent is None else fmt.euro(row.spent),
-        "–" if row.difference is None else fmt.euro(row.difference),
+        fmt.euro(row.planned, True),
+        NOT_REPORTED if row.spent is None else fmt.euro(row.spent, True),
+        fmt.euro(row.balance, True),
         "–" if row.percent is None else fmt.percent(row.percent),
     ]
+
+
+NOT_REPORTED = "keine Meldung"
 
 
 def reference_day(year: int, today: dt.date) -> dt.date:
     """The day the report looks from: the end of its year, or today while the year is running."""
     return min(dt.date(year, 12, 31), today)
+
+
+def _category(key: str | None) -> str:
+    return "Jahressummen ohne Kostenart" if key is None else COST_CATEGORY_LABELS[CostCategory(key)]
+
+
+def _actual_cells(row: ActualRow) -> list[str]:
+    return [
+        fmt.euro(row.planned, True),
+        fmt.euro(row.spent, True),
+        fmt.euro(row.difference, True),
+        fmt.euro(row.spent_eligible, True),
+        fmt.euro(row.spent_ineligible, True),
+    ]
+
+
+def _financing_rows(actuals: Actuals, partners: dict[str, str]) -> list[list[str]]:
+    """Grant, third-party funds and own share (each partner's part below it as 'davon'), then the sum."""
+    rows = []
+    for row in actuals.financing:
+        rows.append(
+            [
+                FINANCING_LABELS[row.kind],
+                fmt.euro(row.planned, True),
+                fmt.euro(row.received, True),
+                fmt.euro(row.difference, True),
+            ]
+        )
+        if row.kind == "own_share":
+            rows += [
+                [
+                    f"– davon {partners[part.partner or '']}",
+                    fmt.euro(part.planned, True),
+                    fmt.euro(part.received, True),
+                    fmt.euro(part.difference, True),
+                ]
+                for part in actuals.own_by_partner
+            ]
+    total = actuals.financing_total
+    rows.append(
+        [
+            "Summe",
+            fmt.euro(total.planned, True),
+            fmt.euro(total.received, True),
+            fmt.euro(total.difference, True),
+        ]
+    )
+    return rows
+
+
+FINANCING_LABELS = {
+    "grant": PAYMENT_KIND_LABELS[PaymentKind.grant],
+    "third_party": PAYMENT_KIND_LABELS[PaymentKind.third_party],
+    "own_share": "Eigenanteile der Partner",
+}
+
+
+def _proof(plan: Plan, year: int) -> dict[str, Any]:
+    """The numerical proof of use (Verwendungsnachweis): the application's measures when a call is
+    selected (the funded project), else every measure of the strategy."""
+    project = plan.project
+    budget = plan.application if plan.call is not None and plan.application.measures else plan.strategy
+    partners = {p.id: p.short_name or p.name for p in project.strategy.partners}
+    of_year = budget.actuals([year])
+    years = budget.actual_years(year)
+    to_date = budget.actuals(years)
+
+    def category_rows(actuals: Actuals) -> list[list[str]]:
+        rows = [[_category(r.key), *_actual_cells(r)] for r in actuals.by_category]
+        return [*rows, ["Summe", *_actual_cells(actuals.total)]]
+
+    year_rows = [[str(r.key), *_actual_cells(r)] for r in budget.actuals_by_year(year)]
+    year_rows.append([f"Summe bis {year}", *_actual_cells(to_date.total)])
+    receipts = [
+        [
+            fmt.date(r.date),
+            r.number or "–",
+            r.measure,
+            _category(r.category),
+            "ja" if r.eligible else "nein",
+            fmt.euro(r.amount, True),
+            (r.note or "–") + (" (Beispiel)" if r.example else ""),
+        ]
+        for r in of_year.receipts
+    ]
+    if receipts:
+        receipts.append(["Summe", "", "", "", "", fmt.euro(of_year.receipts_total, True), ""])
+    excluded = [f"{mp.id} ({mp.exclusion})" for mp in plan.excluded] if budget is plan.application else []
+
+    def summary(actuals: Actuals) -> dict[str, str]:
+        total, fin = actuals.total, actuals.financing_total
+        received = {r.kind: fmt.euro(r.received, True) for r in actuals.financing}
+        return {
+            "planned": fmt.euro(total.planned, True),
+            "spent": fmt.euro(total.spent, True),
+            "eligible": fmt.euro(total.spent_eligible, True),
+            "ineligible": fmt.euro(total.spent_ineligible, True),
+            "received": fmt.euro(fin.received, True),
+            "grant": received["grant"],
+            "own": received["own_share"],
+            "third": received["third_party"],
+            "balance": fmt.euro(actuals.balance, True),
+            "unreported": fmt.euro(actuals.unreported_total, True),
+        }
+
+    return {
+        "scope_call": plan.call.name if plan.call is not None and budget is plan.application else None,
+        "scope_count": len(budget.measures),
+        "excluded": excluded,
+        "year_summary": summary(of_year),
+        "to_date_summary": summary(to_date),
+        "first_year": years[0] if years else year,
+        "category_rows": category_rows(of_year),
+        "category_to_date_rows": category_rows(to_date),
+        "actual_year_rows": year_rows,
+        "financing_rows": _financing_rows(of_year, partners),
+        "financing_to_date_rows": _financing_rows(to_date, partners),
+        "receipt_rows": receipts,
+        "receipts_total": fmt.euro(of_year.receipts_total, True),
+        "receipt_measures": sorted({r.measure for r in of_year.receipts}),
+        "payment_measures": sorted(
+            {mp.id for mp in budget.measures if any(p.date.year <= year for p in mp.payments)}
+        ),
+        "unreported_rows": [[mid, str(y), fmt.euro(amount, True)] for mid, y, amount in of_year.unreported],
+        "payment_examples": any(p.example for mp in budget.measures for p in mp.payments)
+        or any(i.example for mp in budget.measures for i in mp.actuals),
+    }
+
+
+def _last_value(ind: Indicator, year: int) -> str:
+    """The newest measured value up to the report's year, with its year when it is from an earlier one."""
+    until = [x for x in ind.series if x.year <= year]
+    if not until:
+        return "–"
+    last = until[-1]
+    text = fmt.plain(last.value) + (" (vorläufig)" if last.provisional else "")
+    return text if last.year == year else f"{text} ({last.year})"
 
 
 def context(plan: Plan, year: int) -> dict[str, Any]:
@@ -88,29 +235,38 @@ def context(plan: Plan, year: int) -> dict[str, Any]:
     indicator_rows = []
     for ref in monitoring.indicators(plan):
         ind = ref.indicator
-        in_year = [x for x in ind.series if x.year == year]
-        last = in_year[-1] if in_year else None
         indicator_rows.append(
             [
                 ind.name + (" (*)" if ind.example or any(x.example for x in ind.series) else ""),
                 fields[ref.owner].title if ref.kind == "action_field" else ref.owner,
                 "–" if ind.baseline is None else fmt.plain(ind.baseline),
-                "–" if last is None else fmt.plain(last.value) + (" (vorläufig)" if last.provisional else ""),
+                _last_value(ind, year),
                 f"{fmt.plain(ind.target)} ({ind.target_year})",
                 monitoring.state(ind, on),
             ]
         )
-    spending_rows = []
-    for mp in plan.measures:
-        row = next((r for r in mp.spending if r.key == year), None)
-        if row is not None:
-            spending_rows.append([mp.id, *_money(row)])
-    field_rows = [[fields[key].title, *_money(row)] for key, row in plan.strategy.spending_by_field.items()]
+    strategy = plan.strategy
+    until = strategy.spending_total_until(year)
+    of_year = strategy.spending_of_year(year)
+    spending_rows = [[mid, *_money(row)] for mid, row in strategy.spending_of_measures(year)]
+    if spending_rows:
+        spending_rows.append(["Summe", *_money(of_year)])
+    field_rows = [
+        [fields[key].title, *_money(row)] for key, row in strategy.spending_by_field_until(year).items()
+    ]
+    field_rows.append(["Summe", *_money(until)])
+    year_rows = [[str(r.key), *_money(r)] for r in strategy.spending_until(year)]
+    year_rows.append([f"Summe bis {year}", *_money(until)])
+    overview = monitoring.plan_overview(plan, on).rows(money=False)
+    overview += [
+        [f"Geplante Kosten bis {year} (Soll)", _money(until)[0]],
+        [f"Ausgaben bis {year} (Ist)", _money(until)[1]],
+    ]
     return {
         "s": project.strategy,
         "year": year,
         "on": on,
-        "overview": monitoring.plan_overview(plan, on).rows(),
+        "overview": overview,
         "status_rows": status_rows,
         "updates": [(mp, items) for mp, items in updates if items],
         "status_labels": STATUS_LABELS,
@@ -121,10 +277,12 @@ def context(plan: Plan, year: int) -> dict[str, Any]:
             for ref in monitoring.indicators(plan)
             if ref.kind == "action_field" and ref.indicator.measurements
         ],
-        "spending_year": _money(plan.strategy.spending_of_year(year)),
+        "spending_year": _money(of_year),
+        "spending_until": _money(until),
         "spending_rows": spending_rows,
-        "year_rows": [[str(r.key), *_money(r)] for r in plan.strategy.spending_by_year],
+        "year_rows": year_rows,
         "field_rows": field_rows,
+        "proof": _proof(plan, year),
         "examples": any(u.example for m in project.measures for u in m.updates)
         or any(x.example for ref in monitoring.indicators(plan) for x in ref.indicator.measurements),
     }

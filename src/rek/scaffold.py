@@ -63,7 +63,6 @@ end: {end.isoformat()}
 milestones: []
 costs: []
 funding:
-  grant: 0
   own_shares: {{}}
 indicators: []
 dependencies: []

@@ -16,3 +16,10 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and _FORMULA_START.match(value):
         return "'" + value
     return value
+
+
+def plain_cell(value: Any) -> Any:
+    """The text :func:`safe_cell` guarded, as it was: a sheet rek wrote reads back unchanged."""
+    if isinstance(value, str) and value.startswith("'") and _FORMULA_START.match(value[1:]):
+        return value[1:]
+    return value

@@ -110,7 +110,8 @@ def context(plan: Plan) -> SummaryContext:
         year_rows=tuple(year_rows),
         partner_rows=tuple(partner_rows),
         examples=budget.examples,
-        rate=fmt.percent(plan.rate_percent) if plan.rate_percent is not None else "",
+        # the rate these grants are of the eligible cost, computed (never the call's nominal rate)
+        rate=fmt.percent(budget.total.grant_percent) if plan.rate_percent is not None else "",
         notes=tuple(notes),
     )
 

@@ -19,7 +19,7 @@ from .document import Application, render
 from .drafts import FOLDER as DRAFTS_FOLDER
 from .drafts import DraftFile, write_drafts
 from .export import metadata_args, rasterise_svgs, to_docx, to_pdf
-from .formtexts import write_form_texts
+from .formtexts import field_findings, write_form_texts
 
 DRAFT_MARK = "Entwurf – formale Prüfung nicht bestanden"
 
@@ -37,8 +37,14 @@ class ApplicationFiles:
 
 
 def timeline_svg(app: Application) -> str:
-    """The Gantt chart of the application: full titles above the bars, a legend of the action fields."""
+    """The Gantt chart of the application: full titles above the bars, a legend of the action fields,
+    the call's funding phases shaded behind the bars."""
     fields = app.plan.project.action_fields
+    bands = [
+        charts.Band(f"Phase {phase.call_phase}", phase.start, phase.end)
+        for phase in app.plan.project.strategy.phases
+        if phase.call_phase
+    ]
     spans = charts.measure_spans([mp.m for mp in app.measures], fields)
     used = sorted({s.color for s in spans})
     legend = [charts.Key(fields[i].title, i) for i in used if i < len(fields)]
@@ -49,6 +55,7 @@ def timeline_svg(app: Application) -> str:
         legend=legend,
         today=document_date(app.plan.project.strategy, app.plan.call, app.plan.today),
         labels_above=True,
+        bands=bands,
     )
 
 
@@ -106,7 +113,11 @@ def readme_text(plan: Plan, *, draft: bool, documents: bool) -> str:
             "kosten-und-finanzierungsplan.xlsx",
             "Kosten- und Finanzierungsplan mit Formeln (Anlage der Bewerbung)",
         ),
-        ("projekttexte.txt", "die Texte je Abschnitt mit Zeichenzahl, zum Einfügen in das Online-Formular"),
+        (
+            "projekttexte.txt",
+            "der Antrag je Formularfeld (Tabellen als Zeilen) mit Zeichenzahl und Grenze, zum Einfügen in das "
+            "Online-Formular",
+        ),
         (
             f"{DRAFTS_FOLDER}/",
             "Entwürfe: Beschlussvorlage je kommunalem Partner, Absichtserklärung je Partner und Checkliste der "
@@ -139,11 +150,12 @@ def write_application(
     text = (banner if draft else "") + app.markdown
     markdown = folder / "antrag.md"
     markdown.write_text(without_figures(text), encoding="utf-8")
-    write_form_texts(plan, folder / "projekttexte.txt")
+    write_form_texts(app, folder / "projekttexte.txt")
     xlsx = folder / "kosten-und-finanzierungsplan.xlsx"
     write_costplan(plan, xlsx)
     docx = pdf = None
-    warnings: list[str] = []
+    # a form field longer than its limit once its tables are text (rek check says the same)
+    warnings = [f"{d.path}:{d.line}:{d.col}: {d.message}" for d in field_findings(app)]
     if documents:
         s = project.strategy
         meta = metadata_args(

@@ -24,7 +24,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .. import clock
 from ..model import COST_CATEGORY_LABELS, CostCategory
-from ..money import ZERO
+from ..money import ZERO, rate_digits
 from ..plan import Plan
 from ..spreadsheet import safe_cell
 
@@ -32,7 +32,9 @@ EURO_FORMAT = '#,##0.00 "€"'
 
 # What each formula cell computes; the placeholders are cell references (or a range's first and last cell).
 RULES: dict[str, str] = {
-    "grant": "=ROUND({eligible}*{rate},2)",  # grant = eligible cost × rate, to the cent
+    # grant = eligible cost × rate, rounded as money.rate_of rounds (whole euros for whole-euro costs);
+    # a grant the measure gives otherwise stands as a value (rek check names the difference)
+    "grant": "=ROUND({eligible}*{rate},{digits})",
     "own": "={cost}-{grant}-{third_party}",  # own share = cost − grant − third-party funds
     # a partner's own share: its percentage of the measure's own share, plus the cent of the allocation
     "partner_own": "=ROUND({own}*{percent}/100,2){cents}",
@@ -144,7 +146,21 @@ def _write(plan: Plan, target: str | io.BytesIO) -> list[FormulaCell]:
         ms.write_string(row, 2, mp.call_phase or "")
         ms.write_number(row, 3, _f(mp.money.cost), money)
         ms.write_number(row, 4, _f(mp.money.eligible), money)
-        formula(ms, row, 5, "grant", mp.money.grant, money, eligible=cell(row, 4), rate=rate_cell)
+        if mp.money.grant == mp.expected_grant:
+            digits = str(rate_digits(mp.money.eligible))
+            formula(
+                ms,
+                row,
+                5,
+                "grant",
+                mp.money.grant,
+                money,
+                eligible=cell(row, 4),
+                rate=rate_cell,
+                digits=digits,
+            )
+        else:
+            ms.write_number(row, 5, _f(mp.money.grant), money)
         ms.write_number(row, 6, _f(mp.money.third_party), money)
         formula(
             ms,

@@ -10,9 +10,10 @@ from .. import formatting as fmt
 from ..call import Call, Section, document_date, submission
 from ..locate import PACKAGE_DIR
 from ..mdtext import Environment, Md, cell, environment
-from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, SDG_LABELS, CostCategory
+from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, SDG_LABELS, CostCategory, Indicator
 from ..money import ZERO
 from ..plan import Budget, MeasurePlan, Money, Plan
+from ..requirements import judge, place_of_signature
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -145,6 +146,113 @@ def _contact_text(contact: Any) -> str:
     return ", ".join(parts)
 
 
+THIRD_PARTY_STATUS_LABELS = {
+    "zugesagt": "zugesagt",
+    "beantragt": "beantragt",
+    "angenommen": "angenommen (Planungsannahme)",
+}
+
+
+def _third_party_rows(measures: list[MeasurePlan]) -> list[list[Any]]:
+    """Every third-party fund of the application by name, with its status and what it rests on."""
+    rows: list[list[Any]] = []
+    for mp in measures:
+        for t in mp.m.funding.third_parties:
+            source = t.source.title + (f" ({t.source.note})" if t.source.note else "") if t.source else "–"
+            rows.append(
+                [mp.id, t.name, THIRD_PARTY_STATUS_LABELS[t.status.value], fmt.euro(t.amount, True), source]
+            )
+    return rows
+
+
+def _measured_by(indicator: Indicator) -> str:
+    """How an indicator is measured: its method, else the source of its newest value."""
+    if indicator.method:
+        return indicator.method
+    sources = [m.source for m in indicator.series if m.source]
+    return f"laut {sources[-1]}" if sources else "bitte ergänzen"
+
+
+def _value_year(value: Any, unit: str, year: Any) -> str:
+    """'4 Beschlüsse (2022)': a value with its unit and the year it stands for."""
+    if value is None:
+        return "–"
+    return f"{fmt.plain(value)} {unit}" + (f" ({year})" if year else "")
+
+
+def _requirement_rows(plan: Plan) -> list[list[Any]]:
+    rows = []
+    for st in judge(plan):
+        req = st.requirement
+        rows.append(
+            [
+                req.title,
+                st.kind_label,
+                st.where,
+                "erfüllt" if st.met else f"offen: {st.problem}",
+                req.source.title,  # the source itself; how far it bears the requirement is noted in the profile
+            ]
+        )
+    return rows
+
+
+def _requirements_context(plan: Plan, measures: list[MeasurePlan]) -> dict[str, Any]:
+    """Context of the chapters the requirements ask for: continuation, organisation, evaluation, declarations."""
+    s = plan.project.strategy
+    call = plan.call
+    assert call is not None
+    names = {p.id: p.name for p in s.partners}
+    follow_on = s.continuation.follow_on_costs if s.continuation else []
+    follow_on_rows: list[list[Any]] = [
+        [
+            Md(cell(f.item) + " (\\*)") if f.example else f.item,
+            names.get(f.partner, f.partner),
+            fmt.euro(f.amount_per_year),
+            str(f.from_year),
+        ]
+        for f in follow_on
+    ]
+    if follow_on_rows:
+        follow_on_rows.append(["Summe je Jahr", "", fmt.euro(plan.follow_on_per_year), ""])
+    roles = s.organisation.roles if s.organisation else []
+    role_rows: list[list[Any]] = [
+        [
+            r.title,
+            names.get(r.partner, r.partner),
+            fmt.plain(r.fte),
+            "ja" if r.funded else "nein",
+            r.tasks or "–",
+        ]
+        for r in roles
+    ]
+    if role_rows:
+        funded, every = plan.staff_fte
+        role_rows.append(["Summe", "", fmt.plain(every), f"{fmt.plain(funded)} VZÄ", ""])
+    evaluation_rows = [
+        [
+            mp.id,
+            i.name + (" (*)" if i.example else ""),
+            _value_year(i.baseline, i.unit, i.baseline_year),
+            _value_year(i.target, i.unit, i.target_year),
+            _measured_by(i),
+        ]
+        for mp in measures
+        for i in mp.m.indicators
+    ]
+    declaration_rows = [
+        (r.text or r.title, r.source.title) for r in call.requirements if r.kind.value == "declaration"
+    ]
+    return {
+        "follow_on_rows": follow_on_rows,
+        "role_rows": role_rows,
+        "evaluation_rows": evaluation_rows,
+        "declaration_rows": declaration_rows,
+        "signature_place": place_of_signature(plan),
+        "requirement_rows": _requirement_rows(plan),
+        "third_party_rows": _third_party_rows(measures),
+    }
+
+
 def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
     project = plan.project
     s = project.strategy
@@ -175,6 +283,21 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
         next((cp.title for cp in call.phases if cp.id == key), f"Phase {key}")
         for key in plan.application.by_phase
     ]
+    # the cover: each phase applied for with its period (from the strategy's phases) and its sums (the plan's)
+    phase_periods = []
+    for key, money in plan.application.by_phase.items():
+        own = [phase for phase in s.phases if phase.call_phase == key]
+        period = (
+            f"{fmt.date(min(ph.start for ph in own))} bis {fmt.date(max(ph.end for ph in own))}; "
+            if own
+            else ""
+        )
+        phase_periods.append(
+            [
+                f"Phase {key}",
+                f"{period}Kosten {fmt.euro(money.cost, True)}, Zuwendung {fmt.euro(money.grant, True)}",
+            ]
+        )
     criteria_rows = [
         [
             cp.criterion.title,
@@ -193,6 +316,7 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
     return {
         "details": details,
         "phases_applied": phases_applied,
+        "phase_periods": phase_periods,
         "criteria_rows": criteria_rows,
         "charta_rows": [[line, ", ".join(ids)] for line, ids in sorted(charta.items())],
         "sdg_rows": [[f"SDG {n}: {SDG_LABELS[n]}", ", ".join(ids)] for n, ids in sorted(sdgs.items())],
@@ -256,6 +380,7 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
         "annex_rows": annex_rows,
         "fin": _finance_tables(plan),
         "timeline_image": timeline_image,
+        **_requirements_context(plan, measures),
     }
 
 

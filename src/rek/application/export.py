@@ -71,6 +71,8 @@ def _pandoc(args: list[str], cwd: Path) -> None:
 
 _IMAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.(?:svg|png|jpe?g)$")
 IMAGES_FILTER = ASSETS / "images.lua"
+# the PDF's page layout: headings kept with their tables, the contents after the cover (see the file)
+LAYOUT_FILTER = ASSETS / "typst-layout.lua"
 
 
 def image_args(folder: Path, images: Sequence[str]) -> list[str]:
@@ -234,7 +236,9 @@ def to_pdf(
             "-t",
             "typst",
             "--standalone",
-            *(["--toc"] if options.contents else []),
+            f"--lua-filter={LAYOUT_FILTER}",
+            # the contents: placed by the layout filter after the cover, not by Pandoc before it
+            *(["-M", "rek-contents=2"] if options.contents else []),
             *(["--number-sections"] if options.numbered else []),
             "-V",
             "papersize=a4",

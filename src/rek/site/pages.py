@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 from html import escape
 from operator import itemgetter
@@ -18,7 +19,7 @@ from ..locate import PACKAGE_DIR
 from ..mdtext import Md, environment, link, table, text, theme_text
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure, Status
 from ..money import ZERO, whole_euro_column
-from ..plan import Money, Plan, resolve
+from ..plan import Money, Plan, call_phases, resolve
 from ..project import ContentPage, Project
 from .htmltable import plain_stack_table, stack_table
 
@@ -499,8 +500,13 @@ class SitePages:
                             f"{fmt.date(last.date)}: {last.title}",
                         ]
                     )
+        derived = {k: v for k, v in call_phases(self.plan.project, self.plan.call).items() if not v[1]}
         return self._render(
             "roadmap.md.j2",
+            # the call phase of each phase of the strategy, as written or derived from its dates
+            call_phases={
+                ph.id: (derived.get(ph.id) or ("", None))[0] or "" for ph in self.plan.project.strategy.phases
+            },
             timeline_rows=timeline_rows,
             milestone_rows=milestone_rows,
             milestone_summary=summary,
@@ -517,31 +523,83 @@ class SitePages:
         ]
 
     @staticmethod
-    def _columns(rows: list[list[Any]], values: list[list[Any]]) -> list[list[Any]]:
-        """Whole-euro columns that add up to their sum row (largest remainder per column)."""
+    def _whole(values: list[list[Decimal]]) -> tuple[list[list[Decimal]], list[Decimal]]:
+        """Whole-euro columns that add up to their sum row (largest remainder per column): the rows as
+        shown and the sum row."""
+        if not values:
+            return [], []
+        columns = [whole_euro_column(list(col)) for col in zip(*values, strict=True)]
+        rows = [[parts[i] for parts, _ in columns] for i in range(len(values))]
+        return rows, [total for _, total in columns]
+
+    @classmethod
+    def _columns(cls, rows: list[list[Any]], values: list[list[Decimal]]) -> list[list[Any]]:
+        """The rows with their whole-euro columns and a sum row (see ``_whole``)."""
         if not values:
             return rows
-        columns = [whole_euro_column(list(col)) for col in zip(*values, strict=True)]
-        for i, row in enumerate(rows):
-            row.extend(fmt.euro(parts[i]) for parts, _ in columns)
-        rows.append(["Summe", *(fmt.euro(total) for _, total in columns)])
+        shown, totals = cls._whole(values)
+        for row, parts in zip(rows, shown, strict=True):
+            row.extend(fmt.euro(v) for v in parts)
+        rows.append(["Summe", *(fmt.euro(total) for total in totals)])
         return rows
+
+    @cached_property
+    def _finance_values(self) -> dict[str, list[list[Decimal]]]:
+        """The exact values of the finance page's tables (and its charts), row by row."""
+        p, fin = self.p, self.fin
+        return {
+            "year": [[m.cost, m.grant, m.third_party, m.own] for m in fin.by_year.values()],
+            "field": [[m.cost, m.grant, m.third_party, m.own] for m in fin.by_field.values()],
+            "partner": [
+                [fin.own_by_partner[pt.id], fin.lead_cost_by_partner[pt.id]] for pt in p.strategy.partners
+            ],
+        }
+
+    def _application_section(self) -> dict[str, Any]:
+        """The application's totals and how they reconcile with the strategy's (to the cent)."""
+        plan = self.plan
+        if plan.call is None:
+            return {"application": None}
+        app, outside, strategy = plan.application.total, plan.outside_application.total, self.fin.total
+        rows = [
+            [label, *(fmt.euro(getattr(m, attr), True) for m in (app, outside, strategy))]
+            for label, attr in (
+                ("Kosten", "cost"),
+                ("davon förderfähig", "eligible"),
+                ("davon nicht förderfähig", "ineligible"),
+                ("Zuwendung (Förderung)", "grant"),
+                ("Drittmittel", "third_party"),
+                ("Eigenanteil der Partner", "own"),
+            )
+        ]
+        return {
+            "application": {
+                "call": plan.call.name,
+                "headers": [
+                    "Betrag",
+                    f"Antrag ({len(plan.application.measures)} Maßnahmen)",
+                    f"nicht im Antrag ({len(plan.excluded)})",
+                    f"Strategie ({len(plan.measures)} Maßnahmen)",
+                ],
+                "rows": rows,
+                "excluded": [
+                    [
+                        link(f"{mp.id} {mp.title}", f"massnahme/{mp.id}.md"),
+                        fmt.euro(mp.money.cost, True),
+                        mp.exclusion or "",
+                    ]
+                    for mp in plan.excluded
+                ],
+            }
+        }
 
     def finances(self) -> str:
         p, fin = self.p, self.fin
+        values = self._finance_values
         total_rows = self._money_rows(fin.total)
-        year_rows = self._columns(
-            [[str(y)] for y in fin.years],
-            [[m.cost, m.grant, m.third_party, m.own] for m in fin.by_year.values()],
-        )
-        field_rows = self._columns(
-            [[f.title] for f in p.action_fields],
-            [[m.cost, m.grant, m.third_party, m.own] for m in fin.by_field.values()],
-        )
-        partner_rows = self._columns(
-            [[pt.name] for pt in p.strategy.partners],
-            [[fin.own_by_partner[pt.id], fin.lead_cost_by_partner[pt.id]] for pt in p.strategy.partners],
-        )
+        year_rows = self._columns([[str(y)] for y in fin.years], values["year"])
+        field_rows = self._columns([[f.title] for f in p.action_fields], values["field"])
+        partner_rows = self._columns([[pt.name] for pt in p.strategy.partners], values["partner"])
         category_rows = self._columns(
             [[COST_CATEGORY_LABELS[CostCategory(c)]] for c in fin.categories],
             [[fin.by_category[c].cost] for c in fin.categories],
@@ -556,6 +614,7 @@ class SitePages:
             partner_rows=partner_rows,
             category_rows=category_rows,
             examples=fin.examples,
+            **self._application_section(),
         )
 
     # --- legal pages (from strategy.yaml 'legal') ------------------------------------------------
@@ -644,8 +703,16 @@ class SitePages:
                     )
         used = sorted({s.color for s in spans})
         legend = [charts.Key(p.action_fields[i].title, i) for i in used if i < len(p.action_fields)]
-        fields = [charts.Bar(f.title, [fin.by_field[f.id].cost]) for f in p.action_fields]
-        partners = [charts.Bar(pt.name, [fin.own_by_partner[pt.id]]) for pt in p.strategy.partners]
+        # the bars' labels are the figures of the tables beside them (whole euros adding up to the sum row)
+        shown = {key: self._whole(rows)[0] for key, rows in self._finance_values.items()}
+        fields = [
+            charts.Bar(f.title, [fin.by_field[f.id].cost], (row[0], [row[0]]))
+            for f, row in zip(p.action_fields, shown["field"], strict=True)
+        ]
+        partners = [
+            charts.Bar(pt.name, [fin.own_by_partner[pt.id]], (row[0], [row[0]]))
+            for pt, row in zip(p.strategy.partners, shown["partner"], strict=True)
+        ]
         return {
             "timeline": charts.timeline(
                 "timeline" + suffix,
@@ -655,7 +722,9 @@ class SitePages:
                 today=self.plan.today,
                 narrow=narrow,
             ),
-            "kosten-jahr": charts.cost_by_year("kosten-jahr" + suffix, fin, narrow=narrow),
+            "kosten-jahr": charts.cost_by_year(
+                "kosten-jahr" + suffix, fin, narrow=narrow, shown=shown["year"]
+            ),
             "kosten-handlungsfeld": charts.bar_chart(
                 "kosten-handlungsfeld" + suffix,
                 "Kosten nach Handlungsfeld",

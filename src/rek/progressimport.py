@@ -1,0 +1,453 @@
+"""`rek import`: progress figures from a sheet into the measure files, only when all of it is valid.
+
+The rows (``progresssheet.py``) are matched against the project — the measure must exist, the
+indicator must be one of that measure's — and compared with what the files hold: a value that is
+already there is no change, a different value at the same date (or year) is a change, anything else is
+new. The measure files are edited in place with a round-trip YAML library (comments, key order, quoting
+and layout of everything else stay byte for byte); the edited project is loaded and validated in a
+temporary copy before a single file is written, and each file is replaced atomically. The template
+(``--template``) lists what the files hold now, so importing it back changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from . import formatting as fmt
+from . import suggest
+from .diagnostics import Diagnostics, RekError
+from .layout import MEASURES_DIR, YAML_SUFFIXES
+from .model import STATUS_LABELS, Measure, Measurement, Spending, Update
+from .progresssheet import COLUMNS, Row, parse_rows, read_sheet
+from .project import Project, display_path, load_project
+from .spreadsheet import safe_cell
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value the import adds or changes, with the edit that makes it."""
+
+    measure: str
+    path: Path
+    line: int
+    kind: str  # "neu" or "geändert"
+    text: str  # German, for the dry run and the summary
+    edit: Callable[[CommentedMap], None]
+
+
+def round_trip() -> YAML:
+    """A YAML reader/writer that gives back rek's files byte for byte (tested on every shipped file)."""
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def measure_file(root: Path, measure_id: str) -> Path:
+    for suffix in YAML_SUFFIXES:
+        path = root / MEASURES_DIR / f"{measure_id}{suffix}"
+        if path.is_file():
+            return path
+    raise RekError(f"Datei der Maßnahme {measure_id} nicht gefunden")
+
+
+def plan_changes(project: Project, rows: list[Row], display: str, diags: Diagnostics) -> list[Change]:
+    """What the rows change in the project's measures; unknown measures and indicators as errors."""
+    measures = project.measures_by_id
+    changes: list[Change] = []
+    for row in rows:
+        measure = measures.get(row.measure)
+        if measure is None:
+            guess = suggest.plausible(row.measure, measures)
+            diags.add(
+                display, row.line, row.cols["Maßnahme"],
+                f"Spalte 'Maßnahme': eine Maßnahme '{row.measure}' gibt es nicht",
+                hint=f"Meinten Sie '{guess}'?" if guess else f"Kennungen: {_some(list(measures))}",
+            )  # fmt: skip
+            continue
+        change = _change(project.root, measure, row, display, diags)
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def _some(items: list[str]) -> str:
+    return ", ".join(items[:8]) + (f" … ({len(items)} insgesamt)" if len(items) > 8 else "")
+
+
+def _change(root: Path, measure: Measure, row: Row, display: str, diags: Diagnostics) -> Change | None:
+    path = measure_file(root, measure.id)
+    record = row.record
+    label = f"{measure.id} „{measure.title}“"
+    if isinstance(record, Measurement):
+        names = [i.name for i in measure.indicators]
+        if row.indicator not in names:
+            guess = suggest.plausible(row.indicator or "", names, cutoff=0.6)
+            diags.add(
+                display, row.line, row.cols.get("Indikator", 1),
+                f"Spalte 'Indikator': {measure.id} hat keinen Indikator '{row.indicator}'",
+                hint=f"Meinten Sie '{guess}'?" if guess else (
+                    f"Indikatoren von {measure.id}: {', '.join(names)}" if names else f"{measure.id} hat keine Indikatoren."
+                ),
+            )  # fmt: skip
+            return None
+        index = names.index(row.indicator or "")
+        existing = next((m for m in measure.indicators[index].measurements if m.date == record.date), None)
+        when = _when(record.date)
+        shown = f"Messwert „{row.indicator}“ {when}: {fmt.plain(record.value)}"
+        if existing is not None:
+            if _same(existing, record):
+                return None
+            return Change(
+                measure.id, path, row.line, "geändert",
+                f"{label}: Messwert „{row.indicator}“ {when}: {fmt.plain(existing.value)} → {fmt.plain(record.value)}",
+                lambda doc: _set_measurement(doc, index, record),
+            )  # fmt: skip
+        return Change(
+            measure.id,
+            path,
+            row.line,
+            "neu",
+            f"{label}: {shown}",
+            lambda doc: _set_measurement(doc, index, record),
+        )
+    if isinstance(record, Spending):
+        old = next((s for s in measure.spending if s.year == record.year), None)
+        if old is not None:
+            if _same(old, record):
+                return None
+            return Change(
+                measure.id, path, row.line, "geändert",
+                f"{label}: Ausgaben {record.year}: {fmt.euro(old.amount, cents=True)} → {fmt.euro(record.amount, cents=True)}",
+                lambda doc: _set_spending(doc, record),
+            )  # fmt: skip
+        return Change(
+            measure.id, path, row.line, "neu",
+            f"{label}: Ausgaben {record.year}: {fmt.euro(record.amount, cents=True)}",
+            lambda doc: _set_spending(doc, record),
+        )  # fmt: skip
+    assert isinstance(record, Update)
+    same_day = [u for u in measure.updates if u.date == record.date and u.text.strip() == record.text.strip()]
+    if same_day:
+        if _same(same_day[0], record):
+            return None
+        return Change(
+            measure.id, path, row.line, "geändert",
+            f"{label}: Sachstand {fmt.date(record.date)} (Status oder Beispiel geändert)",
+            lambda doc: _set_update(doc, record),
+        )  # fmt: skip
+    status = f" ({STATUS_LABELS[record.status]})" if record.status else ""
+    short = record.text if len(record.text) <= 70 else record.text[:67] + "…"
+    return Change(
+        measure.id, path, row.line, "neu", f"{label}: Sachstand {fmt.date(record.date)}{status}: {short}",
+        lambda doc: _set_update(doc, record),
+    )  # fmt: skip
+
+
+def _when(value: Any) -> str:
+    return str(value) if isinstance(value, int) else fmt.date(value)
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Equal as the sheet can say it (fields the sheet has no column for are not compared)."""
+    fields = {"Measurement": ("value", "source", "note", "example"), "Spending": ("amount", "note", "example"),
+              "Update": ("status", "text", "example")}[type(new).__name__]  # fmt: skip
+    return all(getattr(old, f) == getattr(new, f) for f in fields)
+
+
+# --- editing the YAML -------------------------------------------------------------------------------
+
+
+def _yaml_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _quoted(text: str) -> DoubleQuotedScalarString:
+    return DoubleQuotedScalarString(text)
+
+
+def _flow(items: dict[str, Any]) -> CommentedMap:
+    node = CommentedMap(items)
+    node.fa.set_flow_style()
+    return node
+
+
+def _sorted_insert(seq: CommentedSeq, item: Any, key: Callable[[Any], Any]) -> None:
+    for index, existing in enumerate(seq):
+        if key(existing) > key(item):
+            seq.insert(index, item)
+            return
+    seq.append(item)
+
+
+def _day(value: Any) -> dt.date:
+    if isinstance(value, int):
+        return dt.date(value, 12, 31)
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _set_measurement(doc: CommentedMap, index: int, record: Measurement) -> None:
+    indicator = doc["indicators"][index]
+    series = indicator.get("measurements")
+    if series is None:
+        series = indicator["measurements"] = CommentedSeq()
+    item: dict[str, Any] = {"date": record.date, "value": _yaml_number(record.value)}
+    if record.source:
+        item["source"] = _quoted(record.source)
+    if record.note:
+        item["note"] = _quoted(record.note)
+    if record.example:
+        item["example"] = True
+    for existing in series:
+        if _day(existing["date"]) == _day(record.date) and type(existing["date"]) is type(record.date):
+            for key in ("value", "source", "note", "example"):
+                if key in item:
+                    existing[key] = item[key]
+                elif key in existing and key != "value":
+                    del existing[key]
+            return
+    _sorted_insert(series, _flow(item), lambda m: _day(m["date"]))
+
+
+def _set_spending(doc: CommentedMap, record: Spending) -> None:
+    spending = doc.get("spending")
+    if spending is None:
+        spending = doc["spending"] = CommentedSeq()
+    item: dict[str, Any] = {"year": record.year, "amount": _yaml_number(record.amount)}
+    if record.note:
+        item["note"] = _quoted(record.note)
+    if record.example:
+        item["example"] = True
+    for existing in spending:
+        if existing["year"] == record.year:
+            for key in ("amount", "note", "example"):
+                if key in item:
+                    existing[key] = item[key]
+                elif key in existing and key != "amount":
+                    del existing[key]
+            return
+    _sorted_insert(spending, _flow(item), lambda s: s["year"])
+
+
+def _set_update(doc: CommentedMap, record: Update) -> None:
+    updates = doc.get("updates")
+    if updates is None:
+        updates = doc["updates"] = CommentedSeq()
+    item = CommentedMap({"date": record.date})
+    if record.status:
+        item["status"] = record.status.value
+    item["text"] = _quoted(record.text)
+    if record.example:
+        item["example"] = True
+    for existing in updates:
+        if _day(existing["date"]) == record.date and str(existing["text"]).strip() == record.text.strip():
+            for key in ("status", "example"):
+                if key in item:
+                    existing[key] = item[key]
+                elif key in existing:
+                    del existing[key]
+            return
+    _sorted_insert(updates, item, lambda u: _day(u["date"]))
+
+
+def edited_texts(changes: list[Change]) -> dict[Path, str]:
+    """The new text of every file the changes touch (nothing written yet)."""
+    yaml = round_trip()
+    texts: dict[Path, str] = {}
+    by_file: dict[Path, list[Change]] = {}
+    for change in changes:
+        by_file.setdefault(change.path, []).append(change)
+    for path, group in by_file.items():
+        doc = yaml.load(path.read_text(encoding="utf-8"))
+        for change in group:
+            change.edit(doc)
+        out = io.StringIO()
+        yaml.dump(doc, out)
+        texts[path] = out.getvalue()
+    return texts
+
+
+def _validate_in_copy(root: Path, texts: dict[Path, str]) -> Diagnostics:
+    """Load the project as it would be after the import, in a temporary copy; its problems, if any."""
+    with tempfile.TemporaryDirectory(prefix="rek-import-") as tmp:
+        copy = Path(tmp) / "projekt"
+        ignore = shutil.ignore_patterns(".git", ".venv", "build*", "node_modules", "__pycache__", ".cache")
+        shutil.copytree(root, copy, ignore=ignore, symlinks=True)
+        for path, text in texts.items():
+            (copy / path.relative_to(root)).write_text(text, encoding="utf-8")
+        _, found = load_project(copy)
+    # the problems as they would stand in the user's own files after the import
+    diags = Diagnostics()
+    for item in found.items:
+        where = Path(os.path.abspath(item.path))
+        inside = where.is_relative_to(copy)
+        shown = display_path(root / where.relative_to(copy)) if inside else item.path
+        diags.add(shown, item.line, item.col, f"nach dem Import: {item.message}", hint=item.hint,
+                  severity=item.severity, note=item.note)  # fmt: skip
+    return diags
+
+
+def write_atomically(texts: dict[Path, str]) -> None:
+    for path, text in texts.items():
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+
+@dataclass(frozen=True)
+class Outcome:
+    changes: list[Change]
+    written: list[Path]
+
+
+def import_sheet(project: Project, sheet: Path, display: str, *, dry_run: bool) -> Outcome:
+    """Read, validate, match, validate the result, then write (unless a dry run). Raises RekError."""
+    diags = Diagnostics()
+    rows = read_sheet(sheet, display, diags)
+    parsed = parse_rows(rows, display, diags) if rows is not None else []
+    changes = plan_changes(project, parsed, display, diags)
+    if diags.errors:
+        raise RekError(diags)
+    if not changes:
+        return Outcome([], [])
+    texts = edited_texts(changes)
+    after = _validate_in_copy(project.root, texts)
+    if after.errors:
+        raise RekError(after)
+    if not dry_run:
+        write_atomically(texts)
+    return Outcome(changes, [] if dry_run else sorted(texts))
+
+
+# --- the template -----------------------------------------------------------------------------------
+
+
+def template_rows(project: Project) -> list[list[Any]]:
+    """What the measure files hold now, one row per value, in the sheet's column order."""
+    rows: list[list[Any]] = []
+    for measure in project.measures:
+        for indicator in measure.indicators:
+            for m in indicator.series:
+                rows.append(
+                    [
+                        "Messwert",
+                        measure.id,
+                        indicator.name,
+                        m.date,
+                        m.value,
+                        None,
+                        m.note,
+                        m.source,
+                        m.example,
+                    ]
+                )
+        for s in sorted(measure.spending, key=lambda s: s.year):
+            rows.append(["Ausgabe", measure.id, None, s.year, s.amount, None, s.note, None, s.example])
+        for u in sorted(measure.updates, key=lambda u: u.date):
+            status = STATUS_LABELS[u.status] if u.status else None
+            rows.append(["Sachstand", measure.id, None, u.date, None, status, u.text, None, u.example])
+    return rows
+
+
+def write_template(project: Project, target: Path) -> int:
+    """The sheet with every value the project holds (XLSX or CSV by the file name); the row count."""
+    rows = template_rows(project)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.suffix.lower() == ".csv":
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(list(COLUMNS))
+        for row in rows:
+            writer.writerow([_csv_cell(v) for v in row])
+        target.write_text(out.getvalue(), encoding="utf-8-sig")
+        return len(rows)
+    _write_xlsx(target, rows, sorted(project.measures_by_id))
+    return len(rows)
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "ja"
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(safe_cell(value))
+
+
+def _write_xlsx(target: Path, rows: list[list[Any]], measure_ids: list[str]) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(target), {"strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        bold = book.add_format({"bold": True})
+        day = book.add_format({"num_format": "yyyy-mm-dd"})
+        sheet = book.add_worksheet("Fortschritt")
+        for col, name in enumerate(COLUMNS):
+            sheet.write_string(0, col, name, bold)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                if value is None or value is False:
+                    continue
+                if value is True:
+                    sheet.write_string(r, c, "ja")
+                elif isinstance(value, dt.date):
+                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), day)
+                elif isinstance(value, Decimal | int):
+                    sheet.write_number(r, c, float(value) if isinstance(value, Decimal) else value)
+                else:
+                    sheet.write_string(r, c, str(safe_cell(value)))
+        last = max(len(rows) + 500, 1000)
+        sheet.data_validation(
+            1, 0, last, 0, {"validate": "list", "source": ["Messwert", "Ausgabe", "Sachstand"]}
+        )
+        sheet.data_validation(1, 5, last, 5, {"validate": "list", "source": list(STATUS_LABELS.values())})
+        sheet.data_validation(1, 8, last, 8, {"validate": "list", "source": ["ja"]})
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(len(rows), 1), len(COLUMNS) - 1)
+        for col, width in enumerate((11, 10, 40, 12, 14, 14, 60, 30, 10)):
+            sheet.set_column(col, col, width)
+        help_sheet = book.add_worksheet("Erläuterung")
+        help_sheet.write_string(0, 0, "Spalte", bold)
+        help_sheet.write_string(0, 1, "Inhalt", bold)
+        for r, (name, what) in enumerate(COLUMNS.items(), start=1):
+            help_sheet.write_string(r, 0, name)
+            help_sheet.write_string(r, 1, what)
+        note = len(COLUMNS) + 2
+        help_sheet.write_string(note, 0, "Einlesen:", bold)
+        help_sheet.write_string(
+            note, 1,
+            "rek import DATEI.xlsx --dry-run zeigt, was sich ändern würde; ohne --dry-run schreibt rek die "
+            "Steckbriefe, aber nur, wenn jede Zeile gültig ist. Eine Zeile je Wert; vorhandene Werte stehen "
+            "schon in der Tabelle, neue Zeilen unten anfügen.",
+        )  # fmt: skip
+        help_sheet.write_string(note + 1, 0, "Maßnahmen:", bold)
+        help_sheet.write_string(note + 1, 1, ", ".join(measure_ids))
+        help_sheet.set_column(0, 0, 14)
+        help_sheet.set_column(1, 1, 100)
+    finally:
+        book.close()
