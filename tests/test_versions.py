@@ -540,7 +540,7 @@ def test_init_bundles_this_rek_and_a_hashed_lock(tmp_path: Path, run, fake_index
     result = run("init", str(target), "--no-git", cwd=tmp_path)
     assert result.code == 0, result.err
     wheels = sorted((target / ".rek").glob("*.whl"))
-    assert [w.name for w in wheels] == [cisource.wheel_name(cisource.running_distribution())]
+    assert [w.name for w in wheels] == [cisource.wheel_name()]
     assert f"Die CI installiert genau dieses rek (0.1.0) aus .rek/{wheels[0].name}" in result.out
     # the targets: the CI's Python on both CI systems, and the Python here
     assert {python for python, _ in fake_index} == set(cisource.target_pythons())
@@ -846,6 +846,9 @@ def test_the_rebuilt_wheel_holds_what_the_build_backend_puts_in_it(tmp_path: Pat
     """cisource.build_wheel (from rek's own files, no network) against hatchling's wheel of the same tree."""
     import zipfile
 
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
     from rek import cisource
 
     built = subprocess.run(
@@ -861,6 +864,25 @@ def test_the_rebuilt_wheel_holds_what_the_build_backend_puts_in_it(tmp_path: Pat
         assert [n for n in files if files[n] != rebuilt[n]] == []
         metadata = next(n for n in theirs.namelist() if n.endswith(".dist-info/METADATA"))
         assert metadata.startswith("rek_smart_region-")  # the distribution's name (pyproject.toml)
+        assert ours.name.startswith("rek_smart_region-")  # from pyproject.toml, not a stale editable install
+
+        def fields(text: str) -> tuple[set[str], set[Requirement]]:
+            head = text.split("\n\n")[0].splitlines()
+            plain = {
+                line for line in head if line.startswith(("Version:", "Provides-Extra:", "Requires-Python:"))
+            }
+            names = {
+                canonicalize_name(line.removeprefix("Name: ")) for line in head if line.startswith("Name:")
+            }
+            required = {
+                Requirement(line.removeprefix("Requires-Dist: "))
+                for line in head
+                if line.startswith("Requires-Dist:")
+            }
+            return plain | names, required
+
+        mine_metadata = next(n for n in mine.namelist() if n.endswith(".dist-info/METADATA"))
+        assert fields(mine.read(mine_metadata).decode()) == fields(theirs.read(metadata).decode())
 
 
 def test_gitlab_pages_fails_loudly_without_the_push_token(tmp_path: Path, run) -> None:

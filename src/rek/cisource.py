@@ -26,10 +26,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import RekError
 from .locate import PACKAGE_DIR, embedded_default
@@ -105,21 +107,80 @@ def _record_hash(data: bytes) -> str:
     return f"sha256={digest}"
 
 
-def wheel_name(dist: metadata.Distribution) -> str:
-    name = _NAME.sub("_", dist.metadata["Name"]).lower()
-    return f"{name}-{dist.version}-py3-none-any.whl"
+@dataclass(frozen=True)
+class Described:
+    """What the running rek is: its distribution's name, version, requirements and METADATA."""
+
+    name: str
+    version: str
+    requires: list[str]
+    metadata: str
+
+
+def _source_project() -> dict[str, Any] | None:
+    """pyproject.toml's [project] when rek runs from its source checkout (an editable install)."""
+    pyproject = PACKAGE_DIR.parents[1] / "pyproject.toml"
+    if PACKAGE_DIR.parent.name != "src" or not pyproject.is_file():
+        return None
+    try:
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project")
+    except (OSError, ValueError):
+        return None
+    return project if isinstance(project, dict) and project.get("name") else None
+
+
+def _with_extra(requirement: str, extra: str) -> str:
+    spec, _, marker = requirement.partition(";")
+    condition = f'extra == "{extra}"'
+    return (
+        f"{spec.strip()}; ({marker.strip()}) and {condition}"
+        if marker.strip()
+        else f"{spec.strip()}; {condition}"
+    )
+
+
+def described() -> Described:
+    """The running rek; from a source checkout as its pyproject.toml says now (an editable install's
+    metadata is that of the day it was installed, and would name old dependencies)."""
+    dist = running_distribution()
+    meta = dist.read_text("METADATA")
+    if not meta:
+        raise RekError("Die Paketdaten von rek (METADATA) fehlen; installieren Sie rek neu.")
+    project = _source_project()
+    if project is None:
+        return Described(dist.metadata["Name"], dist.version, list(dist.requires or []), meta)
+    name, version = str(project["name"]), str(project.get("version") or dist.version)
+    plain = [str(r) for r in project.get("dependencies", [])]
+    extras = {str(e): [str(r) for r in rs] for e, rs in (project.get("optional-dependencies") or {}).items()}
+    head, _, body = meta.partition("\n\n")
+    fields = ("Metadata-Version:", "Name:", "Version:", "Requires-Dist:", "Provides-Extra:")
+    kept = [line for line in head.splitlines() if not line.startswith(fields)]
+    first = next(
+        (line for line in head.splitlines() if line.startswith("Metadata-Version:")), "Metadata-Version: 2.1"
+    )
+    lines = [first, f"Name: {name}", f"Version: {version}", *kept]
+    lines += [f"Requires-Dist: {r}" for r in plain]
+    for extra, items in extras.items():
+        lines.append(f"Provides-Extra: {extra}")
+        lines += [f"Requires-Dist: {_with_extra(r, extra)}" for r in items]
+    text = "\n".join(lines) + "\n" + (f"\n{body}" if body else "")
+    requires = plain + [_with_extra(r, e) for e, items in extras.items() for r in items]
+    return Described(name, version, requires, text)
+
+
+def wheel_name() -> str:
+    me = described()
+    return f"{_NAME.sub('_', me.name).lower()}-{me.version}-py3-none-any.whl"
 
 
 def build_wheel(folder: Path) -> Path:
     """The running rek as a wheel in folder, from its own files; the same rek gives the same bytes."""
     dist = running_distribution()
-    stem = wheel_name(dist).removesuffix("-py3-none-any.whl")
+    me = described()
+    stem = wheel_name().removesuffix("-py3-none-any.whl")
     info = f"{stem}.dist-info"
     entries: list[tuple[str, bytes]] = [(name, path.read_bytes()) for name, path in _package_files()]
-    meta = dist.read_text("METADATA")
-    if not meta:
-        raise RekError("Die Paketdaten von rek (METADATA) fehlen; installieren Sie rek neu.")
-    entries.append((f"{info}/METADATA", meta.encode("utf-8")))
+    entries.append((f"{info}/METADATA", me.metadata.encode("utf-8")))
     entries.append(
         (
             f"{info}/WHEEL",
@@ -135,7 +196,7 @@ def build_wheel(folder: Path) -> Path:
     record += f"{info}/RECORD,,\n"
     entries.append((f"{info}/RECORD", record.encode("utf-8")))
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / wheel_name(dist)
+    target = folder / wheel_name()
     fd, tmp = tempfile.mkstemp(prefix=".rek-tmp-", dir=folder)
     os.close(fd)
     try:
@@ -181,20 +242,20 @@ def pins(pythons: tuple[str, ...]) -> list[Pin]:
     """Every dependency of the running rek on the CI's systems, at the version installed here."""
     from packaging.requirements import Requirement
 
-    root = running_distribution()
+    me = described()
     found: dict[str, str] = {}
     missing: list[str] = []
     for python in pythons:
         env = _environment(python)
-        todo: list[tuple[metadata.Distribution, str]] = [(root, "")]
+        todo: list[tuple[metadata.Distribution | None, str]] = [(None, "")]  # None: rek itself
         seen: set[str] = set()
         while todo:
             dist, extra = todo.pop()
-            key = f"{normalized(dist.metadata['Name'])}[{extra}]"
+            key = f"{normalized(dist.metadata['Name'] if dist else me.name)}[{extra}]"
             if key in seen:
                 continue
             seen.add(key)
-            for line in dist.requires or []:
+            for line in (dist.requires or []) if dist else me.requires:
                 requirement = Requirement(line)
                 if requirement.marker and not requirement.marker.evaluate({**env, "extra": extra}):
                     continue
@@ -335,9 +396,8 @@ def target_pythons() -> tuple[str, ...]:
 
 
 def lock_text(wheel: Path, wanted: list[Pin], hashes: dict[str, list[str]], pythons: tuple[str, ...]) -> str:
-    dist = running_distribution()
     lines = [
-        f"# rek {dist.version} für die CI: das Wheel daneben und alle Abhängigkeiten in fester Version, je mit",
+        f"# rek {described().version} für die CI: das Wheel daneben und alle Abhängigkeiten in fester Version, je mit",
         "# Prüfsumme (pip install --require-hashes -r .rek/requirements.txt). Geschrieben von 'rek init' bzw.",
         "# 'rek upgrade'; bitte nicht von Hand ändern. Leitfaden (.rek/leitfaden.md), Abschnitt",
         f"# '{GUIDE_SECTION}'.",
@@ -390,8 +450,8 @@ def write(root: Path, *, lock: bool = True) -> Written:
             problem = exc.text
         else:
             lock_path.write_text(text, encoding="utf-8")
-            return Written(wheel, running_distribution().version, True, None)
+            return Written(wheel, described().version, True, None)
     else:
         problem = "ohne Paketindex angelegt (--offline)"
     lock_path.unlink(missing_ok=True)  # an old lock would name another wheel
-    return Written(wheel, running_distribution().version, False, problem)
+    return Written(wheel, described().version, False, problem)
