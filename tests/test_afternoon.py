@@ -120,8 +120,10 @@ def _fill_strategy(region: Path) -> None:
 
 
 def _fill_measure(path: Path, title: str, cost: int, lead: str, goal: str) -> None:
-    grant = cost * 65 // 100
     other = "lk-sh" if lead == "lk" else "lk"
+    text = path.read_text(encoding="utf-8")
+    # the grant is left out: the plan computes it from the call's rate (so both calls agree)
+    path.write_text(re.sub(r"\n  grant: 0\n", "\n", text), encoding="utf-8")
     _replace(path, [
         ('summary: "Kurzbeschreibung in ein bis zwei Sätzen."', f'summary: "{title}: gemeinsam für beide Landkreise."'),
         ("  Was die Maßnahme erreichen will, wie sie umgesetzt wird und wer davon profitiert.",
@@ -130,7 +132,7 @@ def _fill_measure(path: Path, title: str, cost: int, lead: str, goal: str) -> No
         ("partners: []", f"partners: [{other}]"),
         ("target_groups: []", "target_groups: [Bürgerinnen und Bürger]"),
         ("costs: []", f"costs:\n  - year: 2027\n    category: services\n    amount: {cost}"),
-        ("  grant: 0\n  own_shares: {}", f"  grant: {grant}\n  own_shares: {{{lead}: 60, {other}: 40}}"),
+        ("  own_shares: {}", f"  own_shares: {{{lead}: 60, {other}: 40}}"),
     ])  # fmt: skip
     with path.open("a", encoding="utf-8") as handle:
         handle.write("example: true\nexample_note: Alle Beträge sind Beispielwerte.\n")
