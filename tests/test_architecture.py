@@ -27,6 +27,7 @@ FLOORS: dict[int, set[str]] = {
         "rek", "diagnostics", "formatting", "clock", "locate", "layout", "invisible", "textlength",
         "suggest", "clicktext", "heap", "interrupts", "progress", "spreadsheet", "gitsafe", "gitdates",
         "typstguard", "figures", "sandbox", "markup", "yamlsource", "refdoc", "templateerror", "mdtext", "money",
+        "cisource",
     },
     1: {
         "model", "call", "validation", "textrules", "sitesettings", "assets", "crossref", "overrides",

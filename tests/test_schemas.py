@@ -55,7 +55,7 @@ def initialised(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from rek.scaffold import init_project
 
     target = tmp_path_factory.mktemp("init") / "region"
-    init_project(target, git=False, rek_source="rek==0.1.0")
+    init_project(target, git=False, lock=False)
     return target
 
 

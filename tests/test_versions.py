@@ -424,7 +424,7 @@ def test_preview_rewrites_only_what_changed(minimal: Path, tmp_path: Path) -> No
 
 def test_init_creates_a_valid_repository_and_never_overwrites(tmp_path: Path, run) -> None:
     target = tmp_path / "neu"
-    result = run("init", str(target), cwd=tmp_path)
+    result = run("init", str(target), "--offline", cwd=tmp_path)
     assert result.code == 0, result.err
     for name in (".github/workflows/rek.yml", ".gitlab-ci.yml", ".pre-commit-config.yaml", ".gitignore",
                  "strategy/calls/mpsc-2021.yaml", "schemas/measure.schema.json", "measures/M01.yaml"):  # fmt: skip
@@ -432,7 +432,7 @@ def test_init_creates_a_valid_repository_and_never_overwrites(tmp_path: Path, ru
     assert (target / ".git").is_dir()
     assert run("check", cwd=target).code == 0
     before = (target / "measures" / "M01.yaml").read_text(encoding="utf-8")
-    again = run("init", str(target), cwd=tmp_path)
+    again = run("init", str(target), "--offline", cwd=tmp_path)
     assert again.code == 1 and "nicht leer" in again.err
     assert (target / "measures" / "M01.yaml").read_text(encoding="utf-8") == before
 
@@ -455,7 +455,7 @@ def _ci_files(target: Path) -> tuple[dict, dict]:
 
 def test_ci_templates_follow_the_default_branch_with_least_privilege(tmp_path: Path, run) -> None:
     target = tmp_path / "neu"
-    assert run("init", str(target), "--rek-source", "rek==0.1.0", cwd=tmp_path).code == 0
+    assert run("init", str(target), "--offline", cwd=tmp_path).code == 0
     gh, gl = _ci_files(target)
     text = (target / ".github" / "workflows" / "rek.yml").read_text(encoding="utf-8")
     assert "main" not in text and "master" not in text
@@ -469,70 +469,225 @@ def test_ci_templates_follow_the_default_branch_with_least_privilege(tmp_path: P
     assert publish["concurrency"] == {"group": "rek-publish", "cancel-in-progress": False}
     assert "refs/tags/v" in publish["if"]
     for job in (check, publish):
+        # the runner and Python are pinned: the lock's hashes are those of their wheels
+        assert job["runs-on"] == "ubuntu-24.04"
         python = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python"))
-        assert python["with"]["cache"] == "pip"
+        assert python["with"] == {"python-version": "3.12", "cache": "pip", "cache-dependency-path": ".rek/*"}
+        install = next(s for s in job["steps"] if s.get("name") == "rek installieren")
+        assert install["run"] == "bash .rek/install.sh"
     steps = [s.get("run", "") for s in check["steps"]]
     assert "rek check" in steps and "rek build" in steps
     assert any("rek publish --push" in s.get("run", "") for s in publish["steps"])
-    assert gh["env"]["REK_PACKAGE"] == "${{ vars.REK_PACKAGE || 'rek==0.1.0' }}"
+    assert gh["env"]["REK_PACKAGE"] == "${{ vars.REK_PACKAGE }}"
 
     rules = [r["if"] for r in gl["workflow"]["rules"]]
     assert "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in rules
-    assert gl["variables"]["REK_PACKAGE"] == "rek==0.1.0"
+    assert gl["image"] == "python:3.12-bookworm"
+    assert gl["before_script"] == ["bash .rek/install.sh"]
+    assert "REK_PACKAGE" not in gl["variables"]  # a CI/CD variable of the project overrides, if set
+    assert gl["cache"]["key"]["files"] == [".rek/requirements.txt"]
     assert gl["cache"]["paths"] == [".cache/pip"] and gl["variables"]["PIP_CACHE_DIR"].endswith(".cache/pip")
     assert gl["pages"]["resource_group"] == "pages"
     assert "rek check" in gl["check"]["script"]
     assert any("rek publish" in line for line in gl["pages"]["script"])
-    assert ".cache/" in (target / ".gitignore").read_text(encoding="utf-8").splitlines()
+    ignored = (target / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert ".cache/" in ignored and not any(line.startswith(".rek") for line in ignored)
 
 
-def _install_step(script: str, package: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """Run an install script with a stand-in pip that only records its arguments."""
+FAKE_HASH = "ab" * 32
+
+
+def _fake_python(tmp_path: Path) -> Path:
+    """A stand-in 'python' that prints its arguments and the requirements file it was given."""
     fake = tmp_path / "bin"
     fake.mkdir(exist_ok=True)
-    (fake / "pip").write_text('#!/bin/sh\necho "pip $*"\n', encoding="utf-8")
-    (fake / "pip").chmod(0o755)
-    env = {"PATH": f"{fake}:/usr/bin:/bin", "REK_PACKAGE": package}
-    return subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env)
+    (fake / "python").write_text(
+        '#!/bin/sh\necho "python $*"\nfor last; do :; done\ncat "$last"\n', encoding="utf-8"
+    )
+    (fake / "python").chmod(0o755)
+    return fake
+
+
+def _install(target: Path, package: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the repository's install step as both CI templates run it, with the stand-in python."""
+    path = f"{_fake_python(tmp_path)}:/usr/bin:/bin"
+    return subprocess.run(
+        ["bash", ".rek/install.sh"], cwd=target, capture_output=True, text=True,
+        env={"PATH": path, "REK_PACKAGE": package, **env},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def fake_index(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[tuple[str, str]]:
+    """pip download replaced: every pinned wheel gets a made-up hash; the calls are recorded."""
+    from rek import cisource
+
+    calls: list[tuple[str, str]] = []
+
+    def download(wanted, python, glibc):
+        calls.append((python, f"{glibc[0]}.{glibc[1]}"))
+        return {p.name: {FAKE_HASH} for p in wanted}
+
+    monkeypatch.setattr(cisource, "_download_hashes", download)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return calls
+
+
+def test_init_bundles_this_rek_and_a_hashed_lock(tmp_path: Path, run, fake_index) -> None:
+    import hashlib
+    import zipfile
+
+    from rek import cisource
+
+    target = tmp_path / "neu"
+    result = run("init", str(target), "--no-git", cwd=tmp_path)
+    assert result.code == 0, result.err
+    wheels = sorted((target / ".rek").glob("*.whl"))
+    assert [w.name for w in wheels] == [cisource.wheel_name()]
+    assert f"Die CI installiert genau dieses rek (0.1.0) aus .rek/{wheels[0].name}" in result.out
+    # the targets: the CI's Python on both CI systems, and the Python here
+    assert {python for python, _ in fake_index} == set(cisource.target_pythons())
+    assert {glibc for _, glibc in fake_index} == {"2.39", "2.36"}
+    lock = (target / ".rek" / "requirements.txt").read_text(encoding="utf-8")
+    digest = hashlib.sha256(wheels[0].read_bytes()).hexdigest()
+    assert f"./.rek/{wheels[0].name} --hash=sha256:{digest}\n" in lock
+    assert "--only-binary=:all:" in lock.splitlines()
+    pinned = re.findall(r"^([a-z0-9-]+)==(\S+) \\\n    --hash=sha256:" + FAKE_HASH + "$", lock, re.M)
+    names = {name for name, _ in pinned}
+    assert {"pydantic", "pydantic-core", "mkdocs-material", "mike", "jinja2", "markupsafe"} <= names
+    assert "pytest" not in names and "rek" not in names  # no test extras, not itself
+    requirement_lines = [line for line in lock.splitlines() if line and not line.startswith(("#", " ", "--"))]
+    assert len(requirement_lines) == len(pinned) + 1  # every line pinned and hashed, and the wheel
+    assert (target / ".rek" / "leitfaden.md").read_text(encoding="utf-8") == (
+        ROOT / "content" / "leitfaden.md"
+    ).read_text(encoding="utf-8")
+    assert os.access(target / ".rek" / "install.sh", os.X_OK)
+    with zipfile.ZipFile(wheels[0]) as archive:
+        names_in_wheel = archive.namelist()
+        assert "rek/cli.py" in names_in_wheel and "rek/templates/ci/install.sh" in names_in_wheel
+        assert "rek/default/strategy/strategy.yaml" in names_in_wheel
+        assert not any("__pycache__" in n or n.endswith(".pyc") for n in names_in_wheel)
+        info = next(n.split("/")[0] for n in names_in_wheel if n.endswith(".dist-info/METADATA"))
+        assert archive.read(f"{info}/entry_points.txt").decode().count("rek = rek.cli:main") == 1
+        record = archive.read(f"{info}/RECORD").decode().splitlines()
+        assert len(record) == len(names_in_wheel)
+        import base64
+
+        for line in record:
+            name, digest_text, size = line.rsplit(",", 2)
+            if name.endswith("RECORD"):
+                continue
+            data = archive.read(name)
+            expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            assert digest_text == f"sha256={expected}" and int(size) == len(data), name
+    # ran again (a second repository): the same bytes, and the index is not asked again (cache)
+    calls = len(fake_index)
+    again = tmp_path / "zwei"
+    assert run("init", str(again), "--no-git", cwd=tmp_path).code == 0
+    assert len(fake_index) == calls
+    assert (again / ".rek" / wheels[0].name).read_bytes() == wheels[0].read_bytes()
+    assert (again / ".rek" / "requirements.txt").read_text(encoding="utf-8") == lock
+
+
+def test_install_step_installs_the_bundled_lock_with_hashes(tmp_path: Path, run, fake_index) -> None:
+    target = tmp_path / "neu"
+    assert run("init", str(target), "--no-git", cwd=tmp_path).code == 0
+    done = _install(target, "", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "python -m pip install --require-hashes -r .rek/requirements.txt"
 
 
 @pytest.mark.parametrize(
-    ("package", "ok", "message"),
+    ("package", "message"),
     [
-        ("", False, "Die Variable REK_PACKAGE ist nicht gesetzt"),
-        ("rek", False, "REK_PACKAGE='rek' ist keine feste Version"),
-        ("rek>=0.1", False, "keine feste Version"),
-        ("rek==0.1.0", True, "pip install rek==0.1.0"),
-        ("git+https://git.example.org/rek.git@v0.1.0", True, "pip install git+https://"),
-        ("https://pkg.example.org/rek-0.1.0-py3-none-any.whl", True, "pip install https://"),
+        ("rek-smart-region==0.2.0", "REK_PACKAGE='rek-smart-region==0.2.0' hat keine Prüfsumme"),
+        (f"rek-smart-region --hash=sha256:{FAKE_HASH}", "ist keine feste Version"),
+        (f"rek-smart-region>=0.2 --hash=sha256:{FAKE_HASH}", "ist keine feste Version"),
+        (f"rek-smart-region==0.2,<1 --hash=sha256:{FAKE_HASH}", "nur '==' mit einer genauen Version"),
+        (f"git+https://git.example.org/rek.git@v0.2.0 --hash=sha256:{FAKE_HASH}", "ist keine feste Version"),
     ],
 )
-def test_ci_install_step_needs_a_pinned_source(
-    package: str, ok: bool, message: str, tmp_path: Path, run
+def test_install_step_refuses_an_override_without_pin_or_hash(
+    package: str, message: str, tmp_path: Path, run, fake_index
 ) -> None:
     target = tmp_path / "neu"
-    result = run("init", str(target), "--no-git", cwd=tmp_path)
-    assert result.code == 0
-    assert "Hinweis: Die CI weiß noch nicht, woher sie rek installiert" in result.err
-    gh, gl = _ci_files(target)
-    assert (
-        gh["env"]["REK_PACKAGE"] == "${{ vars.REK_PACKAGE || '' }}" and gl["variables"]["REK_PACKAGE"] == ""
-    )
-    github = next(s["run"] for s in gh["jobs"]["check"]["steps"] if s.get("name") == "rek installieren")
-    gitlab = "\n".join(gl["before_script"])
-    for script in (github, gitlab):
-        done = _install_step(script, package, tmp_path)
-        assert (done.returncode == 0) is ok, done
-        assert message in done.stdout
+    assert run("init", str(target), "--no-git", cwd=tmp_path).code == 0
+    for env, prefix in (({}, "FEHLER: "), ({"GITHUB_ACTIONS": "true"}, "::error::")):
+        done = _install(target, package, tmp_path, **env)
+        assert done.returncode == 1
+        assert done.stdout.startswith(prefix) and message in done.stdout, done.stdout
+        assert "Abschnitt 'Automatisch prüfen und veröffentlichen'" in done.stdout
+        assert "python" not in done.stdout.split("\n", 1)[-1]  # pip was never called
 
 
-def test_init_makes_a_git_repository_on_main_and_refuses_unpinned_sources(tmp_path: Path, run) -> None:
+@pytest.mark.parametrize(
+    "package",
+    [
+        f"rek-smart-region==0.2.0 --hash=sha256:{FAKE_HASH}",
+        f"https://pkg.example.org/rek_smart_region-0.2.0-py3-none-any.whl --hash=sha256:{FAKE_HASH}",
+    ],
+)
+def test_install_step_takes_a_pinned_and_hashed_override(
+    package: str, tmp_path: Path, run, fake_index
+) -> None:
     target = tmp_path / "neu"
-    assert run("init", str(target), cwd=tmp_path).code == 0
+    assert run("init", str(target), "--no-git", cwd=tmp_path).code == 0
+    done = _install(target, package, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("python -m pip install --require-hashes -r /")
+    assert lines[-1] == package  # the override instead of the bundled wheel, with the same dependencies
+    assert not any(line.startswith("./.rek/") for line in lines)
+    assert f"pydantic=={__import__('pydantic').VERSION} \\" in lines
+
+
+def test_offline_init_leaves_the_lock_to_upgrade_and_the_ci_says_so(tmp_path: Path, run, fake_index) -> None:
+    target = tmp_path / "neu"
+    result = run("init", str(target), "--offline", cwd=tmp_path)
+    assert result.code == 0
+    assert (
+        "Hinweis: Die Abhängigkeiten der CI sind nicht festgelegt (ohne Paketindex angelegt (--offline))"
+        in result.err
+    )
+    assert not fake_index and not (target / ".rek" / "requirements.txt").exists()
+    done = _install(target, "", tmp_path)
+    assert done.returncode == 1
+    assert done.stdout.startswith("FEHLER: Die Datei .rek/requirements.txt fehlt")
+    assert "im Repository 'rek upgrade' ausführen, dann .rek/ committen und pushen" in done.stdout
+    upgraded = run("upgrade", cwd=target)
+    assert upgraded.code == 0, upgraded.err
+    wheel = next((target / ".rek").glob("*.whl")).name
+    assert f"CI-Installation: {wheel} → {wheel}." in upgraded.out
+    assert "Weiter mit: git add .rek && git commit" in upgraded.out
+    assert (target / ".rek" / "requirements.txt").is_file()
+    assert _install(target, "", tmp_path).returncode == 0
+
+
+def test_upgrade_replaces_an_older_wheel_and_refuses_outside_a_repository(
+    tmp_path: Path, run, fake_index
+) -> None:
+    target = tmp_path / "neu"
+    assert run("init", str(target), "--offline", cwd=tmp_path).code == 0
+    old = target / ".rek" / "rek_smart_region-0.0.9-py3-none-any.whl"
+    old.write_bytes(b"alt")
+    upgraded = run("upgrade", cwd=target)
+    assert upgraded.code == 0, upgraded.err
+    wheels = list((target / ".rek").glob("*.whl"))
+    assert not old.exists() and len(wheels) == 1
+    line = next(line for line in upgraded.out.splitlines() if line.startswith("CI-Installation: "))
+    assert "rek_smart_region-0.0.9-py3-none-any.whl" in line and line.endswith(f" → {wheels[0].name}.")
+    outside = run("upgrade", cwd=tmp_path)
+    assert outside.code == 1 and "Kein Strategie-Repository im aktuellen Ordner" in outside.err
+
+
+def test_init_makes_a_git_repository_on_main(tmp_path: Path, run) -> None:
+    target = tmp_path / "neu"
+    assert run("init", str(target), "--offline", cwd=tmp_path).code == 0
     assert git(target, "symbolic-ref", "HEAD").strip() == "refs/heads/main"
-    refused = run("init", str(tmp_path / "zwei"), "--rek-source", "rek", cwd=tmp_path)
-    assert refused.code == 1 and "legt keine Version fest" in refused.err
-    assert not (tmp_path / "zwei").exists()
+    wheel = next((target / ".rek").glob("*.whl")).relative_to(target).as_posix()
+    ignored = subprocess.run(["git", "-C", str(target), "check-ignore", ".rek/install.sh", wheel],
+                             capture_output=True, text=True)  # fmt: skip
+    assert ignored.returncode == 1 and ignored.stdout == ""  # .rek/ is committed with the repository
 
 
 def test_publish_refuses_a_dirty_tree_and_names_the_files(repo: Path, run) -> None:
@@ -582,6 +737,73 @@ def test_publish_of_an_adopted_version_needs_a_tag(repo: Path, run) -> None:
     assert published.code == 0, published.err
 
 
+@pytest.mark.documents
+def test_a_first_draft_serves_a_root_page_and_says_it_stayed_local(repo: Path, run) -> None:
+    git(repo, "checkout", "-q", "v0.1")
+    first = run("publish", cwd=repo)
+    assert first.code == 0, first.err
+    assert first.out.splitlines() == [
+        "Veröffentlicht, nur lokal: v0.1 (Entwurf) im Zweig 'gh-pages' (Alias: entwurf).",
+        "Die Startseite der Website führt zu 'entwurf/'.",
+        "Weiter: Noch nichts hat diesen Rechner verlassen. Server eintragen: git remote add origin URL, dann "
+        "git push origin gh-pages v0.1 main",
+    ]
+    names = git(repo, "ls-tree", "--name-only", "gh-pages").split()
+    assert "index.html" in names and "versions.json" in names
+    assert 'window.location.replace(\n      "entwurf/"' in git(repo, "show", "gh-pages:index.html")
+
+
+@pytest.mark.documents
+def test_a_repeated_draft_is_told_to_raise_its_version(repo: Path, run) -> None:
+    _edit(repo / "measures" / "M02.yaml", "Digitale Bauakte", "Digitale Bauakte für alle")
+    git(repo, "commit", "-qam", "ohne Tag")
+    assert run("publish", cwd=repo).code == 0  # version: "0.1" -> v0.1
+    _edit(repo / "measures" / "M02.yaml", "für alle", "für alle Gemeinden")
+    git(repo, "commit", "-qam", "noch ohne Tag")
+    again = run("publish", cwd=repo)
+    assert again.code == 1
+    assert (
+        "- Die Version 'v0.1' ist im Zweig 'gh-pages' schon veröffentlicht und wird nicht überschrieben. "
+        "Neue Version: in strategy/strategy.yaml 'version: \"0.2\"' eintragen und committen, dann rek publish; "
+        "bewusst ersetzen: rek publish --force."
+    ) in again.err
+
+
+@pytest.mark.documents
+def test_publish_push_sends_gh_pages_and_offers_tag_and_main(repo: Path, run, tmp_path: Path) -> None:
+    refused = run("publish", "--push", cwd=repo)
+    assert refused.code == 1
+    assert (
+        "Es ist kein Server 'origin' eingetragen, wohin übertragen werden soll: git remote add origin"
+        in refused.err
+    )
+    server = tmp_path / "server.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(server)], check=True)
+    git(repo, "remote", "add", "origin", str(server))
+    local = run("publish", cwd=repo)
+    assert local.code == 0, local.err
+    assert "Weiter: Nur lokal veröffentlicht: der Zweig 'gh-pages' hat diesen Rechner noch nicht verlassen. " \
+           "Übertragen mit: git push origin gh-pages" in local.out  # fmt: skip
+    again = run("publish", cwd=repo)
+    assert again.code == 1
+    assert "Die Version 'v0.2' ist schon veröffentlicht, aber nur lokal im Zweig 'gh-pages'. Übertragen: " \
+           "rek publish --push (oder git push origin gh-pages)" in again.err  # fmt: skip
+    pushed = run("publish", "--push", cwd=repo)
+    assert pushed.code == 0, pushed.err
+    assert pushed.out.splitlines() == [
+        "Zum Server 'origin' übertragen (war schon lokal veröffentlicht): v0.2 (Entwurf) im Zweig 'gh-pages' "
+        "(Alias: entwurf); Änderungen seit v0.1.",
+        "Die Startseite der Website führt zu 'entwurf/'.",
+        "Weiter: Der Tag 'v0.2' ist noch nicht auf dem Server: git push origin v0.2",
+        "Weiter: Der Zweig 'main' ist auf dem Server nicht auf diesem Stand: git push origin main",
+    ]
+    assert git(server, "rev-parse", "gh-pages") == git(repo, "rev-parse", "gh-pages")
+    git(repo, "push", "-q", "origin", "main", "v0.2")
+    once_more = run("publish", "--push", cwd=repo)
+    assert once_more.code == 1
+    assert "Die Version 'v0.2' ist auf dem Server 'origin' schon veröffentlicht" in once_more.err
+
+
 def test_publish_names_every_reason_at_once(repo: Path, run) -> None:
     adopt(repo)
     git(repo, "commit", "-qam", "beschlossen, ohne Tag und mit Platzhaltern")
@@ -620,3 +842,71 @@ def test_diff_names_measurements_updates_and_spending_by_their_date(repo: Path, 
         in out
     )
     assert "    Ausgaben „2027“: Ausgegeben: 4.000\u00a0€ → 4.500\u00a0€" in out
+
+
+@pytest.mark.slow
+def test_the_rebuilt_wheel_holds_what_the_build_backend_puts_in_it(tmp_path: Path) -> None:
+    """cisource.build_wheel (from rek's own files, no network) against hatchling's wheel of the same tree."""
+    import zipfile
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    from rek import cisource
+
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(ROOT), "--wheel-dir", str(tmp_path / "h")],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    ours = cisource.build_wheel(tmp_path / "r")
+    with zipfile.ZipFile(next((tmp_path / "h").glob("*.whl"))) as theirs, zipfile.ZipFile(ours) as mine:
+        files = {n: theirs.read(n) for n in theirs.namelist() if ".dist-info/" not in n}
+        rebuilt = {n: mine.read(n) for n in mine.namelist() if ".dist-info/" not in n}
+        assert sorted(rebuilt) == sorted(files)
+        assert [n for n in files if files[n] != rebuilt[n]] == []
+        metadata = next(n for n in theirs.namelist() if n.endswith(".dist-info/METADATA"))
+        assert metadata.startswith("rek_smart_region-")  # the distribution's name (pyproject.toml)
+        assert ours.name.startswith("rek_smart_region-")  # from pyproject.toml, not a stale editable install
+
+        def fields(text: str) -> tuple[set[str], set[Requirement]]:
+            head = text.split("\n\n")[0].splitlines()
+            plain = {
+                line for line in head if line.startswith(("Version:", "Provides-Extra:", "Requires-Python:"))
+            }
+            names = {
+                canonicalize_name(line.removeprefix("Name: ")) for line in head if line.startswith("Name:")
+            }
+            required = {
+                Requirement(line.removeprefix("Requires-Dist: "))
+                for line in head
+                if line.startswith("Requires-Dist:")
+            }
+            return plain | names, required
+
+        mine_metadata = next(n for n in mine.namelist() if n.endswith(".dist-info/METADATA"))
+        assert fields(mine.read(mine_metadata).decode()) == fields(theirs.read(metadata).decode())
+
+
+def test_gitlab_pages_fails_loudly_without_the_push_token(tmp_path: Path, run) -> None:
+    target = tmp_path / "neu"
+    assert run("init", str(target), "--offline", "--no-git", cwd=tmp_path).code == 0
+    _, gl = _ci_files(target)
+    guard = gl["pages"]["script"][0]
+    assert gl["pages"]["script"].index(guard) < next(
+        i for i, line in enumerate(gl["pages"]["script"]) if "rek publish" in line
+    )  # checked before anything is built
+    env = {"PATH": "/usr/bin:/bin", "CI_COMMIT_TAG": "v1.0"}
+    missing = subprocess.run(["bash", "-c", guard], capture_output=True, text=True, env=env)
+    assert missing.returncode == 1
+    assert missing.stdout.startswith(
+        "FEHLER: Die Variable REK_PUSH_TOKEN ist in der Pipeline des Tags v1.0 leer"
+    )
+    for setting in ("Settings > Repository > Protected tags: v* schützen (Allowed to create: Maintainers)",
+                    "Settings > CI/CD > Variables: REK_PUSH_TOKEN", "write_repository", "Masked und Protected"):  # fmt: skip
+        assert setting in missing.stdout, setting
+    given = subprocess.run(
+        ["bash", "-c", guard], capture_output=True, text=True, env={**env, "REK_PUSH_TOKEN": "x"}
+    )
+    assert given.returncode == 0 and given.stdout == ""
+    assert gl["pages"]["script"][-1].startswith('git push "https://oauth2:${REK_PUSH_TOKEN}@')

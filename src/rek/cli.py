@@ -692,10 +692,22 @@ def publish(
     done = run_publish(
         project, version=version, branch=branch, push=push, since=since, force=force, today=ctx.today
     )
+    if done.built:
+        what = (
+            "Veröffentlicht und zum Server 'origin' übertragen"
+            if done.pushed
+            else "Veröffentlicht, nur lokal"
+        )
+    else:
+        what = "Zum Server 'origin' übertragen (war schon lokal veröffentlicht)"
     say(
-        f"Veröffentlicht: {done.title} im Zweig '{done.branch}' (Alias: {', '.join(done.aliases)})"
+        f"{what}: {done.title} im Zweig '{done.branch}' (Alias: {', '.join(done.aliases)})"
         + (f"; Änderungen seit {done.since}." if done.since else ".")
     )
+    if done.root_page:
+        say(f"Die Startseite der Website führt zu '{done.root_page}/'.")
+    for step in done.next_steps:
+        say(f"Weiter: {step}")
 
 
 @cli.command()
@@ -720,30 +732,63 @@ def serve(ctx: Context, host: str, port: int) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-git", is_flag=True, help="Kein Git-Repository anlegen.")
 @click.option(
-    "--rek-source",
-    default=None,
-    metavar="QUELLE",
-    help="Woher die CI rek installiert, fest: rek==0.1.0, die URL eines Wheels oder git+https://…@v0.1.0 "
-    "(Standard: die Git-Quelle dieses rek, sonst die CI-Variable REK_PACKAGE).",
+    "--offline",
+    is_flag=True,
+    help="Ohne Paketindex: die Prüfsummen der Abhängigkeiten für die CI später mit 'rek upgrade' festlegen.",
 )
-def init(directory: Path, no_git: bool, rek_source: str | None) -> None:
+def init(directory: Path, no_git: bool, offline: bool) -> None:
     """Ein neues Strategie-Repository aus einer sauberen Vorlage anlegen (sofort gültig)."""
-    from .scaffold import init_project, installed_rek_source
+    from .scaffold import init_project
 
-    source = rek_source or installed_rek_source()
-    written = init_project(directory, git=not no_git, rek_source=source)
+    if not offline:
+        click.echo("Lege die Abhängigkeiten der CI mit Prüfsummen fest (einmal Paketindex) …", err=True)
+    written, ci = init_project(directory, git=not no_git, lock=not offline)
     say(
         f"Angelegt: {directory} ({len(written)} Dateien). Weiter mit: cd {directory} && rek check && rek build"
     )
-    if source:
-        say(f"Die CI installiert rek aus: {source} (änderbar mit der CI-Variable REK_PACKAGE).")
+    _say_ci(ci)
+
+
+def _say_ci(ci: Any) -> None:
+    from .cisource import FOLDER, GUIDE, GUIDE_SECTION
+
+    if ci.locked:
+        say(
+            f"Die CI installiert genau dieses rek ({ci.version}) aus {FOLDER}/{ci.wheel.name}, die Abhängigkeiten "
+            f"mit Prüfsummen aus {FOLDER}/requirements.txt (nie aus einem Paketindex); ersetzen mit 'rek upgrade'."
+        )
     else:
         click.echo(
-            "Hinweis: Die CI weiß noch nicht, woher sie rek installiert. Setzen Sie in GitHub bzw. GitLab die "
-            "CI-Variable REK_PACKAGE (z. B. rek==0.1.0, die URL des Wheels Ihrer Organisation oder "
-            "git+https://…/rek.git@v0.1.0) oder legen Sie mit 'rek init --rek-source …' an.",
+            f"Hinweis: Die Abhängigkeiten der CI sind nicht festgelegt ({ci.problem}); bis dahin bricht die CI "
+            "mit einer Meldung ab. Sobald der Paketindex erreichbar ist: im Repository 'rek upgrade', dann "
+            f"{FOLDER}/ committen (Leitfaden {GUIDE}, Abschnitt '{GUIDE_SECTION}').",
             err=True,
         )
+
+
+@cli.command()
+@click.option(
+    "--offline", is_flag=True, help="Ohne Paketindex: nur das Wheel ersetzen (die CI bricht dann ab)."
+)
+@pass_ctx
+def upgrade(ctx: Context, offline: bool) -> None:
+    """Die CI auf dieses rek umstellen: Wheel, Abhängigkeiten mit Prüfsummen und Leitfaden in .rek/ ersetzen."""
+    from . import cisource
+
+    root, embedded = find_project(ctx.explicit)
+    if embedded:
+        raise RekError(
+            "Kein Strategie-Repository im aktuellen Ordner: 'rek upgrade' im Repository ausführen, das "
+            "'rek init' angelegt hat (oder mit -C ORDNER)."
+        )
+    before = sorted(p.name for p in (root / cisource.FOLDER).glob("*.whl"))
+    if not offline:
+        click.echo("Lege die Abhängigkeiten der CI mit Prüfsummen fest (Paketindex) …", err=True)
+    ci = cisource.write(root, lock=not offline)
+    was = ", ".join(before) if before else "keinem Wheel"
+    say(f"CI-Installation: {was} → {ci.wheel.name}.")
+    _say_ci(ci)
+    say(f"Weiter mit: git add {cisource.FOLDER} && git commit -m 'rek {ci.version} für die CI'")
 
 
 def _german_usage(command: click.Command) -> None:

@@ -434,7 +434,7 @@ class Measurement(Strict):
     breakdown: dict[Annotated[str, Field(min_length=1, max_length=80)], Number] = Field(
         default_factory=dict,
         title="Aufschlüsselung",
-        description="Teilwerte, z. B. je Landkreis: {Hameln-Pyrmont: 12, Holzminden: 7}",
+        description="Teilwerte, z. B. je Landkreis: {Nordkreis: 12, Südkreis: 7}",
     )
     example: bool = Field(
         default=False, title="Beispielwert", description="Wert ist ein Beispiel, keine Quelle"

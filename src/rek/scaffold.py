@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import clock, suggest
+from . import cisource, clock, suggest
+from .cisource import Written
 from .diagnostics import Diagnostic, Diagnostics, RekError
 from .jsonschemas import write_schemas
 from .model import ActionField, Measure, Strategy
@@ -126,60 +127,17 @@ def new_measure(
     return _write_new(path, text)
 
 
-REK_SOURCE_MARKER = "__REK_PACKAGE__"
-CI_FILES = (".github/workflows/rek.yml", ".gitlab-ci.yml")
-
-
-def check_rek_source(source: str) -> str:
-    """A pinned place to install rek from: exact version, wheel URL or git URL with a tag or commit."""
-    source = source.strip()
-    if not re.fullmatch(r"[A-Za-z0-9_.+:/@=~%#&?,!-]+", source) or source == REK_SOURCE_MARKER:
-        raise RekError(
-            f"Ungültige Installationsquelle '{source}': erwartet wird eine Angabe ohne Leerzeichen und "
-            "Anführungszeichen, z. B. rek==0.1.0."
-        )
-    if not ("==" in source or "@" in source or source.endswith(".whl")):
-        raise RekError(
-            f"Die Installationsquelle '{source}' legt keine Version fest: nennen Sie eine genaue Version "
-            "(rek==0.1.0), das Wheel Ihrer Organisation (https://…/rek-0.1.0-py3-none-any.whl) oder eine "
-            "Git-URL mit Tag oder Commit (git+https://…/rek.git@v0.1.0)."
-        )
-    return source
-
-
-def installed_rek_source() -> str | None:
-    """Where this rek came from, if that is a pinned place a CI runner can reach (PEP 610 direct_url)."""
-    from importlib import metadata
-
-    try:
-        text = metadata.distribution("rek").read_text("direct_url.json")
-        data = json.loads(text) if text else {}
-    except (metadata.PackageNotFoundError, ValueError):
-        return None
-    url = str(data.get("url", ""))
-    if not url.startswith("https://"):
-        return None  # a local checkout or file: the CI runner cannot reach it
-    vcs = data.get("vcs_info") or {}
-    if vcs.get("vcs") == "git" and vcs.get("commit_id"):
-        return f"git+{url}@{vcs['commit_id']}"
-    if url.endswith(".whl"):
-        return url
-    return None
-
-
-def init_project(target: Path, *, git: bool = True, rek_source: str | None = None) -> list[Path]:
+def init_project(target: Path, *, git: bool = True, lock: bool = True) -> tuple[list[Path], Written]:
     """A new region's repository from the clean template; never touches an existing non-empty folder.
 
-    rek_source (pinned, see check_rek_source) is written into the CI files as the default of REK_PACKAGE;
-    without it the pipelines stop with a message that asks for the CI variable.
+    The CI's install source goes into .rek/ (cisource.write): the wheel of this rek, its install script
+    and guide, and with lock=True the hashed lock of its dependencies (needs the package index once).
     """
     import shutil
     import subprocess
 
     from .locate import PACKAGE_DIR, embedded_default
 
-    if rek_source is not None:
-        rek_source = check_rek_source(rek_source)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise RekError(
             f"Ordner '{target}' ist nicht leer; 'rek init' legt nur in einem neuen oder leeren Ordner an."
@@ -194,11 +152,7 @@ def init_project(target: Path, *, git: bool = True, rek_source: str | None = Non
         name = ".gitignore" if relative.as_posix() == "gitignore" else relative.as_posix()
         destination = target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
-        if name in CI_FILES:
-            text = source.read_text(encoding="utf-8").replace(REK_SOURCE_MARKER, rek_source or "")
-            destination.write_text(text, encoding="utf-8")
-        else:
-            shutil.copyfile(source, destination)
+        shutil.copyfile(source, destination)
         written.append(destination)
     default = embedded_default()
     calls = target / "strategy" / "calls"
@@ -208,13 +162,15 @@ def init_project(target: Path, *, git: bool = True, rek_source: str | None = Non
             shutil.copyfile(profile, calls / profile.name)
             written.append(calls / profile.name)
     written += write_schemas(target / "schemas")
+    ci = cisource.write(target, lock=lock)
+    written += sorted(p for p in (target / cisource.FOLDER).iterdir() if p.is_file())
     if git and shutil.which("git"):
         subprocess.run(["git", "init", "-q", str(target)], capture_output=True)
         # the first branch is 'main' whatever git's own default (older git has no 'init -b')
         subprocess.run(
             ["git", "-C", str(target), "symbolic-ref", "HEAD", "refs/heads/main"], capture_output=True
         )
-    return written
+    return written, ci
 
 
 # --- rek new action-field | partner | goal ------------------------------------------------------------
