@@ -25,7 +25,7 @@ SRC = ROOT / "src" / "rek"
 FLOORS: dict[int, set[str]] = {
     0: {
         "rek", "diagnostics", "formatting", "clock", "locate", "layout", "invisible", "textlength",
-        "suggest", "clicktext", "heap", "interrupts", "progress", "spreadsheet", "gitsafe", "gitdates",
+        "suggest", "clicktext", "cireport", "heap", "interrupts", "progress", "spreadsheet", "gitsafe", "gitdates",
         "typstguard", "figures", "sandbox", "markup", "yamlsource", "refdoc", "templateerror", "mdtext", "money",
         "cisource",
     },

@@ -120,9 +120,37 @@ def cli(ctx: click.Context, project: Path | None, stichtag: str | None, quiet: b
     default=None,
     help="Git-Revision (z. B. origin/main): die seitdem geänderten Maßnahmen mit ihren Verantwortlichen nennen.",
 )
+@click.option(
+    "--github-annotations",
+    is_flag=True,
+    help="Jeden Befund zusätzlich als GitHub-Anmerkung ausgeben (im Pull Request an der Zeile zu sehen).",
+)
+@click.option(
+    "--codequality",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Die Befunde als GitLab-Code-Quality-Bericht (JSON) in diese Datei schreiben.",
+)
 @pass_ctx
-def check(ctx: Context, call_id: str | None, since: str | None) -> None:
+def check(
+    ctx: Context, call_id: str | None, since: str | None, github_annotations: bool, codequality: Path | None
+) -> None:
     """Alle Dateien prüfen; jeder Fehler mit Datei, Zeile und Spalte."""
+    shown: list[Any] = []
+    try:
+        _check(ctx, call_id, since, shown)
+    finally:
+        if github_annotations and shown:
+            from .cireport import github_commands
+
+            click.echo(github_commands(shown))
+        if codequality is not None:
+            from .cireport import codequality as report
+
+            codequality.write_text(report(shown), encoding="utf-8")
+
+
+def _check(ctx: Context, call_id: str | None, since: str | None, shown: list[Any]) -> None:
     root = ctx.root()
     project, diags = load_project(root)
     if project is not None and project.overrides:
@@ -140,6 +168,7 @@ def check(ctx: Context, call_id: str | None, since: str | None) -> None:
         click.echo(styled(diag.format()), err=diag.severity == "error")
     for diag in placeholders:
         say(styled(diag.format()))
+    shown.extend([*diags.sorted(), *placeholders])
     if project is None:
         click.echo(summary_line(diags.items), err=True)
         sys.exit(1)
@@ -161,6 +190,7 @@ def check(ctx: Context, call_id: str | None, since: str | None) -> None:
         findings = sorted(findings + field_findings(application))
     for diag in findings:
         click.echo(styled(diag.format()), err=diag.severity == "error")
+    shown.extend(findings)
     if since is not None:
         _responsible(project, since)
     errors = [d for d in findings if d.severity == "error"]
