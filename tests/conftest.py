@@ -18,6 +18,12 @@ from rek.cli import main  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 INIT_TEMPLATE = ROOT / "src" / "rek" / "templates" / "init"
+# the init template leaves the grant and the call phase out (rate × eligible cost; phase from the dates):
+# tests that need them written put them where these comment lines stand (no line moves)
+GRANT_LINE = (
+    "  # grant: ohne Angabe Fördersatz des Aufrufs × förderfähige Kosten (hier 65 % von 20.000 € = 13.000 €)"
+)
+CALL_PHASE_LINE = "    # call_phase: ohne Angabe folgt die Phase des Aufrufs aus den Daten (hier Phase A)"
 # The reference day (Stichtag) of every test: late measures, missed targets, deadlines and document dates
 # are computed from it, never from the machine's clock (tests/test_clock.py runs them at other dates).
 REFERENCE_DAY = "2026-11-25"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import APPLICATION_DELIVERABLES, FIXTURES, ROOT, fill_applicant
+from conftest import APPLICATION_DELIVERABLES, CALL_PHASE_LINE, FIXTURES, GRANT_LINE, ROOT, fill_applicant
 from rek import formatting as fmt
 from rek.application.document import render
 from rek.checks import check_plan
@@ -210,8 +210,8 @@ CASES = {
     ),
     "grant not rate times eligible cost": (
         "measures/M01.yaml",
-        "grant: 13000",
-        "grant: 12000",
+        GRANT_LINE,
+        "  grant: 12000",
         "measures/M01.yaml:21:10: error: Regel 'Fördersatz': die Zuwendung ist nicht 65\u00a0% der förderfähigen "
         "Kosten (20.000,00\u00a0€); gefunden: 12.000,00\u00a0€, erwartet: 13.000,00\u00a0€\n    Hinweis: grant: 13000 – oder lassen Sie 'grant' weg, dann rechnet "
         "rek den Fördersatz des gewählten Aufrufs\n"
@@ -223,6 +223,8 @@ CASES = {
         "    role: Antragsteller\n    budget_emergency: true\n",
         "Regel 'Fördersatz': die Zuwendung ist nicht 90\u00a0% der förderfähigen Kosten (20.000,00\u00a0€); "
         "gefunden: 13.000,00\u00a0€, erwartet: 18.000,00\u00a0€",
+        # a grant written by hand for 65 % (left out, the grant would follow the higher rate)
+        ("measures/M01.yaml", GRANT_LINE, "  grant: 13000"),
     ),
     "ineligible cost category": (
         "measures/M01.yaml",
@@ -240,8 +242,8 @@ CASES = {
     ),
     "phase too long": (
         "strategy/strategy.yaml",
-        "    end: 2027-12-31\n    call_phase: A",
-        "    end: 2028-06-30\n    call_phase: A",
+        "    end: 2027-12-31\n" + CALL_PHASE_LINE,
+        "    end: 2028-06-30\n" + CALL_PHASE_LINE,
         "Regel 'Dauer Phase A': Phase 'Strategiephase' ist zu lang; gefunden: 18 Monate, erlaubt: höchstens 12 Monate",
     ),
     "measure outside its phase": (
@@ -253,14 +255,14 @@ CASES = {
     ),
     "phase grant cap": (
         "measures/M01.yaml",
-        "    amount: 20000\nfunding:\n  grant: 13000",
+        "    amount: 20000\nfunding:\n" + GRANT_LINE,
         "    amount: 200000\nfunding:\n  grant: 130000",
         "Regel 'Förderhöchstbetrag Phase A': Zuwendung der Phase ist zu hoch; gefunden: 130.000\u00a0€, erlaubt: "
         "höchstens 100.000\u00a0€",
     ),
     "total grant cap": (
         "measures/M01.yaml",
-        "    amount: 20000\nfunding:\n  grant: 13000",
+        "    amount: 20000\nfunding:\n" + GRANT_LINE,
         "    amount: 240000\nfunding:\n  grant: 156000",
         "Regel 'Förderhöchstbetrag': Zuwendung insgesamt ist zu hoch; gefunden: 156.000\u00a0€, erlaubt: höchstens "
         "150.000\u00a0€",
@@ -304,8 +306,10 @@ CASES = {
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_each_formal_check_names_rule_source_found_and_allowed(case: str, call_project: Path, run) -> None:
-    path, old, new, expected = CASES[case]
+    path, old, new, expected, *also = CASES[case]
     edit(call_project / path, old, new)
+    for more in also:
+        edit(call_project / more[0], more[1], more[2])
     result = run("application", "--check", cwd=call_project)
     assert result.code == 1, result.out + result.err
     found = re.search(expected, result.err) if "\\d" in expected else expected in result.err

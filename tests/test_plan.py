@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2 import nodes as jinja_nodes
 
-from conftest import FIXTURES, ROOT, documented_names
+from conftest import FIXTURES, GRANT_LINE, ROOT, documented_names
 from rek import formatting as fmt
 from rek.money import allocate, whole_euros
 from rek.plan import resolve
@@ -558,7 +558,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_german_thousands_separator_is_an_error(minimal: Path, run) -> None:
     edit(minimal / "measures/M01.yaml", "amount: 20000", "amount: 20.000")
-    edit(minimal / "measures/M01.yaml", "grant: 13000", "grant: 13.000")
+    edit(minimal / "measures/M01.yaml", GRANT_LINE, "  grant: 13.000")
     result = run("check", cwd=minimal)
     assert result.code == 1
     assert (
@@ -574,7 +574,7 @@ def test_german_thousands_separator_is_an_error(minimal: Path, run) -> None:
 
 def test_two_decimals_are_fine_three_are_not(minimal: Path, run) -> None:
     edit(minimal / "measures/M01.yaml", "amount: 20000", "amount: 20000.50")
-    edit(minimal / "measures/M01.yaml", "grant: 13000", "grant: 13000.33")
+    edit(minimal / "measures/M01.yaml", GRANT_LINE, "  grant: 13000.33")
     assert run("check", cwd=minimal).code == 0
     edit(minimal / "measures/M01.yaml", "amount: 20000.50", "amount: 20000.505")
     result = run("check", cwd=minimal)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import GRANT_LINE, ROOT
 from rek.application import document
 from rek.application.drafts import write_drafts
 from rek.call import RequirementKind
@@ -214,7 +214,7 @@ def test_amounts_with_cents_are_still_shared_to_the_cent(minimal: Path) -> None:
         "    amount: 20000\n",
         "    amount: 20000\n  - year: 2028\n    category: services\n    amount: 10000.01\n",
     )
-    text = text.replace("end: 2027-12-31", "end: 2028-12-31").replace("grant: 13000", "grant: 13000.33")
+    text = text.replace("end: 2027-12-31", "end: 2028-12-31").replace(GRANT_LINE, "  grant: 13000.33")
     measure.write_text(text, encoding="utf-8")
     mp = resolve(require_project(minimal)).by_id["M01"]
     grants = [m.grant for m in mp.by_year.values()]

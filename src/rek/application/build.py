@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import charts
 from .. import formatting as fmt
 from ..call import document_date
-from ..plan import Plan
+from ..plan import Plan, call_phases
 from .costplan import write_costplan
 from .document import Application, render
 from .drafts import FOLDER as DRAFTS_FOLDER
@@ -40,10 +40,11 @@ def timeline_svg(app: Application) -> str:
     """The Gantt chart of the application: full titles above the bars, a legend of the action fields,
     the call's funding phases shaded behind the bars."""
     fields = app.plan.project.action_fields
+    derived = call_phases(app.plan.project, app.plan.call)  # given in strategy.yaml or from the dates
     bands = [
-        charts.Band(f"Phase {phase.call_phase}", phase.start, phase.end)
+        charts.Band(f"Phase {derived[phase.id][0]}", phase.start, phase.end)
         for phase in app.plan.project.strategy.phases
-        if phase.call_phase
+        if derived.get(phase.id, (None, None))[0]
     ]
     spans = charts.measure_spans([mp.m for mp in app.measures], fields)
     used = sorted({s.color for s in spans})

@@ -12,7 +12,7 @@ from ..locate import PACKAGE_DIR
 from ..mdtext import Environment, Md, cell, environment
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, SDG_LABELS, CostCategory, Indicator
 from ..money import ZERO
-from ..plan import Budget, MeasurePlan, Money, Plan
+from ..plan import Budget, MeasurePlan, Money, Plan, call_phases
 from ..requirements import judge, place_of_signature
 
 if TYPE_CHECKING:
@@ -261,12 +261,14 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
     measures = list(plan.application.measures)
     partner_names = {p.id: p.name for p in s.partners}
     phase_rows = []
+    derived = call_phases(project, call)  # given in strategy.yaml or from the phases' dates
     for phase in s.phases:
-        if phase.call_phase:
+        key = derived.get(phase.id, (None, None))[0]
+        if key:
             ids = [mp.id for mp in measures if mp.phase is phase]
             phase_rows.append(
                 [
-                    f"{phase.title} (Förderphase {phase.call_phase})",
+                    f"{phase.title} (Förderphase {key})",
                     fmt.date(phase.start),
                     fmt.date(phase.end),
                     ", ".join(ids) or "–",
@@ -286,7 +288,7 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
     # the cover: each phase applied for with its period (from the strategy's phases) and its sums (the plan's)
     phase_periods = []
     for key, money in plan.application.by_phase.items():
-        own = [phase for phase in s.phases if phase.call_phase == key]
+        own = [phase for phase in s.phases if derived.get(phase.id, (None, None))[0] == key]
         period = (
             f"{fmt.date(min(ph.start for ph in own))} bis {fmt.date(max(ph.end for ph in own))}; "
             if own
