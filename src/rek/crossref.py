@@ -23,6 +23,7 @@ from .model import (
     Phase,
     Strategy,
 )
+from .indicatorrules import check_indicators
 from .money import running_totals, total_of
 from .yamlsource import Loc, YamlDoc
 
@@ -299,6 +300,7 @@ def check(
             measure_ids,
         )
     _check_cycles(by_id, docs, report)
+    check_indicators(action_fields, measures, docs, report)  # one indicator, one value
 
 
 def _check_measure(
