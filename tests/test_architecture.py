@@ -29,7 +29,7 @@ FLOORS: dict[int, set[str]] = {
         "typstguard", "figures", "sandbox", "markup", "yamlsource", "refdoc", "templateerror", "mdtext", "money",
     },
     1: {
-        "model", "call", "validation", "textrules", "sitesettings", "assets", "crossref", "overrides",
+        "model", "call", "validation", "textrules", "sitesettings", "assets", "crossref", "indicatorrules", "overrides",
         "project", "placeholders", "jsonschemas",
     },
     2: {"plan", "monitoring", "checks"},
