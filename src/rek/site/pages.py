@@ -133,7 +133,10 @@ class SitePages:
             progress=self.progress_table,
             indicator_chart=self.indicator_chart,
             contact=contact_block,
+            follow=self.follow_measure,
+            follow_field=self.follow_field,
         )
+        self.profiles = False  # whether the build writes a printable profile per measure (site/profile.py)
 
     def _render(self, name: str, **context: Any) -> str:
         return self.env.render_checked(name, self.base, **context)
@@ -694,6 +697,53 @@ class SitePages:
             for n in (False, True)
         )
 
+    # --- follow, print, embed (feeds, profiles, status cards) ----------------------------------
+    def follow_measure(self, m: Measure) -> str:
+        """The measure page's last section: its feed, its printable profile, its card to embed."""
+        from .embed import embed_path, iframe_snippet
+        from .feed import measure_feed_path
+
+        site_url = self.p.site.site_url
+        card = embed_path(m.id)
+        url = (site_url.rstrip("/") + "/" + card) if site_url else card
+        lines = [
+            "## Folgen, drucken, einbetten",
+            "",
+            f"- {link('Folgen: neue Einträge im Sachstand als Atom-Feed', '../' + measure_feed_path(m.id))}",
+        ]
+        if self.profiles:
+            from .profile import profile_path
+
+            lines.append(f"- {link('Steckbrief zum Drucken (PDF, eine Seite)', '../' + profile_path(m.id))}")
+        lines += [
+            f"- {link('Statuskarte zum Einbetten', '../' + card)}: ohne Menü und ohne Skript.",
+            "  Eine Gemeinde kann sie mit diesem HTML-Code auf ihrer Website zeigen.",
+            *([] if site_url else ["  Setzen Sie davor die Adresse dieser Website."]),
+            "",
+            f"<pre class=\"rek-snippet\"><code>{escape(iframe_snippet(url, f'{m.id} {m.title}: Stand der Umsetzung'))}</code></pre>",
+        ]
+        return "\n".join(lines) + "\n"
+
+    def follow_field(self, field_id: str) -> str:
+        from .feed import field_feed_path
+
+        target = "../" + field_feed_path(field_id)
+        return f"## Folgen\n\n- {link('Folgen: neue Einträge im Sachstand dieser Maßnahmen als Atom-Feed', target)}\n"
+
+    def follow_files(self) -> Iterator[tuple[str, str]]:
+        """Feeds per measure and per action field, and the status card of every measure."""
+        from .embed import embed_path, status_card
+        from .feed import field_atom, field_feed_path, measure_atom, measure_feed_path
+
+        p = self.p
+        site_url = p.site.site_url or None
+        site_name = p.site.site_name or p.strategy.title
+        for f in p.action_fields:
+            yield field_feed_path(f.id), field_atom(p, f.id, site_url)
+        for m in p.measures:
+            yield measure_feed_path(m.id), measure_atom(p, m, site_url)
+            yield embed_path(m.id), status_card(self.plan, m, site_name)
+
     # --- everything ----------------------------------------------------------------------------
     def files(self, application_files: list[dict[str, str]] | None = None) -> Iterator[tuple[str, str]]:
         p = self.p
@@ -733,6 +783,7 @@ class SitePages:
         for ref in monitoring.indicators(self.plan):
             if ref.indicator.measurements:
                 yield f"assets/charts/ind-{ref.key}.svg", self.indicator_svg(ref)
+        yield from self.follow_files()
 
     def nav(self) -> list[dict[str, Any]]:
         """The menu (tabs on wide screens, the drawer on small ones); legal and help pages in one group."""
