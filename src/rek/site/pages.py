@@ -605,6 +605,7 @@ class SitePages:
         ("sachstand.csv", "Sachstand der Maßnahmen, eine Zeile je Eintrag", "CSV (UTF-8, Komma)"),
         ("ausgaben.csv", "geplante Kosten und Ausgaben je Maßnahme und Jahr", "CSV (UTF-8, Komma)"),
         ("datapackage.json", "Beschreibung aller Downloads (Frictionless Data Package)", "JSON"),
+        ("dcat.jsonld", "Datenkatalog nach DCAT-AP.de für Open-Data-Portale", "JSON-LD"),
         ("measure.schema.json", "JSON Schema eines Maßnahmensteckbriefs", "JSON Schema"),
         ("strategy.schema.json", "JSON Schema der Strategie", "JSON Schema"),
         ("action-field.schema.json", "JSON Schema eines Handlungsfelds", "JSON Schema"),
@@ -730,6 +731,12 @@ class SitePages:
         target = "../" + field_feed_path(field_id)
         return f"## Folgen\n\n- {link('Folgen: neue Einträge im Sachstand dieser Maßnahmen als Atom-Feed', target)}\n"
 
+    def dataset_markup(self, application_files: list[dict[str, str]]) -> str:
+        """schema.org Dataset markup for the downloads page: JSON-LD that rek writes (data, never code)."""
+        from .dcat import json_ld_script, schema_org
+
+        return "\n" + json_ld_script(schema_org(self.plan, application_files)) + "\n"
+
     def follow_files(self) -> Iterator[tuple[str, str]]:
         """Feeds per measure and per action field, and the status card of every measure."""
         from .embed import embed_path, status_card
@@ -771,7 +778,7 @@ class SitePages:
         self.page = "finanzen.md"
         yield self.page, self.finances()
         self.page = "downloads.md"
-        yield self.page, self.downloads(application_files or [])
+        yield self.page, self.downloads(application_files or []) + self.dataset_markup(application_files or [])
         self.page = "aenderungen.md"
         yield self.page, self.changes_page()
         for page in p.pages:
