@@ -751,8 +751,62 @@ class SitePages:
             yield measure_feed_path(m.id), measure_atom(p, m, site_url)
             yield embed_path(m.id), status_card(self.plan, m, site_name)
 
-    # --- everything ----------------------------------------------------------------------------
+    # --- plain language and glossary ---------------------------------------------------------------
+    def easy_language_extra(self) -> str:
+        """What the Leichte Sprache page gets from the data: each action field's easy summary and the
+        contact for questions (the accessibility contact), each sentence on a line of its own."""
+        from ..invisible import PLACEHOLDER
+
+        def is_placeholder(value: str) -> bool:  # a gap anywhere in the value: left out here
+            return PLACEHOLDER.search(value) is not None
+
+        p = self.p
+        out: list[str] = []
+        fields = [f for f in p.action_fields if f.easy_summary]
+        if fields:
+            out += ["## Die Themen vom Plan", ""]
+            for f in fields:
+                out += [f"### {text(f.title)}", ""]
+                out += [text(line) + "\n" for line in f.easy_summary.splitlines() if line.strip()]
+                out += [f"{link('Mehr zum Thema in schwerer Sprache', f'handlungsfelder/{f.id}.md')}", ""]
+        legal = p.strategy.legal
+        if legal is not None:
+            c = legal.accessibility_contact
+            ways = []
+            if c.phone and not is_placeholder(c.phone):
+                ways += ["Sie können uns anrufen.\n", f"Die Telefon·nummer ist: {text(c.phone)}\n"]
+            if c.email and not is_placeholder(c.email):
+                ways += ["Sie können uns eine E-Mail schreiben.\n", f"Die E-Mail-Adresse ist: {text(c.email)}\n"]
+            address = [a for a in c.address if not is_placeholder(a)]
+            if len(address) == len(c.address) and address:
+                ways += ["Sie können uns einen Brief schreiben.\n", "Die Adresse ist:\n"]
+                ways += [f"{text(c.name)}  \n" + "  \n".join(text(a) for a in address) + "\n"]
+            out += ["## Sie haben eine Frage?", "", "Vielleicht verstehen Sie etwas nicht.\n"]
+            out += ["Oder Sie können etwas nicht lesen.\n", "Dann sagen Sie es uns bitte.\n"]
+            if ways:
+                out += ways
+            else:
+                out += [f"Die Wege zu uns stehen auf der Seite {link('Barriere·freiheit', 'barrierefreiheit.md')}.\n"]
+        return ("\n" + "\n".join(out) + "\n") if out else ""
+
     def files(self, application_files: list[dict[str, str]] | None = None) -> Iterator[tuple[str, str]]:
+        """Every generated file; the glossary page and the links to it, the Leichte Sprache additions."""
+        from . import glossary
+
+        linker = glossary.Linker(self.p.strategy)
+        skip = {f"{name}.md" for name in SERVICE_PAGES}
+        for relative, content in self._all_files(application_files):
+            if relative == "leichte-sprache.md":
+                content += self.easy_language_extra()
+            elif relative.endswith(".md") and relative not in skip:
+                content = linker.link(relative, content)
+            yield relative, content
+        if self.p.strategy.glossary:
+            self.page = glossary.GLOSSARY_PAGE
+            yield self.page, glossary.page(self.p.strategy)
+
+    # --- everything ----------------------------------------------------------------------------
+    def _all_files(self, application_files: list[dict[str, str]] | None = None) -> Iterator[tuple[str, str]]:
         p = self.p
         self.page = "index.md"
         yield self.page, self.index()
@@ -813,6 +867,8 @@ class SitePages:
             {"Downloads": "downloads.md"},
         ]
         about = [{title: f"{name}.md"} for name, title in content.items() if name not in SERVICE_PAGES]
+        if p.strategy.glossary:
+            about.insert(0, {"Begriffe": "begriffe.md"})
         about += [{content[name]: f"{name}.md"} for name in SERVICE_PAGES if name in content]
         if about:
             nav.append({"Über diese Website": about})
