@@ -9,6 +9,7 @@ link targets are not sentences.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -47,10 +48,10 @@ def user_strings(project: Any) -> list[str]:
     for value in found:
         variants = {value, text(value)}
         for level in range(4):
-            try:
+            with contextlib.suppress(
+                Exception
+            ):  # a string that is no Markdown field: its other forms suffice
                 variants.add(markup.render(value, level, "assets/projekt/"))
-            except Exception:  # a plain string that is no Markdown field: its other forms suffice
-                pass
         for v in list(variants):
             variants |= {re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", line).strip() for line in v.splitlines()}
         forms |= {v for v in variants if len(v.strip()) > 3}

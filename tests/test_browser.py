@@ -768,3 +768,27 @@ def test_every_page_fits_the_screen_and_passes_axe(
         assert found == {}
     finally:
         context.close()
+
+
+def _search_results(browser, base_url: str, query: str) -> str:  # type: ignore[no-untyped-def]
+    visit = Visit(browser, base_url + "/")
+    page = visit.page
+    try:
+        page.keyboard.press("s")  # Material's search shortcut
+        page.locator("input.md-search__input").press_sequentially(query, delay=20)
+        results = page.locator(".md-search-result__item")
+        results.first.wait_for(timeout=10_000)
+        assert visit.errors == [] and visit.external() == []
+        return page.locator(".md-search-result").inner_text()
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [("Bus", "Rufbus"), ("Mobilitat", "Mobilität"), ("Plattform", "Beteiligungsplattform")],
+)
+def test_search_finds_german_compounds_and_words_without_umlauts(
+    browser, base_url: str, query: str, found: str
+) -> None:  # type: ignore[no-untyped-def]
+    assert found in _search_results(browser, base_url, query)

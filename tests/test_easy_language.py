@@ -16,7 +16,18 @@ from conftest import ROOT
 
 MAX_WORDS = 15
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+(?:[-·][A-Za-zÄÖÜäöüß]+)*")
-FOREIGN = {"Roadmap", "Download", "Downloads", "Link", "Links", "Website", "Homepage", "Online", "online", "Feed"}
+FOREIGN = {
+    "Roadmap",
+    "Download",
+    "Downloads",
+    "Link",
+    "Links",
+    "Website",
+    "Homepage",
+    "Online",
+    "online",
+    "Feed",
+}
 ABBREVIATIONS = re.compile(r"\b(?:z\.\s?B\.|bzw\.|usw\.|ca\.|etc\.|d\.\s?h\.|u\.\s?a\.|ggf\.)|%|§")
 # words a reader of Leichte Sprache may not know: where one occurs, the list explains it
 HARD = ("Digitalisierung", "Förderung", "Maßnahme", "Verweis", "Land·kreis", "Partner")

@@ -55,7 +55,9 @@ def test_every_measure_and_action_field_has_a_feed_that_feedparser_reads(built_e
         assert feed.bozo == 0, (f.id, feed.get("bozo_exception"))
         expected = sum(len(m.updates) for m in project.measures_in_field(f.id))
         assert len(feed.entries) == expected
-        assert {e.link.split("/")[-2] for e in feed.entries} <= {m.id for m in project.measures_in_field(f.id)}
+        assert {e.link.split("/")[-2] for e in feed.entries} <= {
+            m.id for m in project.measures_in_field(f.id)
+        }
 
 
 def test_measure_and_action_field_pages_link_their_feed_profile_and_card(built_embedded: Path) -> None:
@@ -81,7 +83,10 @@ def test_status_card_is_a_small_page_without_navigation_or_script(built_embedded
         assert scan_page(page, html) == []
         assert "<script" not in html and "<nav" not in html and "<link" not in html
         assert '<html lang="de">' in html and f"<h1>{m.id} " in html
-        assert _target(site, page, _href(html, "Mehr zu dieser Maßnahme")) == site / "massnahme" / m.id / "index.html"
+        assert (
+            _target(site, page, _href(html, "Mehr zu dieser Maßnahme"))
+            == site / "massnahme" / m.id / "index.html"
+        )
     m16 = (site / "einbetten" / "M16.html").read_text(encoding="utf-8")
     assert "Status: In Umsetzung" in m16
     assert "Telemedizin-Stützpunkte in Betrieb: 1 Stützpunkte (2025), Ziel 4 bis 2026" in m16
@@ -103,7 +108,13 @@ def test_printable_profile_is_one_page_per_measure_with_its_facts(built_embedded
         ["pdftotext", "-layout", str(site / "steckbriefe" / "M16.pdf"), "-"], capture_output=True, text=True
     ).stdout
     flat = re.sub(r"\s+", " ", text)
-    for expected in ("M16 Telemedizin", "Landkreis Nienburg/Weser", "Sachstand", "Indikatoren", "Ansprechstelle"):
+    for expected in (
+        "M16 Telemedizin",
+        "Landkreis Nienburg/Weser",
+        "Sachstand",
+        "Indikatoren",
+        "Ansprechstelle",
+    ):
         assert expected in flat, expected
     assert "Seite 1 von" not in flat  # no page count of the combined run
 

@@ -20,7 +20,9 @@ def _pages():  # type: ignore[no-untyped-def]
     project = require_project(ROOT)
     users = user_strings(project)
     return {
-        rel: own_sentences(text, users) for rel, text in SitePages(resolve(project)).files() if rel.endswith(".md")
+        rel: own_sentences(text, users)
+        for rel, text in SitePages(resolve(project)).files()
+        if rel.endswith(".md")
     }
 
 

@@ -12,6 +12,7 @@ from . import formatting as fmt
 from . import suggest
 from .call import Call
 from .diagnostics import Diagnostics
+from .indicatorrules import check_indicators
 from .model import (
     MAX_MONEY,
     MAX_MONEY_TEXT,
@@ -23,7 +24,6 @@ from .model import (
     Phase,
     Strategy,
 )
-from .indicatorrules import check_indicators
 from .money import running_totals, total_of
 from .yamlsource import Loc, YamlDoc
 

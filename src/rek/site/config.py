@@ -83,8 +83,54 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
 _LETTERS = "a-zäöüß"
 _WORDS = re.compile(rf"[{_LETTERS}]+", re.IGNORECASE)
 _FUNCTION_WORDS = set(
-    "der die das den dem des ein eine einer eines einem einen und oder aber mit für auf bei von vom zum zur "
-    "im in am an aus als wie wer was wir sie ihr ihre sich alle auch nur noch nach vor über unter durch".split()
+    [
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einer",
+        "eines",
+        "einem",
+        "einen",
+        "und",
+        "oder",
+        "aber",
+        "mit",
+        "für",
+        "auf",
+        "bei",
+        "von",
+        "vom",
+        "zum",
+        "zur",
+        "im",
+        "in",
+        "am",
+        "an",
+        "aus",
+        "als",
+        "wie",
+        "wer",
+        "was",
+        "wir",
+        "sie",
+        "ihr",
+        "ihre",
+        "sich",
+        "alle",
+        "auch",
+        "nur",
+        "noch",
+        "nach",
+        "vor",
+        "über",
+        "unter",
+        "durch",
+    ]
 )
 TAIL_LIMIT = 300  # compound parts in the separator (the regular expression stays small)
 

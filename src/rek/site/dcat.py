@@ -131,7 +131,9 @@ def catalogue(plan: Plan, application_files: list[dict[str, str]]) -> dict[str, 
                 "@id": f"{base}{DCAT_PATH}#katalog",
                 "@type": "dcat:Catalog",
                 "dct:title": _de(f"{s.title}: Datenkatalog"),
-                "dct:description": _de(f"Die offenen Daten der Strategie „{s.title}“, beschrieben nach DCAT-AP.de."),
+                "dct:description": _de(
+                    f"Die offenen Daten der Strategie „{s.title}“, beschrieben nach DCAT-AP.de."
+                ),
                 "dct:publisher": _ref(publisher["@id"]),
                 "dcat:dataset": _ref(dataset["@id"]),
                 **({"foaf:homepage": _ref(site_url)} if site_url else {}),

@@ -721,7 +721,7 @@ class SitePages:
             "  Eine Gemeinde kann sie mit diesem HTML-Code auf ihrer Website zeigen.",
             *([] if site_url else ["  Setzen Sie davor die Adresse dieser Website."]),
             "",
-            f"<pre class=\"rek-snippet\"><code>{escape(iframe_snippet(url, f'{m.id} {m.title}: Stand der Umsetzung'))}</code></pre>",
+            f'<pre class="rek-snippet"><code>{escape(iframe_snippet(url, f"{m.id} {m.title}: Stand der Umsetzung"))}</code></pre>',
         ]
         return "\n".join(lines) + "\n"
 
@@ -776,7 +776,10 @@ class SitePages:
             if c.phone and not is_placeholder(c.phone):
                 ways += ["Sie können uns anrufen.\n", f"Die Telefon·nummer ist: {text(c.phone)}\n"]
             if c.email and not is_placeholder(c.email):
-                ways += ["Sie können uns eine E-Mail schreiben.\n", f"Die E-Mail-Adresse ist: {text(c.email)}\n"]
+                ways += [
+                    "Sie können uns eine E-Mail schreiben.\n",
+                    f"Die E-Mail-Adresse ist: {text(c.email)}\n",
+                ]
             address = [a for a in c.address if not is_placeholder(a)]
             if len(address) == len(c.address) and address:
                 ways += ["Sie können uns einen Brief schreiben.\n", "Die Adresse ist:\n"]
@@ -786,7 +789,9 @@ class SitePages:
             if ways:
                 out += ways
             else:
-                out += [f"Die Wege zu uns stehen auf der Seite {link('Barriere·freiheit', 'barrierefreiheit.md')}.\n"]
+                out += [
+                    f"Die Wege zu uns stehen auf der Seite {link('Barriere·freiheit', 'barrierefreiheit.md')}.\n"
+                ]
         return ("\n" + "\n".join(out) + "\n") if out else ""
 
     def files(self, application_files: list[dict[str, str]] | None = None) -> Iterator[tuple[str, str]]:
@@ -832,7 +837,10 @@ class SitePages:
         self.page = "finanzen.md"
         yield self.page, self.finances()
         self.page = "downloads.md"
-        yield self.page, self.downloads(application_files or []) + self.dataset_markup(application_files or [])
+        yield (
+            self.page,
+            self.downloads(application_files or []) + self.dataset_markup(application_files or []),
+        )
         self.page = "aenderungen.md"
         yield self.page, self.changes_page()
         for page in p.pages:

@@ -54,7 +54,14 @@ def profile_markdown(plan: Any, m: Measure, site_url: str | None) -> str:
     delays = monitoring.delay_reasons(m, plan.today)
     if delays:
         rows.append(["Im Verzug", "; ".join(delays)])
-    out = [f"# {text(m.id)} {text(m.title)}", "", text(m.summary), "", table(["Steckbrief", "Angabe"], rows), ""]
+    out = [
+        f"# {text(m.id)} {text(m.title)}",
+        "",
+        text(m.summary),
+        "",
+        table(["Steckbrief", "Angabe"], rows),
+        "",
+    ]
     if m.updates:
         out += ["## Sachstand", ""]
         for u in m.timeline[:UPDATES_SHOWN]:
@@ -133,9 +140,14 @@ def _write_profiles(plan: Any, folder: Path, work: Path) -> list[str]:
             return [f"Steckbriefe: Typst ist gescheitert ({again[:300]})"]
         warnings.append(f"Die Steckbriefe sind getaggt, erfüllen aber nicht PDF/UA-1 ({failure[:200]}).")
     reader = PdfReader(pdf)
-    starts = [reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)]
+    starts = [
+        reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)
+    ]
     if len(starts) != len(p.measures):
-        return [*warnings, f"Steckbriefe: {len(starts)} Abschnitte statt {len(p.measures)} im PDF, nicht geteilt"]
+        return [
+            *warnings,
+            f"Steckbriefe: {len(starts)} Abschnitte statt {len(p.measures)} im PDF, nicht geteilt",
+        ]
     target = folder / PROFILE_DIR
     target.mkdir(parents=True, exist_ok=True)
     ends = [*starts[1:], len(reader.pages)]
