@@ -767,7 +767,7 @@ class SitePages:
             out += ["## Die Themen vom Plan", ""]
             for f in fields:
                 out += [f"### {text(f.title)}", ""]
-                out += [text(line) + "\n" for line in f.easy_summary.splitlines() if line.strip()]
+                out += [text(line) + "\n" for line in (f.easy_summary or "").splitlines() if line.strip()]
                 out += [f"{link('Mehr zum Thema in schwerer Sprache', f'handlungsfelder/{f.id}.md')}", ""]
         legal = p.strategy.legal
         if legal is not None:

@@ -140,9 +140,10 @@ def _write_profiles(plan: Any, folder: Path, work: Path) -> list[str]:
             return [f"Steckbriefe: Typst ist gescheitert ({again[:300]})"]
         warnings.append(f"Die Steckbriefe sind getaggt, erfüllen aber nicht PDF/UA-1 ({failure[:200]}).")
     reader = PdfReader(pdf)
-    starts = [
+    found = [
         reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)
     ]
+    starts = [page for page in found if page is not None]
     if len(starts) != len(p.measures):
         return [
             *warnings,
