@@ -271,3 +271,29 @@ def test_an_adopted_strategy_without_site_url_is_warned_about(embedded: Path, ru
     config = embedded / "mkdocs.yml"
     config.write_text(config.read_text("utf-8") + "site_url: https://example.org/strategie/\n", "utf-8")
     assert "site_url" not in run("check", cwd=embedded).out
+
+
+def test_glossary_links_the_first_occurrence_only_in_running_text() -> None:
+    from types import SimpleNamespace
+
+    from rek.site.glossary import Linker
+
+    term = SimpleNamespace(term="Rufbus", explanation="Ein Bus auf Bestellung.", synonyms=["Rufbusse"])
+    odd = SimpleNamespace(term="A[b](c)", explanation="x", synonyms=[])
+    linker = Linker(SimpleNamespace(glossary=[term, odd]))
+    page = "\n".join(
+        [
+            "# Der Rufbus",
+            "",
+            "| Rufbus | 3 |",
+            "",
+            '<p class="x">Rufbus</p>',
+            "",
+            "Ein [Rufbus im Kreis](https://example.org) und `Rufbus`.",
+            "Die Rufbusse fahren; der Rufbus auch. A[b](c) bleibt.",
+        ]
+    )
+    out = linker.link("massnahme/M01.md", page).splitlines()
+    assert out[:6] == page.splitlines()[:6]  # heading, table and HTML untouched
+    assert out[6] == "Ein [Rufbus im Kreis](https://example.org) und `Rufbus`."
+    assert out[7] == "Die [Rufbusse](../begriffe.md#begriff-rufbus) fahren; der Rufbus auch. A[b](c) bleibt."

@@ -16,6 +16,7 @@ from html import escape
 from typing import Any
 
 GLOSSARY_PAGE = "begriffe.md"
+_LINKABLE = re.compile(r"[\w .,·'’/+-]+")
 # what must stay as it is within a line: inline code, links and images, autolinks, HTML tags
 _PROTECTED = re.compile(r"`[^`]*`|!?\[[^\]]*\]\([^)]*\)|<[^>]*>|\[[^\]]*\]")
 
@@ -51,7 +52,8 @@ class Linker:
         self.forms: dict[str, str] = {}  # spelling -> anchor
         for g in strategy.glossary:
             for form in (g.term, *g.synonyms):
-                self.forms.setdefault(form, anchor(g.term))
+                if _LINKABLE.fullmatch(form):  # no Markdown syntax in a link text rek writes
+                    self.forms.setdefault(form, anchor(g.term))
 
     @cached_property
     def pattern(self) -> re.Pattern[str] | None:
