@@ -314,7 +314,7 @@ def _default_out(ctx: Context, root: Path, name: str) -> Path:
 @click.option(
     "--profiles/--no-profiles",
     default=None,
-    help="Steckbrief je Maßnahme als PDF (Standard: bei bis zu 200 Maßnahmen).",
+    help="Steckbrief je Maßnahme als PDF (Standard: bei bis zu 100 Maßnahmen).",
 )
 @click.option(
     "--draft",
