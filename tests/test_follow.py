@@ -104,6 +104,7 @@ def test_printable_profile_is_one_page_per_measure_with_its_facts(built_embedded
         reader = PdfReader(site / "steckbriefe" / f"{m.id}.pdf")
         assert len(reader.pages) == 1, m.id
         assert reader.metadata is not None and reader.metadata.title == f"Steckbrief {m.id} {m.title}"
+        assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged, like the application's PDF
     text = subprocess.run(
         ["pdftotext", "-layout", str(site / "steckbriefe" / "M16.pdf"), "-"], capture_output=True, text=True
     ).stdout

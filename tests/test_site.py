@@ -297,3 +297,15 @@ def test_glossary_links_the_first_occurrence_only_in_running_text() -> None:
     assert out[:6] == page.splitlines()[:6]  # heading, table and HTML untouched
     assert out[6] == "Ein [Rufbus im Kreis](https://example.org) und `Rufbus`."
     assert out[7] == "Die [Rufbusse](../begriffe.md#begriff-rufbus) fahren; der Rufbus auch. A[b](c) bleibt."
+
+
+def test_printable_profiles_are_written_for_small_strategies_unless_told_otherwise() -> None:
+    from types import SimpleNamespace
+
+    from rek.site.profile import AUTO_LIMIT, wanted
+
+    def plan(n: int) -> SimpleNamespace:
+        return SimpleNamespace(project=SimpleNamespace(measures=[object()] * n))
+
+    assert wanted(plan(24), None) and not wanted(plan(AUTO_LIMIT + 1), None)
+    assert wanted(plan(AUTO_LIMIT + 1), True) and not wanted(plan(24), False)
