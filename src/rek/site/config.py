@@ -153,9 +153,13 @@ def compound_tails(texts: list[str]) -> list[str]:
 
 
 def search_settings(project: Project) -> dict[str, Any]:
-    """Material's search, offline in the browser: the German stemmer (lunr-languages 'de', which also
-    folds ä, ö, ü to a, o, u) and a separator that splits at spaces and hyphens and in front of a compound
-    part that is a word of its own, so "Bus" finds "Rufbus"."""
+    """Material's search, offline in the browser: German stop words, and a separator that splits at
+    spaces and hyphens and in front of a compound part that is a word of its own, so "Bus" finds "Rufbus".
+
+    Not folded: umlauts. Only lunr's German stemmer folds ä, ö, ü, and with it in the pipeline
+    ("stemmer") the search as you type finds less: Material searches the last word as a prefix
+    ("mobilität*"), which skips the stemmer and misses the stemmed index ("mobilitat"); measured in
+    Chromium, "Mobilität" and "Bürgerservice" then found nothing."""
     s = project.strategy
     texts = [s.title, s.short_title, *(g.term for g in s.glossary)]
     texts += [x for f in project.action_fields for x in (f.title, f.summary)]

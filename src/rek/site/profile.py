@@ -143,7 +143,9 @@ def _write_profiles(plan: Any, folder: Path, work: Path) -> list[str]:
     parts = re.split(r"(?m)^(?== )", source)
     preamble, bodies = parts[0], parts[1:]
     if len(bodies) != len(p.measures):
-        return [f"Steckbriefe: {len(bodies)} Abschnitte statt {len(p.measures)}, keine Steckbriefe geschrieben"]
+        return [
+            f"Steckbriefe: {len(bodies)} Abschnitte statt {len(p.measures)}, keine Steckbriefe geschrieben"
+        ]
     target = folder / PROFILE_DIR
     target.mkdir(parents=True, exist_ok=True)
 
