@@ -289,12 +289,6 @@ def build(
             report.pages = write_tree(
                 plan, tree, changes=changes, application_files=application_files, profiles=with_profiles
             )
-            if with_profiles:  # one printable page per measure (site/profile.py)
-                profile_started = time.perf_counter()
-                with progress.stage("Steckbriefe (PDF)", len(project.measures)) as stage:
-                    report.warnings.extend(site_profile.write_profiles(plan, tree / "docs"))
-                    stage.advance(len(project.measures))
-                report.timings["profiles"] = time.perf_counter() - profile_started
             for item in application_files:
                 shutil.copy(item["path"], tree / "docs" / "downloads" / item["name"])
             report.timings["generate"] = time.perf_counter() - started
@@ -303,4 +297,10 @@ def build(
                 f"MkDocs: {m}" for m in run_mkdocs(tree / "mkdocs.yml", tmp / "site", report.pages)
             )
             report.timings["mkdocs"] = time.perf_counter() - started
+            if with_profiles:  # one printable page per measure, into the built site (site/profile.py)
+                started = time.perf_counter()
+                with progress.stage("Steckbriefe (PDF)", len(project.measures)) as stage:
+                    report.warnings.extend(site_profile.write_profiles(plan, tmp / "site"))
+                    stage.advance(len(project.measures))
+                report.timings["profiles"] = time.perf_counter() - started
     return report

@@ -712,10 +712,11 @@ class SitePages:
             "",
             f"- {link('Folgen: neue Einträge im Sachstand als Atom-Feed', '../' + measure_feed_path(m.id))}",
         ]
-        if self.profiles:
+        if self.profiles:  # written by the build into the site after MkDocs: a link MkDocs does not check
             from .profile import profile_path
 
-            lines.append(f"- {link('Steckbrief zum Drucken (PDF, eine Seite)', '../' + profile_path(m.id))}")
+            href = escape("../../" + profile_path(m.id))
+            lines.append(f'- <a href="{href}">Steckbrief zum Drucken (PDF, eine Seite)</a>')
         lines += [
             f"- {link('Statuskarte zum Einbetten', '../' + card)}: ohne Menü und ohne Skript.",
             "  Eine Gemeinde kann sie mit diesem HTML-Code auf ihrer Website zeigen.",
