@@ -128,7 +128,7 @@ class _Scan(HTMLParser):
                 if body:
                     self.add("script with both src and inline code")
                 return
-            if (self.script_attrs.get("type") or "") == "application/json":
+            if (self.script_attrs.get("type") or "") in ("application/json", "application/ld+json"):
                 try:
                     json.loads(body)
                 except ValueError:

@@ -30,7 +30,7 @@ FLOORS: dict[int, set[str]] = {
         "cisource",
     },
     1: {
-        "model", "call", "validation", "textrules", "sitesettings", "assets", "crossref", "overrides",
+        "model", "call", "validation", "textrules", "sitesettings", "assets", "crossref", "indicatorrules", "overrides",
         "project", "placeholders", "jsonschemas", "progresssheet", "cmsconfig",
     },
     2: {"plan", "monitoring", "requirements", "checks"},

@@ -768,3 +768,25 @@ def test_every_page_fits_the_screen_and_passes_axe(
         assert found == {}
     finally:
         context.close()
+
+
+def _search_results(browser, base_url: str, query: str) -> str:  # type: ignore[no-untyped-def]
+    visit = Visit(browser, base_url + "/")
+    page = visit.page
+    try:
+        page.keyboard.press("s")  # Material's search shortcut
+        page.locator("input.md-search__input").press_sequentially(query, delay=20)
+        results = page.locator(".md-search-result__item")
+        results.first.wait_for(timeout=10_000)
+        assert visit.errors == [] and visit.external() == []
+        return page.locator(".md-search-result").inner_text()
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [("Bus", "Rufbus"), ("Plattform", "Beteiligungsplattform"), ("Mobilität", "Mobilität")],
+)
+def test_search_finds_german_compounds_by_their_parts(browser, base_url: str, query: str, found: str) -> None:  # type: ignore[no-untyped-def]
+    assert found in _search_results(browser, base_url, query)

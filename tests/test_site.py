@@ -360,3 +360,41 @@ def test_finance_page_states_the_application_s_totals_and_reconciles_them_with_t
     assert outside == [plan.by_id["M01"].money.cost, plan.by_id["M02"].money.cost]
     assert sum(outside, Decimal(0)) == columns[1][0]
     assert "Förderzeitraum des Aufrufs" in text and 'href="../massnahme/M01/"' in text
+
+
+def test_glossary_links_the_first_occurrence_only_in_running_text() -> None:
+    from types import SimpleNamespace
+
+    from rek.site.glossary import Linker
+
+    term = SimpleNamespace(term="Rufbus", explanation="Ein Bus auf Bestellung.", synonyms=["Rufbusse"])
+    odd = SimpleNamespace(term="A[b](c)", explanation="x", synonyms=[])
+    linker = Linker(SimpleNamespace(glossary=[term, odd]))
+    page = "\n".join(
+        [
+            "# Der Rufbus",
+            "",
+            "| Rufbus | 3 |",
+            "",
+            '<p class="x">Rufbus</p>',
+            "",
+            "Ein [Rufbus im Kreis](https://example.org) und `Rufbus`.",
+            "Die Rufbusse fahren; der Rufbus auch. A[b](c) bleibt.",
+        ]
+    )
+    out = linker.link("massnahme/M01.md", page).splitlines()
+    assert out[:6] == page.splitlines()[:6]  # heading, table and HTML untouched
+    assert out[6] == "Ein [Rufbus im Kreis](https://example.org) und `Rufbus`."
+    assert out[7] == "Die [Rufbusse](../begriffe.md#begriff-rufbus) fahren; der Rufbus auch. A[b](c) bleibt."
+
+
+def test_printable_profiles_are_written_for_small_strategies_unless_told_otherwise() -> None:
+    from types import SimpleNamespace
+
+    from rek.site.profile import AUTO_LIMIT, wanted
+
+    def plan(n: int) -> SimpleNamespace:
+        return SimpleNamespace(project=SimpleNamespace(measures=[object()] * n))
+
+    assert wanted(plan(24), None) and not wanted(plan(AUTO_LIMIT + 1), None)
+    assert wanted(plan(AUTO_LIMIT + 1), True) and not wanted(plan(24), False)

@@ -24,6 +24,7 @@ from .outputs import APPLICATION, DRAFTS, SITE, refusals
 from .plan import Plan, resolve
 from .project import Project
 from .site import config as site_config
+from .site import profile as site_profile
 from .site.opendata import write_downloads
 from .site.pages import IMAGES, SitePages
 
@@ -94,6 +95,7 @@ def write_tree(
     downloads: bool = True,
     preview_script: str | None = None,
     files: list[tuple[str, str]] | None = None,
+    profiles: bool = False,
 ) -> int:
     """Write the whole MkDocs source tree (mkdocs.yml + docs/) for the project; return the page count.
 
@@ -107,6 +109,7 @@ def write_tree(
     docs.mkdir(parents=True, exist_ok=True)
     writer = writer or TreeWriter(docs)
     pages = pages or SitePages(plan, changes)
+    pages.profiles = profiles  # the measure pages link the printable profiles the build writes
     count = 0
     with progress.stage("Seiten schreiben") as stage:
         for relative, text in files if files is not None else pages.files(application_files):
@@ -245,6 +248,7 @@ def build(
     documents: bool = True,
     changes: str | None = None,
     draft: bool = False,
+    profiles: bool | None = None,
 ) -> BuildReport:
     """Build site and application into ``out``; refuses (RekError) what ``rek check`` reports."""
     if not isinstance(plan, Plan):
@@ -281,7 +285,10 @@ def build(
         if site:
             started = time.perf_counter()
             tree = tmp / "mkdocs"
-            report.pages = write_tree(plan, tree, changes=changes, application_files=application_files)
+            with_profiles = site_profile.wanted(plan, profiles)
+            report.pages = write_tree(
+                plan, tree, changes=changes, application_files=application_files, profiles=with_profiles
+            )
             for item in application_files:
                 shutil.copy(item["path"], tree / "docs" / "downloads" / item["name"])
             report.timings["generate"] = time.perf_counter() - started
@@ -290,4 +297,10 @@ def build(
                 f"MkDocs: {m}" for m in run_mkdocs(tree / "mkdocs.yml", tmp / "site", report.pages)
             )
             report.timings["mkdocs"] = time.perf_counter() - started
+            if with_profiles:  # one printable page per measure, into the built site (site/profile.py)
+                started = time.perf_counter()
+                with progress.stage("Steckbriefe (PDF)", len(project.measures)) as stage:
+                    report.warnings.extend(site_profile.write_profiles(plan, tmp / "site"))
+                    stage.advance(len(project.measures))
+                report.timings["profiles"] = time.perf_counter() - started
     return report

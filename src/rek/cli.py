@@ -395,13 +395,24 @@ def _default_out(ctx: Context, root: Path, name: str) -> Path:
 @click.option("--application/--no-application", default=True, help="Antrag (DOCX, PDF, XLSX) erzeugen.")
 @click.option("--since", default=None, help="Git-Revision für die Seite 'Änderungen' (z. B. v0.9).")
 @click.option(
+    "--profiles/--no-profiles",
+    default=None,
+    help="Steckbrief je Maßnahme als PDF (Standard: bei bis zu 100 Maßnahmen).",
+)
+@click.option(
     "--draft",
     is_flag=True,
     help="Antrag auch bei nicht bestandener formaler Prüfung schreiben, auf jeder Seite als Entwurf markiert.",
 )
 @pass_ctx
 def build(
-    ctx: Context, out: Path | None, site: bool, application: bool, since: str | None, draft: bool
+    ctx: Context,
+    out: Path | None,
+    site: bool,
+    application: bool,
+    since: str | None,
+    draft: bool,
+    profiles: bool | None,
 ) -> None:
     """Website und Antrag aus der Strategie bauen (ersetzt die Ausgabe nur bei Erfolg)."""
     from . import progress
@@ -423,7 +434,9 @@ def build(
     from .plan import resolve
 
     plan = resolve(project, today=ctx.today)
-    report = run_build(plan, target, site=site, application=application, changes=changes, draft=draft)
+    report = run_build(
+        plan, target, site=site, application=application, changes=changes, draft=draft, profiles=profiles
+    )
     for message in report.warnings:
         click.echo(f"Warnung: {message}", err=True)
     # what the site shows as late or missed, with the place to change it (the same warnings as rek check)

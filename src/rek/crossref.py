@@ -12,6 +12,7 @@ from . import formatting as fmt
 from . import suggest
 from .call import Call
 from .diagnostics import Diagnostics
+from .indicatorrules import check_indicators
 from .model import (
     MAX_MONEY,
     MAX_MONEY_TEXT,
@@ -306,6 +307,7 @@ def check(
             measure_ids,
         )
     _check_cycles(by_id, docs, report)
+    check_indicators(action_fields, measures, docs, report)  # one indicator, one value
 
 
 def _check_measure(

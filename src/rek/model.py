@@ -452,6 +452,12 @@ class Measurement(Strict):
 
 
 class Indicator(Strict):
+    id: Id | None = Field(
+        default=None,
+        title="Kennung des Indikators",
+        description="Dieselbe Kennung an zwei Stellen (Handlungsfeld und Maßnahme) heißt: derselbe Indikator; "
+        "'rek check' verlangt dann gleiche Einheit und gleiches Ziel und je Datum nur einen Wert",
+    )
     name: Text = Field(title="Indikator")
     unit: Annotated[str, Field(min_length=1, max_length=60)] = Field(title="Einheit")
     baseline: Number | None = Field(default=None, title="Ausgangswert")
@@ -521,6 +527,11 @@ class Strategy(Strict):
     annexes: list[Annex] = Field(default_factory=list, title="Anlagen")
     sources: list[Source] = Field(default_factory=list)
     legal: Legal | None = Field(default=None, title="Rechtliche Angaben der Website")
+    glossary: list[GlossaryTerm] = Field(
+        default_factory=list,
+        title="Begriffe",
+        description="Begriffe der Strategie mit Erklärung: eine Seite „Begriffe“, verlinkt, wo sie vorkommen",
+    )
     submissions: list[Submission] = Field(
         default_factory=list,
         title="Einreichung je Förderaufruf",
@@ -578,6 +589,18 @@ class Evaluation(Strict):
     example: bool = Field(default=False, title="Beispielangaben")
 
 
+class GlossaryTerm(Strict):
+    """Ein Begriff der Strategie mit einer Erklärung in einfachen Worten (Seite „Begriffe“)."""
+
+    term: Text = Field(title="Begriff")
+    explanation: Annotated[str, Field(min_length=1, max_length=1000)] = Field(
+        title="Erklärung", description="Einfache Sätze, ohne Markdown"
+    )
+    synonyms: list[Text] = Field(
+        default_factory=list, title="Andere Schreibweisen", description="z. B. Mehrzahl oder Abkürzung"
+    )
+
+
 class Risk(Strict):
     title: Text
     likelihood: Priority = Field(title="Eintrittswahrscheinlichkeit")
@@ -593,6 +616,11 @@ class ActionField(Strict):
     order: StrictInt = Field(default=100, ge=0, le=1000, title="Reihenfolge")
     icon: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")] | None = None
     summary: Annotated[str, Field(min_length=1, max_length=500)]
+    easy_summary: Annotated[str, Field(min_length=1, max_length=1500)] | None = Field(
+        default=None,
+        title="Zusammenfassung in Leichter Sprache",
+        description="Kurze Sätze, ein Satz je Zeile; steht auf der Seite „Leichte Sprache“",
+    )
     description: Markdown
     goals: list[Id] = Field(default_factory=list, title="Strategische Ziele")
     indicators: list[Indicator] = Field(default_factory=list)

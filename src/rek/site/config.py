@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -58,7 +59,7 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
         "docs_dir": "docs",
         "use_directory_urls": True,
         "theme": theme,
-        "plugins": [{"search": {"lang": "de"}}],
+        "plugins": [{"search": search_settings(project)}],
         "markdown_extensions": [
             "tables",
             "admonition",
@@ -77,6 +78,98 @@ def mkdocs_config(project: Project, nav: list[dict[str, Any]], *, versioned: boo
         if getattr(site, key):
             config[key] = getattr(site, key)
     return config
+
+
+_LETTERS = "a-zäöüß"
+_WORDS = re.compile(rf"[{_LETTERS}]+", re.IGNORECASE)
+_FUNCTION_WORDS = set(
+    [
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einer",
+        "eines",
+        "einem",
+        "einen",
+        "und",
+        "oder",
+        "aber",
+        "mit",
+        "für",
+        "auf",
+        "bei",
+        "von",
+        "vom",
+        "zum",
+        "zur",
+        "im",
+        "in",
+        "am",
+        "an",
+        "aus",
+        "als",
+        "wie",
+        "wer",
+        "was",
+        "wir",
+        "sie",
+        "ihr",
+        "ihre",
+        "sich",
+        "alle",
+        "auch",
+        "nur",
+        "noch",
+        "nach",
+        "vor",
+        "über",
+        "unter",
+        "durch",
+    ]
+)
+TAIL_LIMIT = 300  # compound parts in the separator (the regular expression stays small)
+
+
+def compound_tails(texts: list[str]) -> list[str]:
+    """Word parts that end a German compound and occur as words of their own in the strategy's texts
+    ("Bus" in "Rufbus", "Plattform" in "Beteiligungsplattform"), longest first."""
+    all_words = [w for t in texts for w in _WORDS.findall(t) if len(w) >= 3]
+    words = {w.casefold() for w in all_words}
+    # parts: nouns (capitalised in German), not the articles and pronouns that start a sentence
+    nouns = {w.casefold() for w in all_words if w[0].isupper()} - _FUNCTION_WORDS
+    found: set[str] = set()
+    for word in words:
+        for cut in range(3, len(word) - 2):
+            tail = word[cut:]
+            if tail in nouns:
+                found.add(tail)
+                break  # the longest part that is a word (Rufbushaltestelle: haltestelle, not stelle)
+    return sorted(found, key=lambda t: (-len(t), t))[:TAIL_LIMIT]
+
+
+def search_settings(project: Project) -> dict[str, Any]:
+    """Material's search, offline in the browser: German stop words, and a separator that splits at
+    spaces and hyphens and in front of a compound part that is a word of its own, so "Bus" finds "Rufbus".
+
+    Not folded: umlauts. Only lunr's German stemmer folds ä, ö, ü, and with it in the pipeline
+    ("stemmer") the search as you type finds less: Material searches the last word as a prefix
+    ("mobilität*"), which skips the stemmer and misses the stemmed index ("mobilitat"); measured in
+    Chromium, "Mobilität" and "Bürgerservice" then found nothing."""
+    s = project.strategy
+    texts = [s.title, s.short_title, *(g.term for g in s.glossary)]
+    texts += [x for f in project.action_fields for x in (f.title, f.summary)]
+    texts += [x for m in project.measures for x in (m.title, m.summary)]
+    separator = r"[\s\-]+"
+    tails = compound_tails(texts)
+    if tails:
+        # inside a word only ((?!\b), as Material's own camelCase example; no lookbehind for old Safari)
+        separator += rf"|(?!\b)(?=(?:{'|'.join(tails)})(?![{_LETTERS}]))"
+    return {"lang": "de", "separator": separator}
 
 
 def _page_frame(project: Project) -> dict[str, Any]:

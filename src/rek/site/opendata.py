@@ -197,3 +197,6 @@ def write_downloads(plan: Plan, folder: Path, application_files: list[dict[str, 
     from .datapackage import datapackage
 
     (folder / "datapackage.json").write_text(datapackage(plan, application_files or []), encoding="utf-8")
+    from .dcat import DCAT_PATH, dcat_jsonld
+
+    (folder / DCAT_PATH).write_text(dcat_jsonld(plan, application_files or []), encoding="utf-8")

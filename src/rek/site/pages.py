@@ -134,7 +134,10 @@ class SitePages:
             progress=self.progress_table,
             indicator_chart=self.indicator_chart,
             contact=contact_block,
+            follow=self.follow_measure,
+            follow_field=self.follow_field,
         )
+        self.profiles = False  # whether the build writes a printable profile per measure (site/profile.py)
 
     def _render(self, name: str, **context: Any) -> str:
         return self.env.render_checked(name, self.base, **context)
@@ -661,6 +664,7 @@ class SitePages:
         ("sachstand.csv", "Sachstand der Maßnahmen, eine Zeile je Eintrag", "CSV (UTF-8, Komma)"),
         ("ausgaben.csv", "geplante Kosten und Ausgaben je Maßnahme und Jahr", "CSV (UTF-8, Komma)"),
         ("datapackage.json", "Beschreibung aller Downloads (Frictionless Data Package)", "JSON"),
+        ("dcat.jsonld", "Datenkatalog nach DCAT-AP.de für Open-Data-Portale", "JSON-LD"),
         ("measure.schema.json", "JSON Schema eines Maßnahmensteckbriefs", "JSON Schema"),
         ("strategy.schema.json", "JSON Schema der Strategie", "JSON Schema"),
         ("action-field.schema.json", "JSON Schema eines Handlungsfelds", "JSON Schema"),
@@ -763,8 +767,121 @@ class SitePages:
             for n in (False, True)
         )
 
-    # --- everything ----------------------------------------------------------------------------
+    # --- follow, print, embed (feeds, profiles, status cards) ----------------------------------
+    def follow_measure(self, m: Measure) -> str:
+        """The measure page's last section: its feed, its printable profile, its card to embed."""
+        from .embed import embed_path, iframe_snippet
+        from .feed import measure_feed_path
+
+        site_url = self.p.site.site_url
+        card = embed_path(m.id)
+        url = (site_url.rstrip("/") + "/" + card) if site_url else card
+        lines = [
+            "## Folgen, drucken, einbetten",
+            "",
+            f"- {link('Folgen: neue Einträge im Sachstand als Atom-Feed', '../' + measure_feed_path(m.id))}",
+        ]
+        if self.profiles:  # written by the build into the site after MkDocs: a link MkDocs does not check
+            from .profile import profile_path
+
+            href = escape("../../" + profile_path(m.id))
+            lines.append(f'- <a href="{href}">Steckbrief zum Drucken (PDF, eine Seite)</a>')
+        lines += [
+            f"- {link('Statuskarte zum Einbetten', '../' + card)}: ohne Menü und ohne Skript.",
+            "  Eine Gemeinde kann sie mit diesem HTML-Code auf ihrer Website zeigen.",
+            *([] if site_url else ["  Setzen Sie davor die Adresse dieser Website."]),
+            "",
+            f'<pre class="rek-snippet"><code>{escape(iframe_snippet(url, f"{m.id} {m.title}: Stand der Umsetzung"))}</code></pre>',
+        ]
+        return "\n".join(lines) + "\n"
+
+    def follow_field(self, field_id: str) -> str:
+        from .feed import field_feed_path
+
+        target = "../" + field_feed_path(field_id)
+        return f"## Folgen\n\n- {link('Folgen: neue Einträge im Sachstand dieser Maßnahmen als Atom-Feed', target)}\n"
+
+    def dataset_markup(self, application_files: list[dict[str, str]]) -> str:
+        """schema.org Dataset markup for the downloads page: JSON-LD that rek writes (data, never code)."""
+        from .dcat import json_ld_script, schema_org
+
+        return "\n" + json_ld_script(schema_org(self.plan, application_files)) + "\n"
+
+    def follow_files(self) -> Iterator[tuple[str, str]]:
+        """Feeds per measure and per action field, and the status card of every measure."""
+        from .embed import embed_path, status_card
+        from .feed import field_atom, field_feed_path, measure_atom, measure_feed_path
+
+        p = self.p
+        site_url = p.site.site_url or None
+        site_name = p.site.site_name or p.strategy.title
+        for f in p.action_fields:
+            yield field_feed_path(f.id), field_atom(p, f.id, site_url)
+        for m in p.measures:
+            yield measure_feed_path(m.id), measure_atom(p, m, site_url)
+            yield embed_path(m.id), status_card(self.plan, m, site_name)
+
+    # --- plain language and glossary ---------------------------------------------------------------
+    def easy_language_extra(self) -> str:
+        """What the Leichte Sprache page gets from the data: each action field's easy summary and the
+        contact for questions (the accessibility contact), each sentence on a line of its own."""
+        from ..invisible import PLACEHOLDER
+
+        def is_placeholder(value: str) -> bool:  # a gap anywhere in the value: left out here
+            return PLACEHOLDER.search(value) is not None
+
+        p = self.p
+        out: list[str] = []
+        fields = [f for f in p.action_fields if f.easy_summary]
+        if fields:
+            out += ["## Die Themen vom Plan", ""]
+            for f in fields:
+                out += [f"### {text(f.title)}", ""]
+                out += [text(line) + "\n" for line in (f.easy_summary or "").splitlines() if line.strip()]
+                out += [f"{link('Mehr zum Thema in schwerer Sprache', f'handlungsfelder/{f.id}.md')}", ""]
+        legal = p.strategy.legal
+        if legal is not None:
+            c = legal.accessibility_contact
+            ways = []
+            if c.phone and not is_placeholder(c.phone):
+                ways += ["Sie können uns anrufen.\n", f"Die Telefon·nummer ist: {text(c.phone)}\n"]
+            if c.email and not is_placeholder(c.email):
+                ways += [
+                    "Sie können uns eine E-Mail schreiben.\n",
+                    f"Die E-Mail-Adresse ist: {text(c.email)}\n",
+                ]
+            address = [a for a in c.address if not is_placeholder(a)]
+            if len(address) == len(c.address) and address:
+                ways += ["Sie können uns einen Brief schreiben.\n", "Die Adresse ist:\n"]
+                ways += [f"{text(c.name)}  \n" + "  \n".join(text(a) for a in address) + "\n"]
+            out += ["## Sie haben eine Frage?", "", "Vielleicht verstehen Sie etwas nicht.\n"]
+            out += ["Oder Sie können etwas nicht lesen.\n", "Dann sagen Sie es uns bitte.\n"]
+            if ways:
+                out += ways
+            else:
+                out += [
+                    f"Die Wege zu uns stehen auf der Seite {link('Barriere·freiheit', 'barrierefreiheit.md')}.\n"
+                ]
+        return ("\n" + "\n".join(out) + "\n") if out else ""
+
     def files(self, application_files: list[dict[str, str]] | None = None) -> Iterator[tuple[str, str]]:
+        """Every generated file; the glossary page and the links to it, the Leichte Sprache additions."""
+        from . import glossary
+
+        linker = glossary.Linker(self.p.strategy)
+        skip = {f"{name}.md" for name in SERVICE_PAGES}
+        for relative, content in self._all_files(application_files):
+            if relative == "leichte-sprache.md":
+                content += self.easy_language_extra()
+            elif relative.endswith(".md") and relative not in skip:
+                content = linker.link(relative, content)
+            yield relative, content
+        if self.p.strategy.glossary:
+            self.page = glossary.GLOSSARY_PAGE
+            yield self.page, glossary.page(self.p.strategy)
+
+    # --- everything ----------------------------------------------------------------------------
+    def _all_files(self, application_files: list[dict[str, str]] | None = None) -> Iterator[tuple[str, str]]:
         p = self.p
         self.page = "index.md"
         yield self.page, self.index()
@@ -790,7 +907,10 @@ class SitePages:
         self.page = "finanzen.md"
         yield self.page, self.finances()
         self.page = "downloads.md"
-        yield self.page, self.downloads(application_files or [])
+        yield (
+            self.page,
+            self.downloads(application_files or []) + self.dataset_markup(application_files or []),
+        )
         self.page = "aenderungen.md"
         yield self.page, self.changes_page()
         for page in p.pages:
@@ -802,6 +922,7 @@ class SitePages:
         for ref in monitoring.indicators(self.plan):
             if ref.indicator.measurements:
                 yield f"assets/charts/ind-{ref.key}.svg", self.indicator_svg(ref)
+        yield from self.follow_files()
 
     def nav(self) -> list[dict[str, Any]]:
         """The menu (tabs on wide screens, the drawer on small ones); legal and help pages in one group."""
@@ -824,6 +945,8 @@ class SitePages:
             {"Downloads": "downloads.md"},
         ]
         about = [{title: f"{name}.md"} for name, title in content.items() if name not in SERVICE_PAGES]
+        if p.strategy.glossary:
+            about.insert(0, {"Begriffe": "begriffe.md"})
         about += [{content[name]: f"{name}.md"} for name in SERVICE_PAGES if name in content]
         if about:
             nav.append({"Über diese Website": about})
