@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import with_call
+from conftest import GRANT_LINE, with_call
 from rek.invisible import find_hidden, is_placeholder, normalise
 from rek.model import MAX_MONEY
 from rek.project import load_project
@@ -547,7 +547,7 @@ def _set_amounts(project: Path, amounts: list[Decimal], grant: Decimal) -> None:
     path = project / M01
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"costs:\n(  .*\n|    .*\n)+", lambda _: "costs:\n" + lines, text, count=1)
-    path.write_text(text.replace("grant: 13000", f"grant: {grant}"), encoding="utf-8")
+    path.write_text(text.replace(GRANT_LINE, f"  grant: {grant}"), encoding="utf-8")
 
 
 CENTS = MAX_MONEY * 100

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from conftest import ROOT, fill_scaffold
+from conftest import GRANT_LINE, ROOT, fill_scaffold
 
 REK = str(Path(sys.executable).parent / "rek")
 
@@ -34,7 +34,7 @@ def repo(minimal: Path, git_identity: None) -> Path:
     measure = minimal / "measures" / "M01.yaml"
     text = measure.read_text(encoding="utf-8")
     measure.write_text(text.replace("Online-Terminvergabe im Bürgerbüro", "Online-Termine in allen Bürgerbüros")
-                       .replace("amount: 20000", "amount: 30000").replace("grant: 13000", "grant: 19500"), encoding="utf-8")  # fmt: skip
+                       .replace("amount: 20000", "amount: 30000").replace(GRANT_LINE, "  grant: 19500"), encoding="utf-8")  # fmt: skip
     second = text.replace("id: M01", "id: M02").replace(
         "Online-Terminvergabe im Bürgerbüro", "Digitale Bauakte"
     )
@@ -54,7 +54,7 @@ def test_diff_between_tags_lists_added_and_changed_fields_and_budget(repo: Path,
     assert "~ Maßnahme M01 Online-Termine in allen Bürgerbüros" in out
     assert "    Titel: Online-Terminvergabe im Bürgerbüro → Online-Termine in allen Bürgerbüros" in out
     assert "    Kosten 2027: 20.000\u00a0€ → 30.000\u00a0€" in out
-    assert "    Finanzierung: Zuwendung: 13.000\u00a0€ → 19.500\u00a0€" in out
+    assert "    Finanzierung: Zuwendung: – → 19.500\u00a0€" in out  # left out (rate × cost), then written
     assert "    Verwaltung: 20.000\u00a0€ → 50.000\u00a0€ (+30.000\u00a0€)" in out
     assert "costs[" not in out and "amount" not in out
 
@@ -476,7 +476,8 @@ def test_ci_templates_follow_the_default_branch_with_least_privilege(tmp_path: P
         install = next(s for s in job["steps"] if s.get("name") == "rek installieren")
         assert install["run"] == "bash .rek/install.sh"
     steps = [s.get("run", "") for s in check["steps"]]
-    assert "rek check" in steps and "rek build" in steps
+    assert any(s.startswith(("rek check", "if ")) and "rek check --github-annotations" in s for s in steps)
+    assert "rek build" in steps
     assert any("rek publish --push" in s.get("run", "") for s in publish["steps"])
     assert gh["env"]["REK_PACKAGE"] == "${{ vars.REK_PACKAGE }}"
 
@@ -488,7 +489,9 @@ def test_ci_templates_follow_the_default_branch_with_least_privilege(tmp_path: P
     assert gl["cache"]["key"]["files"] == [".rek/requirements.txt"]
     assert gl["cache"]["paths"] == [".cache/pip"] and gl["variables"]["PIP_CACHE_DIR"].endswith(".cache/pip")
     assert gl["pages"]["resource_group"] == "pages"
-    assert "rek check" in gl["check"]["script"]
+    assert any(
+        "rek check --codequality gl-code-quality-report.json" in line for line in gl["check"]["script"]
+    )
     assert any("rek publish" in line for line in gl["pages"]["script"])
     ignored = (target / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert ".cache/" in ignored and not any(line.startswith(".rek") for line in ignored)
