@@ -190,7 +190,7 @@ class Judgement:
     @property
     def slug(self) -> str:
         """'im-plan', 'nicht-begonnen': a CSS class name."""
-        return self.state.replace("ä", "ae").replace("ö", "oe").replace(" ", "-")
+        return self.state.lower().replace("ä", "ae").replace("ö", "oe").replace(" ", "-")
 
 
 def _value(ind: Indicator, x: Measurement) -> str:
@@ -255,8 +255,10 @@ def judge_measure(m: Measure, on: dt.date) -> Judgement:
         return Judgement(NOT_STARTED, f"Beginn laut Plan am {fmt.date(m.start)}.")
     behind = [ind for ind in m.indicators if state(ind, on) in (OFF_TRACK, MISSED)]
     if behind:
-        more = f" und {len(behind) - 1} weitere" if len(behind) > 1 else ""
-        return Judgement(AT_RISK, f"Indikator „{behind[0].name}“{more} liegt hinter dem Plan.")
+        if len(behind) > 1:
+            others = "ein weiterer" if len(behind) == 2 else f"{len(behind) - 1} weitere"
+            return Judgement(AT_RISK, f"Indikator „{behind[0].name}“ und {others} liegen hinter dem Plan.")
+        return Judgement(AT_RISK, f"Indikator „{behind[0].name}“ liegt hinter dem Plan.")
     due = [ms for ms in m.milestones if ms.date < on]
     parts = [
         f"{len(due)} von {len(due)} fälligen Meilensteinen erreicht" if due else "kein Meilenstein überfällig"
