@@ -888,6 +888,7 @@ class SitePages:
         ("indikatoren.csv", "Messwerte der Indikatoren, eine Zeile je Messwert", "CSV (UTF-8, Komma)"),
         ("sachstand.csv", "Sachstand der Maßnahmen, eine Zeile je Eintrag", "CSV (UTF-8, Komma)"),
         ("ausgaben.csv", "geplante Kosten und Ausgaben je Maßnahme und Jahr", "CSV (UTF-8, Komma)"),
+        ("orte.csv", "Orte mit Kreis- und Gemeindeschlüssel und ihren Maßnahmen", "CSV (UTF-8, Komma)"),
         ("datapackage.json", "Beschreibung aller Downloads (Frictionless Data Package)", "JSON"),
         ("measure.schema.json", "JSON Schema eines Maßnahmensteckbriefs", "JSON Schema"),
         ("strategy.schema.json", "JSON Schema der Strategie", "JSON Schema"),
