@@ -662,7 +662,7 @@ def test_catalogue_filters_by_place(width: int, browser, base_url: str) -> None:
     visit = Visit(browser, base_url + "/massnahmen/", width)
     page = visit.page
     try:
-        place = page.get_by_label("Ort")
+        place = page.get_by_label("Ort", exact=True)
         assert "Landkreis Holzminden" in place.locator("option").all_inner_texts()
         place.select_option(label="Landkreis Holzminden")  # operated by hand
         ids = page.locator(".rek-catalogue tbody tr:not([hidden]) td:first-child").all_text_contents()
@@ -679,6 +679,7 @@ def test_catalogue_filters_by_place(width: int, browser, base_url: str) -> None:
     # the shared link opens the same selection; the place page lists the same measures
     visit = Visit(browser, base_url + "/massnahmen/?ort=lk-holzminden", width)
     try:
+        assert visit.page.locator(".rek-count").inner_text().startswith(f"{len(expected)} von ")
         assert visit.page.evaluate(VISIBLE_ROWS) == len(expected)
     finally:
         visit.close()

@@ -262,7 +262,7 @@ class SitePages:
             rows.append(
                 [
                     "Umsetzung",
-                    f"Maßnahmen von {fmt.date(first)} bis {fmt.date(last)}; Stand der Umsetzung zum Stichtag "
+                    f"Maßnahmen von {fmt.date(first)} bis {fmt.date(last)}; bewertet zum Stichtag "
                     f"{fmt.date(self.today)}",
                 ]
             )
