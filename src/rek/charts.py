@@ -229,6 +229,8 @@ def timeline(
     row = size + 26 if above else 24
     first_row = axis + size + 10
     height = int(first_row + row * max(len(spans), 1) + 8)
+    if today_line:
+        height += size + 8  # room for the label 'heute' below the bars
     if spans:
         first = min(s.start for s in spans)
         last = max(s.end for s in spans)
@@ -278,7 +280,7 @@ def timeline(
             'stroke-width="2" stroke-dasharray="6 3"/>'
         )
         anchor = "end" if tx > width - 60 else "start"
-        body.append(_text(tx + (-4 if anchor == "end" else 4), first_row - 2, size, "heute", anchor))
+        body.append(_text(tx + (-4 if anchor == "end" else 4), height - 6, size, "heute", anchor))
     desc = "; ".join(
         f"{s.label}: {fmt.date(s.start)} bis {fmt.date(s.end)}"
         + (f", Meilensteine {', '.join(fmt.date(m) for m in s.milestones)}" if s.milestones else "")

@@ -497,6 +497,11 @@ class Place(Strict):
         return f"{self.kind.value} {self.name}"
 
     @property
+    def short_label(self) -> str:
+        """'LK Holzminden' for a Landkreis, else the name ('Hameln'): for narrow table cells."""
+        return f"LK {self.name}" if self.kind is PlaceKind.district else self.name
+
+    @property
     def district_key(self) -> str:
         """The Kreisschlüssel the place lies in (its own for a Landkreis)."""
         return self.ags[:5]

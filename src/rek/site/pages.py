@@ -126,7 +126,7 @@ def progress_counts_text(judgements: list[monitoring.Judgement]) -> list[RawHtml
     out = []
     for name, n in monitoring.progress_counts(judgements):
         j = monitoring.Judgement(name, "")
-        out.append(RawHtml(f"{n} {state_badge(j)}"))
+        out.append(RawHtml(f'<span class="rek-tally">{n} {state_badge(j)}</span>'))
     return out
 
 
@@ -399,6 +399,7 @@ class SitePages:
                 monitoring.IndicatorRef("measure", m.id, i, ind) for i, ind in enumerate(m.indicators)
             ],
             judged=self.judged[m.id],
+            milestone_badges=[self.milestone_badge(m, ms) for ms in m.milestones],
             places=self.place_links(m, "../ort/"),
             feedback=feedback_href(m, self.publisher_email, self.p.site.feedback_url),
             today=self.today,
@@ -623,7 +624,7 @@ class SitePages:
         """'ganze Region', 'Landkreis Holzminden, Landkreis Hameln-Pyrmont' or '–' (no place given)."""
         if REGIONWIDE in m.places:
             return "ganze Region"
-        return ", ".join(self.places[x].label for x in m.places if x in self.places) or "–"
+        return ", ".join(self.places[x].short_label for x in m.places if x in self.places) or "–"
 
     def place_links(self, m: Measure, prefix: str) -> Md:
         if REGIONWIDE in m.places:
@@ -723,7 +724,7 @@ class SitePages:
     def roadmap(self) -> str:
         p = self.p
         timeline_rows = [
-            [_link(m, "massnahme/"), fmt.date(m.start), fmt.date(m.end), STATUS_LABELS[m.status]]
+            [_link(m, "massnahme/"), fmt.date(m.start), fmt.date(m.end), state_badge(self.judged[m.id])]
             for m in p.measures
         ]
         total = sum(len(m.milestones) for m in p.measures)
