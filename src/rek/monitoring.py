@@ -228,7 +228,8 @@ def judge_indicator(ind: Indicator, on: dt.date) -> Judgement:
     line = (
         ""
         if expected is None
-        else f" (Plan zu diesem Zeitpunkt: {fmt.plain(expected.quantize(Decimal('0.1')).normalize())})"
+        # one decimal is enough for a reader (an indicator, not money: the plan's rounding rules do not apply)
+        else f" (Plan zu diesem Zeitpunkt: {fmt.plain(Decimal(f'{float(expected):.1f}'))})"
     )
     if found == ON_TRACK:
         return Judgement(ON_PLAN, f"{_value(ind, latest)} liegt im Plan{line}; Ziel {target}.")
