@@ -163,3 +163,21 @@ def test_a_key_that_is_neither_kreis_nor_gemeinde_is_refused(ags: str) -> None:
 
     with pytest.raises(ValidationError, match="Amtlichen Gemeindeschlüssel"):
         Place.model_validate({"id": "x", "name": "X", "kind": "Gemeinde", "ags": ags})
+
+
+def test_feedback_goes_to_the_office_with_a_subject_or_to_the_regions_own_form() -> None:
+    from rek.site.pages import feedback_href
+
+    contact = {"role": "Projektleitung", "office": "Landkreis Muster", "email": "digital@lk-muster.de"}
+    m = measure(contact=contact)
+    assert feedback_href(m, None, None) == (
+        "mailto:digital@lk-muster.de?subject=R%C3%BCckmeldung%20zu%20M1%20Rufbus"
+    )
+    assert feedback_href(m, None, "https://beteiligung.example/form") == (
+        "https://beteiligung.example/form?massnahme=M1"
+    )
+    # no mailbox of the office: the site's publisher; a placeholder is no address
+    assert feedback_href(measure(), "info@region.example", None) == (
+        "mailto:info@region.example?subject=R%C3%BCckmeldung%20zu%20M1%20Rufbus"
+    )
+    assert feedback_href(measure(), "bitte ergänzen", None) is None
