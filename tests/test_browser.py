@@ -4,6 +4,7 @@ no console error, and axe-core finds no WCAG 2.1 AA violation on any page type."
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import http.server
 import os
@@ -17,7 +18,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
-from conftest import ROOT
+from conftest import REFERENCE_DAY, ROOT
 from rek.model import PRIORITY_LABELS, STATUS_LABELS, Priority, Status
 from rek.plan import resolve
 from rek.project import require_project
@@ -130,6 +131,8 @@ PAGES = {
     "catalogue": "/massnahmen/",
     "measure": "/massnahme/M01/",
     "partner": "/partner/hm/",
+    "place": "/ort/lk-holzminden/",
+    "places": "/ort/",
     "finances": "/finanzen/",
     "roadmap": "/roadmap/",
     "downloads": "/downloads/",
@@ -278,7 +281,7 @@ def test_catalogue_filters_and_sorts(browser, base_url: str) -> None:  # type: i
         visible = page.locator(".rek-catalogue tbody tr:not([hidden])")
         shown = visible.count()
         assert 0 < shown < total
-        for text in visible.locator("td:nth-child(5)").all_inner_texts():
+        for text in visible.locator("td:nth-child(6)").all_inner_texts():
             assert text == options[0]
         assert page.locator(".rek-count").inner_text() == f"{shown} von {total} Maßnahmen angezeigt"
         page.get_by_role("button", name="Filter zurücksetzen").click()
@@ -619,7 +622,7 @@ def test_progress_overview_indicator_chart_and_feed_link(width: int, browser, ba
             assert tbox["y"] >= box["y"] + box["height"]
         else:
             assert tbox["x"] >= box["x"] + box["width"] and tbox["y"] < box["y"] + box["height"]
-        assert page.get_by_text("Stand: 31.12.2025").is_visible()
+        assert page.get_by_text("Sachstand vom 31.12.2025").is_visible()
         assert page.locator(".rek-updates li").count() == 3
         assert visit.axe() == []
         assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -628,12 +631,97 @@ def test_progress_overview_indicator_chart_and_feed_link(width: int, browser, ba
 
 
 def test_catalogue_filters_measures_that_are_late(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
-    visit = Visit(browser, base_url + "/massnahmen/?verzug=im+Verzug")
+    from rek import monitoring
+
+    project = require_project(ROOT)
+    day = dt.date.fromisoformat(REFERENCE_DAY)
+    late = [m.id for m in project.measures if monitoring.judge_measure(m, day).state == monitoring.LATE]
+    assert late  # the example has late measures
+    visit = Visit(browser, base_url + "/massnahmen/?" + urlencode({"stand": monitoring.LATE}))
     page = visit.page
     try:
-        assert page.get_by_label("Verzug").input_value() == "im Verzug"
+        assert page.get_by_label("Stand").input_value() == monitoring.LATE
         ids = page.locator(".rek-catalogue tbody tr:not([hidden]) td:first-child").all_inner_texts()
-        assert ids == ["M16"]
+        assert ids == late
+        # the option reads as the word, without the icon beside it in the table
+        assert monitoring.LATE in page.get_by_label("Stand").locator("option").all_inner_texts()
+        assert visit.axe() == []
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("width", [320, 390, 1366])
+def test_catalogue_filters_by_place(width: int, browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """A place: the measures there, in its Landkreis and in the whole region; as many rows as counted."""
+    from rek.model import reach
+
+    project = require_project(ROOT)
+    places = project.strategy.places
+    expected = [m.id for m in project.measures if "lk-holzminden" in reach(places, m.places)]
+    assert 0 < len(expected) < len(project.measures)
+    visit = Visit(browser, base_url + "/massnahmen/", width)
+    page = visit.page
+    try:
+        place = page.get_by_label("Ort", exact=True)
+        assert "Landkreis Holzminden" in place.locator("option").all_inner_texts()
+        place.select_option(label="Landkreis Holzminden")  # operated by hand
+        ids = page.locator(".rek-catalogue tbody tr:not([hidden]) td:first-child").all_text_contents()
+        assert ids == expected
+        assert page.evaluate(VISIBLE_ROWS) == len(expected)
+        total = len(project.measures)
+        assert page.locator(".rek-count").inner_text() == f"{len(expected)} von {total} Maßnahmen angezeigt"
+        assert "ort=lk-holzminden" in page.url  # a link to share
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert visit.errors == [] and visit.external() == []
+        assert visit.axe() == []
+    finally:
+        visit.close()
+    # the shared link opens the same selection; the place page lists the same measures
+    visit = Visit(browser, base_url + "/massnahmen/?ort=lk-holzminden", width)
+    try:
+        assert visit.page.locator(".rek-count").inner_text().startswith(f"{len(expected)} von ")
+        assert visit.page.evaluate(VISIBLE_ROWS) == len(expected)
+    finally:
+        visit.close()
+    visit = Visit(browser, base_url + "/ort/lk-holzminden/", width)
+    try:
+        links = visit.page.locator("article table tbody td:first-child a").all_inner_texts()
+        assert [t.split(" ")[0] for t in links] == expected
+        assert visit.page.evaluate("document.documentElement.scrollWidth") <= width
+        assert visit.axe() == []
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("width", [320, 390, 1366])
+def test_progress_page_is_a_summary_first_with_details_to_open(width: int, browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    visit = Visit(browser, base_url + "/fortschritt/", width)
+    page = visit.page
+    try:
+        glance = page.locator(".rek-glance").first
+        assert glance.is_visible()
+        # every status has an icon and a word: never colour alone
+        for badge in glance.locator(".rek-state").all():
+            assert badge.locator("[aria-hidden=true]").inner_text().strip()
+            assert badge.inner_text().split(maxsplit=1)[1] in (
+                "im Plan",
+                "gefährdet",
+                "verzögert",
+                "abgeschlossen",
+                "nicht begonnen",
+            )
+        details = page.locator("details.rek-details")
+        assert details.count() >= 5
+        assert page.locator("details.rek-details[open]").count() == 0  # closed: a short page
+        closed = page.evaluate("document.documentElement.scrollHeight")
+        measures = details.filter(has_text="Maßnahmen mit Stand und Grund")
+        assert not measures.locator("table").is_visible()
+        measures.locator("summary").click()
+        assert measures.locator("table").is_visible()
+        assert page.evaluate("document.documentElement.scrollHeight") > closed
+        if width < 960:
+            assert closed < 9000, f"the closed progress page is {closed} px long"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert visit.axe() == []
     finally:
         visit.close()

@@ -914,7 +914,7 @@ def test_catalogue_row_has_exactly_its_cells(injected: dict[str, Path]) -> None:
     rows = re.findall(r"<tr\b[^>]*>(.*?)</tr>", table.group(0), flags=re.S)
     m01 = next(r for r in rows if ">M01<" in r)
     cells = [_text_of(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", m01, flags=re.S)]
-    assert len(cells) == len(headers) == 9
+    assert len(cells) == len(headers) == 10
     assert cells[0] == "M01" and cells[1] == f"M01 {HOSTILE_TITLE}"
 
 

@@ -213,7 +213,12 @@ def test_series_table_says_once_what_every_value_shares() -> None:
             {"date": 2024, "value": 210, "source": "Terminstatistik", "example": True},
         ]
     )
-    assert "<p><strong>Stand: auf Kurs</strong> · Quelle: Terminstatistik · Beispielwerte</p>" in html
+    # the status at a glance with icon, word and reason; then what every value shares, once
+    assert (
+        '<p>Stand: <span class="rek-state rek-state--im-plan"><span class="rek-state-icon" aria-hidden="true">'
+        "➜</span> im Plan</span> 210 je Monat (2024) liegt im Plan (Plan zu diesem Zeitpunkt: 200); Ziel 300 "
+        "je Monat bis 2026. · Quelle: Terminstatistik · Beispielwerte</p>"
+    ) in html
     assert '<th scope="col">Wert (je Monat)</th></tr>' in html  # two columns: nothing differs per row
     assert "Anmerkung" not in html
     rows = html.split("<tbody>")[1].split("</tbody>")[0]
@@ -244,7 +249,9 @@ def test_series_table_notes_what_differs_from_row_to_row() -> None:
             {"date": 2025, "value": 230, "note": "neue Zählweise"},
         ]
     )
-    assert "<p><strong>Stand: nicht auf Kurs</strong></p>" in html  # no common source, not all examples
+    about = html.split("<p>")[1].split("</p>")[0]
+    assert about.startswith('Stand: <span class="rek-state rek-state--gefaehrdet">')
+    assert "liegt hinter dem Plan" in about and "Quelle" not in about and "Beispielwerte" not in about
     assert '<th scope="col">Anmerkung</th>' in html
     rows = html.split("<tbody>")[1].split("</tbody>")[0]
     assert rows == (

@@ -398,3 +398,31 @@ def test_printable_profiles_are_written_for_small_strategies_unless_told_otherwi
 
     assert wanted(plan(24), None) and not wanted(plan(AUTO_LIMIT + 1), None)
     assert wanted(plan(AUTO_LIMIT + 1), True) and not wanted(plan(24), False)
+
+
+@pytest.mark.documents
+def test_places_feedback_gaps_and_status_reach_the_built_site(built_embedded: Path) -> None:
+    """Where, who and how far (issue 22): place pages, the place keys in the open data, marked gaps on the
+    legal pages, a feedback section and the status at a glance on every measure page, today on the roadmap."""
+    site = built_embedded / "site"
+    place = html(site, "ort/lk-holzminden/index.html")
+    assert "Kreisschlüssel: 03255" in place
+    assert "../../massnahme/M16/" in place and "../../massnahme/M14/" not in place  # M14: not in Holzminden
+    catalogue = html(site, "massnahmen/index.html")
+    assert re.search(r'<tr[^>]*data-places="[^"]*\blk-holzminden\b[^"]*"[^>]*>\s*<td[^>]*>M16<', catalogue)
+    assert 'data-place="lk-holzminden"' in catalogue
+    places_csv = (site / "downloads" / "orte.csv").read_text(encoding="utf-8").splitlines()
+    assert places_csv[0] == "id,name,art,ags,kreisschluessel,massnahmen"
+    assert any(line.startswith("lk-holzminden,Holzminden,Landkreis,03255,03255,M01 ") for line in places_csv)
+    measures_csv = (site / "downloads" / "massnahmen.csv").read_text(encoding="utf-8").splitlines()
+    assert measures_csv[0].endswith(",orte_ags,stand")
+    m16 = next(line for line in measures_csv if line.startswith("M16,"))
+    assert m16.endswith(",03256 03257 03255,verzögert")
+    for name in ("impressum", "datenschutz", "barrierefreiheit"):
+        text = re.sub(r"<[^>]+>", "", html(site, f"{name}/index.html"))
+        assert not re.search(r"\b(am|durch:|nach spätestens) bitte ergänzen", text), name
+        assert "rek-gap" in html(site, f"{name}/index.html"), name
+    for m in require_project(ROOT).measures:
+        page = html(site, f"massnahme/{m.id}/index.html")
+        assert "Rückmeldung geben" in page and 'class="rek-state rek-state--' in page, m.id
+    assert "heute" in html(site, "roadmap/index.html")

@@ -243,8 +243,10 @@ def timeline(
     narrow: bool = False,
     labels_above: bool | None = None,
     bands: list[Band] | None = None,
+    today_line: bool = False,
 ) -> str:
-    """A Gantt chart: one bar per span from start to end, milestones as diamonds, a tick per year.
+    """A Gantt chart: one bar per span from start to end, milestones as diamonds, a tick per year;
+    with ``today_line`` a dashed line labelled 'heute' at the reference day (the website's roadmap).
 
     legend: what the colours mean (e.g. one key per action field); a milestone key is added when any
     span has milestones. labels_above (default: narrow): each label above its bar, broken over as many
@@ -269,6 +271,8 @@ def timeline(
     rows = [(len(lines) - 1) * line + size + 26 if above else 24 for lines in labels]
     first_row = axis + size + 10
     height = int(first_row + (sum(rows) if spans else 24) + 8)
+    if today_line:
+        height += size + 8  # room for the label 'heute' below the bars
     if spans:
         first = min(s.start for s in spans)
         last = max(s.end for s in spans)
@@ -324,6 +328,14 @@ def timeline(
                 f'<path d="M{mx:.1f} {bar_y - 3:.1f} l6 10 l-6 10 l-6 -10 z" fill="#ffffff" stroke="#111" stroke-width="1.5"/>'
             )
         y += row
+    if today_line and start <= today < end:
+        tx = x(today)
+        body.append(
+            f'<line x1="{tx:.1f}" y1="{axis:.1f}" x2="{tx:.1f}" y2="{height - 4}" stroke="#b00020" '
+            'stroke-width="2" stroke-dasharray="6 3"/>'
+        )
+        anchor = "end" if tx > width - 60 else "start"
+        body.append(_text(tx + (-4 if anchor == "end" else 4), height - 6, size, "heute", anchor))
     desc = "; ".join(
         f"{s.label}: {fmt.date(s.start)} bis {fmt.date(s.end)}"
         + (f", Meilensteine {', '.join(fmt.date(m) for m in s.milestones)}" if s.milestones else "")
@@ -338,6 +350,8 @@ def timeline(
     if legend:
         colours = [f"{COLOR_NAMES[k.color % len(COLORS)]}: {k.label}" for k in legend if k.color is not None]
         desc = f"Farben: {', '.join(colours)}. {desc}"
+    if today_line and start <= today < end:
+        desc = f"Gestrichelte Linie: heute ({fmt.date(today)}). {desc}"
     return _svg(width, height, title, desc or "Keine Daten", body, ident)
 
 

@@ -17,11 +17,13 @@ from .model import (
     MAX_MONEY,
     MAX_MONEY_TEXT,
     MUNICIPAL_KINDS,
+    REGIONWIDE,
     ActionField,
     Goal,
     Measure,
     Partner,
     Phase,
+    PlaceKind,
     Strategy,
 )
 from .money import running_totals, total_of
@@ -225,6 +227,7 @@ def check(
     _duplicates([(g.id, ("goals", i, "id")) for i, g in enumerate(strategy.goals)], sdoc, "Ziel", report)
     _duplicates([(p.id, ("phases", i, "id")) for i, p in enumerate(strategy.phases)], sdoc, "Phase", report)
     _check_ids(strategy, action_fields, measures, docs, report)
+    _check_places(strategy, measures, docs, report)
     _check_money_totals(strategy, measures, docs, report)
     for i, phase in enumerate(strategy.phases):
         if phase.end < phase.start:
@@ -308,6 +311,48 @@ def check(
         )
     _check_cycles(by_id, docs, report)
     check_indicators(action_fields, measures, docs, report)  # one indicator, one value
+
+
+def _check_places(strategy: Strategy, measures: list[Measure], docs: LoadedDocs, report: _Reporter) -> None:
+    """The place list (unique ids and keys, key length fitting the kind) and every measure's places."""
+    sdoc = docs.strategy
+    places = strategy.places
+    _duplicates([(p.id, ("places", i, "id")) for i, p in enumerate(places)], sdoc, "Ort", report)
+    _duplicates(
+        [(p.ags, ("places", i, "ags")) for i, p in enumerate(places)], sdoc, "Gemeindeschlüssel", report
+    )
+    for i, place in enumerate(places):
+        if place.id == REGIONWIDE:
+            report.at(
+                sdoc,
+                ("places", i, "id"),
+                f"Feld 'places[{i}].id': '{REGIONWIDE}' ist vergeben (für Maßnahmen in der ganzen Region)",
+                "Wählen Sie eine andere Kennung, z. B. den Namen des Orts.",
+            )
+        district = place.kind is PlaceKind.district
+        if len(place.ags) != (5 if district else 8):
+            expected = "5 Ziffern (Kreisschlüssel)" if district else "8 Ziffern (Gemeindeschlüssel)"
+            report.at(
+                sdoc,
+                ("places", i, "ags"),
+                f"Feld 'places[{i}].ags': ein Ort der Art {place.kind.value} hat einen Schlüssel aus "
+                f"{expected}; gefunden: {len(place.ags)} Ziffern ('{place.ags}')",
+            )
+    known = [p.id for p in places]
+    for m in measures:
+        doc = docs.measures.get(m.id)
+        _duplicates([(p, ("places", i)) for i, p in enumerate(m.places)], doc, "Ort", report)
+        for i, p in enumerate(m.places):
+            if p == REGIONWIDE:
+                if len(m.places) > 1:
+                    report.at(
+                        doc,
+                        ("places", i),
+                        f"Feld 'places[{i}]': '{REGIONWIDE}' umfasst schon alle Orte; nennen Sie entweder "
+                        f"'{REGIONWIDE}' oder einzelne Orte",
+                    )
+            elif p not in known:
+                report.unknown(doc, ("places", i), "r Ort", p, [*known, REGIONWIDE])
 
 
 def _check_measure(

@@ -66,6 +66,7 @@ RESERVED_PAGES: dict[str, str] = {
     "massnahmen": "den Maßnahmenkatalog (massnahmen/)",
     "massnahme": "die Seiten der Maßnahmen (massnahme/)",
     "partner": "die Seiten der Partner (partner/)",
+    "ort": "die Seiten der Orte (ort/)",
     "fortschritt": "die Seite „Fortschritt“",
     "roadmap": "die Seite „Roadmap“",
     "finanzen": "die Seite „Finanzen“",

@@ -482,6 +482,93 @@ class Indicator(Strict):
         return sorted(self.measurements, key=lambda x: x.day)
 
 
+# --- places: where a measure happens ------------------------------------------------------------
+REGIONWIDE = "regionweit"  # a measure's place that stands for the whole region
+
+AGS_RULE = (
+    "einen Amtlichen Gemeindeschlüssel aus Ziffern: 5 für einen Landkreis (Kreisschlüssel, z. B. '03255'), "
+    "8 für eine Stadt oder Gemeinde (z. B. '03252006')"
+)
+
+
+def _ags(value: str) -> str:
+    if re.fullmatch(r"[0-9]{5}(?:[0-9]{3})?", value) is None:
+        raise PydanticCustomError("rek_ags", AGS_RULE)
+    return value
+
+
+AGS = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=20,
+        description="Kreisschlüssel (5 Ziffern) oder Gemeindeschlüssel (8 Ziffern)",
+    ),
+    AfterValidator(_ags),
+]
+
+
+class PlaceKind(StrEnum):
+    district = "Landkreis"
+    city = "Stadt"
+    municipality = "Gemeinde"
+    joint_municipality = "Samtgemeinde"
+    market_town = "Flecken"
+
+
+class Place(Strict):
+    """Ein Ort der Region: ein Landkreis oder eine Stadt oder Gemeinde mit ihrem amtlichen Schlüssel."""
+
+    id: Id = Field(title="Kennung des Orts", description="z. B. 'hameln'; 'regionweit' ist vergeben")
+    name: Text = Field(title="Name", description="amtlicher Name, z. B. 'Nienburg/Weser'")
+    kind: PlaceKind = Field(title="Art", description="Landkreis, Stadt, Gemeinde, Samtgemeinde oder Flecken")
+    ags: AGS = Field(
+        title="Amtlicher Gemeindeschlüssel (AGS)",
+        description="Landkreis: Kreisschlüssel aus 5 Ziffern (z. B. 03255); Stadt oder Gemeinde: 8 Ziffern "
+        "(z. B. 03252006), Quelle: Gemeindeverzeichnis GV-ISys des Statistischen Bundesamts",
+    )
+    sources: list[Source] = Field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """'Landkreis Holzminden', 'Stadt Hameln'."""
+        return f"{self.kind.value} {self.name}"
+
+    @property
+    def short_label(self) -> str:
+        """'LK Holzminden' for a Landkreis, else the name ('Hameln'): for narrow table cells."""
+        return f"LK {self.name}" if self.kind is PlaceKind.district else self.name
+
+    @property
+    def district_key(self) -> str:
+        """The Kreisschlüssel the place lies in (its own for a Landkreis)."""
+        return self.ags[:5]
+
+
+def reach(places: list[Place], chosen: list[str]) -> set[str]:
+    """The ids of every listed place that a measure with the places ``chosen`` concerns.
+
+    'regionweit' concerns every place; a Landkreis its towns and municipalities (by the Kreisschlüssel at
+    the start of their key); a town or municipality its Landkreis. Unknown ids are left out (crossref
+    reports them)."""
+    if REGIONWIDE in chosen:
+        return {p.id for p in places}
+    by_id = {p.id: p for p in places}
+    out: set[str] = set()
+    for pid in chosen:
+        place = by_id.get(pid)
+        if place is None:
+            continue
+        out.add(pid)
+        district = place.kind is PlaceKind.district
+        for other in places:
+            inside = district and other.district_key == place.ags  # a town in this Landkreis
+            around = other.kind is PlaceKind.district and other.ags == place.district_key  # its Landkreis
+            if inside or around:
+                out.add(other.id)
+    return out
+
+
 class Region(Strict):
     name: Text
     state: Text = Field(title="Bundesland")
@@ -531,6 +618,12 @@ class Strategy(Strict):
         default_factory=list,
         title="Begriffe",
         description="Begriffe der Strategie mit Erklärung: eine Seite „Begriffe“, verlinkt, wo sie vorkommen",
+    )
+    places: list[Place] = Field(
+        default_factory=list,
+        title="Orte",
+        description="Landkreise, Städte und Gemeinden, in denen Maßnahmen stattfinden, mit ihrem amtlichen "
+        "Schlüssel; Maßnahmen nennen sie unter 'places'",
     )
     submissions: list[Submission] = Field(
         default_factory=list,
@@ -844,6 +937,11 @@ class Measure(Strict):
         description="Ausgezahlte Zuwendung, gezahlte Eigenanteile und eingegangene Drittmittel",
     )
     contact: MeasureContact | None = Field(default=None, title="Ansprechstelle")
+    places: list[Id] = Field(
+        default_factory=list,
+        title="Orte",
+        description="Kennungen aus 'places' in strategy.yaml (Landkreis, Stadt, Gemeinde) oder 'regionweit'",
+    )
     origin: Origin | None = Field(default=None, title="Herkunft")
     references: References = Field(default_factory=References, title="Bezüge")
     criteria: list[Id] = Field(

@@ -12,6 +12,16 @@ else the first measurement) to the target in the target year:
 - ``nicht auf Kurs``: behind the line, the target year not passed;
 - ``verfehlt``: the target year has passed and the target was not reached;
 - ``keine Messwerte``.
+
+The status at a glance (``judge_measure``, ``judge_indicator``): one of five words with the reason in a
+sentence and an icon, so that no reader depends on colour:
+
+- ``abgeschlossen``: the measure is reported done, the indicator's target is reached;
+- ``verzögert``: a milestone is overdue, the end date passed, the start passed without the measure
+  starting; an indicator's target year passed without the target;
+- ``gefährdet``: the measure is paused or one of its indicators is behind its line; an indicator behind;
+- ``nicht begonnen``: the measure starts after the reference day; an indicator without measurements;
+- ``im Plan``: none of these.
 """
 
 from __future__ import annotations
@@ -150,6 +160,121 @@ def delay_reasons(m: Measure, on: dt.date) -> list[str]:
         more = f" und {len(overdue) - 1} weitere" if len(overdue) > 1 else ""
         reasons.append(f"Meilenstein „{first.title}“ ({fmt.date(first.date)}){more} überfällig")
     return reasons
+
+
+# --- the status at a glance --------------------------------------------------------------------
+ON_PLAN, AT_RISK, LATE, DONE, NOT_STARTED = (
+    "im Plan",
+    "gefährdet",
+    "verzögert",
+    "abgeschlossen",
+    "nicht begonnen",
+)
+PROGRESS = (ON_PLAN, AT_RISK, LATE, DONE, NOT_STARTED)
+# an icon beside the word, never instead of it (screen readers skip it: aria-hidden in the page)
+ICONS = {ON_PLAN: "➜", AT_RISK: "⚠", LATE: "◷", DONE: "✔", NOT_STARTED: "○"}
+NOT_YET = (Status.idea, Status.planned)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A status at a glance: the word (one of ``PROGRESS``), the reason as a sentence, the icon."""
+
+    state: str
+    reason: str
+
+    @property
+    def icon(self) -> str:
+        return ICONS[self.state]
+
+    @property
+    def slug(self) -> str:
+        """'im-plan', 'nicht-begonnen': a CSS class name."""
+        return self.state.lower().replace("ä", "ae").replace("ö", "oe").replace(" ", "-")
+
+
+def _value(ind: Indicator, x: Measurement) -> str:
+    return f"{fmt.plain(x.value)} {ind.unit} ({when(x)})"
+
+
+def expected_at(ind: Indicator, x: Measurement) -> Decimal | None:
+    """Where the straight line from the start to the target stands at a measurement's time."""
+    start = _start(ind)
+    if start is None:
+        return None
+    first_year, first_value = start
+    span = ind.target_year - first_year
+    if span <= 0:
+        return ind.target
+    share = Decimal(str(min(max((position(x) - first_year) / span, 0.0), 1.0)))
+    return first_value + (ind.target - first_value) * share
+
+
+def judge_indicator(ind: Indicator, on: dt.date) -> Judgement:
+    """An indicator's status at a glance, with the reason in words (see the module docstring)."""
+    found = state(ind, on)
+    target = f"{fmt.plain(ind.target)} {ind.unit} bis {ind.target_year}"
+    if found == NO_DATA:
+        return Judgement(NOT_STARTED, f"Noch keine Messwerte; Ziel: {target}.")
+    latest = ind.series[-1]
+    if found == REACHED:
+        return Judgement(DONE, f"Ziel {target} erreicht: {_value(ind, latest)}.")
+    if found == MISSED:
+        return Judgement(
+            LATE,
+            f"Das Zieljahr {ind.target_year} ist vorbei; Ziel {target} nicht erreicht: {_value(ind, latest)}.",
+        )
+    expected = expected_at(ind, latest)
+    line = (
+        ""
+        if expected is None
+        # one decimal is enough for a reader (an indicator, not money: the plan's rounding rules do not apply)
+        else f" (Plan zu diesem Zeitpunkt: {fmt.plain(Decimal(f'{float(expected):.1f}'))})"
+    )
+    if found == ON_TRACK:
+        return Judgement(ON_PLAN, f"{_value(ind, latest)} liegt im Plan{line}; Ziel {target}.")
+    return Judgement(AT_RISK, f"{_value(ind, latest)} liegt hinter dem Plan{line}; Ziel {target}.")
+
+
+def judge_measure(m: Measure, on: dt.date) -> Judgement:
+    """A measure's status at a glance on the reference day, with the reason in words."""
+    if m.status is Status.done:
+        done_on = [u.date for u in m.updates if u.status is Status.done and u.date <= on]
+        return Judgement(
+            DONE, "Als abgeschlossen gemeldet" + (f" am {fmt.date(min(done_on))}." if done_on else ".")
+        )
+    reasons = delay_reasons(m, on)
+    if m.status in NOT_YET and m.start <= on:
+        reasons.insert(
+            0, f"Beginn war für den {fmt.date(m.start)} geplant, gemeldet ist „{STATUS_LABELS[m.status]}“"
+        )
+    if reasons:
+        return Judgement(LATE, "; ".join(reasons) + ".")
+    if m.status is Status.paused:
+        return Judgement(AT_RISK, "Die Maßnahme ist pausiert.")
+    if m.start > on:
+        return Judgement(NOT_STARTED, f"Beginn laut Plan am {fmt.date(m.start)}.")
+    behind = [ind for ind in m.indicators if state(ind, on) in (OFF_TRACK, MISSED)]
+    if behind:
+        if len(behind) > 1:
+            others = "ein weiterer" if len(behind) == 2 else f"{len(behind) - 1} weitere"
+            return Judgement(AT_RISK, f"Indikator „{behind[0].name}“ und {others} liegen hinter dem Plan.")
+        return Judgement(AT_RISK, f"Indikator „{behind[0].name}“ liegt hinter dem Plan.")
+    due = [ms for ms in m.milestones if ms.date < on]
+    parts = [
+        f"{len(due)} von {len(due)} fälligen Meilensteinen erreicht" if due else "kein Meilenstein überfällig"
+    ]
+    measured = [ind for ind in m.indicators if ind.measurements]
+    if measured:
+        parts.append("Indikatoren im Plan" if len(measured) > 1 else "Indikator im Plan")
+    return Judgement(
+        ON_PLAN, f"Laufzeit {fmt.date(m.start)} bis {fmt.date(m.end)}; " + ", ".join(parts) + "."
+    )
+
+
+def progress_counts(judgements: Sequence[Judgement]) -> list[tuple[str, int]]:
+    """(state, count) in the order of ``PROGRESS``, zeros left out."""
+    return [(s, n) for s in PROGRESS if (n := sum(1 for j in judgements if j.state == s))]
 
 
 # --- overview -----------------------------------------------------------------------------------

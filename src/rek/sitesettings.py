@@ -23,7 +23,7 @@ ACCENT = [
 PRIMARY = [*ACCENT, "brown", "grey", "blue-grey", "black", "white"]
 SCHEMES = ("default", "slate")
 TEXT_KEYS = ("site_name", "site_description", "site_author", "copyright", "repo_name")
-URL_KEYS = ("site_url", "repo_url")
+URL_KEYS = ("site_url", "repo_url", "feedback_url")  # feedback_url: the region's own feedback form
 KEYS = (*TEXT_KEYS, *URL_KEYS, "theme")
 THEME_KEYS = ("logo", "palette")
 PALETTE_KEYS = ("scheme", "primary", "accent")
@@ -59,6 +59,7 @@ class SiteSettings:
     repo_name: str | None = None
     site_url: str | None = None
     repo_url: str | None = None
+    feedback_url: str | None = None  # "Rückmeldung geben" leads here (with ?massnahme=ID) instead of a mail
     logo: str | None = None  # path below assets/
     scheme: str = "default"
     primary: str = "indigo"

@@ -35,6 +35,31 @@ _TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
             ("im_antrag", "boolean", "Teil des Förderantrags"),
             ("foerderphase", "string", "Förderphase des Aufrufs"),
             ("beispielwerte", "boolean", "Zahlen sind Beispielwerte"),
+            (
+                "orte_ags",
+                "string",
+                "Orte: Kreis- oder Gemeindeschlüssel, durch Leerzeichen getrennt, oder 'regionweit'",
+            ),
+            (
+                "stand",
+                "string",
+                "Stand auf einen Blick: im Plan, gefährdet, verzögert, abgeschlossen, nicht begonnen",
+            ),
+        ],
+    ),
+    "orte.csv": (
+        "Orte der Region mit amtlichem Schlüssel und den Maßnahmen, die sie betreffen",
+        [
+            ("id", "string", "Kennung des Orts"),
+            ("name", "string", "Name"),
+            ("art", "string", "Landkreis, Stadt, Gemeinde, Samtgemeinde oder Flecken"),
+            ("ags", "string", "Kreisschlüssel (5 Ziffern) oder Amtlicher Gemeindeschlüssel (8 Ziffern)"),
+            ("kreisschluessel", "string", "Kreisschlüssel des Landkreises, in dem der Ort liegt"),
+            (
+                "massnahmen",
+                "string",
+                "Kennungen der Maßnahmen, die den Ort betreffen, durch Leerzeichen getrennt",
+            ),
         ],
     ),
     "kosten.csv": (

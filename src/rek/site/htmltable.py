@@ -38,8 +38,16 @@ def page_href(page: str, target: str) -> str | None:
     return posixpath.relpath(resolved, here)
 
 
+class RawHtml(Md):
+    """A cell rek wrote as HTML from escaped parts (a status with its icon): written as it is."""
+
+    __slots__ = ()
+
+
 def _html_cell(value: Any, page: str) -> str | None:
     """A cell as HTML: escaped text, or rek's own link as an anchor; None when Markdown is needed."""
+    if isinstance(value, RawHtml):
+        return str(value)
     if isinstance(value, MdLink):
         href = page_href(page, value.target)
         return None if href is None else f'<a href="{escape(href)}">{escape(value.label)}</a>'
@@ -55,6 +63,7 @@ def stack_table(
     *,
     wide: bool = False,
     page: str | None = None,
+    row_attrs: list[dict[str, str]] | None = None,
 ) -> str:
     """With ``page`` (the Markdown page's path) a table whose cells are text and rek's links is written
     as plain HTML with the links resolved here; Markdown (slow for MkDocs on long tables) only otherwise."""
@@ -62,10 +71,13 @@ def stack_table(
     if page is not None:
         html_rows = [[_html_cell(v, page) for v in r] for r in rows]
         if all(c is not None for r in html_rows for c in r):  # then the rows hold text only: the cast
-            return _plain(list(headers), cast("list[list[str]]", html_rows), align, wide=wide)
+            cells = [
+                [(value, not value.strip()) for value in row] for row in cast("list[list[str]]", html_rows)
+            ]
+            return _write(list(headers), cells, align, wide=wide, markdown=False, row_attrs=row_attrs)
     # Markdown cells: MkDocs resolves the links in them (markdown="span")
     cells = [[(cell(v), not str(v).strip()) for v in r] for r in rows]
-    return _write(list(headers), cells, align, wide=wide, markdown=True)
+    return _write(list(headers), cells, align, wide=wide, markdown=True, row_attrs=row_attrs)
 
 
 def plain_stack_table(
@@ -93,6 +105,7 @@ def _write(
     *,
     wide: bool,
     markdown: bool,
+    row_attrs: list[dict[str, str]] | None = None,
 ) -> str:
     """One writer for both kinds: rows of (cell content, empty); ``markdown`` marks the elements for
     Python-Markdown's md_in_html, otherwise the HTML is left alone."""
@@ -117,12 +130,14 @@ def _write(
         f'<tbody role="rowgroup"{md}>',
     ]
     span = ' markdown="span"' if markdown else ""
-    for row in rows:
+    for index, row in enumerate(rows):
+        extra = row_attrs[index] if row_attrs and index < len(row_attrs) else {}
+        attrs = "".join(f' {name}="{escape(value)}"' for name, value in extra.items())
         cells = "".join(
             f'<td role="cell" data-label="{escape(heads[i] if i < len(heads) else "")}"{cls(i, empty)}{span}>'
             f"{content}</td>"
             for i, (content, empty) in enumerate(row)
         )
-        out.append(f'<tr role="row"{md}>{cells}</tr>')
+        out.append(f'<tr role="row"{md}{attrs}>{cells}</tr>')
     out += ["</tbody>", "</table>", "</div>"] if markdown else ["</tbody>", "</table></div>"]
     return "\n".join(out)

@@ -14,15 +14,16 @@ import xlsxwriter
 
 from .. import clock, monitoring
 from ..jsonschemas import SCHEMAS, schema_json
-from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, REGIONWIDE, STATUS_LABELS, reach
 from ..plan import Plan
 from ..spreadsheet import safe_cell
 
 MEASURE_COLUMNS = [
     "id", "titel", "handlungsfeld", "weitere_handlungsfelder", "federfuehrung", "partner", "status",
     "prioritaet", "beginn", "ende", "kosten_eur", "foerderfaehig_eur", "zuwendung_eur", "drittmittel_eur",
-    "eigenanteil_eur", "im_antrag", "foerderphase", "beispielwerte",
+    "eigenanteil_eur", "im_antrag", "foerderphase", "beispielwerte", "orte_ags", "stand",
 ]  # fmt: skip
+PLACE_COLUMNS = ["id", "name", "art", "ags", "kreisschluessel", "massnahmen"]
 COST_COLUMNS = ["massnahme", "jahr", "kostenart", "betrag_eur", "foerderfaehig"]
 # tidy indicator series, one row per measurement (Open SDG style: year, units, series, disaggregation, value)
 INDICATOR_COLUMNS = [
@@ -55,9 +56,36 @@ def measure_rows(plan: Plan) -> list[list[Any]]:
             mp.included,
             mp.call_phase or "",
             m.example,
+            place_keys(plan, m.places),
+            monitoring.judge_measure(m, plan.today).state,
         ]  # fmt: skip
         for mp in plan.measures
         for m in (mp.m,)
+    ]
+
+
+def place_keys(plan: Plan, chosen: list[str]) -> str:
+    """A measure's places as their official keys, space-separated; 'regionweit' for the whole region."""
+    if REGIONWIDE in chosen:
+        return REGIONWIDE
+    by_id = {p.id: p for p in plan.project.strategy.places}
+    return " ".join(by_id[x].ags for x in chosen if x in by_id)
+
+
+def place_rows(plan: Plan) -> list[list[Any]]:
+    """One row per place: its key and the measures that concern it (those of its Landkreis and the region)."""
+    places = plan.project.strategy.places
+    reached = {m.id: reach(places, m.places) for m in plan.project.measures}
+    return [
+        [
+            pl.id,
+            pl.name,
+            pl.kind.value,
+            pl.ags,
+            pl.district_key,
+            " ".join(m.id for m in plan.project.measures if pl.id in reached[m.id]),
+        ]
+        for pl in places
     ]
 
 
@@ -129,6 +157,7 @@ def as_json(plan: Plan) -> str:
         "strategie": {"titel": s.title, "version": s.version, "status": s.status.value},
         **({"lizenz": s.legal.licence.model_dump(mode="json")} if s.legal else {}),
         "partner": [p.model_dump(mode="json") for p in s.partners],
+        "orte": [p.model_dump(mode="json") for p in s.places],
         "handlungsfelder": [f.model_dump(mode="json") for f in project.action_fields],
         "massnahmen": [
             {**mp.m.model_dump(mode="json"), "finanzen": _money(mp.money), "im_antrag": mp.included}
@@ -191,6 +220,7 @@ def write_downloads(plan: Plan, folder: Path, application_files: list[dict[str, 
     (folder / "indikatoren.csv").write_text(_csv(INDICATOR_COLUMNS, indicator_rows(plan)), encoding="utf-8")
     (folder / "sachstand.csv").write_text(_csv(UPDATE_COLUMNS, update_rows(plan)), encoding="utf-8")
     (folder / "ausgaben.csv").write_text(_csv(SPENDING_COLUMNS, spending_rows(plan)), encoding="utf-8")
+    (folder / "orte.csv").write_text(_csv(PLACE_COLUMNS, place_rows(plan)), encoding="utf-8")
     write_workbook(plan, folder / "strategie.xlsx")
     for kind in SCHEMAS:
         (folder / f"{kind}.schema.json").write_text(schema_json(kind), encoding="utf-8")

@@ -15,13 +15,25 @@ import yaml
 
 from .. import charts, markup, monitoring
 from .. import formatting as fmt
+from ..invisible import PLACEHOLDER, is_placeholder
 from ..locate import PACKAGE_DIR
 from ..mdtext import Md, environment, link, table, text, theme_text
-from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, CostCategory, Measure, Status
+from ..model import (
+    COST_CATEGORY_LABELS,
+    PRIORITY_LABELS,
+    REGIONWIDE,
+    STATUS_LABELS,
+    CostCategory,
+    Measure,
+    Place,
+    PlaceKind,
+    Status,
+    reach,
+)
 from ..money import ZERO, whole_euro_column
 from ..plan import Money, Plan, call_phases, resolve
 from ..project import ContentPage, Project
-from .htmltable import plain_stack_table, stack_table
+from .htmltable import RawHtml, page_href, plain_stack_table, stack_table
 
 TEMPLATES = PACKAGE_DIR / "templates" / "site"
 SERVICE_PAGES = ("leichte-sprache", "impressum", "datenschutz", "barrierefreiheit")  # last in the menu
@@ -80,14 +92,15 @@ def status_text(s: Any) -> str:
 
 
 def contact_block(c: Any) -> Md:
-    """A contact as Markdown lines (hard line breaks), every value escaped; e-mail and web links clickable."""
-    lines = [f"**{text(c.name)}**" + (f", {text(c.role)}" if c.role else "")]
-    lines += [text(line) for line in c.address]
+    """A contact as Markdown lines (hard line breaks), every value escaped; e-mail and web links clickable.
+    A „bitte ergänzen“ is shown as a marked gap (``gap``)."""
+    lines = [f"**{gap(c.name)}**" + (f", {gap(c.role)}" if c.role else "")]
+    lines += [gap(line) for line in c.address]
     if c.phone:
-        lines.append(f"Telefon: {text(c.phone)}")
+        lines.append(f"Telefon: {gap(c.phone)}")
     if c.email:
         is_address = re.fullmatch(r"[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[A-Za-z]{2,}", c.email)
-        lines.append(f"E-Mail: {link(c.email, '<mailto:' + c.email + '>') if is_address else text(c.email)}")
+        lines.append(f"E-Mail: {link(c.email, '<mailto:' + c.email + '>') if is_address else gap(c.email)}")
     if c.url:
         lines.append(f"Website: <{c.url}>")
     return Md("  \n".join(lines))
@@ -98,6 +111,53 @@ def _simple_table(headers: list[str], rows: list[list[str]]) -> str:
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in rows)
     return f'<table class="rek-series"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def state_badge(j: monitoring.Judgement, *, reason: bool = False) -> RawHtml:
+    """A status at a glance as HTML: an icon (hidden from screen readers) and the word, optionally the reason."""
+    badge = (
+        f'<span class="rek-state rek-state--{j.slug}"><span class="rek-state-icon" aria-hidden="true">'
+        f"{escape(j.icon)}</span> {escape(j.state)}</span>"
+    )
+    return RawHtml(badge + (f" {escape(j.reason)}" if reason else ""))
+
+
+def progress_counts_text(judgements: list[monitoring.Judgement]) -> list[RawHtml]:
+    """'3 × ➜ im Plan' badges in the order of the states, zeros left out."""
+    out = []
+    for name, n in monitoring.progress_counts(judgements):
+        j = monitoring.Judgement(name, "")
+        out.append(RawHtml(f'<span class="rek-tally">{n} {state_badge(j)}</span>'))
+    return out
+
+
+def gap(value: Any) -> str:
+    """A value for a legal page: escaped text, and every „bitte ergänzen“ in it shown as a marked gap."""
+    raw = "" if value is None else str(value)
+    if not PLACEHOLDER.search(raw):
+        return text(raw)
+    mark = '<mark class="rek-gap">Angabe fehlt (bitte ergänzen)</mark>'
+    if is_placeholder(raw):
+        note = re.search(r"\(([^()]*)\)\s*$", raw)
+        return mark + (f" <small>{escape(note.group(1))}</small>" if note else "")
+    return mark.join(text(part) for part in PLACEHOLDER.split(raw))
+
+
+MAILTO_SAFE = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def feedback_href(m: Measure, fallback_email: str | None, form_url: str | None) -> str | None:
+    """Where 'Rückmeldung geben' leads: the region's own form, else a mail to the measure's office (with a
+    subject naming the measure), else to the site's publisher; None when no address is known."""
+    from urllib.parse import quote
+
+    if form_url:
+        return f"{form_url}{'&' if '?' in form_url else '?'}massnahme={quote(m.id)}"
+    for address in (m.contact.email if m.contact else None, fallback_email):
+        if address and MAILTO_SAFE.fullmatch(address):
+            subject = quote(f"Rückmeldung zu {m.id} {m.title}", safe="")
+            return f"mailto:{address}?subject={subject}"
+    return None
 
 
 class SitePages:
@@ -136,8 +196,13 @@ class SitePages:
             contact=contact_block,
             follow=self.follow_measure,
             follow_field=self.follow_field,
+            gap=gap,
+            badge=state_badge,
         )
         self.profiles = False  # whether the build writes a printable profile per measure (site/profile.py)
+        self.places = {pl.id: pl for pl in s.places}
+        self.reach = {m.id: reach(s.places, m.places) for m in project.measures}
+        self.judged = {m.id: monitoring.judge_measure(m, self.today) for m in project.measures}
 
     def _render(self, name: str, **context: Any) -> str:
         return self.env.render_checked(name, self.base, **context)
@@ -158,13 +223,67 @@ class SitePages:
         ]
         return self._render(
             "index.md.j2",
+            has_changes=bool(self.changes),
             key_rows=key_rows,
             fields=p.action_fields,
             measures=p.measures,
             counts={f.id: len(p.measures_in_field(f.id)) for f in p.action_fields},
             examples=sum(1 for m in p.measures if m.example),
             overview=monitoring.plan_overview(self.plan, self.today),
+            version=self.version_facts(),
+            glance=progress_counts_text(list(self.judged.values())),
+            attention=[
+                [_link(m, "massnahme/"), state_badge(self.judged[m.id]), self.judged[m.id].reason]
+                for m in p.measures
+                if self.judged[m.id].state in (monitoring.LATE, monitoring.AT_RISK)
+            ],
         )
+
+    def version_facts(self) -> list[list[str]]:
+        """What this version is, as rows (label, text): version and status, application, reporting period,
+        the next step, and whether there is an earlier version to compare with."""
+        p, s = self.p, self.p.strategy
+        rows = [
+            [
+                "Fassung",
+                f"Version {s.version}, {s.status.value}"
+                + (f" am {fmt.date(s.adopted)}" if s.adopted else ""),
+            ]
+        ]
+        call = self.plan.call
+        if call is not None:
+            sub = next((x for x in s.submissions if x.call == call.id), None)
+            if sub is not None:
+                when = f"eingereicht am {fmt.date(sub.date)}" + (" (Beispielangabe)" if sub.example else "")
+            else:
+                when = "noch nicht eingereicht"
+            rows.append(
+                ["Förderantrag", f"{call.name}: {when}; eine Bewilligung ist in den Daten nicht vermerkt"]
+            )
+        if p.measures:
+            first = min(m.start for m in p.measures)
+            last = max(m.end for m in p.measures)
+            rows.append(
+                [
+                    "Umsetzung",
+                    f"Maßnahmen von {fmt.date(first)} bis {fmt.date(last)}; bewertet zum Stichtag "
+                    f"{fmt.date(self.today)}",
+                ]
+            )
+        upcoming = sorted(
+            (ms.date, ms.title, m.id)
+            for m in p.measures
+            for ms in m.milestones
+            if not ms.done and ms.date >= self.today
+        )
+        if s.status.value == "Entwurf":
+            step = "Beschluss der Strategie durch die Gremien der Partner"
+        elif upcoming:
+            step = f"{fmt.date(upcoming[0][0])}: {upcoming[0][1]} ({upcoming[0][2]})"
+        else:
+            step = "keine offenen Meilensteine"
+        rows.append(["Nächster Schritt", step])
+        return rows
 
     def action_field(self, field_id: str) -> str:
         p = self.p
@@ -173,6 +292,7 @@ class SitePages:
         further = [m for m in p.measures_in_field(field_id) if m.action_field != field_id]
         return self._render(
             "action_field.md.j2",
+            glance=progress_counts_text([self.judged[m.id] for m in primary]),
             overview=monitoring.plan_overview(self.plan, self.today, field_id),
             indicator_refs=[
                 r for r in monitoring.indicators(self.plan, field=field_id) if r.kind == "action_field"
@@ -185,14 +305,14 @@ class SitePages:
             primary_rows=[
                 [
                     _link(m, "../massnahme/"),
-                    STATUS_LABELS[m.status],
+                    state_badge(self.judged[m.id]),
                     p.partners[m.lead].short_name or p.partners[m.lead].name,
                     fmt.euro(self.plan.by_id[m.id].money.cost),
                 ]
                 for m in primary
             ],
             further_rows=[
-                [_link(m, "../massnahme/"), p.fields[m.action_field].title, STATUS_LABELS[m.status]]
+                [_link(m, "../massnahme/"), p.fields[m.action_field].title, state_badge(self.judged[m.id])]
                 for m in further
             ],
         )
@@ -207,14 +327,29 @@ class SitePages:
                     _link(m, "../massnahme/"),
                     ", ".join(p.fields[f].title for f in m.action_fields),
                     ", ".join(p.partners[x].short_name or p.partners[x].name for x in m.all_partners),
+                    self.place_names(m),
                     STATUS_LABELS[m.status],
                     PRIORITY_LABELS[m.priority],
                     fmt_years(m.start.year, m.end.year),
                     fmt.euro(self.plan.by_id[m.id].money.cost) + (" (Beispiel)" if m.example else ""),
-                    "im Verzug" if monitoring.delay_reasons(m, self.today) else "nein",
+                    state_badge(self.judged[m.id]),
                 ]
             )
-        return self._render("catalogue.md.j2", rows=rows, measures=p.measures)
+        # the place filter: every row names the places it concerns (a Landkreis its towns, 'regionweit' all)
+        row_attrs = [{"data-places": " ".join(sorted(self.reach[m.id]))} for m in p.measures]
+        place_index = "".join(
+            f'<li><a href="{escape(page_href("massnahmen/index.md", f"../ort/{pl.id}.md") or "")}" '
+            f'data-place="{escape(pl.id)}">{escape(pl.label)}</a> '
+            f"({fmt.number(len(self.measures_at(pl.id)))})</li>"
+            for pl in self.places.values()
+        )
+        return self._render(
+            "catalogue.md.j2",
+            rows=rows,
+            row_attrs=row_attrs,
+            measures=p.measures,
+            place_index=f'<ul class="rek-place-index">{place_index}</ul>' if place_index else "",
+        )
 
     def measure(self, m: Measure) -> str:
         p = self.p
@@ -267,7 +402,17 @@ class SitePages:
             indicator_refs=[
                 monitoring.IndicatorRef("measure", m.id, i, ind) for i, ind in enumerate(m.indicators)
             ],
+            judged=self.judged[m.id],
+            milestone_badges=[self.milestone_badge(m, ms) for ms in m.milestones],
+            places=self.place_links(m, "../ort/"),
+            feedback=feedback_href(m, self.publisher_email, self.p.site.feedback_url),
+            today=self.today,
         )
+
+    @property
+    def publisher_email(self) -> str | None:
+        legal = self.p.strategy.legal
+        return legal.publisher.email if legal else None
 
     # --- monitoring ----------------------------------------------------------------------------
     @cached_property
@@ -347,7 +492,6 @@ class SitePages:
         for x, note in zip(series, notes, strict=True):
             rows.append([monitoring.when(x), fmt.plain(x.value)] + ([note] if with_notes else []))
         rows.append([f"Ziel {ind.target_year}", fmt.plain(ind.target), *blank])
-        state = monitoring.state(ind, self.today)
         described = "; ".join(
             f"{monitoring.when(x)}: {fmt.plain(x.value)}{' (vorläufig)' if x.provisional else ''}"
             for x in series
@@ -356,7 +500,7 @@ class SitePages:
         if ind.baseline is not None:
             alt += f"Ausgangswert {fmt.plain(ind.baseline)}; "
         alt += f"Messwerte {described}; Ziel {fmt.plain(ind.target)} bis {ind.target_year}."
-        about = [f"<strong>Stand: {escape(state)}</strong>"]
+        about = [f"Stand: {state_badge(monitoring.judge_indicator(ind, self.today), reason=True)}"]
         if common_source:
             about.append(f"Quelle: {escape(common_source)}")
         if all_examples:
@@ -398,7 +542,7 @@ class SitePages:
             owner = (
                 link(p.fields[ref.owner].title, f"handlungsfelder/{ref.owner}.md")
                 if ref.kind == "action_field"
-                else link(ref.owner, f"massnahme/{ref.owner}.md")
+                else link(f"{ref.owner} {p.measures_by_id[ref.owner].title}", f"massnahme/{ref.owner}.md")
             )
             last = ind.series[-1] if ind.series else None
             indicator_rows.append(
@@ -407,7 +551,7 @@ class SitePages:
                     owner,
                     "–" if last is None else f"{fmt.plain(last.value)} ({monitoring.when(last)})",
                     f"{fmt.plain(ind.target)} ({ind.target_year})",
-                    monitoring.state(ind, self.today),
+                    state_badge(monitoring.judge_indicator(ind, self.today)),
                 ]
             )
         recent = sorted(
@@ -415,6 +559,11 @@ class SitePages:
         )[:15]
         return self._render(
             "progress.md.j2",
+            glance=progress_counts_text(list(self.judged.values())),
+            measure_rows=[
+                [_link(m, "massnahme/"), state_badge(self.judged[m.id]), self.judged[m.id].reason]
+                for m in p.measures
+            ],
             overview=monitoring.plan_overview(plan, self.today),
             field_rows=field_rows,
             delayed=delayed,
@@ -422,6 +571,7 @@ class SitePages:
             year_rows=self.spending_rows(plan.strategy.spending_by_year),
             recent=recent,
             has_feed=any(m.updates for m in p.measures),
+            today=self.today,
         )
 
     def partner(self, partner_id: str) -> str:
@@ -430,18 +580,24 @@ class SitePages:
         lead_rows = [
             [
                 _link(m, "../massnahme/"),
-                p.fields[m.action_field].title,
-                STATUS_LABELS[m.status],
+                self.place_names(m),
+                state_badge(self.judged[m.id]),
                 fmt.euro(self.plan.by_id[m.id].money.cost),
             ]
             for m in p.measures
             if m.lead == partner_id
         ]
         member_rows = [
-            [_link(m, "../massnahme/"), p.partners[m.lead].name, STATUS_LABELS[m.status]]
+            [
+                _link(m, "../massnahme/"),
+                p.partners[m.lead].name,
+                self.place_names(m),
+                state_badge(self.judged[m.id]),
+            ]
             for m in p.measures
             if partner_id in m.partners and m.lead != partner_id
         ]
+        place = self.district_of_partner(partner_id)
         own_rows = [
             [
                 _link(mp.m, "../massnahme/"),
@@ -463,26 +619,136 @@ class SitePages:
             has_call=self.plan.call is not None,
             applicant=self.plan.applicant is partner,
             coordinator=self.plan.coordinator is partner,
+            place=place,
+            place_rows=self.place_rows(place, "../massnahme/") if place else [],
+        )
+
+    # --- places ------------------------------------------------------------------------------
+    def place_names(self, m: Measure) -> str:
+        """'ganze Region', 'Landkreis Holzminden, Landkreis Hameln-Pyrmont' or '–' (no place given)."""
+        if REGIONWIDE in m.places:
+            return "ganze Region"
+        return ", ".join(self.places[x].short_label for x in m.places if x in self.places) or "–"
+
+    def place_links(self, m: Measure, prefix: str) -> Md:
+        if REGIONWIDE in m.places:
+            return Md(f"ganze Region ({link('alle Orte', prefix + 'index.md')})")
+        links = [link(self.places[x].label, f"{prefix}{x}.md") for x in m.places if x in self.places]
+        return Md(", ".join(links) or "nicht angegeben")
+
+    def measures_at(self, place_id: str) -> list[Measure]:
+        return [m for m in self.p.measures if place_id in self.reach[m.id]]
+
+    def how_there(self, m: Measure, place: Place) -> str:
+        """How a measure reaches a place: directly, through its Landkreis or a town in it, or region-wide."""
+        if REGIONWIDE in m.places:
+            return "in der ganzen Region"
+        if place.id in m.places:
+            return "hier"
+        named = [self.places[x] for x in m.places if x in self.places]
+        if place.kind is PlaceKind.district:
+            towns = [pl.label for pl in named if pl.district_key == place.ags and pl.id != place.id]
+            return "in " + ", ".join(towns)
+        return "im " + next(pl.label for pl in named if pl.ags == place.district_key)
+
+    def district_of_partner(self, partner_id: str) -> Place | None:
+        """The Landkreis place of a partner, by the Kreisschlüssel in its Amtlicher Regionalschlüssel."""
+        partner = self.p.partners[partner_id]
+        key = partner.legal.regional_key if partner.legal else None
+        if not key or not key[:5].isdigit():
+            return None
+        return next(
+            (pl for pl in self.places.values() if pl.kind is PlaceKind.district and pl.ags == key[:5]), None
+        )
+
+    def place_rows(self, place: Place, prefix: str) -> list[list[Any]]:
+        p = self.p
+        return [
+            [
+                _link(m, prefix),
+                self.how_there(m, place),
+                state_badge(self.judged[m.id]),
+                p.partners[m.lead].short_name or p.partners[m.lead].name,
+            ]
+            for m in self.measures_at(place.id)
+        ]
+
+    def place_page(self, place: Place) -> str:
+        towns = [
+            pl
+            for pl in self.places.values()
+            if pl.kind is not PlaceKind.district and pl.district_key == place.ags
+        ]
+        district = next(
+            (
+                pl
+                for pl in self.places.values()
+                if pl.kind is PlaceKind.district and pl.ags == place.district_key and pl.id != place.id
+            ),
+            None,
+        )
+        partners = [
+            pt
+            for pt in self.p.strategy.partners
+            if (d := self.district_of_partner(pt.id)) and d.id in {place.id, district.id if district else ""}
+        ]
+        return self._render(
+            "place.md.j2",
+            place=place,
+            rows=self.place_rows(place, "../massnahme/"),
+            towns=towns,
+            district=district,
+            partners=partners,
+            counts=progress_counts_text([self.judged[m.id] for m in self.measures_at(place.id)]),
+        )
+
+    def places_page(self) -> str:
+        groups = []
+        for d in (pl for pl in self.places.values() if pl.kind is PlaceKind.district):
+            towns = [
+                pl
+                for pl in self.places.values()
+                if pl.kind is not PlaceKind.district and pl.district_key == d.ags
+            ]
+            groups.append((d, towns))
+        loose = [
+            pl
+            for pl in self.places.values()
+            if pl.kind is not PlaceKind.district and not any(pl.district_key == d.ags for d, _ in groups)
+        ]
+        return self._render(
+            "places.md.j2",
+            groups=groups,
+            loose=loose,
+            counts={pid: len(self.measures_at(pid)) for pid in self.places},
+            regionwide=sum(1 for m in self.p.measures if REGIONWIDE in m.places),
+            unplaced=[m for m in self.p.measures if not m.places],
         )
 
     def roadmap(self) -> str:
         p = self.p
         timeline_rows = [
-            [_link(m, "massnahme/"), fmt.date(m.start), fmt.date(m.end), STATUS_LABELS[m.status]]
+            [_link(m, "massnahme/"), fmt.date(m.start), fmt.date(m.end), state_badge(self.judged[m.id])]
             for m in p.measures
         ]
         total = sum(len(m.milestones) for m in p.measures)
         summary = None
         if total <= MILESTONE_LIST_LIMIT:
             milestone_rows = [
-                r[:3]
+                r[:4]
                 for r in sorted(
                     (
-                        [fmt.date(ms.date), ms.title, _link(m, "massnahme/"), ms.date]
+                        [
+                            fmt.date(ms.date),
+                            ms.title,
+                            _link(m, "massnahme/"),
+                            self.milestone_badge(m, ms),
+                            ms.date,
+                        ]
                         for m in p.measures
                         for ms in m.milestones
                     ),
-                    key=itemgetter(3),  # the date (the row's other cells are text)
+                    key=itemgetter(4),  # the date (the row's other cells are text)
                 )
             ]
         else:  # one row per measure: a list of every milestone would make a page nobody reads
@@ -513,6 +779,28 @@ class SitePages:
             timeline_rows=timeline_rows,
             milestone_rows=milestone_rows,
             milestone_summary=summary,
+            today=self.today,
+            milestone_counts={
+                word: sum(1 for m in p.measures for ms in m.milestones if self.milestone_state(m, ms) == word)
+                for word in self.MILESTONE_STATES
+            },
+        )
+
+    MILESTONE_STATES = {"erreicht": "✔", "überfällig": "◷", "offen": "○"}
+
+    def milestone_state(self, m: Measure, ms: Any) -> str:
+        if ms.done:
+            return "erreicht"
+        if ms.date < self.today and m.status is not Status.paused:
+            return "überfällig"
+        return "offen"
+
+    def milestone_badge(self, m: Measure, ms: Any) -> RawHtml:
+        word = self.milestone_state(m, ms)
+        slug = word.replace("ü", "ue")
+        return RawHtml(
+            f'<span class="rek-ms rek-ms--{slug}"><span class="rek-state-icon" aria-hidden="true">'
+            f"{self.MILESTONE_STATES[word]}</span> {word}</span>"
         )
 
     @staticmethod
@@ -663,6 +951,7 @@ class SitePages:
         ("indikatoren.csv", "Messwerte der Indikatoren, eine Zeile je Messwert", "CSV (UTF-8, Komma)"),
         ("sachstand.csv", "Sachstand der Maßnahmen, eine Zeile je Eintrag", "CSV (UTF-8, Komma)"),
         ("ausgaben.csv", "geplante Kosten und Ausgaben je Maßnahme und Jahr", "CSV (UTF-8, Komma)"),
+        ("orte.csv", "Orte mit Kreis- und Gemeindeschlüssel und ihren Maßnahmen", "CSV (UTF-8, Komma)"),
         ("datapackage.json", "Beschreibung aller Downloads (Frictionless Data Package)", "JSON"),
         ("dcat.jsonld", "Datenkatalog nach DCAT-AP.de für Open-Data-Portale", "JSON-LD"),
         ("measure.schema.json", "JSON Schema eines Maßnahmensteckbriefs", "JSON Schema"),
@@ -725,6 +1014,7 @@ class SitePages:
                 legend=legend,
                 today=self.plan.today,
                 narrow=narrow,
+                today_line=True,
             ),
             "kosten-jahr": charts.cost_by_year(
                 "kosten-jahr" + suffix, fin, narrow=narrow, shown=shown["year"]
@@ -896,6 +1186,12 @@ class SitePages:
         for partner in p.strategy.partners:
             self.page = f"partner/{partner.id}.md"
             yield self.page, self.partner(partner.id)
+        if self.places:
+            self.page = "ort/index.md"
+            yield self.page, self.places_page()
+            for place in self.places.values():
+                self.page = f"ort/{place.id}.md"
+                yield self.page, self.place_page(place)
         self.page = "fortschritt.md"
         yield self.page, self.progress_page()
         if any(m.updates for m in p.measures):
@@ -938,6 +1234,16 @@ class SitePages:
             },
             {"Maßnahmen": "massnahmen/index.md"},
             {"Partner": [{theme_text(pt.name): f"partner/{pt.id}.md"} for pt in p.strategy.partners]},
+            *(
+                [
+                    {
+                        "Orte": [{"Alle Orte": "ort/index.md"}]
+                        + [{theme_text(pl.label): f"ort/{pl.id}.md"} for pl in p.strategy.places]
+                    }
+                ]
+                if p.strategy.places
+                else []
+            ),
             {"Fortschritt": "fortschritt.md"},
             {"Roadmap": "roadmap.md"},
             {"Finanzen": "finanzen.md"},

@@ -4,22 +4,31 @@
 (function () {
   "use strict";
 
+  // place: the rows carry the ids of the places they concern (data-places); the options are the page's
+  // list of places (links to the place pages, which also work without JavaScript)
   var FILTERS = [
     { column: 2, label: "Handlungsfeld", key: "handlungsfeld", multi: true },
     { column: 3, label: "Partner", key: "partner", multi: true },
-    { column: 4, label: "Status", key: "status", multi: false },
-    { column: 5, label: "Priorität", key: "prioritaet", multi: false },
-    { column: 8, label: "Verzug", key: "verzug", multi: false }
+    { column: 4, label: "Ort", key: "ort", place: true },
+    { column: 5, label: "Status", key: "status", multi: false },
+    { column: 6, label: "Priorität", key: "prioritaet", multi: false },
+    { column: 9, label: "Stand", key: "stand", multi: false }
   ];
-  var NUMERIC = { 7: true };
+  var NUMERIC = { 8: true };
   var SORT_KEY = "sortierung";
 
   function cellText(row, column) {
     var cell = row.cells[column];
-    return cell ? cell.textContent.trim() : "";
+    if (!cell) return "";
+    var text = cell.textContent;
+    Array.prototype.forEach.call(cell.querySelectorAll("[aria-hidden]"), function (icon) {
+      text = text.replace(icon.textContent, "");
+    });
+    return text.trim();
   }
 
   function values(row, filter) {
+    if (filter.place) return (row.getAttribute("data-places") || "").split(" ");
     var text = cellText(row, filter.column);
     return filter.multi ? text.split(/,\s*/) : [text];
   }
@@ -52,13 +61,15 @@
     var names = headers.map(function (th) { return th.textContent.trim(); });
 
     var intro = element("p", { "class": "rek-intro" },
-      "Mit den Auswahlfeldern lässt sich der Katalog nach Handlungsfeld, Partner, Status, Priorität und Verzug " +
+      "Mit den Auswahlfeldern lässt sich der Katalog nach Handlungsfeld, Partner, Ort, Status, Priorität und Stand " +
       "filtern und sortieren. Die Adresse dieser Seite hält die Auswahl fest: Sie können sie teilen oder " +
       "als Lesezeichen speichern.");
     var form = element("form", { "class": "rek-filters", role: "search", "aria-label": "Maßnahmen filtern" });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     var selects = [];
+    var places = Array.prototype.slice.call(document.querySelectorAll(".rek-place-index a[data-place]"));
     FILTERS.forEach(function (filter, index) {
+      if (filter.place && !places.length) return;
       var options = {};
       rows.forEach(function (row) {
         values(row, filter).forEach(function (v) { if (v) options[v] = true; });
@@ -68,9 +79,15 @@
       field.appendChild(element("label", { "for": id }, filter.label));
       var select = element("select", { id: id, name: filter.key });
       select.appendChild(element("option", { value: "" }, "alle"));
-      Object.keys(options).sort(function (a, b) { return a.localeCompare(b, "de"); }).forEach(function (v) {
-        select.appendChild(element("option", { value: v }, v));
-      });
+      if (filter.place) {
+        places.forEach(function (a) {
+          select.appendChild(element("option", { value: a.getAttribute("data-place") }, a.textContent));
+        });
+      } else {
+        Object.keys(options).sort(function (a, b) { return a.localeCompare(b, "de"); }).forEach(function (v) {
+          select.appendChild(element("option", { value: v }, v));
+        });
+      }
       select.addEventListener("change", function () { apply(); remember(); });
       field.appendChild(select);
       form.appendChild(field);
