@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,14 +177,29 @@ def write_application(
             for chart in ("zeitplan.svg", "kosten-jahr.svg"):
                 text = text.replace(f"]({chart})", f"]({chart[:-4]}.png)")
             word.write_text(text, encoding="utf-8")
-            to_docx(word, work / "antrag.docx", meta, templates, images=("zeitplan.png", "kosten-jahr.png"))
-            warning = to_pdf(source, work / "antrag.pdf", meta, templates, draft=draft)
+            # Word, PDF and the drafts are separate files from separate programs (Pandoc, Typst): made side
+            # by side, the application takes the time of the slowest, not of all three
+            with ThreadPoolExecutor(max_workers=3) as pool:
+                word_done = pool.submit(
+                    to_docx,
+                    word,
+                    work / "antrag.docx",
+                    meta,
+                    templates,
+                    images=("zeitplan.png", "kosten-jahr.png"),
+                )
+                pdf_done = pool.submit(to_pdf, source, work / "antrag.pdf", meta, templates, draft=draft)
+                drafts_done = pool.submit(write_drafts, plan, folder / DRAFTS_FOLDER, documents=documents)
+                word_done.result()
+                warning = pdf_done.result()
+                drafts = drafts_done.result()
             if warning:
                 warnings.append(warning)
             docx, pdf = folder / "antrag.docx", folder / "antrag.pdf"
             os.replace(work / "antrag.docx", docx)
             os.replace(work / "antrag.pdf", pdf)
-    drafts = write_drafts(plan, folder / DRAFTS_FOLDER, documents=documents)
+    else:
+        drafts = write_drafts(plan, folder / DRAFTS_FOLDER, documents=documents)
     (folder / "LIESMICH.txt").write_text(
         readme_text(plan, draft=draft, documents=documents), encoding="utf-8"
     )
