@@ -203,11 +203,31 @@ def _day(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value))
 
 
+def _upsert(
+    parent: CommentedMap,
+    name: str,
+    item: CommentedMap,
+    same: Callable[[Any], bool],
+    fields: tuple[str, ...],
+    order: Callable[[Any], Any],
+) -> None:
+    """Put ``item`` into the list ``parent[name]`` (made if missing): into the entry ``same`` finds, with
+    ``fields`` set or removed as the sheet says; else as a new entry at its place by ``order``."""
+    entries = parent.get(name)
+    if entries is None:
+        entries = parent[name] = CommentedSeq()
+    for existing in entries:
+        if same(existing):
+            for key in fields:
+                if key in item:
+                    existing[key] = item[key]
+                elif key in existing:
+                    del existing[key]
+            return
+    _sorted_insert(entries, item, order)
+
+
 def _set_measurement(doc: CommentedMap, index: int, record: Measurement) -> None:
-    indicator = doc["indicators"][index]
-    series = indicator.get("measurements")
-    if series is None:
-        series = indicator["measurements"] = CommentedSeq()
     item: dict[str, Any] = {"date": record.date, "value": _yaml_number(record.value)}
     if record.source:
         item["source"] = _quoted(record.source)
@@ -215,56 +235,43 @@ def _set_measurement(doc: CommentedMap, index: int, record: Measurement) -> None
         item["note"] = _quoted(record.note)
     if record.example:
         item["example"] = True
-    for existing in series:
-        if _day(existing["date"]) == _day(record.date) and type(existing["date"]) is type(record.date):
-            for key in ("value", "source", "note", "example"):
-                if key in item:
-                    existing[key] = item[key]
-                elif key in existing and key != "value":
-                    del existing[key]
-            return
-    _sorted_insert(series, _flow(item), lambda m: _day(m["date"]))
+    _upsert(
+        doc["indicators"][index],
+        "measurements",
+        _flow(item),
+        lambda m: _day(m["date"]) == _day(record.date) and type(m["date"]) is type(record.date),
+        ("value", "source", "note", "example"),
+        lambda m: _day(m["date"]),
+    )
 
 
 def _set_spending(doc: CommentedMap, record: Spending) -> None:
-    spending = doc.get("spending")
-    if spending is None:
-        spending = doc["spending"] = CommentedSeq()
     item: dict[str, Any] = {"year": record.year, "amount": _yaml_number(record.amount)}
     if record.note:
         item["note"] = _quoted(record.note)
     if record.example:
         item["example"] = True
-    for existing in spending:
-        if existing["year"] == record.year:
-            for key in ("amount", "note", "example"):
-                if key in item:
-                    existing[key] = item[key]
-                elif key in existing and key != "amount":
-                    del existing[key]
-            return
-    _sorted_insert(spending, _flow(item), lambda s: s["year"])
+    _upsert(
+        doc, "spending", _flow(item), lambda s: s["year"] == record.year, ("amount", "note", "example"),
+        lambda s: s["year"],
+    )  # fmt: skip
 
 
 def _set_update(doc: CommentedMap, record: Update) -> None:
-    updates = doc.get("updates")
-    if updates is None:
-        updates = doc["updates"] = CommentedSeq()
     item = CommentedMap({"date": record.date})
     if record.status:
         item["status"] = record.status.value
     item["text"] = _quoted(record.text)
     if record.example:
         item["example"] = True
-    for existing in updates:
-        if _day(existing["date"]) == record.date and str(existing["text"]).strip() == record.text.strip():
-            for key in ("status", "example"):
-                if key in item:
-                    existing[key] = item[key]
-                elif key in existing:
-                    del existing[key]
-            return
-    _sorted_insert(updates, item, lambda u: _day(u["date"]))
+    _upsert(
+        doc,
+        "updates",
+        item,
+        lambda u: _day(u["date"]) == record.date and str(u["text"]).strip() == record.text.strip(),
+        ("status", "example"),
+        lambda u: _day(u["date"]),
+    )
 
 
 def edited_texts(changes: list[Change]) -> dict[Path, str]:
