@@ -49,6 +49,7 @@ def test_verbose_shows_every_stage_with_counts_and_timings(run, minimal: Path, t
         r"\[2\] Seiten schreiben \d+ \(\d+,\d s\)",
         r"\[3\] Offene Daten schreiben 1/1 \(\d+,\d s\)",
         r"\[4\] MkDocs: Seiten bauen (\d+)/\1 \(\d+,\d s\)",
+        r"\[5\] Steckbriefe \(PDF\) 1/1 \(\d+,\d s\)",  # one profile for the template's one measure
     ]
     assert len(stages) == len(pattern), result.err
     for line, expected in zip(stages, pattern, strict=True):

@@ -55,6 +55,12 @@ def check_plan(plan: Plan) -> list[Diagnostic]:
     return money_findings(plan) + formal_findings(plan)
 
 
+def check_warnings(plan: Plan) -> list[Diagnostic]:
+    """The warnings `rek check` gives for this plan (money, call rules, monitoring), sorted: what `rek build`
+    names too. Errors are not among them: they refuse the parts of the build that depend on them."""
+    return sorted(d for d in check_plan(plan) + monitoring_findings(plan) if d.severity == "warning")
+
+
 def money_findings(plan: Plan) -> list[Diagnostic]:
     """Money of a measure that does not add up: no output may be written from it."""
     found = _Findings(plan)

@@ -430,7 +430,7 @@ def build(
 
         changes = changes_page(root, since, None)
     target = out or _default_out(ctx, root, "build")
-    from .checks import monitoring_findings
+    from .checks import check_warnings
     from .plan import resolve
 
     plan = resolve(project, today=ctx.today)
@@ -439,8 +439,8 @@ def build(
     )
     for message in report.warnings:
         click.echo(f"Warnung: {message}", err=True)
-    # what the site shows as late or missed, with the place to change it (the same warnings as rek check)
-    for diag in sorted(monitoring_findings(plan)):
+    # what the site shows as late, missed or only assumed, with the place to change it (as rek check warns)
+    for diag in check_warnings(plan):
         click.echo(styled(diag.format()), err=True)
     parts = []
     if site:
