@@ -79,7 +79,7 @@ def test_work_plan_is_a_line_per_measure_with_dates_and_milestones(app: Applicat
     field = next(f for f in form_fields(app) if f.plan.section.title == "Zeit- und Arbeitsplan")
     lines = field.text.split("\n")
     for mp in app.measures:
-        line = next(x for x in lines if x.startswith(f"{mp.id} {mp.title}:"))
+        line = next(x for x in lines if x.startswith(f"{mp.id}:"))
         assert f"Beginn {fmt.date(mp.m.start)}, Ende {fmt.date(mp.m.end)}" in line
         for ms in mp.m.milestones:
             assert f"{fmt.date(ms.date)}: {ms.title}" in line

@@ -173,11 +173,16 @@ def _measured_by(indicator: Indicator) -> str:
     return f"laut {sources[-1]}" if sources else "bitte ergänzen"
 
 
-def _value_year(value: Any, unit: str, year: Any) -> str:
-    """'4 Beschlüsse (2022)': a value with its unit and the year it stands for."""
-    if value is None:
-        return "–"
-    return f"{fmt.plain(value)} {unit}" + (f" ({year})" if year else "")
+def _cooperation_rows(plan: Plan, measures: list[MeasurePlan]) -> list[list[str]]:
+    """The division of labour per partner: the measures it leads and those it takes part in (by id; the
+    titles stand in the profiles). Partners without a measure in the application are left out."""
+    rows = []
+    for partner in plan.project.strategy.partners:
+        leads = [mp.id for mp in measures if mp.lead.id == partner.id]
+        joins = [mp.id for mp in measures if mp.lead.id != partner.id and partner in mp.partners]
+        if leads or joins:
+            rows.append([partner.name, ", ".join(leads) or "–", ", ".join(joins) or "–"])
+    return rows
 
 
 def _requirement_rows(plan: Plan) -> list[list[Any]]:
@@ -228,16 +233,15 @@ def _requirements_context(plan: Plan, measures: list[MeasurePlan]) -> dict[str, 
     if role_rows:
         funded, every = plan.staff_fte
         role_rows.append(["Summe", "", fmt.plain(every), f"{fmt.plain(funded)} VZÄ", ""])
+    # baseline, target and year of each indicator stand in its measure's profile: here, how they are measured
+    by_method: dict[str, dict[str, int]] = {}
+    for mp in measures:
+        for i in mp.m.indicators:
+            counts = by_method.setdefault(_measured_by(i), {})
+            counts[mp.id] = counts.get(mp.id, 0) + 1
     evaluation_rows = [
-        [
-            mp.id,
-            i.name + (" (*)" if i.example else ""),
-            _value_year(i.baseline, i.unit, i.baseline_year),
-            _value_year(i.target, i.unit, i.target_year),
-            _measured_by(i),
-        ]
-        for mp in measures
-        for i in mp.m.indicators
+        [method, "; ".join(f"{mid} ({n})" for mid, n in counts.items()), str(sum(counts.values()))]
+        for method, counts in by_method.items()
     ]
     declaration_rows = [
         (r.text or r.title, r.source.title) for r in call.requirements if r.kind.value == "declaration"
@@ -353,11 +357,7 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
             for p in s.partners
         ],
         "indicator_rows": {mp.id: [fmt.indicator_row(i, " (*)") for i in mp.m.indicators] for mp in measures},
-        "cooperation_rows": [
-            [f"{mp.id} {mp.title}", mp.lead.name, ", ".join(p.name for p in mp.partners[1:])]
-            for mp in measures
-            if len(mp.partners) > 1
-        ],
+        "cooperation_rows": _cooperation_rows(plan, measures),
         "dependency_notes": {
             mp.id: [
                 dep + (f" (nicht im Antrag: {excluded[dep]})" if dep in excluded else "")
@@ -367,9 +367,9 @@ def build_context(plan: Plan, timeline_image: str) -> dict[str, Any]:
         },
         "excluded_rows": [[f"{mp.id} {mp.title}", mp.exclusion or ""] for mp in plan.excluded],
         "phase_rows": phase_rows,
-        "workplan_rows": [
+        "workplan_rows": [  # by id: the titles stand in the profiles and the Gantt chart beside it
             [
-                f"{mp.id} {mp.title}",
+                mp.id,
                 fmt.date(mp.m.start),
                 fmt.date(mp.m.end),
                 "; ".join(f"{fmt.date(ms.date)}: {ms.title}" for ms in mp.m.milestones) or "–",
