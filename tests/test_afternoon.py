@@ -11,20 +11,19 @@ rek itself comes from the wheel in the repository's `.rek/`, which the test prov
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from served import serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.documents]
 
@@ -156,11 +155,6 @@ def _git(repo: Path, *args: str) -> str:
     return done.stdout
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
-        pass
-
-
 def _texts(folder: Path) -> dict[str, str]:
     """Every text a reader sees in a folder: text files as they are, DOCX and XLSX as their XML."""
     found: dict[str, str] = {}
@@ -236,12 +230,8 @@ def test_a_countys_first_afternoon(tmp_path: Path, run, git_identity: None) -> N
     # the Pages site: gh-pages as the server has it, served over HTTP; the root leads to the version
     site = tmp_path / "pages"
     subprocess.run(["git", "clone", "-q", "--branch", "gh-pages", str(server), str(site)], check=True)
-    handler = functools.partial(_Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    with serving(site) as url:
+        base = f"{url}/"
         with urllib.request.urlopen(base, timeout=10) as response:
             assert response.status == 200
             root_page = response.read().decode("utf-8")
@@ -257,9 +247,6 @@ def test_a_countys_first_afternoon(tmp_path: Path, run, git_identity: None) -> N
         with urllib.request.urlopen(base + "versions.json", timeout=10) as response:
             versions = json.loads(response.read())
         assert versions == [{"version": "v0.1", "title": "v0.1 (Entwurf)", "aliases": ["entwurf"]}]
-    finally:
-        httpd.shutdown()
-        thread.join()
 
     # the CI's install step exactly as the workflows run it, in a fresh virtual environment
     venv = tmp_path / "ci-venv"

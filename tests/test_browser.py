@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -22,6 +19,7 @@ from conftest import REFERENCE_DAY, ROOT
 from rek.model import PRIORITY_LABELS, STATUS_LABELS, Priority, Status
 from rek.plan import resolve
 from rek.project import require_project
+from served import Quiet, serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -36,21 +34,7 @@ pytestmark = pytest.mark.browser
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-@contextlib.contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
+_Quiet = Quiet
 
 
 @pytest.fixture(scope="module")
@@ -381,15 +365,8 @@ class _NotFound(_Quiet):
         self.wfile.write(body)
 
 
-@contextlib.contextmanager
-def serving_not_found(folder: Path, root: str = ".") -> Iterator[str]:
-    handler = functools.partial(type("Handler", (_NotFound,), {"root": root}), directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
+def serving_not_found(folder: Path, root: str = ".") -> contextlib.AbstractContextManager[str]:
+    return serving(folder, type("Handler", (_NotFound,), {"root": root}))
 
 
 def _check_not_found(visit: Visit, css: str, home: str) -> None:

@@ -8,13 +8,10 @@ would, and hands the result to rek.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
 import shutil
 import socket
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +23,7 @@ import yaml
 from conftest import ROOT
 from rek.cmsconfig import NOT_IN_EDITOR, config, fields_by_path
 from rek.model import ActionField, Measure, Strategy
+from served import serving
 
 
 def schema_paths(schema: dict[str, Any], defs: dict[str, Any], prefix: str = "") -> set[str]:
@@ -147,13 +145,6 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml"}
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @contextlib.contextmanager
 def decap_server(repo: Path, port: int) -> Iterator[None]:
     env = {
@@ -176,19 +167,6 @@ def decap_server(repo: Path, port: int) -> Iterator[None]:
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-@contextlib.contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
 
 
 def git(repo: Path, *args: str) -> str:
