@@ -239,3 +239,25 @@ def test_header_and_kind_problems_are_told_at_their_cell(
     result = run("import", "gueltig.csv", cwd=embedded)
     assert result.code == 1
     assert result.err.startswith(message)
+
+
+@pytest.mark.documents
+def test_the_site_offers_the_template_and_it_imports_back_as_no_change(
+    built_embedded: Path, embedded: Path, run
+) -> None:
+    """Offices get the sheet from the site's downloads page; what they send back unchanged changes nothing."""
+    downloads = built_embedded / "site" / "downloads"
+    page = (downloads / "index.html").read_text(encoding="utf-8")
+    assert 'href="fortschritt-vorlage.xlsx"' in page
+    shutil.copy(downloads / "fortschritt-vorlage.xlsx", embedded / "vom-amt.xlsx")
+    before = fingerprint(embedded / "measures")
+    result = run("import", "vom-amt.xlsx", cwd=embedded)
+    assert result.code == 0, result.err
+    assert (
+        result.out.strip() == "Keine Änderungen: jeder Wert der Tabelle steht schon so in den Steckbriefen."
+    )
+    assert fingerprint(embedded / "measures") == before
+    rows = list(
+        load_workbook(downloads / "fortschritt-vorlage.xlsx").worksheets[0].iter_rows(values_only=True)
+    )
+    assert {r[0] for r in rows[1:]} == {"Messwert", "Ausgabe", "Sachstand"} and len(rows) > 100

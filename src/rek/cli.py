@@ -619,7 +619,7 @@ def cms(
 def import_sheet(ctx: Context, sheet: Path | None, dry_run: bool, template: Path | None) -> None:
     """Messwerte, Ausgaben und Sachstände aus einer Tabelle (XLSX oder CSV) in die Steckbriefe übernehmen."""
     from .progressimport import import_sheet as run_import
-    from .progressimport import write_template
+    from .progresssheet import write_template
 
     if (sheet is None) == (template is None):
         raise click.UsageError(

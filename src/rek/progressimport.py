@@ -11,7 +11,6 @@ temporary copy before a single file is written, and each file is replaced atomic
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import os
@@ -32,9 +31,8 @@ from . import suggest
 from .diagnostics import Diagnostics, RekError
 from .layout import MEASURES_DIR, YAML_SUFFIXES
 from .model import STATUS_LABELS, Measure, Measurement, Spending, Update
-from .progresssheet import COLUMNS, Row, parse_rows, read_sheet
+from .progresssheet import Row, parse_rows, read_sheet
 from .project import Project, display_path, load_project
-from .spreadsheet import safe_cell
 
 
 @dataclass(frozen=True)
@@ -346,115 +344,3 @@ def import_sheet(project: Project, sheet: Path, display: str, *, dry_run: bool) 
     if not dry_run:
         write_atomically(texts)
     return Outcome(changes, [] if dry_run else sorted(texts))
-
-
-# --- the template -----------------------------------------------------------------------------------
-
-
-def template_rows(project: Project) -> list[list[Any]]:
-    """What the measure files hold now, one row per value, in the sheet's column order."""
-    rows: list[list[Any]] = []
-    for measure in project.measures:
-        for indicator in measure.indicators:
-            for m in indicator.series:
-                rows.append(
-                    [
-                        "Messwert",
-                        measure.id,
-                        indicator.name,
-                        m.date,
-                        m.value,
-                        None,
-                        m.note,
-                        m.source,
-                        m.example,
-                    ]
-                )
-        for s in sorted(measure.spending, key=lambda s: s.year):
-            rows.append(["Ausgabe", measure.id, None, s.year, s.amount, None, s.note, None, s.example])
-        for u in sorted(measure.updates, key=lambda u: u.date):
-            status = STATUS_LABELS[u.status] if u.status else None
-            rows.append(["Sachstand", measure.id, None, u.date, None, status, u.text, None, u.example])
-    return rows
-
-
-def write_template(project: Project, target: Path) -> int:
-    """The sheet with every value the project holds (XLSX or CSV by the file name); the row count."""
-    rows = template_rows(project)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.suffix.lower() == ".csv":
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(list(COLUMNS))
-        for row in rows:
-            writer.writerow([_csv_cell(v) for v in row])
-        target.write_text(out.getvalue(), encoding="utf-8-sig")
-        return len(rows)
-    _write_xlsx(target, rows, sorted(project.measures_by_id))
-    return len(rows)
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None or value is False:
-        return ""
-    if value is True:
-        return "ja"
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(safe_cell(value))
-
-
-def _write_xlsx(target: Path, rows: list[list[Any]], measure_ids: list[str]) -> None:
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(str(target), {"strings_to_formulas": False, "strings_to_urls": False})
-    try:
-        bold = book.add_format({"bold": True})
-        day = book.add_format({"num_format": "yyyy-mm-dd"})
-        sheet = book.add_worksheet("Fortschritt")
-        for col, name in enumerate(COLUMNS):
-            sheet.write_string(0, col, name, bold)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row):
-                if value is None or value is False:
-                    continue
-                if value is True:
-                    sheet.write_string(r, c, "ja")
-                elif isinstance(value, dt.date):
-                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), day)
-                elif isinstance(value, Decimal | int):
-                    sheet.write_number(r, c, float(value) if isinstance(value, Decimal) else value)
-                else:
-                    sheet.write_string(r, c, str(safe_cell(value)))
-        last = max(len(rows) + 500, 1000)
-        sheet.data_validation(
-            1, 0, last, 0, {"validate": "list", "source": ["Messwert", "Ausgabe", "Sachstand"]}
-        )
-        sheet.data_validation(1, 5, last, 5, {"validate": "list", "source": list(STATUS_LABELS.values())})
-        sheet.data_validation(1, 8, last, 8, {"validate": "list", "source": ["ja"]})
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(len(rows), 1), len(COLUMNS) - 1)
-        for col, width in enumerate((11, 10, 40, 12, 14, 14, 60, 30, 10)):
-            sheet.set_column(col, col, width)
-        help_sheet = book.add_worksheet("Erläuterung")
-        help_sheet.write_string(0, 0, "Spalte", bold)
-        help_sheet.write_string(0, 1, "Inhalt", bold)
-        for r, (name, what) in enumerate(COLUMNS.items(), start=1):
-            help_sheet.write_string(r, 0, name)
-            help_sheet.write_string(r, 1, what)
-        note = len(COLUMNS) + 2
-        help_sheet.write_string(note, 0, "Einlesen:", bold)
-        help_sheet.write_string(
-            note, 1,
-            "rek import DATEI.xlsx --dry-run zeigt, was sich ändern würde; ohne --dry-run schreibt rek die "
-            "Steckbriefe, aber nur, wenn jede Zeile gültig ist. Eine Zeile je Wert; vorhandene Werte stehen "
-            "schon in der Tabelle, neue Zeilen unten anfügen.",
-        )  # fmt: skip
-        help_sheet.write_string(note + 1, 0, "Maßnahmen:", bold)
-        help_sheet.write_string(note + 1, 1, ", ".join(measure_ids))
-        help_sheet.set_column(0, 0, 14)
-        help_sheet.set_column(1, 1, 100)
-    finally:
-        book.close()

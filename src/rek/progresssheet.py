@@ -4,7 +4,8 @@ Offices that know a measure's figures but not git fill a table — a measured va
 the spending of a year, a dated progress note — and ``rek import`` takes it in. This module holds the
 table's layout and turns each row into the model's own record (``Measurement``, ``Spending``,
 ``Update``), validated by the same rules as hand-written YAML, every problem told at file, row and
-column. It knows nothing of the YAML files the rows end up in (``progressimport.py``).
+column. It knows nothing of the YAML files the rows end up in (``progressimport.py``); the template it writes
+holds what the model holds.
 """
 
 from __future__ import annotations
@@ -17,16 +18,21 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import clock
 from .diagnostics import Diagnostics
 from .layout import MAX_YAML_BYTES
 from .model import STATUS_LABELS, Measurement, Spending, Status, Update
-from .spreadsheet import plain_cell
+from .spreadsheet import plain_cell, safe_cell
 from .validation import describe
 
+if TYPE_CHECKING:
+    from .project import Project
+
+PROGRESS_TEMPLATE = "fortschritt-vorlage.xlsx"  # its name among the site's downloads
 KINDS: dict[str, type[BaseModel]] = {"Messwert": Measurement, "Ausgabe": Spending, "Sachstand": Update}
 # the columns in their order; what each holds (the template's second sheet says the same)
 COLUMNS: dict[str, str] = {
@@ -367,3 +373,119 @@ def _number(value: Any, column: str, problem: Any) -> Decimal | None:
         return None
     problem(column, f"erwartet: eine Zahl; gefunden: {_found(value)}")
     return None
+
+
+# --- the template -----------------------------------------------------------------------------------
+
+
+def template_rows(project: Project) -> list[list[Any]]:
+    """What the measure files hold now, one row per value, in the sheet's column order."""
+    rows: list[list[Any]] = []
+    for measure in project.measures:
+        for indicator in measure.indicators:
+            for m in indicator.series:
+                rows.append(
+                    [
+                        "Messwert",
+                        measure.id,
+                        indicator.name,
+                        m.date,
+                        m.value,
+                        None,
+                        m.note,
+                        m.source,
+                        m.example,
+                    ]
+                )
+        for s in sorted(measure.spending, key=lambda s: s.year):
+            rows.append(["Ausgabe", measure.id, None, s.year, s.amount, None, s.note, None, s.example])
+        for u in sorted(measure.updates, key=lambda u: u.date):
+            status = STATUS_LABELS[u.status] if u.status else None
+            rows.append(["Sachstand", measure.id, None, u.date, None, status, u.text, None, u.example])
+    return rows
+
+
+def write_template(project: Project, target: Path) -> int:
+    """The sheet with every value the project holds (XLSX or CSV by the file name); the row count.
+    Written by `rek import --template` and, as the site's download, by the build."""
+    rows = template_rows(project)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.suffix.lower() == ".csv":
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(list(COLUMNS))
+        for row in rows:
+            writer.writerow([_csv_cell(v) for v in row])
+        target.write_text(out.getvalue(), encoding="utf-8-sig")
+        return len(rows)
+    _write_xlsx(target, rows, sorted(project.measures_by_id))
+    return len(rows)
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "ja"
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(safe_cell(value))
+
+
+def _write_xlsx(target: Path, rows: list[list[Any]], measure_ids: list[str]) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(target), {"strings_to_formulas": False, "strings_to_urls": False})
+    stamp = clock.source_datetime()  # the same file from the same commit
+    if stamp is not None:
+        book.set_properties({"created": stamp})
+    try:
+        bold = book.add_format({"bold": True})
+        day = book.add_format({"num_format": "yyyy-mm-dd"})
+        sheet = book.add_worksheet("Fortschritt")
+        for col, name in enumerate(COLUMNS):
+            sheet.write_string(0, col, name, bold)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                if value is None or value is False:
+                    continue
+                if value is True:
+                    sheet.write_string(r, c, "ja")
+                elif isinstance(value, dt.date):
+                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), day)
+                elif isinstance(value, Decimal | int):
+                    sheet.write_number(r, c, float(value) if isinstance(value, Decimal) else value)
+                else:
+                    sheet.write_string(r, c, str(safe_cell(value)))
+        last = max(len(rows) + 500, 1000)
+        sheet.data_validation(
+            1, 0, last, 0, {"validate": "list", "source": ["Messwert", "Ausgabe", "Sachstand"]}
+        )
+        sheet.data_validation(1, 5, last, 5, {"validate": "list", "source": list(STATUS_LABELS.values())})
+        sheet.data_validation(1, 8, last, 8, {"validate": "list", "source": ["ja"]})
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(len(rows), 1), len(COLUMNS) - 1)
+        for col, width in enumerate((11, 10, 40, 12, 14, 14, 60, 30, 10)):
+            sheet.set_column(col, col, width)
+        help_sheet = book.add_worksheet("Erläuterung")
+        help_sheet.write_string(0, 0, "Spalte", bold)
+        help_sheet.write_string(0, 1, "Inhalt", bold)
+        for r, (name, what) in enumerate(COLUMNS.items(), start=1):
+            help_sheet.write_string(r, 0, name)
+            help_sheet.write_string(r, 1, what)
+        note = len(COLUMNS) + 2
+        help_sheet.write_string(note, 0, "Einlesen:", bold)
+        help_sheet.write_string(
+            note, 1,
+            "rek import DATEI.xlsx --dry-run zeigt, was sich ändern würde; ohne --dry-run schreibt rek die "
+            "Steckbriefe, aber nur, wenn jede Zeile gültig ist. Eine Zeile je Wert; vorhandene Werte stehen "
+            "schon in der Tabelle, neue Zeilen unten anfügen.",
+        )  # fmt: skip
+        help_sheet.write_string(note + 1, 0, "Maßnahmen:", bold)
+        help_sheet.write_string(note + 1, 1, ", ".join(measure_ids))
+        help_sheet.set_column(0, 0, 14)
+        help_sheet.set_column(1, 1, 100)
+    finally:
+        book.close()

@@ -123,6 +123,12 @@ _FILES = [
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
+    (
+        "fortschritt-vorlage.xlsx",
+        "Vorlage für Fortschrittsmeldungen (Messwerte, Ausgaben, Sachstand) zum Einlesen mit rek import",
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
     ("measure.schema.json", "JSON Schema eines Maßnahmensteckbriefs", "json", "application/schema+json"),
     ("strategy.schema.json", "JSON Schema der Strategie", "json", "application/schema+json"),
     ("action-field.schema.json", "JSON Schema eines Handlungsfelds", "json", "application/schema+json"),
@@ -167,8 +173,8 @@ def datapackage(plan: Plan, application_files: list[dict[str, str]]) -> str:
         )
     for path, title, fmt, media in _FILES:
         resource = {"name": _name(path), "path": path, "title": title, "format": fmt, "mediatype": media}
-        if path.endswith(".schema.json"):
-            resource["type"] = "file"  # a JSON Schema, not a Table Schema: checked as a file
+        if path.endswith(".schema.json") or path == "fortschritt-vorlage.xlsx":
+            resource["type"] = "file"  # a JSON Schema, a form with a help sheet: checked as files
         resources.append(resource)
     for item in application_files:
         ext = item["name"].rsplit(".", 1)[-1].lower()

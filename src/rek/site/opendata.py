@@ -16,6 +16,7 @@ from .. import clock, monitoring
 from ..jsonschemas import SCHEMAS, schema_json
 from ..model import COST_CATEGORY_LABELS, PRIORITY_LABELS, REGIONWIDE, STATUS_LABELS, reach
 from ..plan import Plan
+from ..progresssheet import PROGRESS_TEMPLATE, write_template
 from ..spreadsheet import safe_cell
 
 MEASURE_COLUMNS = [
@@ -222,6 +223,8 @@ def write_downloads(plan: Plan, folder: Path, application_files: list[dict[str, 
     (folder / "ausgaben.csv").write_text(_csv(SPENDING_COLUMNS, spending_rows(plan)), encoding="utf-8")
     (folder / "orte.csv").write_text(_csv(PLACE_COLUMNS, place_rows(plan)), encoding="utf-8")
     write_workbook(plan, folder / "strategie.xlsx")
+    # the sheet offices fill for `rek import`, holding the values the measures have now
+    write_template(plan.project, folder / PROGRESS_TEMPLATE)
     for kind in SCHEMAS:
         (folder / f"{kind}.schema.json").write_text(schema_json(kind), encoding="utf-8")
     from .datapackage import datapackage

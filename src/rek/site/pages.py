@@ -952,6 +952,12 @@ class SitePages:
         ("sachstand.csv", "Sachstand der Maßnahmen, eine Zeile je Eintrag", "CSV (UTF-8, Komma)"),
         ("ausgaben.csv", "geplante Kosten und Ausgaben je Maßnahme und Jahr", "CSV (UTF-8, Komma)"),
         ("orte.csv", "Orte mit Kreis- und Gemeindeschlüssel und ihren Maßnahmen", "CSV (UTF-8, Komma)"),
+        (
+            "fortschritt-vorlage.xlsx",
+            "Vorlage für Fortschrittsmeldungen der Ämter: Messwerte, Ausgaben und Sachstand eintragen; "
+            "die Redaktion der Strategie liest sie ein",
+            "Excel",
+        ),
         ("datapackage.json", "Beschreibung aller Downloads (Frictionless Data Package)", "JSON"),
         ("dcat.jsonld", "Datenkatalog nach DCAT-AP.de für Open-Data-Portale", "JSON-LD"),
         ("measure.schema.json", "JSON Schema eines Maßnahmensteckbriefs", "JSON Schema"),
