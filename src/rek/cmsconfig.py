@@ -175,6 +175,8 @@ def field(
     if kind == "array":
         items, _ = _resolve(schema.get("items", {}), defs)
         out["widget"] = "list"
+        if out.get("label") in SINGULAR:  # "Messwert hinzufügen", "1 Messwert" (Decap writes them lower case)
+            out["label_singular"] = SINGULAR[out["label"]]
         if "properties" in items:
             inner_fields = fields_of(items, defs, path)
             # records with long text start folded; small ones (costs, indicators, values) stay open
@@ -195,6 +197,37 @@ def field(
             out["required"] = False
         return out
     raise ValueError(f"{path}: no editor field for type {kind!r}")
+
+
+# one item of a list, for the editor's add button and count
+SINGULAR = {
+    "Andere Schreibweisen": "Schreibweise",
+    "Anlagen": "Anlage",
+    "Anschrift": "Zeile",
+    "Ausgaben (Ist)": "Ausgabe",
+    "Begriffe": "Begriff",
+    "Belege": "Beleg",
+    "Bewertungskriterien": "Bewertungskriterium",
+    "Drittmittel": "Geldgeber",
+    "Einreichung je Förderaufruf": "Einreichung",
+    "Folgekosten": "Folgekostenposition",
+    "Indikatoren": "Indikator",
+    "Kosten": "Kostenposition",
+    "Meilensteine": "Meilenstein",
+    "Messwerte": "Messwert",
+    "Mittelzuflüsse (Ist)": "Mittelzufluss",
+    "Nicht barrierefreie Inhalte": "Inhalt",
+    "OZG-Leistungen": "OZG-Leistung",
+    "Orte": "Ort",
+    "Phasen": "Phase",
+    "Quellen": "Quelle",
+    "Risiken": "Risiko",
+    "Sachstand": "Eintrag",
+    "Smart City Charta": "Leitlinie",
+    "Stellen und Funktionen": "Stelle",
+    "Strategische Ziele": "Ziel",
+    "Zielgruppen": "Zielgruppe",
+}
 
 
 # German labels for fields whose model gives no title (pydantic then makes one from the English name)
@@ -280,6 +313,7 @@ def config(
                 "extension": "yaml",
                 "format": "yaml",
                 "create": True,
+                "delete": False,  # other files refer to a measure: removing one is a change in git
                 "identifier_field": "id",
                 "slug": "{{fields.id}}",
                 "summary": "{{id}} – {{title}}",
@@ -295,6 +329,7 @@ def config(
                 "extension": "yaml",
                 "format": "yaml",
                 "create": True,
+                "delete": False,
                 "identifier_field": "id",
                 "slug": "{{fields.id}}",
                 "summary": "{{title}}",
