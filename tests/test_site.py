@@ -221,6 +221,10 @@ def test_legal_pages_come_from_the_data(built_embedded: Path) -> None:
     data = json.loads((site / "downloads" / "massnahmen.json").read_text(encoding="utf-8"))
     assert data["lizenz"]["name"] == "CC BY 4.0"
     assert "Leichte Sprache" in html(site, "leichte-sprache/index.html")
+    # the print header names the publisher; an address line still to be filled is left out there
+    header = re.search(r'<div class="rek-print-header">(.*?)</div>', html(site, "index.html"), re.S)
+    assert header and f"Herausgegeben von {legal.publisher.name}" in header.group(1)
+    assert "31785 Hameln" in header.group(1) and "ergänzen" not in header.group(1)
 
 
 def test_a_content_page_replaces_the_generated_legal_page(embedded: Path) -> None:

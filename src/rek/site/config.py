@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from ..invisible import PLACEHOLDER
 from ..mdtext import theme_text
 from ..project import Project
 from .pages import IMAGES
@@ -181,7 +182,9 @@ def _page_frame(project: Project) -> dict[str, Any]:
     publisher: list[str] = []
     if s.legal is not None:
         who = s.legal.publisher
-        publisher = [who.name + (f", {who.role}" if who.role else ""), *who.address]
+        # a line still „bitte ergänzen“ is left out here: the legal pages show it as a marked gap
+        lines = [who.name + (f", {who.role}" if who.role else ""), *who.address]
+        publisher = [line for line in lines if not PLACEHOLDER.search(line)]
     status_line = f"Version {s.version}, {s.status.value}"
     if s.adopted:
         status_line += f" am {s.adopted.strftime('%d.%m.%Y')}"
