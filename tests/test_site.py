@@ -430,3 +430,20 @@ def test_places_feedback_gaps_and_status_reach_the_built_site(built_embedded: Pa
         page = html(site, f"massnahme/{m.id}/index.html")
         assert "Rückmeldung geben" in page and 'class="rek-state rek-state--' in page, m.id
     assert "heute" in html(site, "roadmap/index.html")
+
+
+def test_roadmap_shows_what_is_ahead_and_folds_what_is_reached() -> None:
+    """A phone reader sees the overdue and open milestones first; the reached ones and the timeline's
+    data table are one tap away (the page was 30,000 px long at 390 px with everything open)."""
+    from rek.site.pages import SitePages
+
+    pages = SitePages(require_project(ROOT))
+    roadmap = pages.roadmap()
+    ahead, reached = roadmap.split("### Überfällig und offen", 1)[1].split("<summary>Erreicht: ", 1)
+    states = [pages.milestone_state(m, ms) for m in pages.p.measures for ms in m.milestones]
+    assert reached.startswith(f"{states.count('erreicht')} Meilensteine</summary>")
+    badge = "</span> {}</span>".format  # the word after the state's icon
+    assert ahead.count(badge("überfällig")) == states.count("überfällig") > 0
+    assert ahead.count(badge("offen")) == states.count("offen") > 0 and badge("erreicht") not in ahead
+    assert reached.count(badge("erreicht")) == states.count("erreicht")
+    assert "<summary>Zeitplan als Tabelle: 24 Maßnahmen" in roadmap.split("## Meilensteine", 1)[0]

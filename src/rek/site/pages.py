@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from html import escape
-from operator import itemgetter
 from typing import Any
 
 import yaml
@@ -733,24 +732,22 @@ class SitePages:
         ]
         total = sum(len(m.milestones) for m in p.measures)
         summary = None
+        reached_rows: list[list[Any]] = []
         if total <= MILESTONE_LIST_LIMIT:
-            milestone_rows = [
-                r[:4]
-                for r in sorted(
-                    (
-                        [
-                            fmt.date(ms.date),
-                            ms.title,
-                            _link(m, "massnahme/"),
-                            self.milestone_badge(m, ms),
-                            ms.date,
-                        ]
-                        for m in p.measures
-                        for ms in m.milestones
-                    ),
-                    key=itemgetter(4),  # the date (the row's other cells are text)
-                )
-            ]
+            # what is still ahead (open or overdue) shown, what is reached folded: the list stays short
+            milestone_rows = []
+            pairs = sorted(
+                ((m, ms) for m in p.measures for ms in m.milestones), key=lambda pair: pair[1].date
+            )
+            for measure, ms in pairs:
+                row = [
+                    fmt.date(ms.date),
+                    ms.title,
+                    _link(measure, "massnahme/"),
+                    self.milestone_badge(measure, ms),
+                ]
+                reached = self.milestone_state(measure, ms) == "erreicht"
+                (reached_rows if reached else milestone_rows).append(row)
         else:  # one row per measure: a list of every milestone would make a page nobody reads
             summary = (
                 f"Die {fmt.number(total)} Meilensteine stehen auf den Seiten der Maßnahmen und in den "
@@ -778,6 +775,7 @@ class SitePages:
             },
             timeline_rows=timeline_rows,
             milestone_rows=milestone_rows,
+            reached_rows=reached_rows,
             milestone_summary=summary,
             today=self.today,
             milestone_counts={
