@@ -855,3 +855,18 @@ def _search_results(browser, base_url: str, query: str) -> str:  # type: ignore[
 )
 def test_search_finds_german_compounds_by_their_parts(browser, base_url: str, query: str, found: str) -> None:  # type: ignore[no-untyped-def]
     assert found in _search_results(browser, base_url, query)
+
+
+def test_plain_language_page_is_set_in_larger_type(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Leichte Sprache asks for large type (at least 14 pt in print): larger than the other pages."""
+
+    def paragraph_px(name: str) -> float:
+        visit = Visit(browser, base_url + PAGES[name], 390)
+        try:
+            return visit.page.evaluate(
+                "parseFloat(getComputedStyle(document.querySelector('.md-content__inner p')).fontSize)"
+            )
+        finally:
+            visit.close()
+
+    assert paragraph_px("plain language") >= 18.5 > paragraph_px("measure")

@@ -1166,7 +1166,8 @@ class SitePages:
         skip = {f"{name}.md" for name in SERVICE_PAGES}
         for relative, content in self._all_files(application_files):
             if relative == "leichte-sprache.md":
-                content += self.easy_language_extra()
+                # the marker lets the style sheet set this page in larger type (rek.css, .rek-easy-page)
+                content += self.easy_language_extra() + '\n<div class="rek-easy-page" hidden></div>\n'
             elif relative.endswith(".md") and relative not in skip:
                 content = linker.link(relative, content)
             yield relative, content
