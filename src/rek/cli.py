@@ -524,7 +524,8 @@ def application(ctx: Context, call_id: str | None, out: Path | None, check_only:
 
     target = out or _default_out(ctx, root, "build-antrag")
     with staged_output(root, target) as tmp:
-        formal = bool(refusals(plan, [APPLICATION]))  # written as a draft (--draft): every page says so
+        # written as a draft (--draft): every page says so; without --draft a refusal stopped above
+        formal = draft and bool(refusals(plan, [APPLICATION]))
         files = write_application(plan, tmp, documents=True, draft=formal)
     for warning in files.warnings:
         click.echo(f"Warnung: {warning}", err=True)

@@ -20,7 +20,7 @@ from .document import Application, render
 from .drafts import FOLDER as DRAFTS_FOLDER
 from .drafts import DraftFile, write_drafts
 from .export import metadata_args, rasterise_svgs, to_docx, to_pdf
-from .formtexts import field_findings, write_form_texts
+from .formtexts import field_findings, form_fields, write_form_texts
 
 DRAFT_MARK = "Entwurf – formale Prüfung nicht bestanden"
 
@@ -152,12 +152,13 @@ def write_application(
     text = (banner if draft else "") + app.markdown
     markdown = folder / "antrag.md"
     markdown.write_text(without_figures(text), encoding="utf-8")
-    write_form_texts(app, folder / "projekttexte.txt")
+    fields = form_fields(app)  # the portal's fields: written out and held to their limits
+    write_form_texts(app, folder / "projekttexte.txt", fields)
     xlsx = folder / "kosten-und-finanzierungsplan.xlsx"
     write_costplan(plan, xlsx)
     docx = pdf = None
     # a form field longer than its limit once its tables are text (rek check says the same)
-    warnings = [f"{d.path}:{d.line}:{d.col}: {d.message}" for d in field_findings(app)]
+    warnings = [f"{d.path}:{d.line}:{d.col}: {d.message}" for d in field_findings(app, fields)]
     if documents:
         s = project.strategy
         meta = metadata_args(
@@ -180,6 +181,8 @@ def write_application(
             # Word, PDF and the drafts are separate files from separate programs (Pandoc, Typst): made side
             # by side, the application takes the time of the slowest, not of all three
             with ThreadPoolExecutor(max_workers=3) as pool:
+                # the PDF first: Pandoc and then Typst, the longest of the three
+                pdf_done = pool.submit(to_pdf, source, work / "antrag.pdf", meta, templates, draft=draft)
                 word_done = pool.submit(
                     to_docx,
                     word,
@@ -188,7 +191,6 @@ def write_application(
                     templates,
                     images=("zeitplan.png", "kosten-jahr.png"),
                 )
-                pdf_done = pool.submit(to_pdf, source, work / "antrag.pdf", meta, templates, draft=draft)
                 drafts_done = pool.submit(write_drafts, plan, folder / DRAFTS_FOLDER, documents=documents)
                 word_done.result()
                 warning = pdf_done.result()

@@ -21,7 +21,7 @@ from ..model import MUNICIPAL_KINDS, Partner, PartnerKind
 from ..money import ZERO
 from ..plan import MeasurePlan, Plan
 from .document import template_environment
-from .export import SHORT, metadata_args, to_docx
+from .export import SHORT, clean_reference_docx, metadata_args, to_docx
 
 FOLDER = "entwuerfe"
 EXAMPLE_MARK = " (\\*)"
@@ -243,21 +243,27 @@ def write_drafts(plan: Plan, folder: Path, *, documents: bool = True) -> list[Dr
         markdown.write_text(d.markdown, encoding="utf-8")
         files.append(DraftFile(d, markdown, folder / f"{d.stem}.docx" if documents else None))
     if documents:
-        # Pandoc runs as a subprocess per file: two at a time keep the export fast on small machines
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            jobs = []
-            for f in files:
-                assert f.docx is not None  # with documents every draft file has its DOCX (above)
-                jobs.append(
-                    pool.submit(
-                        to_docx,
-                        f.markdown,
-                        f.docx,
-                        metadata_args(f.draft.title, project.strategy.short_title, date),
-                        templates,
-                        options=SHORT,  # a short draft: no table of contents, no page breaks
+        # Pandoc runs as a subprocess per file: two at a time keep the export fast on small machines;
+        # the drafts share one cleaned reference document (their styles are the same)
+        reference = clean_reference_docx(templates, folder, short=True)
+        try:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                jobs = []
+                for f in files:
+                    assert f.docx is not None  # with documents every draft file has its DOCX (above)
+                    jobs.append(
+                        pool.submit(
+                            to_docx,
+                            f.markdown,
+                            f.docx,
+                            metadata_args(f.draft.title, project.strategy.short_title, date),
+                            templates,
+                            options=SHORT,  # a short draft: no table of contents, no page breaks
+                            reference=reference,
+                        )
                     )
-                )
-            for job in jobs:
-                job.result()
+                for job in jobs:
+                    job.result()
+        finally:
+            reference.unlink(missing_ok=True)
     return files

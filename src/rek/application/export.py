@@ -153,8 +153,14 @@ def to_docx(
     *,
     options: DocumentOptions = LONG,
     images: Sequence[str] = (),
+    reference: Path | None = None,
 ) -> None:
-    """Write the DOCX; ``images`` names the image files rek wrote beside the Markdown (embedded)."""
+    """Write the DOCX; ``images`` names the image files rek wrote beside the Markdown (embedded).
+    ``reference``: a reference document already cleaned for ``options`` (several files of one kind
+    share it), else it is made here."""
+    if reference is not None:
+        _docx(markdown, target, meta, reference, toc=options.contents, images=images)
+        return
     reference = clean_reference_docx(project_templates, markdown.parent, short=options.short)
     try:
         _docx(markdown, target, meta, reference, toc=options.contents, images=images)

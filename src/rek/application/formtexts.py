@@ -154,7 +154,7 @@ def form_fields(app: Application) -> list[FormField]:
     ]
 
 
-def field_findings(app: Application) -> list[Diagnostic]:
+def field_findings(app: Application, fields: list[FormField] | None = None) -> list[Diagnostic]:
     """A warning for each form field longer than its section's limit once its tables are text.
 
     The formal check (``checks.py``) counts the strategy's own prose of a section and refuses a section
@@ -164,7 +164,7 @@ def field_findings(app: Application) -> list[Diagnostic]:
     call = app.call
     project = app.plan.project
     found = []
-    for field in form_fields(app):
+    for field in fields if fields is not None else form_fields(app):
         sp, limit = field.plan, field.limit
         if limit is None or field.chars <= limit or sp.chars > limit:
             continue  # no limit, short enough, or already an error of the formal check
@@ -186,10 +186,10 @@ def field_findings(app: Application) -> list[Diagnostic]:
     return found
 
 
-def form_texts(app: Application) -> str:
+def form_texts(app: Application, fields: list[FormField] | None = None) -> str:
     plan: Plan = app.plan
     call = app.call
-    fields = form_fields(app)
+    fields = fields if fields is not None else form_fields(app)
     out = [
         f"Projekttexte für das Bewerbungsformular: {plan.project.strategy.title}",
         f"Förderaufruf: {call.name}",
@@ -206,5 +206,5 @@ def form_texts(app: Application) -> str:
     return "\n".join(out)
 
 
-def write_form_texts(app: Application, path: Path) -> None:
-    path.write_text(form_texts(app), encoding="utf-8")
+def write_form_texts(app: Application, path: Path, fields: list[FormField] | None = None) -> None:
+    path.write_text(form_texts(app, fields), encoding="utf-8")
