@@ -27,7 +27,7 @@ FLOORS: dict[int, set[str]] = {
         "rek", "diagnostics", "formatting", "clock", "locate", "layout", "invisible", "textlength",
         "suggest", "clicktext", "cireport", "heap", "interrupts", "progress", "spreadsheet", "gitsafe", "gitdates",
         "typstguard", "figures", "sandbox", "markup", "yamlsource", "refdoc", "templateerror", "mdtext", "money",
-        "cisource",
+        "cisource", "yamlformat",
     },
     1: {
         "model", "call", "validation", "textrules", "sitesettings", "assets", "crossref", "indicatorrules", "overrides",
