@@ -27,11 +27,11 @@ FLOORS: dict[int, set[str]] = {
         "rek", "diagnostics", "formatting", "clock", "locate", "layout", "invisible", "textlength",
         "suggest", "clicktext", "cireport", "heap", "interrupts", "progress", "spreadsheet", "gitsafe", "gitdates",
         "typstguard", "figures", "sandbox", "markup", "yamlsource", "refdoc", "templateerror", "mdtext", "money",
-        "cisource", "yamlformat",
+        "cisource",
     },
     1: {
         "model", "call", "validation", "textrules", "sitesettings", "assets", "crossref", "indicatorrules", "overrides",
-        "project", "placeholders", "jsonschemas", "progresssheet", "cmsconfig",
+        "project", "placeholders", "jsonschemas", "progresssheet", "cmsconfig", "yamlformat",
     },
     2: {"plan", "monitoring", "requirements", "checks"},
     3: {"charts", "report", "summary", "site", "application"},  # and every module in site/ and application/

@@ -16,14 +16,20 @@ data, else the file is left alone and reported. A file that does not parse is ne
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 import os
 import tempfile
+import types
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any, Union, get_args, get_origin
 
+from pydantic import BaseModel
 from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.tokens import CommentToken
 
 from .diagnostics import Diagnostics
 from .layout import ACTION_FIELDS_DIR, CALLS_DIR, MEASURES_DIR, STRATEGY_FILE, YAML_SUFFIXES
@@ -39,14 +45,97 @@ def round_trip() -> YAML:
     return yaml
 
 
-def canonical(text: str) -> str:
-    """The canonical text of one YAML document (raises ruamel's YAMLError when it does not parse)."""
+def canonical(text: str, model: type[BaseModel] | None = None) -> str:
+    """The canonical text of one YAML document (raises ruamel's YAMLError when it does not parse); with
+    the model of the file, the keys of every mapping in the model's field order."""
     yaml = round_trip()
     doc = yaml.load(text.replace("\r\n", "\n"))
+    if model is not None:
+        _order(doc, ("model", model))
     out = io.StringIO()
     yaml.dump(doc, out)
     lines = [line.rstrip(" \t") for line in out.getvalue().split("\n")]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# --- key order -----------------------------------------------------------------------------------------
+
+Shape = tuple[str, Any]  # ("model", M), ("list", Shape) or ("dict", Shape): where a model's mappings stand
+
+
+@functools.cache
+def _shape(annotation: Any) -> Shape | None:
+    """Where an annotation holds models (a model, a list or a name map of them, optional), else None."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _shape(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        shapes = [_shape(arm) for arm in get_args(annotation) if arm is not type(None)]
+        return next((shape for shape in shapes if shape is not None), None)
+    if origin is list:
+        inner = _shape(get_args(annotation)[0])
+        return ("list", inner) if inner else None
+    if origin is dict:
+        inner = _shape(get_args(annotation)[1])
+        return ("dict", inner) if inner else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return ("model", annotation)
+    return None
+
+
+def _order(node: Any, shape: Shape | None) -> None:
+    """Put the keys of every mapping the model knows in its field order (unknown keys after, as written)."""
+    if shape is None:
+        return
+    kind, inner = shape
+    if kind == "list" and isinstance(node, list):
+        for item in node:
+            _order(item, inner)
+    elif kind == "dict" and isinstance(node, dict):
+        for item in node.values():
+            _order(item, inner)
+    elif kind == "model" and isinstance(node, CommentedMap):
+        fields = inner.model_fields
+        for key, value in node.items():
+            if key in fields:
+                _order(value, _shape(fields[key].annotation))
+        rank = {name: i for i, name in enumerate(fields)}
+        keys = list(node)
+        known = sorted((k for k in keys if k in rank), key=rank.__getitem__)
+        wanted = known + [k for k in keys if k not in rank]
+        if wanted != keys:
+            _move(node, keys, wanted)
+
+
+def _move(node: CommentedMap, keys: list[Any], wanted: list[Any]) -> None:
+    """Reorder a mapping; the comment lines above a key move with it, those at its end stay at the end.
+
+    ruamel keeps the lines after a scalar value (its end-of-line comment, then whole comment lines and
+    blank lines up to the next key) in one token of that value: the lines after the first belong to the
+    next key and are moved to stand before it."""
+    above: dict[Any, str] = {}
+    for previous, key in zip(keys, [*keys[1:], None], strict=True):
+        entry = node.ca.items.get(previous)
+        token = entry[2] if entry and len(entry) > 2 else None
+        if isinstance(token, CommentToken) and "\n" in token.value.rstrip("\n") + "\n":
+            first, _, rest = token.value.partition("\n")
+            if rest:
+                token.value = first + "\n"
+                above[key] = rest
+    for key in wanted:
+        node.move_to_end(key)
+    for key, text in above.items():
+        if key is None:  # after the last entry: stays at the end, after the new last entry
+            key = wanted[-1]
+            entry = node.ca.items.setdefault(key, [None, None, None, None])
+            if isinstance(entry[2], CommentToken):
+                entry[2].value += text
+            else:
+                entry[2] = CommentToken("\n" + text, CommentMark(0))
+            continue
+        entry = node.ca.items.setdefault(key, [None, None, None, None])
+        before = entry[1] or []
+        entry[1] = [CommentToken(text, CommentMark(0)), *before]
 
 
 def source_files(root: Path) -> list[Path]:
@@ -60,6 +149,21 @@ def source_files(root: Path) -> list[Path]:
                 if p.suffix in YAML_SUFFIXES and p.is_file() and not p.name.startswith(".")
             )
     return files
+
+
+def model_of(root: Path, path: Path) -> type[BaseModel]:
+    """The model a source file holds (by its folder)."""
+    from .call import Call
+    from .model import ActionField, Measure, Strategy
+
+    folder = path.relative_to(root).parent
+    if folder == ACTION_FIELDS_DIR:
+        return ActionField
+    if folder == MEASURES_DIR:
+        return Measure
+    if folder == CALLS_DIR:
+        return Call
+    return Strategy
 
 
 def is_source(root: Path, path: Path) -> bool:
@@ -104,7 +208,7 @@ def plan(root: Path, files: list[Path], diags: Diagnostics) -> list[Result]:
             continue
         old = raw.decode("utf-8-sig")
         try:
-            new = canonical(old)
+            new = canonical(old, model_of(root, path))
         except YAMLError as exc:  # rek's loader read it, the round-trip writer cannot: leave it alone
             diags.add(
                 display, 1, 1, f"kann nicht formatiert werden ({type(exc).__name__}); bleibt, wie sie ist"
