@@ -27,8 +27,9 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from .diagnostics import Diagnostics
@@ -110,32 +111,101 @@ def _order(node: Any, shape: Shape | None) -> None:
 def _move(node: CommentedMap, keys: list[Any], wanted: list[Any]) -> None:
     """Reorder a mapping; the comment lines above a key move with it, those at its end stay at the end.
 
-    ruamel keeps the lines after a scalar value (its end-of-line comment, then whole comment lines and
-    blank lines up to the next key) in one token of that value: the lines after the first belong to the
-    next key and are moved to stand before it."""
+    ruamel keeps the lines after a value (its end-of-line comment, then whole comment lines and blank
+    lines up to the next key) in one token of the value's last scalar, however deep: the lines after the
+    first belong to the next key and are moved to stand before it."""
     above: dict[Any, str] = {}
     for previous, key in zip(keys, [*keys[1:], None], strict=True):
-        entry = node.ca.items.get(previous)
-        token = entry[2] if entry and len(entry) > 2 else None
-        if isinstance(token, CommentToken) and "\n" in token.value.rstrip("\n") + "\n":
-            first, _, rest = token.value.partition("\n")
-            if rest:
-                token.value = first + "\n"
-                above[key] = rest
+        rest = _split_tail(node, previous)
+        if rest:
+            above[key] = rest
     for key in wanted:
         node.move_to_end(key)
     for key, text in above.items():
-        if key is None:  # after the last entry: stays at the end, after the new last entry
-            key = wanted[-1]
-            entry = node.ca.items.setdefault(key, [None, None, None, None])
-            if isinstance(entry[2], CommentToken):
-                entry[2].value += text
-            else:
-                entry[2] = CommentToken("\n" + text, CommentMark(0))
+        if key is None:  # the lines after the last entry stay after the new last entry
+            _append_tail(node, wanted[-1], text)
             continue
         entry = node.ca.items.setdefault(key, [None, None, None, None])
-        before = entry[1] or []
-        entry[1] = [CommentToken(text, CommentMark(0)), *before]
+        entry[1] = [CommentToken(text, CommentMark(0)), *(entry[1] or [])]
+
+
+def _path(container: Any, key: Any) -> list[tuple[Any, Any]]:
+    """The containers and keys (or indexes) from entry ``key`` down to the last scalar it ends with."""
+    steps = [(container, key)]
+    value = container[key]
+    while isinstance(value, CommentedMap | CommentedSeq) and value and not value.fa.flow_style():
+        inner = list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1
+        steps.append((value, inner))
+        value = value[inner]
+    return steps
+
+
+def _slot(container: Any) -> int:
+    return 0 if isinstance(container, CommentedSeq) else 2  # where ruamel keeps the comment after a value
+
+
+def _token(container: Any, key: Any) -> CommentToken | None:
+    entry = container.ca.items.get(key)
+    slot = _slot(container)
+    token = entry[slot] if entry and len(entry) > slot else None
+    return token if isinstance(token, CommentToken) else None
+
+
+def _ends(steps: list[tuple[Any, Any]]) -> list[CommentToken] | None:
+    """The comments ruamel keeps at the end of a block list or mapping (after a flow item), deepest first."""
+    for container, _ in reversed(steps[1:]):
+        if getattr(container.ca, "end", None):
+            return container.ca.end  # type: ignore[no-any-return]
+    return None
+
+
+def _line(container: Any, key: Any) -> int | None:
+    """The line (0-based) where a value starts, as ruamel read it."""
+    try:
+        return int(
+            container.lc.item(key)[0] if isinstance(container, CommentedSeq) else container.lc.value(key)[0]
+        )
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _split_tail(node: CommentedMap, key: Any) -> str:
+    """Take the whole lines after entry ``key`` out of the token that holds them; return them."""
+    steps = _path(node, key)
+    container, inner = steps[-1]
+    token = _token(container, inner)
+    if token is None:
+        ends = _ends(steps)
+        if not ends:
+            return ""
+        keep = 1 if ends[0].start_mark.line == _line(container, inner) else 0  # an end-of-line comment
+        rest = "".join(t.value for t in ends[keep:])
+        del ends[keep:]
+        return rest
+    if isinstance(container[inner], LiteralScalarString | FoldedScalarString):
+        rest = token.value  # a block text ends its own line: all its token's lines are whole lines
+        container.ca.items[inner][_slot(container)] = None
+        return rest
+    first, _, rest = token.value.partition("\n")
+    token.value = first + "\n"
+    if not first:
+        container.ca.items[inner][_slot(container)] = None
+    return rest
+
+
+def _append_tail(node: CommentedMap, key: Any, text: str) -> None:
+    steps = _path(node, key)
+    container, inner = steps[-1]
+    token = _token(container, inner)
+    ends = _ends(steps)
+    if token is None and ends:
+        ends.append(CommentToken(text, CommentMark(0)))
+    elif token is not None:
+        token.value += text
+    else:
+        block = isinstance(container[inner], LiteralScalarString | FoldedScalarString)
+        entry = container.ca.items.setdefault(inner, [None, None, None, None])
+        entry[_slot(container)] = CommentToken(text if block else "\n" + text, CommentMark(0))
 
 
 def source_files(root: Path) -> list[Path]:
