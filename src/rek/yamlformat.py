@@ -19,6 +19,7 @@ import difflib
 import functools
 import io
 import os
+import re
 import tempfile
 import types
 from dataclasses import dataclass
@@ -55,8 +56,29 @@ def canonical(text: str, model: type[BaseModel] | None = None) -> str:
         _order(doc, ("model", model))
     out = io.StringIO()
     yaml.dump(doc, out)
-    lines = [line.rstrip(" \t") for line in out.getvalue().split("\n")]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return _strip_trailing(out.getvalue()).rstrip("\n") + "\n"
+
+
+# a line that opens a block text: 'key: |', '- >-', 'key: |2  # comment'
+_BLOCK_START = re.compile(r"(?:^|:|-)\s+[|>][0-9+-]*\s*(?:#.*)?$|^\s*[|>][0-9+-]*$")
+
+
+def _strip_trailing(text: str) -> str:
+    """No whitespace at a line's end, except inside block texts (there it is content: in Markdown two
+    spaces at the end are a line break)."""
+    lines: list[str] = []
+    block: int | None = None  # the indentation of the line that opened the block text we are in
+    for line in text.split("\n"):
+        indent = len(line) - len(line.lstrip(" "))
+        if block is not None and (not line.strip() or indent > block):
+            lines.append(line)
+            continue
+        block = None
+        line = line.rstrip(" \t")
+        if _BLOCK_START.search(line):
+            block = indent
+        lines.append(line)
+    return "\n".join(lines)
 
 
 # --- key order -----------------------------------------------------------------------------------------
