@@ -315,6 +315,20 @@ def test_a_yaml_error_is_reported_at_its_place_and_nothing_is_written(minimal: P
     assert snapshot(minimal) == before  # not even the other, well-formed file
 
 
+def test_what_only_the_round_trip_reader_refuses_is_reported_and_left_alone(minimal: Path, run) -> None:
+    """A tab after a value: rek check reads it (libyaml), ruamel's round-trip reader does not."""
+    measure = minimal / "measures" / "M01.yaml"
+    measure.write_text(
+        measure.read_text(encoding="utf-8").replace("id: M01\n", "id: M01\t\n"), encoding="utf-8"
+    )
+    assert run("check", cwd=minimal).code == 0
+    before = snapshot(minimal)
+    result = run("fmt", cwd=minimal)
+    assert result.code == 1
+    assert "measures/M01.yaml:2:8: error: rek fmt kann die Datei an dieser Stelle nicht lesen" in result.err
+    assert snapshot(minimal) == before
+
+
 def test_a_file_that_parses_but_is_invalid_is_formatted(minimal: Path, run) -> None:
     """Formatting does not validate (rek check does): a wrong value is kept as it is, in its place."""
     measure = minimal / "measures" / "M01.yaml"

@@ -302,8 +302,15 @@ def plan(root: Path, files: list[Path], diags: Diagnostics) -> list[Result]:
         try:
             new = canonical(old, model_of(root, path))
         except YAMLError as exc:  # rek's loader read it, the round-trip writer cannot: leave it alone
+            mark = getattr(exc, "problem_mark", None)
+            line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             diags.add(
-                display, 1, 1, f"kann nicht formatiert werden ({type(exc).__name__}); bleibt, wie sie ist"
+                display,
+                line,
+                col,
+                "rek fmt kann die Datei an dieser Stelle nicht lesen, obwohl rek check sie liest; "
+                "sie bleibt, wie sie ist",
+                hint="Oft ein Tabulator nach einem Wert: ersetzen Sie ihn durch Leerzeichen.",
             )
             continue
         if new == old:
