@@ -1,13 +1,16 @@
-"""The canonical text of a strategy YAML file, and `rek fmt` that writes it.
+"""The canonical text of a strategy YAML file, and what `rek fmt` needs to write it.
 
 One round-trip YAML reader/writer (ruamel.yaml) for every tool that rewrites a source file (``rek import``,
-``rek fmt``): it gives back rek's shipped files byte for byte, so the canonical form is what they already
-are. The canonical form fixes the layout, not the author's choices:
+``rek fmt``). The canonical form:
 
+- the keys of every mapping in the model's field order (the order of the editor's form and of the JSON
+  Schema, so a Decap CMS save already has it at the top level); keys the model does not know follow, as
+  written; free-named maps (``own_shares``, ``breakdown``) keep their order;
 - indentation: mappings by 2 spaces, list entries ``- `` by 2 under their key (content at 4);
-- line ends LF, no whitespace at a line's end, exactly one newline at the end of the file;
-- kept as written: key order, comments and blank lines, quoting, block texts (``|``, ``>``), flow lists
-  and mappings (``[a, b]``, ``{…}``), dates, numbers; long texts are never re-wrapped.
+- line ends LF, no whitespace at a line's end (except inside block texts), one newline at the end;
+- kept as written: comments and blank lines (comment lines above a key move with it), quoting, block texts
+  (``|``, ``>``), flow lists and mappings (``[a, b]``, ``{…}``), dates, numbers; long texts are never
+  re-wrapped (a text folded over several lines without ``|``/``>`` becomes one line).
 
 Formatting never changes meaning: the new text is read back with rek's own loader and must give the same
 data, else the file is left alone and reported. A file that does not parse is never touched.
