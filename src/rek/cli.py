@@ -665,7 +665,7 @@ def import_sheet(ctx: Context, sheet: Path | None, dry_run: bool, template: Path
 )
 @pass_ctx
 def fmt_command(ctx: Context, paths: tuple[Path, ...], check_only: bool) -> None:
-    """Die YAML-Dateien in die kanonische Form bringen (Einrückung, Zeilenenden; Kommentare bleiben)."""
+    """YAML-Dateien in die kanonische Form bringen (Feldreihenfolge, Einrückung; Kommentare bleiben)."""
     from .diagnostics import Diagnostics
     from .yamlformat import plan, write_atomically
 
@@ -714,6 +714,7 @@ def _fmt_files(root: Path, paths: tuple[Path, ...]) -> list[Path]:
     chosen: list[Path] = []
     for given in paths:
         where = Path(os.path.abspath(given))
+        where = where.parent.resolve() / where.name  # the folders as they are, the file itself not followed
         if not where.is_relative_to(root) or not where.resolve().is_relative_to(root):
             raise RekError(
                 f"{given}: liegt nicht im Projektordner {root}; rek fmt formatiert nur dessen Dateien."
