@@ -385,7 +385,7 @@ def test_a_non_draft_application_refuses_scaffold_text_and_placeholders(
     )
     assert "strategy/strategy.yaml:29:11: error: Platzhalter aus der Vorlage „Landkreis Muster“: noch nicht durch Ihren Namen ersetzt" in lines  # fmt: skip
     assert (
-        "strategy/strategy.yaml:32:22: error: Platzhalter „bitte ergänzen“: diese Angabe fehlt noch" in lines
+        "strategy/strategy.yaml:34:22: error: Platzhalter „bitte ergänzen“: diese Angabe fehlt noch" in lines
     )
     strategy = (call_project / "strategy/strategy.yaml").read_text(encoding="utf-8").splitlines()
     first = strategy.index("legal:") + 1

@@ -31,7 +31,7 @@ FLOORS: dict[int, set[str]] = {
     },
     1: {
         "model", "call", "validation", "textrules", "sitesettings", "assets", "crossref", "indicatorrules", "overrides",
-        "project", "placeholders", "jsonschemas", "progresssheet", "cmsconfig",
+        "project", "placeholders", "jsonschemas", "progresssheet", "cmsconfig", "yamlformat",
     },
     2: {"plan", "monitoring", "requirements", "checks"},
     3: {"charts", "report", "summary", "site", "application"},  # and every module in site/ and application/

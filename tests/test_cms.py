@@ -23,6 +23,7 @@ import yaml
 from conftest import ROOT
 from rek.cmsconfig import NOT_IN_EDITOR, config, fields_by_path
 from rek.model import ActionField, Measure, Strategy
+from rek.yamlformat import canonical
 from served import serving
 
 
@@ -288,6 +289,20 @@ def test_an_office_edits_a_measure_in_the_browser_and_rek_reads_the_result(
     refused = run("check", cwd=embedded)
     assert refused.code == 1
     assert "measures/M01.yaml" in refused.err and "costs[1].year" in refused.err
+
+    # the save in the canonical form: Decap writes its own key order and styles and drops the comments;
+    # rek fmt --check names only the saved file, and rek fmt makes it canonical with the same values
+    (embedded / "measures" / "M01.yaml").write_text(text, encoding="utf-8")
+    form = run("fmt", "--check", cwd=embedded)
+    if form.code != 0:
+        named = [line for line in form.out.splitlines() if "nicht im kanonischen Format" in line]
+        assert named == ["measures/M01.yaml: nicht im kanonischen Format (rek fmt schreibt es)"], form.out
+        assert run("fmt", cwd=embedded).code == 0
+        assert run("fmt", "--check", cwd=embedded).code == 0
+    formatted = (embedded / "measures" / "M01.yaml").read_text(encoding="utf-8")
+    assert formatted == canonical(text, Measure)
+    assert yaml.safe_load(formatted) == yaml.safe_load(text)
+    assert run("check", cwd=embedded).code == 0
 
 
 def test_check_names_who_answers_for_each_changed_measure(embedded: Path, run, git_identity: None) -> None:

@@ -226,7 +226,7 @@ def test_payments_and_receipts_are_checked_at_their_lines(embedded: Path, run) -
     measure = embedded / "measures" / "M14.yaml"
     text = measure.read_text(encoding="utf-8")
     # hol bears no own share of M14; a receipt after the reference day
-    text = text.replace("kind: own_share, partner: shg", "kind: own_share, partner: hol")
+    text = text.replace("amount: 23625, partner: shg", "amount: 23625, partner: hol")
     text = text.replace("date: 2025-12-31, amount: 15000", "date: 2027-01-31, amount: 15000")
     measure.write_text(text, encoding="utf-8")
     lines = text.splitlines()

@@ -209,7 +209,7 @@ def test_an_applicant_without_legal_data_is_warned_about(minimal: Path, run) -> 
     strategy = minimal / "strategy" / "strategy.yaml"
     text = strategy.read_text(encoding="utf-8")
     start = text.index("    legal:")
-    text = text[:start] + text[text.index("    role: Antragsteller") :]
+    text = text[:start] + text[text.index("goals:\n", start) :]
     strategy.write_text(text, encoding="utf-8")
     result = run("check", cwd=minimal)
     assert result.code == 0, result.err

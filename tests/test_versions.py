@@ -478,6 +478,7 @@ def test_ci_templates_follow_the_default_branch_with_least_privilege(tmp_path: P
     steps = [s.get("run", "") for s in check["steps"]]
     assert any(s.startswith(("rek check", "if ")) and "rek check --github-annotations" in s for s in steps)
     assert "rek build" in steps
+    assert steps.index("rek fmt --check") < steps.index("rek build")  # the canonical form, before the build
     assert any("rek publish --push" in s.get("run", "") for s in publish["steps"])
     assert gh["env"]["REK_PACKAGE"] == "${{ vars.REK_PACKAGE }}"
 
@@ -493,6 +494,7 @@ def test_ci_templates_follow_the_default_branch_with_least_privilege(tmp_path: P
         "rek check --codequality gl-code-quality-report.json" in line for line in gl["check"]["script"]
     )
     assert any("rek publish" in line for line in gl["pages"]["script"])
+    assert gl["check"]["script"].index("rek fmt --check") < gl["check"]["script"].index("rek build")
     ignored = (target / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert ".cache/" in ignored and not any(line.startswith(".rek") for line in ignored)
 

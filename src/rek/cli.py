@@ -1,4 +1,4 @@
-"""The `rek` command line: check, new, schema, build, application, report, diff, serve, init, publish."""
+"""The `rek` command line: check, fmt, new, schema, build, application, report, diff, serve, init, publish."""
 
 from __future__ import annotations
 
@@ -657,6 +657,81 @@ def import_sheet(ctx: Context, sheet: Path | None, dry_run: bool, template: Path
         say(f"{summary}; nichts geschrieben (--dry-run).")
     else:
         say(f"{summary} geschrieben: " + ", ".join(os.path.relpath(p) for p in outcome.written) + ".")
+
+
+@cli.command("fmt")
+@click.argument("paths", nargs=-1, metavar="[PFAD]...", type=click.Path(path_type=Path))
+@click.option(
+    "--check", "check_only", is_flag=True, help="Nichts schreiben; Dateien nennen, die nicht kanonisch sind."
+)
+@pass_ctx
+def fmt_command(ctx: Context, paths: tuple[Path, ...], check_only: bool) -> None:
+    """YAML-Dateien in die kanonische Form bringen (Feldreihenfolge, Einrückung; Kommentare bleiben)."""
+    from .diagnostics import Diagnostics
+    from .yamlformat import plan, write_atomically
+
+    root = ctx.root().resolve()
+    if not check_only and find_project(ctx.explicit)[1]:
+        raise RekError(
+            "Kein Projekt im aktuellen Ordner: die eingebettete Strategie formatiert 'rek fmt' nicht. "
+            "Wechseln Sie in Ihr Strategie-Repository (oder -C ORDNER), oder nehmen Sie --check."
+        )
+    files = _fmt_files(root, paths)
+    diags = Diagnostics()
+    results = plan(root, files, diags)
+    if diags.errors:
+        for diag in diags.sorted():
+            click.echo(styled(diag.format()), err=True)
+        raise RekError("Nichts formatiert: " + summary_line(diags.items))
+    counted = _count(len(files), "Datei", "Dateien")
+    if check_only:
+        for result in results:
+            click.echo(f"{result.display}: nicht im kanonischen Format (rek fmt schreibt es)")
+            click.echo(result.diff(), nl=False)
+        if results:
+            click.echo(
+                f"{_count(len(results), 'Datei', 'Dateien')} von {counted} nicht im kanonischen Format; "
+                "'rek fmt' schreibt sie.",
+                err=True,
+            )
+            sys.exit(1)
+        say(f"Alles im kanonischen Format: {counted} geprüft.")
+        return
+    write_atomically({r.path: r.new for r in results})
+    for result in results:
+        say(f"  formatiert: {result.display}")
+    say(
+        f"{_count(len(results), 'Datei', 'Dateien')} von {counted} formatiert; die übrigen waren schon kanonisch."
+    )
+
+
+def _fmt_files(root: Path, paths: tuple[Path, ...]) -> list[Path]:
+    """The source files named (files or folders inside the project), else all of them."""
+    from .yamlformat import is_source, source_files
+
+    every = source_files(root)
+    if not paths:
+        return every
+    chosen: list[Path] = []
+    for given in paths:
+        where = Path(os.path.abspath(given))
+        where = where.parent.resolve() / where.name  # the folders as they are, the file itself not followed
+        if not where.is_relative_to(root) or not where.resolve().is_relative_to(root):
+            raise RekError(
+                f"{given}: liegt nicht im Projektordner {root}; rek fmt formatiert nur dessen Dateien."
+            )
+        if not where.exists():
+            raise RekError(f"{given}: diese Datei oder diesen Ordner gibt es nicht.")
+        if where.is_dir():
+            chosen += [p for p in every if p.is_relative_to(where)]
+        elif is_source(root, where):
+            chosen.append(where)
+        else:
+            raise RekError(
+                f"{given}: keine Quelldatei der Strategie; rek fmt formatiert strategy/strategy.yaml, "
+                "strategy/action-fields/, strategy/calls/ und measures/ (*.yaml, *.yml)."
+            )
+    return sorted(set(chosen), key=lambda p: every.index(p) if p in every else len(every))
 
 
 @cli.command()

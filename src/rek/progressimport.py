@@ -22,7 +22,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
@@ -33,6 +32,7 @@ from .layout import MEASURES_DIR, YAML_SUFFIXES
 from .model import STATUS_LABELS, Measure, Measurement, Spending, Update
 from .progresssheet import Row, parse_rows, read_sheet
 from .project import Project, display_path, load_project
+from .yamlformat import round_trip, write_atomically
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,6 @@ class Change:
     kind: str  # "neu" or "geändert"
     text: str  # German, for the dry run and the summary
     edit: Callable[[CommentedMap], None]
-
-
-def round_trip() -> YAML:
-    """A YAML reader/writer that gives back rek's files byte for byte (tested on every shipped file)."""
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
 
 
 def measure_file(root: Path, measure_id: str) -> Path:
@@ -307,18 +298,6 @@ def _validate_in_copy(root: Path, texts: dict[Path, str]) -> Diagnostics:
         diags.add(shown, item.line, item.col, f"nach dem Import: {item.message}", hint=item.hint,
                   severity=item.severity, note=item.note)  # fmt: skip
     return diags
-
-
-def write_atomically(texts: dict[Path, str]) -> None:
-    for path, text in texts.items():
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                stream.write(text)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
 
 
 @dataclass(frozen=True)
