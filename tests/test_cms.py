@@ -329,3 +329,55 @@ def test_check_names_who_answers_for_each_changed_measure(embedded: Path, run, g
     unknown = run("check", "--since", "v9.9", cwd=embedded)
     assert unknown.code == 1
     assert "Revision 'v9.9' gibt es in diesem Repository nicht" in unknown.err
+
+
+def test_the_editor_loads_for_a_new_county_repository(
+    minimal: Path, tmp_path: Path, git_identity: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The configuration of an `rek init` repository is one Decap CMS loads: every collection lists its
+    entries and the forms of a measure, an action field and the strategy file open without an error."""
+    missing = _editor_tools_missing()
+    if missing:
+        if os.environ.get("REK_REQUIRE_BROWSER") == "1":
+            pytest.fail(missing)
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    from rek.cms import write_admin
+    from rek.project import require_project
+
+    git(minimal, "init", "-q", "-b", "main")
+    git(minimal, "add", "-A")
+    git(minimal, "commit", "-q", "-m", "rek init")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(CACHE))
+    port = free_port()
+    admin = tmp_path / "redaktion"
+    write_admin(require_project(minimal), admin, {"name": "git-gateway", "branch": "main"}, local=port)
+    problems: list[str] = []
+    with decap_server(minimal, port), serving(admin) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.on("pageerror", lambda error: problems.append(f"{error.name}: {error.message}"))
+        # Decap's own probes of the local backend answer 404 ("Failed to load resource"): not errors here
+        page.on(
+            "console",
+            lambda m: (
+                problems.append(m.text)
+                if m.type == "error" and not m.text.startswith("Failed to load resource")
+                else None
+            ),
+        )
+        page.goto(f"{url}/index.html")
+        page.get_by_role("button", name="Login").click()
+        page.get_by_text("M01 – Online-Terminvergabe im Bürgerbüro").wait_for()
+        for address, label in (
+            ("collections/massnahmen/entries/M01", "Titel"),
+            ("collections/handlungsfelder/entries/verwaltung", "Titel"),
+            ("collections/strategie/entries/strategie", "Kurztitel"),
+        ):
+            page.goto(f"{url}/index.html#/{address}")
+            page.get_by_label(label, exact=True).first.wait_for()
+        assert page.get_by_text("Konfiguration", exact=False).count() == 0  # no configuration error shown
+        browser.close()
+
+    assert problems == [], "\n".join(problems)
