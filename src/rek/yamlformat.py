@@ -180,7 +180,7 @@ def _ends(steps: list[tuple[Any, Any]]) -> list[CommentToken] | None:
     """The comments ruamel keeps at the end of a block list or mapping (after a flow item), deepest first."""
     for container, _ in reversed(steps[1:]):
         if getattr(container.ca, "end", None):
-            return container.ca.end  # type: ignore[no-any-return]
+            return container.ca.end
     return None
 
 

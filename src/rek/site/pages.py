@@ -733,9 +733,9 @@ class SitePages:
         total = sum(len(m.milestones) for m in p.measures)
         summary = None
         reached_rows: list[list[Any]] = []
+        milestone_rows: list[list[Any]] = []
         if total <= MILESTONE_LIST_LIMIT:
             # what is still ahead (open or overdue) shown, what is reached folded: the list stays short
-            milestone_rows = []
             pairs = sorted(
                 ((m, ms) for m in p.measures for ms in m.milestones), key=lambda pair: pair[1].date
             )
@@ -753,7 +753,6 @@ class SitePages:
                 f"Die {fmt.number(total)} Meilensteine stehen auf den Seiten der Maßnahmen und in den "
                 "offenen Daten; hier je Maßnahme der erste und der letzte."
             )
-            milestone_rows = []
             for m in p.measures:
                 if m.milestones:
                     first = min(m.milestones, key=lambda ms: ms.date)
