@@ -214,6 +214,8 @@ def test_a_countys_first_afternoon(tmp_path: Path, run, git_identity: None) -> N
         _fill_measure(region / "measures" / f"M{number:02d}.yaml", title, cost, lead, goals[field])
     checked = run("check", cwd=region)
     assert checked.code == 0, checked.out + checked.err
+    tidied = run("fmt", cwd=region)  # the hand edits above in the canonical form, as CI will ask
+    assert tidied.code == 0, tidied.err
     # 7-10: commit, tag, publish to the server (a bare repository)
     _git(region, "add", "-A")
     _git(region, "commit", "-qm", "Erster Entwurf")
@@ -277,6 +279,10 @@ def test_a_countys_first_afternoon(tmp_path: Path, run, git_identity: None) -> N
         [str(venv / "bin" / "rek"), "check"], cwd=region, env=env, capture_output=True, text=True
     )
     assert ci_check.returncode == 0, ci_check.stdout + ci_check.stderr
+    ci_fmt = subprocess.run(
+        [str(venv / "bin" / "rek"), "fmt", "--check"], cwd=region, env=env, capture_output=True, text=True
+    )
+    assert ci_fmt.returncode == 0, ci_fmt.stdout + ci_fmt.stderr
 
     # the application for both calls
     outputs = []
