@@ -174,30 +174,35 @@ def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
 
 
-@pytest.mark.browser
-@pytest.mark.slow
-def test_an_office_edits_a_measure_in_the_browser_and_rek_reads_the_result(
-    embedded: Path, tmp_path: Path, run, git_identity: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _editor_for(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int, list[str]]:
+    """The repository committed and its editor written for decap-server on a free port: the admin folder,
+    the port and the names written (skipped, or failed under REK_REQUIRE_BROWSER, without the tools)."""
     missing = _editor_tools_missing()
     if missing:
         if os.environ.get("REK_REQUIRE_BROWSER") == "1":
             pytest.fail(missing)
         pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
     from rek.cms import write_admin
     from rek.project import require_project
 
-    git(embedded, "init", "-q", "-b", "main")
-    git(embedded, "add", "-A")
-    git(embedded, "commit", "-q", "-m", "Strategie")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Strategie")
     monkeypatch.setenv("XDG_CACHE_HOME", str(CACHE))
     port = free_port()
     admin = tmp_path / "redaktion"
-    names = write_admin(
-        require_project(embedded), admin, {"name": "git-gateway", "branch": "main"}, local=port
-    )
+    names = write_admin(require_project(repo), admin, {"name": "git-gateway", "branch": "main"}, local=port)
+    return admin, port, names
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_an_office_edits_a_measure_in_the_browser_and_rek_reads_the_result(
+    embedded: Path, tmp_path: Path, run, git_identity: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    admin, port, names = _editor_for(embedded, tmp_path, monkeypatch)
     assert {"index.html", "config.yml", "decap-cms.js", "decap-cms.js.LICENSE.txt", "LIESMICH.txt"} <= set(
         names
     )
@@ -331,28 +336,16 @@ def test_check_names_who_answers_for_each_changed_measure(embedded: Path, run, g
     assert "Revision 'v9.9' gibt es in diesem Repository nicht" in unknown.err
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_the_editor_loads_for_a_new_county_repository(
     minimal: Path, tmp_path: Path, git_identity: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The configuration of an `rek init` repository is one Decap CMS loads: every collection lists its
     entries and the forms of a measure, an action field and the strategy file open without an error."""
-    missing = _editor_tools_missing()
-    if missing:
-        if os.environ.get("REK_REQUIRE_BROWSER") == "1":
-            pytest.fail(missing)
-        pytest.skip(missing)
     from playwright.sync_api import sync_playwright
 
-    from rek.cms import write_admin
-    from rek.project import require_project
-
-    git(minimal, "init", "-q", "-b", "main")
-    git(minimal, "add", "-A")
-    git(minimal, "commit", "-q", "-m", "rek init")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(CACHE))
-    port = free_port()
-    admin = tmp_path / "redaktion"
-    write_admin(require_project(minimal), admin, {"name": "git-gateway", "branch": "main"}, local=port)
+    admin, port, _ = _editor_for(minimal, tmp_path, monkeypatch)
     problems: list[str] = []
     with decap_server(minimal, port), serving(admin) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
