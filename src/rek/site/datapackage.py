@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from ..plan import Plan
+from ..progresssheet import PROGRESS_TEMPLATE
 
 _TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
     "massnahmen.csv": (
@@ -124,7 +125,7 @@ _FILES = [
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
     (
-        "fortschritt-vorlage.xlsx",
+        PROGRESS_TEMPLATE,
         "Vorlage für Fortschrittsmeldungen (Messwerte, Ausgaben, Sachstand) zum Einlesen mit rek import",
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -173,7 +174,7 @@ def datapackage(plan: Plan, application_files: list[dict[str, str]]) -> str:
         )
     for path, title, fmt, media in _FILES:
         resource = {"name": _name(path), "path": path, "title": title, "format": fmt, "mediatype": media}
-        if path.endswith(".schema.json") or path == "fortschritt-vorlage.xlsx":
+        if path.endswith(".schema.json") or path == PROGRESS_TEMPLATE:
             resource["type"] = "file"  # a JSON Schema, a form with a help sheet: checked as files
         resources.append(resource)
     for item in application_files:

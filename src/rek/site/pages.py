@@ -31,6 +31,7 @@ from ..model import (
 )
 from ..money import ZERO, whole_euro_column
 from ..plan import Money, Plan, call_phases, resolve
+from ..progresssheet import PROGRESS_TEMPLATE
 from ..project import ContentPage, Project
 from .htmltable import RawHtml, page_href, plain_stack_table, stack_table
 
@@ -950,7 +951,7 @@ class SitePages:
         ("ausgaben.csv", "geplante Kosten und Ausgaben je Maßnahme und Jahr", "CSV (UTF-8, Komma)"),
         ("orte.csv", "Orte mit Kreis- und Gemeindeschlüssel und ihren Maßnahmen", "CSV (UTF-8, Komma)"),
         (
-            "fortschritt-vorlage.xlsx",
+            PROGRESS_TEMPLATE,
             "Vorlage für Fortschrittsmeldungen der Ämter: Messwerte, Ausgaben und Sachstand eintragen; "
             "die Redaktion der Strategie liest sie ein",
             "Excel",
